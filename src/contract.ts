@@ -1,0 +1,258 @@
+/**
+ * The one contract between the resolvers and the Custom UI: resolver keys, their payloads and their
+ * results. The UI imports this file (types only, so nothing lands in its bundle); the resolvers
+ * validate every payload against schemas typed by it.
+ */
+import type { ErrorCode } from './errors';
+import type { FieldErrors, ProjectConfig } from './release/config';
+import type { CommitInfo, DecisionKind, DeployStep, TrailCompliance } from './release/types';
+
+export type { ErrorCode, FieldErrors, ProjectConfig, CommitInfo, DecisionKind, TrailCompliance };
+
+export type Result<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
+
+export type ReleaseState = 'open' | 'approved' | 'deploying' | 'released' | 'failed';
+
+export interface ReleaseSummary {
+  versionId: string;
+  name: string;
+  state: ReleaseState;
+  released: boolean;
+  releaseDate: string | null;
+  issueCount: number;
+  apps: { name: string; fingerprint: string; commit: string }[];
+  updatedAt: string;
+}
+
+export interface ProjectOverview {
+  projectKey: string;
+  configured: boolean;
+  /** Whether the caller may promote and create candidates (can administer project versions). */
+  canManageReleases: boolean;
+  openCandidate: ReleaseSummary | null;
+  recent: ReleaseSummary[];
+}
+
+export interface ArtifactCell {
+  fingerprint: string;
+  commit: string | null;
+  compliant: boolean | null;
+  kosliUrl: string | null;
+}
+
+export interface EnvironmentRow {
+  app: string;
+  dev: ArtifactCell | null;
+  staging: ArtifactCell | null;
+  prod: ArtifactCell | null;
+  /** Whether what runs differs between the environments. */
+  devDiffersFromStaging: boolean;
+  stagingDiffersFromProd: boolean;
+  /** Staging no longer runs what the candidate holds. */
+  stagingDiffersFromCandidate: boolean;
+}
+
+export interface ArtifactView {
+  app: string;
+  fingerprint: string;
+  commit: string;
+  commitUrl: string | null;
+  fromCommit: string | null;
+  fromFingerprint: string | null;
+  flow: string;
+  trail: string;
+  kosliTrailUrl: string | null;
+  buildUrl: string | null;
+  compliance: TrailCompliance;
+  failing: string[];
+  pullRequests: { url: string; author: string | null; approvers: string[] }[];
+  jiraKeys: string[];
+  commitCount: number;
+  truncated: boolean;
+}
+
+export interface IssueView {
+  key: string;
+  summary: string;
+  status: string;
+  statusCategory: 'new' | 'indeterminate' | 'done' | 'unknown';
+  issueType: string;
+  url: string;
+}
+
+export interface DecisionView {
+  accountId: string;
+  displayName: string;
+  decision: DecisionKind;
+  reason: string | null;
+  at: string;
+  source: 'app' | 'jira';
+  /** Made for the current content; stale decisions no longer count. */
+  valid: boolean;
+}
+
+export interface ApproverView {
+  accountId: string;
+  displayName: string;
+  /** Listed in settings, or a native approver on the Jira version. */
+  sources: ('settings' | 'jira')[];
+  jiraStatus: 'PENDING' | 'APPROVED' | 'DECLINED' | null;
+  /** The decision that counts now, if any. */
+  current: DecisionKind | null;
+  /** A native Jira approval made for earlier content: stays stale until changed in Jira or given in the app. */
+  staleJiraApproval: boolean;
+  ineligibleReason: string | null;
+}
+
+export interface ApprovalsView {
+  rule: string;
+  approvers: ApproverView[];
+  decisions: DecisionView[];
+  satisfied: boolean;
+  /** Sentences saying what is still missing, e.g. "1 more approval from: Ann". */
+  outstanding: string[];
+  me: { accountId: string; eligible: boolean; reason: string | null; current: DecisionKind | null };
+}
+
+export interface DeployView {
+  state: ReleaseState;
+  step: string;
+  runId: number | null;
+  runUrl: string | null;
+  runStatus: string | null;
+  runConclusion: string | null;
+  failure: { step: DeployStep; reason: string; transient: boolean; attempts: number } | null;
+  verification: { ok: boolean; checkedAt: string; mismatches: string[] } | null;
+}
+
+export interface AuditEntryView {
+  at: string;
+  actor: string;
+  action: string;
+  detail: string;
+}
+
+export interface ReleaseView {
+  versionId: string;
+  name: string;
+  projectKey: string;
+  jiraUrl: string;
+  kosliTrailUrl: string | null;
+  contentHash: string;
+  state: ReleaseState;
+  released: boolean;
+  releaseDate: string | null;
+  artifacts: ArtifactView[];
+  environments: EnvironmentRow[];
+  issues: IssueView[];
+  missingKeys: string[];
+  untracked: CommitInfo[];
+  approvals: ApprovalsView;
+  deploy: DeployView;
+  audit: AuditEntryView[];
+  /** Sources that could not be read for this view (the rest still shows). */
+  warnings: string[];
+}
+
+export interface PromoteResult {
+  runId: number;
+  runUrl: string | null;
+  apps: { name: string; commit: string; fingerprint: string }[];
+}
+
+export interface RefreshResult {
+  versionId: string;
+  name: string;
+  created: boolean;
+  changed: boolean;
+  addedKeys: string[];
+  contentHash: string;
+}
+
+export interface ExportResult {
+  filename: string;
+  mimeType: 'text/markdown' | 'application/json' | 'text/csv';
+  content: string;
+}
+
+export interface SecretStatus {
+  set: boolean;
+  /** Where the value comes from: an encrypted Forge variable or a value an admin entered. */
+  source: 'forge-variable' | 'settings' | null;
+  updatedAt: string | null;
+}
+
+export interface SettingsView {
+  projectKey: string;
+  config: ProjectConfig;
+  saved: boolean;
+  secrets: { kosliToken: SecretStatus; githubToken: SecretStatus };
+}
+
+export interface ConnectionCheck {
+  id: string;
+  label: string;
+  ok: boolean;
+  message: string;
+}
+
+export interface ComplianceRow {
+  sha: string;
+  url: string | null;
+  date: string;
+  author: string;
+  pullRequests: string[];
+  approvers: string[];
+  issues: { key: string; exists: boolean }[];
+}
+
+export interface ComplianceReport {
+  from: string;
+  to: string;
+  rows: ComplianceRow[];
+  totals: { commits: number; withoutPullRequest: number; withoutIndependentApprover: number; withoutJiraIssue: number };
+  truncated: boolean;
+}
+
+/** Every resolver: key → payload and result. */
+export interface ResolverContract {
+  'project/overview': { payload: Record<string, never>; result: ProjectOverview };
+  'staging/promote': { payload: Record<string, never>; result: PromoteResult };
+  'candidate/refresh': { payload: Record<string, never>; result: RefreshResult };
+  'release/get': { payload: { versionId: string }; result: ReleaseView };
+  'release/decide': {
+    payload: { versionId: string; decision: DecisionKind; reason?: string; contentHash: string };
+    result: ReleaseView;
+  };
+  'release/retry': { payload: { versionId: string }; result: ReleaseView };
+  'release/export': { payload: { versionId: string; format: 'notes' | 'audit' }; result: ExportResult };
+  'settings/get': { payload: { projectKey: string }; result: SettingsView };
+  'settings/save': { payload: { projectKey: string; config: unknown }; result: SettingsView };
+  'settings/secret': {
+    payload: { projectKey: string; name: 'kosliToken' | 'githubToken'; value: string | null };
+    result: SettingsView;
+  };
+  'settings/check': { payload: { projectKey: string }; result: { checks: ConnectionCheck[] } };
+  'settings/setup-kosli': { payload: { projectKey: string }; result: { steps: ConnectionCheck[] } };
+  'report/compliance': { payload: { from: string; to: string }; result: ComplianceReport };
+}
+
+export type ResolverKey = keyof ResolverContract;
+export type PayloadOf<K extends ResolverKey> = ResolverContract[K]['payload'];
+export type ResultOf<K extends ResolverKey> = ResolverContract[K]['result'];
+
+export const RESOLVER_KEYS = [
+  'project/overview',
+  'staging/promote',
+  'candidate/refresh',
+  'release/get',
+  'release/decide',
+  'release/retry',
+  'release/export',
+  'settings/get',
+  'settings/save',
+  'settings/secret',
+  'settings/check',
+  'settings/setup-kosli',
+  'report/compliance',
+] as const satisfies readonly ResolverKey[];

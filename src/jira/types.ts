@@ -1,0 +1,65 @@
+/**
+ * What the app needs from Jira Cloud REST v3. `createJiraClient` in ./client.ts implements it over an
+ * injected `requestJira` (Forge's `asApp()`/`asUser()` in production, the fake Jira in tests).
+ */
+import type { JiraApprover } from '../release/types';
+
+export interface JiraProject {
+  id: string;
+  key: string;
+  name: string;
+}
+
+export interface JiraVersion {
+  id: string;
+  name: string;
+  projectId: string;
+  description: string;
+  released: boolean;
+  archived: boolean;
+  releaseDate: string | null;
+  approvers: JiraApprover[];
+}
+
+export interface RelatedWork {
+  relatedWorkId: string;
+  category: string;
+  title: string | null;
+  url: string | null;
+}
+
+export interface JiraIssue {
+  key: string;
+  summary: string;
+  status: string;
+  statusCategory: 'new' | 'indeterminate' | 'done' | 'unknown';
+  issueType: string;
+  fixVersionIds: string[];
+}
+
+export interface JiraUser {
+  accountId: string;
+  displayName: string;
+  /** Often hidden by the user's privacy settings. */
+  emailAddress: string | null;
+}
+
+export interface JiraClient {
+  getProject(projectIdOrKey: string): Promise<JiraProject>;
+  /** All unreleased versions of the project, every page, with approvers. */
+  listUnreleasedVersions(projectIdOrKey: string): Promise<JiraVersion[]>;
+  getVersion(versionId: string): Promise<JiraVersion>;
+  createVersion(input: { projectId: string; name: string; description: string; startDate: string }): Promise<JiraVersion>;
+  updateVersionDescription(versionId: string, description: string): Promise<void>;
+  /** Marks the version released on `releaseDate` (YYYY-MM-DD). Jira ignores a second release. */
+  releaseVersion(versionId: string, releaseDate: string): Promise<void>;
+  listRelatedWork(versionId: string): Promise<RelatedWork[]>;
+  addRelatedWork(versionId: string, link: { category: string; title: string; url: string }): Promise<RelatedWork>;
+  /** POST /rest/api/3/search/jql, every page via nextPageToken. */
+  searchIssues(jql: string): Promise<JiraIssue[]>;
+  /** update.fixVersions[].add — never overwrites the issue's other fix versions. */
+  addFixVersion(issueKey: string, versionId: string): Promise<void>;
+  getUser(accountId: string): Promise<JiraUser>;
+  /** Which of the permissions the calling principal holds (in the project when given). */
+  myPermissions(permissions: readonly string[], projectKey?: string): Promise<Record<string, boolean>>;
+}
