@@ -1,0 +1,1188 @@
+/**
+ * The fake Kosli's world: flows with templates, trails with attestations and artifacts, custom
+ * attestation types, environments with policies and snapshots, all in memory.
+ *
+ * The sandbox simulation and the tests seed it through these methods (standing in for CI jobs that
+ * run `kosli attest …` and for environment reporters), and the HTTP fake in ./kosli-fake.ts serves
+ * it. Responses are shaped on the real Kosli responses in the reference
+ * (`examples/snapshot-response.json`, `examples/trail-response.json`), on the CLI's reading of the
+ * assert response (`assertArtifact.go`) and on the API docs' attestation example. Where a shape is
+ * not shown by any of those, the code says "unverified".
+ */
+import { createHash } from 'node:crypto';
+import { parse as parseYaml } from 'yaml';
+import { z } from 'zod';
+import { compileTypeSchema, type CustomTypeVersion, describeSchemaErrors, evaluateRules } from './custom-types';
+
+/** A refusal the HTTP layer turns into a status and Kosli's `{ message, errors? }` body. */
+export class KosliWorldError extends Error {
+  readonly status: number;
+  readonly errors: string[] | undefined;
+
+  constructor(status: number, message: string, errors?: string[]) {
+    super(message);
+    this.name = 'KosliWorldError';
+    this.status = status;
+    this.errors = errors;
+  }
+}
+
+export interface GitCommitInfo {
+  sha1: string;
+  message: string;
+  author: string;
+  branch: string;
+  /** Unix seconds. */
+  timestamp: number;
+  url: string | null;
+}
+
+/** A commit as reported; omitted fields get defaults (message "", branch "main", timestamp now). */
+export type GitCommitInput = { sha1: string } & { [K in Exclude<keyof GitCommitInfo, 'sha1'>]?: GitCommitInfo[K] | null };
+
+export interface TemplateAttestation {
+  name: string;
+  type: string;
+}
+
+export interface FlowTemplate {
+  version: 1;
+  trail: { attestations: TemplateAttestation[]; artifacts: { name: string; attestations: TemplateAttestation[] }[] };
+}
+
+export interface PullRequestInput {
+  url: string;
+  state?: string;
+  author?: string;
+  title?: string;
+  created_at?: number;
+  merged_at?: number | null;
+  head_ref?: string;
+  base_ref?: string | null;
+  merge_commit?: string | null;
+  /** V2 objects, or V1 plain usernames. */
+  approvers?: ({ username: string; state?: string | null; timestamp?: number | null } | string)[] | null;
+  commits?: GitCommitInput[];
+}
+
+interface CommonAttestationInput {
+  attestation_name: string;
+  artifact_fingerprint?: string | null;
+  /** Defaults to the trail's commit. */
+  git_commit_info?: GitCommitInput | null;
+  annotations?: Record<string, string> | null;
+  user_data?: Record<string, unknown> | unknown[] | null;
+  external_urls?: Record<string, { href: string; fingerprint?: string | null }> | null;
+  origin_url?: string | null;
+  description?: string | null;
+}
+
+/** What a CI job reports to a trail, in Kosli's `data_json` field names. */
+export type AttestInput =
+  | (CommonAttestationInput & { type: 'jira'; jira_results: { issue_id: string; issue_exists: boolean; issue_url?: string }[] })
+  | (CommonAttestationInput & { type: 'pull_request'; git_provider?: 'github' | 'gitlab' | 'bitbucket' | 'azure'; pull_requests: PullRequestInput[] })
+  | (CommonAttestationInput & { type: 'custom'; type_name: string; attestation_data: unknown })
+  | (CommonAttestationInput & { type: 'generic'; is_compliant: boolean })
+  | {
+      type: 'artifact';
+      /** The template reference name, e.g. "backend". */
+      name: string;
+      fingerprint: string;
+      git_commit_info?: GitCommitInput;
+      build_url?: string;
+      commit_url?: string;
+      /** Defaults to "<name>:<sha7>", like the original process's `backend:${SHA7}`. */
+      filename?: string;
+    };
+
+export interface PolicyRules {
+  provenance?: boolean;
+  trailCompliance?: boolean;
+  attestations?: { name: string; type: string; mustBeCompliant?: boolean }[];
+}
+
+export interface KosliWorldOptions {
+  org?: string;
+  token?: string;
+  /** Unix seconds; defaults to the wall clock. */
+  now?: () => number;
+  /** Base of the html_url links, e.g. https://app.kosli.com. */
+  uiHost?: string;
+}
+
+interface FlowRecord {
+  id: string;
+  name: string;
+  description: string;
+  visibility: 'public' | 'private';
+  tags: Record<string, string>;
+  templateYaml: string;
+  template: FlowTemplate;
+  templateId: string;
+  createdAt: number;
+}
+
+interface ArtifactRecord {
+  id: string;
+  templateName: string;
+  fingerprint: string;
+  filename: string;
+  gitCommitInfo: GitCommitInfo | null;
+  commitUrl: string | null;
+  buildUrl: string | null;
+  createdAt: number;
+}
+
+interface AttestationRecord {
+  id: string;
+  name: string;
+  type: string;
+  isCompliant: boolean;
+  artifactFingerprint: string | null;
+  gitCommitInfo: GitCommitInfo | null;
+  createdAt: number;
+  description: string | null;
+  originUrl: string | null;
+  annotations: Record<string, string>;
+  userData: Record<string, unknown> | unknown[];
+  externalUrls: Record<string, { href: string; fingerprint?: string | null }> | null;
+  /** Type-specific fields as Kosli returns them (jira_results, pull_requests, attestation_data…). */
+  payload: Record<string, unknown>;
+  /** jq rules of a custom type the fake could not evaluate. */
+  unevaluatedRules: string[];
+}
+
+interface TrailRecord {
+  id: string;
+  flow: string;
+  name: string;
+  description: string;
+  gitCommitInfo: GitCommitInfo | null;
+  originUrl: string | null;
+  userData: Record<string, unknown> | unknown[];
+  externalUrls: Record<string, { href: string; fingerprint?: string | null }> | null;
+  createdAt: number;
+  lastModifiedAt: number;
+  attestations: AttestationRecord[];
+  artifacts: ArtifactRecord[];
+}
+
+interface PolicyRecord {
+  id: string;
+  name: string;
+  version: number;
+  provenance: boolean;
+  trailCompliance: boolean;
+  attestations: { name: string; type: string; mustBeCompliant: boolean }[];
+}
+
+interface EnvironmentRecord {
+  id: string;
+  name: string;
+  type: string;
+  description: string;
+  policies: string[];
+  createdAt: number;
+  snapshots: SnapshotJson[];
+}
+
+type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
+
+export interface AttestationStatusJson {
+  attestation_name: string;
+  attestation_type: string;
+  attestation_id: string | null;
+  overridden_attestation_id: string | null;
+  status: 'COMPLETE' | 'MISSING';
+  is_compliant: boolean;
+  unexpected: boolean;
+}
+
+export interface ArtifactStatusJson {
+  artifact_fingerprint: string | null;
+  artifact_id: string | null;
+  status: TrailState | 'MISSING';
+  is_compliant: boolean;
+  attestations_statuses: AttestationStatusJson[];
+  unexpected: boolean;
+  evaluated_at: number;
+  flow_template_id: string;
+}
+
+type TrailState = 'COMPLIANT' | 'NON-COMPLIANT' | 'INCOMPLETE';
+
+interface ResolutionJson {
+  type: string;
+  context: { flow_name?: string; trail_name?: string; artifact_status?: string | null };
+}
+
+interface RuleEvaluationJson {
+  rule: { type: string; definition: Record<string, Json> };
+  satisfied: boolean | null;
+  ignored: boolean;
+  resolutions: ResolutionJson[];
+}
+
+export interface PolicyDecisionJson {
+  policy_version: number;
+  status: 'COMPLIANT' | 'NON-COMPLIANT';
+  rule_evaluations: RuleEvaluationJson[];
+  policy_name: string;
+}
+
+interface DeploymentDiffJson {
+  diff_url: string | null;
+  previous_git_commit: string | null;
+  previous_fingerprint: string;
+  previous_artifact_name: string;
+  previous_artifact_compliance_state: string;
+  previous_running: boolean;
+  previous_git_commit_url: string | null;
+  previous_trail_name: string | null;
+  previous_template_reference_name: string | null;
+}
+
+interface SnapshotFlowJson {
+  flow_name: string;
+  trail_name: string;
+  template_reference_name: string;
+  git_commit: string | null;
+  commit_url: string | null;
+  git_commit_info: GitCommitInfo | null;
+  html_url: string;
+  flow_html_url: string;
+  deployment_diff: DeploymentDiffJson | null;
+  commit_lead_time: number | null;
+  artifact_compliance_in_flow: boolean;
+  flow_reasons_for_non_compliance: string[];
+}
+
+export interface SnapshotArtifactJson {
+  name: string;
+  compliant: boolean;
+  deployments: never[];
+  policy_decisions: PolicyDecisionJson[];
+  reasons_for_incompliance: string[];
+  fingerprint: string;
+  creationTimestamp: number[];
+  pods: null;
+  annotation: { type: string; was: number; now: number };
+  flow_name: string | null;
+  git_commit: string | null;
+  commit_url: string | null;
+  html_url: string | null;
+  flow_html_url: string | null;
+  deployment_diff: DeploymentDiffJson | null;
+  commit_lead_time: number | null;
+  flows: SnapshotFlowJson[];
+}
+
+export interface SnapshotJson {
+  index: number;
+  is_latest: boolean;
+  next_snapshot_timestamp: number | null;
+  artifact_compliance_count: { true: number; false: number; null: number };
+  timestamp: number;
+  type: string;
+  compliant: boolean;
+  html_url: string;
+  artifacts: SnapshotArtifactJson[];
+  applied_policies: {
+    id: string;
+    name: string;
+    version: number;
+    policy_dump: Record<string, Json>;
+    failing_artifacts: string[];
+  }[];
+}
+
+/** One (flow, trail) in which a fingerprint was reported as an artifact: its provenance. */
+interface Provenance {
+  flow: FlowRecord;
+  trail: TrailRecord;
+  artifact: ArtifactRecord;
+}
+
+const SHA = /^[0-9a-f]{40}$/;
+const FINGERPRINT = /^[0-9a-f]{64}$/;
+const NAME = /^[a-zA-Z0-9\-_,]+$/;
+
+const templateSchema = z.strictObject({
+  version: z.literal(1).default(1),
+  trail: z
+    .strictObject({
+      attestations: z.array(z.strictObject({ name: z.string().min(1), type: z.string().min(1) })).default([]),
+      artifacts: z
+        .array(
+          z.strictObject({
+            name: z.string().min(1),
+            attestations: z.array(z.strictObject({ name: z.string().min(1), type: z.string().min(1) })).default([]),
+          }),
+        )
+        .default([]),
+    })
+    .nullish(),
+});
+
+const ATTESTATION_TYPE = /^(generic|junit|snyk|pull_request|jira|sonar|decision|\*|custom:.+)$/;
+
+/** The three policies of the original process (policies/*.yml), ready to attach. */
+const ORIGINAL_POLICIES: Record<string, PolicyRules> = {
+  'has-provenance': { provenance: true },
+  'trail-compliant': { trailCompliance: true },
+  'has-release-approval': { attestations: [{ name: 'release-approval', type: 'custom:approval-jira' }] },
+};
+
+export class KosliWorld {
+  readonly org: string;
+  /** The API token the fake accepts (`Authorization: Bearer <token>`). */
+  token: string;
+  readonly uiHost: string;
+  private readonly clock: () => number;
+  private sequence = 0;
+  private readonly flows = new Map<string, FlowRecord>();
+  private readonly trails = new Map<string, TrailRecord>();
+  private readonly environments = new Map<string, EnvironmentRecord>();
+  private readonly policies = new Map<string, PolicyRecord>();
+  private readonly customTypes = new Map<string, CustomTypeVersion[]>();
+
+  constructor(options: KosliWorldOptions = {}) {
+    this.org = options.org ?? 'acme';
+    this.token = options.token ?? 'kosli-fake-token';
+    this.clock = options.now ?? (() => Date.now() / 1000);
+    this.uiHost = (options.uiHost ?? 'https://app.kosli.com').replace(/\/+$/, '');
+    for (const [name, rules] of Object.entries(ORIGINAL_POLICIES)) this.definePolicy(name, rules);
+  }
+
+  now(): number {
+    return this.clock();
+  }
+
+  /** A deterministic id shaped like Kosli's truncated uuids ("a3c84fec-c679-4536-83df-35d25f2d"). */
+  private id(kind: string): string {
+    const hex = createHash('sha256').update(`${this.org}:${kind}:${++this.sequence}`).digest('hex');
+    return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 28)}`;
+  }
+
+  // ---- flows -------------------------------------------------------------------------------
+
+  /** Creates or updates a flow; the template is Kosli's flow template YAML (`version: 1` when omitted). */
+  createFlow(name: string, templateYaml = 'version: 1\n', options: { description?: string; visibility?: 'public' | 'private'; tags?: Record<string, string> } = {}): void {
+    const template = parseTemplate(templateYaml);
+    const existing = this.flows.get(name);
+    this.flows.set(name, {
+      id: existing?.id ?? this.id('flow'),
+      name,
+      description: options.description ?? existing?.description ?? '',
+      visibility: options.visibility ?? existing?.visibility ?? 'private',
+      tags: options.tags ?? existing?.tags ?? {},
+      templateYaml,
+      template,
+      templateId: this.id('template'),
+      createdAt: existing?.createdAt ?? this.now(),
+    });
+  }
+
+  hasFlow(name: string): boolean {
+    return this.flows.has(name);
+  }
+
+  private requireFlow(name: string): FlowRecord {
+    const flow = this.flows.get(name);
+    if (!flow) throw new KosliWorldError(404, `Flow '${name}' does not exist in organization '${this.org}'`);
+    return flow;
+  }
+
+  /** GET /flows/{org}/{flow}: `{name, description, visibility, template, tags, …}` (notes B.1). */
+  flowJson(name: string): Record<string, Json> {
+    const flow = this.requireFlow(name);
+    return {
+      name: flow.name,
+      description: flow.description,
+      visibility: flow.visibility,
+      template: { version: flow.template.version, trail: templateTrailJson(flow.template) },
+      tags: flow.tags,
+      // unverified: the remaining flow fields are not shown by any reference example.
+      last_deployment_at: null,
+    };
+  }
+
+  // ---- trails ------------------------------------------------------------------------------
+
+  /** Creates the trail (201) or updates the fields given (200), like `PUT /trails/{org}/{flow}`. */
+  beginTrail(
+    flowName: string,
+    name: string,
+    options: {
+      description?: string | null;
+      gitCommitInfo?: GitCommitInput | null;
+      originUrl?: string | null;
+      externalUrls?: Record<string, { href: string; fingerprint?: string | null }> | null;
+      userData?: Record<string, unknown> | unknown[] | null;
+    } = {},
+  ): 'created' | 'updated' {
+    this.requireFlow(flowName);
+    if (name.trim() === '') throw new KosliWorldError(400, 'Trail name must not be empty');
+    const key = trailKey(flowName, name);
+    const existing = this.trails.get(key);
+    const now = this.now();
+    if (existing) {
+      if (options.description != null) existing.description = options.description;
+      if (options.gitCommitInfo) existing.gitCommitInfo = this.commitInfo(options.gitCommitInfo);
+      if (options.originUrl != null) existing.originUrl = options.originUrl;
+      if (options.externalUrls != null) existing.externalUrls = { ...existing.externalUrls, ...options.externalUrls };
+      if (options.userData != null) existing.userData = options.userData;
+      existing.lastModifiedAt = now;
+      return 'updated';
+    }
+    this.trails.set(key, {
+      id: this.id('trail'),
+      flow: flowName,
+      name,
+      description: options.description ?? '',
+      gitCommitInfo: options.gitCommitInfo ? this.commitInfo(options.gitCommitInfo) : null,
+      originUrl: options.originUrl ?? null,
+      userData: options.userData ?? {},
+      externalUrls: options.externalUrls ?? null,
+      createdAt: now,
+      lastModifiedAt: now,
+      attestations: [],
+      artifacts: [],
+    });
+    return 'created';
+  }
+
+  private requireTrail(flowName: string, name: string): TrailRecord {
+    this.requireFlow(flowName);
+    const trail = this.trails.get(trailKey(flowName, name));
+    if (!trail) throw new KosliWorldError(404, `Trail '${name}' does not exist in flow '${flowName}' of organization '${this.org}'`);
+    return trail;
+  }
+
+  private commitInfo(input: GitCommitInput): GitCommitInfo {
+    return {
+      sha1: input.sha1,
+      message: input.message ?? '',
+      author: input.author ?? 'Unknown <unknown@example.com>',
+      branch: input.branch ?? 'main',
+      timestamp: input.timestamp ?? this.now(),
+      url: input.url ?? null,
+    };
+  }
+
+  // ---- attestations ------------------------------------------------------------------------
+
+  /**
+   * Records an attestation (or an artifact) on a trail, validating it as Kosli does: name pattern,
+   * fingerprint and commit shapes, and for custom types the JSON schema and jq rules.
+   */
+  attest(flowName: string, trailName: string, input: AttestInput): { id: string; isCompliant: boolean } {
+    const trail = this.requireTrail(flowName, trailName);
+    const now = this.now();
+    if (input.type === 'artifact') {
+      if (!FINGERPRINT.test(input.fingerprint)) throw new KosliWorldError(400, `Invalid fingerprint '${input.fingerprint}': expected 64 hex characters`);
+      const commit = input.git_commit_info ? this.commitInfo(input.git_commit_info) : trail.gitCommitInfo;
+      if (commit && !SHA.test(commit.sha1)) throw new KosliWorldError(400, `Invalid git commit '${commit.sha1}': expected 40 hex characters`);
+      const record: ArtifactRecord = {
+        id: this.id('artifact'),
+        templateName: input.name,
+        fingerprint: input.fingerprint,
+        filename: input.filename ?? `${input.name}:${commit?.sha1.slice(0, 7) ?? input.fingerprint.slice(0, 7)}`,
+        gitCommitInfo: commit,
+        commitUrl: input.commit_url ?? commit?.url ?? null,
+        buildUrl: input.build_url ?? null,
+        createdAt: now,
+      };
+      trail.artifacts.push(record);
+      trail.lastModifiedAt = now;
+      return { id: record.id, isCompliant: true };
+    }
+
+    if (!NAME.test(input.attestation_name)) {
+      throw new KosliWorldError(400, `Invalid attestation name '${input.attestation_name}': it must match ^[a-zA-Z0-9\\-_,]+$`);
+    }
+    if (input.artifact_fingerprint != null && !FINGERPRINT.test(input.artifact_fingerprint)) {
+      throw new KosliWorldError(400, `Invalid artifact_fingerprint '${input.artifact_fingerprint}': expected 64 hex characters`);
+    }
+    for (const key of Object.keys(input.annotations ?? {})) {
+      if (!/^[A-Za-z0-9_-]+$/.test(key)) throw new KosliWorldError(400, `Invalid annotation key '${key}': it must match ^[A-Za-z0-9_-]+$`);
+    }
+    const commit = input.git_commit_info ? this.commitInfo(input.git_commit_info) : trail.gitCommitInfo;
+
+    let type: string;
+    let isCompliant: boolean;
+    let payload: Record<string, unknown>;
+    let unevaluatedRules: string[] = [];
+    switch (input.type) {
+      case 'jira':
+        type = 'jira';
+        // As `kosli attest jira --assert`: compliant when at least one key was found and all exist.
+        isCompliant = input.jira_results.length > 0 && input.jira_results.every((result) => result.issue_exists);
+        payload = { jira_results: input.jira_results.map((result) => ({ issue_url: '', ...result })) };
+        break;
+      case 'pull_request':
+        type = 'pull_request';
+        isCompliant = input.pull_requests.length > 0;
+        payload = { git_provider: input.git_provider ?? 'github', pull_requests: input.pull_requests };
+        break;
+      case 'generic':
+        type = 'generic';
+        isCompliant = input.is_compliant;
+        payload = {};
+        break;
+      case 'custom': {
+        const version = this.customTypes.get(input.type_name)?.at(-1);
+        if (!version) throw new KosliWorldError(400, `Custom attestation type '${input.type_name}' does not exist in organization '${this.org}'`);
+        if (version.schema !== null) {
+          const validate = compileTypeSchema(version.schema);
+          if (!validate(input.attestation_data)) {
+            throw new KosliWorldError(
+              400,
+              `Attestation data does not match the schema of custom attestation type '${input.type_name}'`,
+              describeSchemaErrors(validate.errors),
+            );
+          }
+        }
+        const outcome = evaluateRules(version.rules, input.attestation_data);
+        type = `custom:${input.type_name}`;
+        isCompliant = outcome.compliant;
+        unevaluatedRules = outcome.unevaluated;
+        // unverified: the read-back field name of custom data; the write uses attestation_data.
+        payload = { attestation_data: input.attestation_data, type_version: version.version };
+        break;
+      }
+    }
+    const record: AttestationRecord = {
+      id: this.id('attestation'),
+      name: input.attestation_name,
+      type,
+      isCompliant,
+      artifactFingerprint: input.artifact_fingerprint ?? null,
+      gitCommitInfo: commit,
+      createdAt: now,
+      description: input.description ?? null,
+      originUrl: input.origin_url ?? null,
+      annotations: input.annotations ?? {},
+      userData: input.user_data ?? {},
+      externalUrls: input.external_urls ?? null,
+      payload,
+      unevaluatedRules,
+    };
+    trail.attestations.push(record);
+    trail.lastModifiedAt = now;
+    return { id: record.id, isCompliant };
+  }
+
+  /** The jq rules the fake could not evaluate, per attestation, for tests to inspect. */
+  unevaluatedRules(): { flow: string; trail: string; attestation: string; rules: string[] }[] {
+    return [...this.trails.values()].flatMap((trail) =>
+      trail.attestations.filter((a) => a.unevaluatedRules.length > 0).map((a) => ({ flow: trail.flow, trail: trail.name, attestation: a.name, rules: a.unevaluatedRules })),
+    );
+  }
+
+  private attestationJson(trail: TrailRecord, record: AttestationRecord): Record<string, unknown> {
+    // Fields from the API docs' AttestationResponse example plus the per-type payload (notes B.2).
+    return {
+      attestation_id: record.id,
+      attestation_name: record.name,
+      attestation_type: record.type,
+      created_at: record.createdAt,
+      description: record.description,
+      has_audit_package: false,
+      html_url: `${this.trailUrl(trail)}?attestation_id=${record.id}`,
+      is_compliant: record.isCompliant,
+      origin_url: record.originUrl,
+      reported_by: 'fake-service-account',
+      schema_version: 1,
+      user_data: record.userData,
+      artifact_fingerprint: record.artifactFingerprint,
+      git_commit_info: record.gitCommitInfo,
+      annotations: record.annotations,
+      external_urls: record.externalUrls,
+      ...record.payload,
+    };
+  }
+
+  /** GET /attestations/{org}/{flow}/trail/{trail}/{name}: every attestation of that name, oldest first. */
+  trailAttestationsJson(flowName: string, trailName: string, name: string): Record<string, unknown>[] {
+    const trail = this.requireTrail(flowName, trailName);
+    return trail.attestations.filter((a) => a.name === name).map((a) => this.attestationJson(trail, a));
+  }
+
+  /** GET /attestations/{org}/list_attestations_for_criteria: `{ "<sha>": [attestations…] }`, one key per sha asked. */
+  attestationsForCommits(shas: readonly string[], filter: { flow?: string; type?: string; name?: string }): Record<string, Record<string, unknown>[]> {
+    const wanted = new Set(shas);
+    const result: Record<string, Record<string, unknown>[]> = Object.fromEntries(shas.map((sha) => [sha, []]));
+    for (const trail of this.trails.values()) {
+      if (filter.flow !== undefined && trail.flow !== filter.flow) continue;
+      for (const record of trail.attestations) {
+        const sha = record.gitCommitInfo?.sha1;
+        if (sha === undefined || !wanted.has(sha)) continue;
+        if (filter.type !== undefined && record.type !== filter.type) continue;
+        if (filter.name !== undefined && record.name !== filter.name) continue;
+        result[sha]?.push(this.attestationJson(trail, record));
+      }
+    }
+    return result;
+  }
+
+  // ---- trail compliance --------------------------------------------------------------------
+
+  /** Evaluates the trail against its flow's template, as `compliance_status` shows it. */
+  private complianceOf(trail: TrailRecord): { state: TrailState; attestations: AttestationStatusJson[]; artifacts: Record<string, ArtifactStatusJson> } {
+    const flow = this.requireFlow(trail.flow);
+    const now = this.now();
+    const trailLevel = trail.attestations.filter((a) => a.artifactFingerprint === null);
+    const attestations = statuses(flow.template.trail.attestations, trailLevel);
+
+    const artifacts: Record<string, ArtifactStatusJson> = {};
+    const names = new Set([...flow.template.trail.artifacts.map((a) => a.name), ...trail.artifacts.map((a) => a.templateName)]);
+    for (const name of names) {
+      const expected = flow.template.trail.artifacts.find((a) => a.name === name);
+      const artifact = latest(trail.artifacts.filter((a) => a.templateName === name));
+      const bound = artifact ? trail.attestations.filter((a) => a.artifactFingerprint === artifact.fingerprint) : [];
+      const artifactStatuses = statuses(expected?.attestations ?? [], bound);
+      artifacts[name] = {
+        artifact_fingerprint: artifact?.fingerprint ?? null,
+        artifact_id: artifact?.id ?? null,
+        // unverified: the status of a template artifact not reported yet.
+        status: artifact ? stateOf(artifactStatuses) : 'MISSING',
+        is_compliant: artifact !== undefined && stateOf(artifactStatuses) === 'COMPLIANT',
+        attestations_statuses: artifactStatuses,
+        unexpected: expected === undefined,
+        evaluated_at: now,
+        flow_template_id: flow.templateId,
+      };
+    }
+    const artifactStates = Object.values(artifacts).map((a) => a.status);
+    const trailState = stateOf(attestations);
+    const state: TrailState =
+      trailState === 'NON-COMPLIANT' || artifactStates.includes('NON-COMPLIANT')
+        ? 'NON-COMPLIANT'
+        : trailState === 'INCOMPLETE' || artifactStates.some((s) => s === 'MISSING' || s === 'INCOMPLETE')
+          ? 'INCOMPLETE'
+          : 'COMPLIANT';
+    return { state, attestations, artifacts };
+  }
+
+  /** GET /trails/{org}/{flow}/{trail}, shaped like examples/trail-response.json. */
+  trailJson(flowName: string, trailName: string): Record<string, unknown> {
+    const trail = this.requireTrail(flowName, trailName);
+    const flow = this.requireFlow(flowName);
+    const compliance = this.complianceOf(trail);
+    return {
+      name: trail.name,
+      description: trail.description,
+      git_commit_info: trail.gitCommitInfo,
+      origin_url: trail.originUrl,
+      user_data: trail.userData,
+      repo_ids: [],
+      last_modified_at: trail.lastModifiedAt,
+      created_at: trail.createdAt,
+      compliance_status: {
+        status: compliance.state,
+        is_compliant: compliance.state === 'COMPLIANT',
+        attestations_statuses: compliance.attestations,
+        artifacts_statuses: compliance.artifacts,
+        evaluated_at: this.now(),
+        flow_template_id: flow.templateId,
+      },
+      template: { version: flow.template.version, trail: templateTrailJson(flow.template), content: flow.templateYaml },
+      compliance_state: compliance.state,
+      is_compliant: compliance.state === 'COMPLIANT',
+      events: this.trailEvents(flow, trail),
+      created_by: 'fake-service-account',
+      flow: { name: flow.name, tags: flow.tags },
+      external_urls: trail.externalUrls,
+      html_url: this.trailUrl(trail),
+    };
+  }
+
+  /** The event types and fields of the real example's `events`, for what the world records. */
+  private trailEvents(flow: FlowRecord, trail: TrailRecord): Record<string, unknown>[] {
+    const base = { org_id: this.orgId(), flow_id: flow.id, trail_id: trail.id };
+    const events: Record<string, unknown>[] = [
+      {
+        ...base,
+        timestamp: trail.createdAt,
+        type: 'trail_reported',
+        git_commit_info: trail.gitCommitInfo,
+        repo_info: null,
+        setting_user_id: null,
+        trail_data_json: { name: trail.name, description: trail.description, origin_url: trail.originUrl },
+      },
+    ];
+    for (const artifact of trail.artifacts) {
+      events.push({
+        ...base,
+        timestamp: artifact.createdAt,
+        type: 'artifact_creation_reported',
+        git_commit_info: artifact.gitCommitInfo,
+        repo_info: null,
+        artifact_fingerprint: artifact.fingerprint,
+        artifact_id: artifact.id,
+        artifact_name: artifact.filename,
+        git_commit: artifact.gitCommitInfo?.sha1 ?? null,
+        template_reference_name: artifact.templateName,
+      });
+    }
+    for (const record of trail.attestations) {
+      const artifact = trail.artifacts.find((a) => a.fingerprint === record.artifactFingerprint);
+      events.push({
+        ...base,
+        timestamp: record.createdAt,
+        type: record.artifactFingerprint === null ? 'trail_attestation_reported' : 'artifact_attestation_reported',
+        git_commit_info: record.gitCommitInfo,
+        repo_info: null,
+        attestation_type: record.type,
+        is_compliant: record.isCompliant,
+        attestation_id: record.id,
+        template_reference_name: record.name,
+        ...(record.artifactFingerprint === null
+          ? {}
+          : { artifact_fingerprint: record.artifactFingerprint, artifact_name: artifact?.filename ?? null, target_artifact: artifact?.templateName ?? null }),
+      });
+    }
+    return events.sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
+  }
+
+  private orgId(): string {
+    return createHash('sha256').update(`org:${this.org}`).digest('hex').slice(0, 32);
+  }
+
+  private trailUrl(trail: TrailRecord): string {
+    return `${this.uiHost}/${this.org}/flows/${encodeURIComponent(trail.flow)}/trails/${encodeURIComponent(trail.name)}`;
+  }
+
+  // ---- custom attestation types ------------------------------------------------------------
+
+  /** Creates a type or adds a version (POST /custom-attestation-types/{org}); returns the version. */
+  upsertCustomType(name: string, input: { description?: string | null; schema?: unknown; rules?: string[] }): number {
+    const schema = input.schema ?? null;
+    if (schema !== null) {
+      try {
+        compileTypeSchema(schema);
+      } catch (error) {
+        throw new KosliWorldError(400, `Invalid schema for custom attestation type '${name}': ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+    const versions = this.customTypes.get(name) ?? [];
+    const version = versions.length + 1;
+    versions.push({ name, version, description: input.description ?? null, schema, rules: input.rules ?? [], createdAt: this.now() });
+    this.customTypes.set(name, versions);
+    return version;
+  }
+
+  customType(name: string): CustomTypeVersion | undefined {
+    return this.customTypes.get(name)?.at(-1);
+  }
+
+  // ---- environments, policies, snapshots ---------------------------------------------------
+
+  /** Defines (or versions) an environment policy; the original process's three are predefined. */
+  definePolicy(name: string, rules: PolicyRules): void {
+    const existing = this.policies.get(name);
+    this.policies.set(name, {
+      id: existing?.id ?? this.id('policy'),
+      name,
+      version: (existing?.version ?? 0) + 1,
+      provenance: rules.provenance ?? false,
+      trailCompliance: rules.trailCompliance ?? false,
+      // unverified: must_be_compliant defaults to true when a policy file does not say.
+      attestations: (rules.attestations ?? []).map((a) => ({ name: a.name, type: a.type, mustBeCompliant: a.mustBeCompliant ?? true })),
+    });
+  }
+
+  createEnvironment(name: string, options: { type?: string; description?: string; policies?: string[] } = {}): void {
+    for (const policy of options.policies ?? []) {
+      if (!this.policies.has(policy)) throw new KosliWorldError(404, `Policy '${policy}' does not exist in organization '${this.org}'`);
+    }
+    const existing = this.environments.get(name);
+    this.environments.set(name, {
+      id: existing?.id ?? this.id('environment'),
+      name,
+      type: options.type ?? existing?.type ?? 'server',
+      description: options.description ?? existing?.description ?? '',
+      policies: options.policies ?? existing?.policies ?? [],
+      createdAt: existing?.createdAt ?? this.now(),
+      snapshots: existing?.snapshots ?? [],
+    });
+  }
+
+  hasEnvironment(name: string): boolean {
+    return this.environments.has(name);
+  }
+
+  private requireEnvironment(name: string): EnvironmentRecord {
+    const environment = this.environments.get(name);
+    if (!environment) throw new KosliWorldError(404, `Environment '${name}' does not exist in organization '${this.org}'`);
+    return environment;
+  }
+
+  /** GET /environments/{org}/{env}. unverified: only `name` is relied on; the rest follows `PUT /environments`. */
+  environmentJson(name: string): Record<string, Json> {
+    const environment = this.requireEnvironment(name);
+    return {
+      name: environment.name,
+      type: environment.type,
+      description: environment.description,
+      policies: environment.policies,
+      last_reported_at: environment.snapshots.at(-1)?.timestamp ?? null,
+      last_modified_at: environment.createdAt,
+      tags: {},
+    };
+  }
+
+  /**
+   * Records what runs in the environment now (like `kosli snapshot paths|k8s|…`), resolving each
+   * artifact's provenance and compliance. One entry is one running instance; list a fingerprint
+   * twice for two instances. Artifacts running before and not now appear once more as exited.
+   */
+  reportSnapshot(environmentName: string, running: readonly { name: string; fingerprint: string }[], at: number = this.now()): SnapshotJson {
+    const environment = this.requireEnvironment(environmentName);
+    for (const artifact of running) {
+      if (!FINGERPRINT.test(artifact.fingerprint)) throw new KosliWorldError(400, `Invalid fingerprint '${artifact.fingerprint}' for '${artifact.name}'`);
+    }
+    const previous = environment.snapshots.at(-1);
+    const index = (previous?.index ?? 0) + 1;
+    const instances = new Map<string, { name: string; count: number }>();
+    for (const artifact of running) {
+      const seen = instances.get(artifact.fingerprint);
+      instances.set(artifact.fingerprint, { name: artifact.name, count: (seen?.count ?? 0) + 1 });
+    }
+    const wasRunning = (fingerprint: string) => previous?.artifacts.find((a) => a.fingerprint === fingerprint && a.annotation.now > 0);
+
+    const artifacts: SnapshotArtifactJson[] = [];
+    for (const [fingerprint, { name, count }] of instances) {
+      const before = wasRunning(fingerprint);
+      const decisions = environment.policies.map((policy) => this.evaluatePolicy(this.requirePolicy(policy), fingerprint));
+      // unverified: an environment without policies has no verdict beyond "nothing failed".
+      const compliant = decisions.every((d) => d.status === 'COMPLIANT');
+      const flows = this.provenanceOf(fingerprint).map((p) => this.snapshotFlowJson(environment, name, p, at));
+      const primary = flows[0];
+      artifacts.push({
+        name,
+        compliant,
+        deployments: [],
+        policy_decisions: decisions,
+        // unverified: the wording of reasons_for_incompliance (empty in the real example).
+        reasons_for_incompliance: decisions.filter((d) => d.status !== 'COMPLIANT').map((d) => `Policy '${d.policy_name}' is not satisfied`),
+        fingerprint,
+        creationTimestamp: instanceStarts(before?.creationTimestamp ?? [], count, at),
+        pods: null,
+        annotation: {
+          // unverified: "started-non-compliant" (the real example shows started-compliant, unchanged, exited).
+          type: before ? 'unchanged' : compliant ? 'started-compliant' : 'started-non-compliant',
+          was: before?.annotation.now ?? 0,
+          now: count,
+        },
+        // unverified: the top-level provenance fields of an artifact with no provenance (null here).
+        flow_name: primary?.flow_name ?? null,
+        git_commit: primary?.git_commit ?? null,
+        commit_url: primary?.commit_url ?? null,
+        html_url: primary?.html_url ?? null,
+        flow_html_url: primary?.flow_html_url ?? null,
+        deployment_diff: primary?.deployment_diff ?? null,
+        commit_lead_time: primary?.commit_lead_time ?? null,
+        flows,
+      });
+    }
+    for (const gone of previous?.artifacts ?? []) {
+      if (gone.annotation.now > 0 && !instances.has(gone.fingerprint)) {
+        artifacts.push({ ...gone, annotation: { type: 'exited', was: gone.annotation.now, now: 0 } });
+      }
+    }
+
+    const live = artifacts.filter((a) => a.annotation.now > 0);
+    const snapshot: SnapshotJson = {
+      index,
+      is_latest: true,
+      next_snapshot_timestamp: null,
+      artifact_compliance_count: { true: live.filter((a) => a.compliant).length, false: live.filter((a) => !a.compliant).length, null: 0 },
+      timestamp: at,
+      type: environment.type,
+      compliant: live.every((a) => a.compliant),
+      html_url: `${this.uiHost}/${this.org}/environments/${encodeURIComponent(environment.name)}/snapshots/${index}`,
+      artifacts,
+      applied_policies: environment.policies.map((policyName) => {
+        const policy = this.requirePolicy(policyName);
+        return {
+          id: policy.id,
+          name: policy.name,
+          version: policy.version,
+          policy_dump: policyDump(policy),
+          // unverified: what failing_artifacts lists (empty in the real example); fingerprints here.
+          failing_artifacts: live.filter((a) => a.policy_decisions.some((d) => d.policy_name === policy.name && d.status !== 'COMPLIANT')).map((a) => a.fingerprint),
+        };
+      }),
+    };
+    if (previous) {
+      previous.is_latest = false;
+      previous.next_snapshot_timestamp = at;
+    }
+    environment.snapshots.push(snapshot);
+    return snapshot;
+  }
+
+  /**
+   * GET /snapshots/{org}/{env}/{expression} for the expressions `-1`, `-N`, `N` and `~N`;
+   * undefined when the environment has not reported (or the index does not exist).
+   */
+  snapshot(environmentName: string, expression: string): SnapshotJson | undefined {
+    const { snapshots } = this.requireEnvironment(environmentName);
+    let position: number;
+    if (/^-\d+$/.test(expression)) position = snapshots.length + Number(expression);
+    else if (/^\d+$/.test(expression)) position = Number(expression) - 1;
+    else if (/^~\d+$/.test(expression)) position = snapshots.length - 1 - Number(expression.slice(1));
+    else throw new KosliWorldError(400, `The fake Kosli supports the snapshot expressions N, -N and ~N, not '${expression}'`);
+    return snapshots[position];
+  }
+
+  private requirePolicy(name: string): PolicyRecord {
+    const policy = this.policies.get(name);
+    if (!policy) throw new KosliWorldError(404, `Policy '${name}' does not exist in organization '${this.org}'`);
+    return policy;
+  }
+
+  /** Every (flow, trail) in which the fingerprint was reported as an artifact, oldest first. */
+  private provenanceOf(fingerprint: string): Provenance[] {
+    const found: Provenance[] = [];
+    for (const trail of this.trails.values()) {
+      const artifact = latest(trail.artifacts.filter((a) => a.fingerprint === fingerprint));
+      const flow = this.flows.get(trail.flow);
+      if (artifact && flow) found.push({ flow, trail, artifact });
+    }
+    return found.sort((a, b) => a.artifact.createdAt - b.artifact.createdAt);
+  }
+
+  private snapshotFlowJson(environment: EnvironmentRecord, name: string, p: Provenance, at: number): SnapshotFlowJson {
+    const compliance = this.complianceOf(p.trail);
+    const artifactStatus = compliance.artifacts[p.artifact.templateName]?.status;
+    const commit = p.artifact.gitCommitInfo;
+    const flowUrl = `${this.uiHost}/${this.org}/flows/${encodeURIComponent(p.flow.name)}`;
+    return {
+      flow_name: p.flow.name,
+      trail_name: p.trail.name,
+      template_reference_name: p.artifact.templateName,
+      git_commit: commit?.sha1 ?? null,
+      commit_url: p.artifact.commitUrl,
+      git_commit_info: commit,
+      html_url: `${flowUrl}/artifacts/${p.artifact.fingerprint}?artifact_id=${p.artifact.id}`,
+      flow_html_url: flowUrl,
+      deployment_diff: this.deploymentDiff(environment, name, p),
+      commit_lead_time: commit ? at - commit.timestamp : null,
+      artifact_compliance_in_flow: artifactStatus === 'COMPLIANT',
+      // unverified: the wording of flow_reasons_for_non_compliance (empty in the real example).
+      flow_reasons_for_non_compliance: artifactStatus === 'COMPLIANT' ? [] : [`Artifact is ${artifactStatus ?? 'unknown'} in trail '${p.trail.name}'`],
+    };
+  }
+
+  /** What ran under the same name before in this environment, in the same flow (null when nothing did). */
+  private deploymentDiff(environment: EnvironmentRecord, name: string, p: Provenance): DeploymentDiffJson | null {
+    for (let i = environment.snapshots.length - 1; i >= 0; i--) {
+      const earlier = environment.snapshots[i]?.artifacts.find((a) => a.name === name && a.fingerprint !== p.artifact.fingerprint && a.annotation.now > 0);
+      if (!earlier) continue;
+      const entry = earlier.flows.find((f) => f.flow_name === p.flow.name);
+      if (!entry) return null;
+      const current = p.artifact.gitCommitInfo?.sha1;
+      const compare = current && entry.git_commit && p.artifact.commitUrl?.includes('/commit/') ? p.artifact.commitUrl.replace(/\/commit\/[0-9a-f]+$/, `/compare/${entry.git_commit}...${current}`) : null;
+      return {
+        diff_url: compare,
+        previous_git_commit: entry.git_commit,
+        previous_fingerprint: earlier.fingerprint,
+        previous_artifact_name: earlier.name,
+        previous_artifact_compliance_state: earlier.compliant ? 'COMPLIANT' : 'NON-COMPLIANT',
+        previous_running: false,
+        previous_git_commit_url: entry.commit_url,
+        previous_trail_name: entry.trail_name,
+        previous_template_reference_name: entry.template_reference_name,
+      };
+    }
+    return null;
+  }
+
+  private evaluatePolicy(policy: PolicyRecord, fingerprint: string): PolicyDecisionJson {
+    const provenance = this.provenanceOf(fingerprint);
+    const context = (p: Provenance, artifactStatus: string | null = null) => ({ flow_name: p.flow.name, trail_name: p.trail.name, artifact_status: artifactStatus });
+    // unverified: the resolution Kosli gives when an artifact has no provenance at all.
+    const noProvenance: ResolutionJson[] = [{ type: 'missing_provenance', context: {} }];
+    const rules: RuleEvaluationJson[] = [];
+
+    rules.push(
+      policy.provenance
+        ? {
+            rule: { type: 'provenance', definition: { required: true, exceptions: [] } },
+            satisfied: provenance.length > 0,
+            ignored: false,
+            resolutions: provenance.length > 0 ? provenance.map((p) => ({ type: 'rule_satisfied', context: context(p) })) : noProvenance,
+          }
+        : notApplicable('provenance', { required: false, exceptions: [] }, provenance.map((p) => context(p))),
+    );
+
+    if (policy.trailCompliance) {
+      // Every trail the artifact appears in must be compliant.
+      const states = provenance.map((p) => ({ p, compliance: this.complianceOf(p.trail) }));
+      rules.push({
+        rule: { type: 'trail-compliance', definition: { required: true, exceptions: [] } },
+        satisfied: states.length > 0 && states.every((s) => s.compliance.state === 'COMPLIANT'),
+        ignored: false,
+        resolutions:
+          states.length === 0
+            ? noProvenance
+            : states.map(({ p, compliance }) => ({
+                type: compliance.state === 'COMPLIANT' ? 'rule_satisfied' : 'non_compliant_in_trail',
+                context: context(p, compliance.artifacts[p.artifact.templateName]?.status ?? null),
+              })),
+      });
+    } else {
+      rules.push(notApplicable('trail-compliance', { required: false, exceptions: [] }, provenance.map((p) => context(p))));
+    }
+
+    for (const required of policy.attestations) {
+      // An attestation rule without `if` applies to every trail the artifact appears in, and the
+      // attestation must be bound to this artifact (`--fingerprint`).
+      const resolutions: ResolutionJson[] = provenance.map((p) => {
+        const found = latest(
+          p.trail.attestations.filter((a) => (required.name === '*' || a.name === required.name) && a.type === required.type && a.artifactFingerprint === fingerprint),
+        );
+        const type = !found ? 'missing_attestation' : required.mustBeCompliant && !found.isCompliant ? 'non_compliant_attestation' : 'rule_satisfied';
+        return { type, context: context(p) };
+      });
+      rules.push({
+        rule: { type: 'attestation', definition: { name: required.name, type: required.type, must_be_compliant: required.mustBeCompliant } },
+        satisfied: resolutions.length > 0 && resolutions.every((r) => r.type === 'rule_satisfied'),
+        ignored: false,
+        resolutions: resolutions.length > 0 ? resolutions : [{ type: 'missing_attestation', context: {} }],
+      });
+    }
+
+    return {
+      policy_version: policy.version,
+      status: rules.every((r) => r.ignored || r.satisfied === true) ? 'COMPLIANT' : 'NON-COMPLIANT',
+      rule_evaluations: rules,
+      policy_name: policy.name,
+    };
+  }
+
+  /**
+   * GET /asserts/{org}/fingerprint/{fp}?environment_name=: the environment's policies evaluated
+   * now, in the shape the CLI reads (`assertArtifactResult` in assertArtifact.go).
+   */
+  assert(fingerprint: string, environmentName: string): Record<string, unknown> {
+    const environment = this.requireEnvironment(environmentName);
+    const provenance = this.provenanceOf(fingerprint);
+    const reported = environment.snapshots.some((s) => s.artifacts.some((a) => a.fingerprint === fingerprint));
+    if (provenance.length === 0 && !reported) throw new KosliWorldError(404, `Artifact with fingerprint '${fingerprint}' does not exist in organization '${this.org}'`);
+    const decisions = environment.policies.map((name) => this.evaluatePolicy(this.requirePolicy(name), fingerprint));
+    return {
+      scope: 'environment',
+      // unverified: without policies Kosli "ignores" the environment; here that means compliant.
+      compliant: decisions.every((d) => d.status === 'COMPLIANT'),
+      environment: environment.name,
+      html_url: `${this.uiHost}/${this.org}/environments/${encodeURIComponent(environment.name)}`,
+      policy_evaluations: decisions,
+      flows: provenance.map((p) => ({
+        flow: p.flow.name,
+        trail: p.trail.name,
+        compliance_status: { attestations_statuses: this.complianceOf(p.trail).attestations },
+      })),
+    };
+  }
+}
+
+/** Start times (unix seconds) of the running instances: the ones still running keep theirs. */
+function instanceStarts(previous: readonly number[], count: number, at: number): number[] {
+  const kept = previous.slice(0, count);
+  return [...kept, ...Array<number>(count - kept.length).fill(Math.floor(at))];
+}
+
+function trailKey(flow: string, trail: string): string {
+  return `${flow}\u0000${trail}`;
+}
+
+function latest<T extends { createdAt: number }>(items: readonly T[]): T | undefined {
+  return items.reduce<T | undefined>((best, item) => (best === undefined || item.createdAt >= best.createdAt ? item : best), undefined);
+}
+
+/** Template-expected attestations (COMPLETE or MISSING) plus unexpected ones, latest per name. */
+function statuses(expected: readonly TemplateAttestation[], records: readonly AttestationRecord[]): AttestationStatusJson[] {
+  const result: AttestationStatusJson[] = expected.map((wanted) => {
+    const found = latest(records.filter((r) => r.name === wanted.name));
+    return {
+      attestation_name: wanted.name,
+      attestation_type: found?.type ?? wanted.type,
+      attestation_id: found?.id ?? null,
+      overridden_attestation_id: null,
+      status: found ? 'COMPLETE' : 'MISSING',
+      is_compliant: found?.isCompliant ?? false,
+      unexpected: false,
+    };
+  });
+  const extraNames = [...new Set(records.map((r) => r.name))].filter((name) => !expected.some((e) => e.name === name));
+  for (const name of extraNames) {
+    const found = latest(records.filter((r) => r.name === name));
+    if (!found) continue;
+    result.push({
+      attestation_name: name,
+      attestation_type: found.type,
+      attestation_id: found.id,
+      overridden_attestation_id: null,
+      status: 'COMPLETE',
+      is_compliant: found.isCompliant,
+      unexpected: true,
+    });
+  }
+  return result;
+}
+
+function stateOf(list: readonly AttestationStatusJson[]): TrailState {
+  if (list.some((s) => s.status === 'COMPLETE' && !s.is_compliant)) return 'NON-COMPLIANT';
+  if (list.some((s) => s.status === 'MISSING')) return 'INCOMPLETE';
+  return 'COMPLIANT';
+}
+
+function notApplicable(type: string, definition: Record<string, Json>, contexts: ResolutionJson['context'][]): RuleEvaluationJson {
+  return { rule: { type, definition }, satisfied: null, ignored: true, resolutions: contexts.map((context) => ({ type: 'rule_not_applicable', context })) };
+}
+
+/** `applied_policies[].policy_dump`, as in the real example. */
+function policyDump(policy: PolicyRecord): Record<string, Json> {
+  return {
+    schema_version: '1',
+    artifacts: {
+      provenance: { required: policy.provenance, exceptions: [] },
+      trail_compliance: { required: policy.trailCompliance, exceptions: [] },
+      attestations: policy.attestations.map((a) => ({ if_condition: null, name: a.name, type: a.type, must_be_compliant: a.mustBeCompliant })),
+    },
+  };
+}
+
+function templateTrailJson(template: FlowTemplate): Record<string, Json> {
+  return {
+    attestations: template.trail.attestations.map((a) => ({ name: a.name, type: a.type })),
+    artifacts: template.trail.artifacts.map((a) => ({ name: a.name, attestations: a.attestations.map((x) => ({ name: x.name, type: x.type })) })),
+  };
+}
+
+/** Parses and checks a flow template (the rules of kosli/schemas/flow-template-v1.json). */
+export function parseTemplate(yamlText: string): FlowTemplate {
+  let raw: unknown;
+  try {
+    raw = parseYaml(yamlText);
+  } catch (error) {
+    throw new KosliWorldError(400, `Invalid flow template YAML: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const parsed = templateSchema.safeParse(raw ?? {});
+  if (!parsed.success) {
+    throw new KosliWorldError(
+      400,
+      'Invalid flow template',
+      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
+    );
+  }
+  const trail = parsed.data.trail ?? { attestations: [], artifacts: [] };
+  const types = [...trail.attestations, ...trail.artifacts.flatMap((a) => a.attestations)].map((a) => a.type);
+  const badType = types.find((type) => !ATTESTATION_TYPE.test(type));
+  if (badType !== undefined) throw new KosliWorldError(400, `Invalid flow template: unknown attestation type '${badType}'`);
+  return { version: 1, trail };
+}

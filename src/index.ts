@@ -1,0 +1,49 @@
+/**
+ * The app's only entry: the handlers manifest.yml names. Each builds the production dependencies
+ * from Forge's seams (src/platform) and hands over to plain code.
+ */
+import Resolver from '@forge/resolver';
+import { createJiraClient } from './jira/client';
+import { runDeployJob } from './jobs/deploy-consumer';
+import { runScheduledCheck } from './jobs/scheduled-trigger';
+import { composeDeps } from './platform/compose';
+import { requestJiraAsUser } from './platform/forge-jira';
+import { RESOLVERS } from './resolvers';
+import { handleCall, type CallEnvironment } from './resolvers/handle-call';
+import { RESOLVER_KEYS } from './contract';
+
+function callEnvironment(): CallEnvironment {
+  const deps = composeDeps({ followRunForMs: 0 });
+  return {
+    deps,
+    jiraAsUser: () => createJiraClient(requestJiraAsUser()),
+    secretValues: async () => {
+      const values = [process.env['KOSLI_API_TOKEN'], process.env['GITHUB_TOKEN']];
+      return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+    },
+  };
+}
+
+function buildResolver() {
+  const resolver = new Resolver();
+  for (const key of RESOLVER_KEYS) {
+    const definition = RESOLVERS[key];
+    if (!definition) continue;
+    resolver.define(key, (request) => handleCall(callEnvironment(), definition, request));
+  }
+  return resolver.getDefinitions();
+}
+
+/** Custom UI resolvers (function `resolver`). */
+export const handler = buildResolver();
+
+/** scheduledTrigger `release-gate-check` (function `scheduled-check`, 300 s). */
+export const scheduledCheck = async () => {
+  const { statusCode, body } = await runScheduledCheck(composeDeps({ followRunForMs: 240_000 }));
+  return { statusCode, body };
+};
+
+/** Queue consumer `deploy-consumer` (function `deploy-worker`, 900 s). */
+export const deployConsumer = async (event: { body?: unknown }) => {
+  return runDeployJob(composeDeps({ followRunForMs: 840_000 }), event.body);
+};

@@ -1,0 +1,30 @@
+/**
+ * The `DeployQueue` port over Forge async events. Events for one release share a concurrency key,
+ * so Forge runs at most one deploy worker per release at a time (the storage lock remains the
+ * guarantee; this only avoids pointless contention).
+ * @see https://developer.atlassian.com/platform/forge/runtime-reference/async-events-api/
+ */
+import { Queue, RateLimitError } from '@forge/events';
+import { AppError } from '../errors';
+import type { DeployJob, DeployQueue } from '../services/deps';
+
+/** The queue named by the manifest's `consumer` module. */
+export const DEPLOY_QUEUE_KEY = 'deploy-queue';
+
+export function forgeDeployQueue(queue: Queue = new Queue({ key: DEPLOY_QUEUE_KEY })): DeployQueue {
+  return {
+    async push(job: DeployJob): Promise<void> {
+      try {
+        await queue.push({
+          body: { projectKey: job.projectKey, versionId: job.versionId, reason: job.reason },
+          concurrency: { key: job.versionId, limit: 1 },
+        });
+      } catch (error) {
+        if (error instanceof RateLimitError) {
+          throw new AppError('UPSTREAM_RATE_LIMITED', 'Too many deploys were queued in the last minute; try again shortly.', { cause: error });
+        }
+        throw new AppError('UPSTREAM_UNAVAILABLE', 'The deploy could not be queued; try again.', { cause: error });
+      }
+    },
+  };
+}

@@ -1,0 +1,22 @@
+/**
+ * How a resolver is declared: its key from the shared contract, a zod schema for its payload (typed
+ * by the contract, so the two cannot drift) and a function from the validated payload to the result.
+ */
+import type { z } from 'zod';
+import type { PayloadOf, ResolverKey, ResultOf } from '../contract';
+import type { CallContext, Deps } from '../services/deps';
+
+export interface ResolverDefinition<K extends ResolverKey> {
+  key: K;
+  payload: z.ZodType<PayloadOf<K>>;
+  /**
+   * Where the project comes from: the project page's Forge context, or (settings, whose admin page
+   * has no project) the payload's projectKey after an admin check.
+   */
+  project: 'context' | 'payload';
+  run(deps: Deps, ctx: CallContext, payload: PayloadOf<K>): Promise<ResultOf<K>>;
+}
+
+export function defineResolver<K extends ResolverKey>(definition: ResolverDefinition<K>): ResolverDefinition<K> {
+  return definition;
+}

@@ -1,0 +1,103 @@
+/**
+ * The resolver pipeline every call goes through: read the Forge context (the caller's account id
+ * comes from here, never from the payload), validate the payload, run, and wrap the outcome in the
+ * shared Result envelope. Errors become `{ ok: false, error }` with a sentence for the user; nothing
+ * thrown escapes, and no message carries a token.
+ */
+import { z } from 'zod';
+import type { ResolverKey, Result, ResultOf } from '../contract';
+import { AppError, redact, toAppError } from '../errors';
+import type { JiraClient } from '../jira/types';
+import type { Deps } from '../services/deps';
+import { linksFor, parseLocalId, type SiteIdentity } from '../services/links';
+import type { ResolverDefinition } from './define';
+import { projectKey as projectKeySchema } from './schemas';
+
+const forgeContext = z.object({
+  accountId: z.string().min(1).optional(),
+  siteUrl: z.string().optional(),
+  localId: z.string().optional(),
+  moduleKey: z.string().optional(),
+  extension: z
+    .object({
+      type: z.string().optional(),
+      project: z.object({ id: z.union([z.string(), z.number()]).transform(String), key: z.string(), type: z.string().optional() }).optional(),
+    })
+    .optional(),
+});
+
+export interface CallEnvironment {
+  deps: Deps;
+  /** Jira as the calling user (Forge asUser); permission checks use it. */
+  jiraAsUser: () => JiraClient;
+  /** Token values to strip from any message, as a last line of defence. */
+  secretValues: () => Promise<string[]>;
+}
+
+export async function handleCall<K extends ResolverKey>(
+  env: CallEnvironment,
+  definition: ResolverDefinition<K>,
+  request: { payload: unknown; context: unknown },
+): Promise<Result<ResultOf<K>>> {
+  try {
+    const context = forgeContext.safeParse(request.context);
+    if (!context.success || !context.data.accountId) {
+      throw new AppError('FORBIDDEN', 'This action needs a signed-in Jira user.');
+    }
+    const parsed = definition.payload.safeParse(request.payload ?? {});
+    if (!parsed.success) {
+      const fields: Record<string, string> = {};
+      for (const issue of parsed.error.issues) fields[issue.path.join('.') || '(payload)'] ??= issue.message;
+      throw new AppError('INVALID_INPUT', `Invalid request: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, { details: { fields } });
+    }
+    const payload = parsed.data;
+    const site = await siteIdentity(env.deps, context.data);
+    let projectKey: string;
+    let projectId = '';
+    if (definition.project === 'context') {
+      const project = context.data.extension?.project;
+      if (!project) throw new AppError('INVALID_INPUT', 'Open this page from a Jira project.');
+      projectKey = project.key;
+      projectId = project.id;
+    } else {
+      const fromPayload = projectKeySchema.safeParse(typeof payload === 'object' && payload !== null && 'projectKey' in payload ? payload.projectKey : undefined);
+      if (!fromPayload.success) throw new AppError('INVALID_INPUT', 'Choose a Jira project (its key, e.g. OPS).');
+      projectKey = fromPayload.data;
+    }
+    const data = await definition.run(env.deps, {
+      projectKey,
+      projectId,
+      actor: context.data.accountId,
+      jiraAsUser: env.jiraAsUser(),
+      links: linksFor(site),
+    }, payload);
+    return { ok: true, data };
+  } catch (thrown) {
+    const error = toAppError(thrown);
+    const secrets = await env.secretValues().catch(() => []);
+    return {
+      ok: false,
+      error: {
+        code: error.code,
+        message: redact(error.message, secrets),
+        ...(error.details ? { details: JSON.parse(redact(JSON.stringify(error.details), secrets)) as Record<string, unknown> } : {}),
+      },
+    };
+  }
+}
+
+/** The site and app identity of this call, remembered for jobs (which have no context). */
+async function siteIdentity(deps: Deps, context: z.output<typeof forgeContext>): Promise<SiteIdentity> {
+  const ids = parseLocalId(context.localId);
+  const stored = await deps.store.getSite<SiteIdentity>();
+  const site: SiteIdentity = {
+    siteUrl: context.siteUrl ?? stored?.siteUrl ?? '',
+    appId: ids?.appId ?? stored?.appId ?? 'app',
+    environmentId: ids?.environmentId ?? stored?.environmentId ?? 'env',
+    projectType: context.extension?.project?.type ?? stored?.projectType ?? 'software',
+  };
+  if (!stored || stored.siteUrl !== site.siteUrl || stored.appId !== site.appId || stored.environmentId !== site.environmentId) {
+    await deps.store.saveSite(site);
+  }
+  return site;
+}

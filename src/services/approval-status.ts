@@ -1,0 +1,69 @@
+/**
+ * The approval picture of a release right now: recorded decisions, native Jira approver changes not
+ * yet recorded, and the policy's verdict over them. Shared by the release page, the decide action
+ * and the deploy worker so all three judge alike.
+ */
+import { evaluateApprovals, jiraDecisions, type ApprovalEvaluation, type SeenJiraStatuses } from '../release/approvals';
+import type { ProjectConfig } from '../release/config';
+import type { Decision } from '../release/types';
+import type { JiraUser, JiraVersion } from '../jira/types';
+import type { ReleaseRecord } from '../store/release-store';
+import type { Deps } from './deps';
+
+export interface ApprovalStatus {
+  evaluation: ApprovalEvaluation;
+  /** Recorded decisions plus native changes seen now. */
+  decisions: Decision[];
+  /** Native changes seen now and not yet recorded (the worker records them under the lock). */
+  unrecorded: Decision[];
+  seen: SeenJiraStatuses;
+  users: Map<string, JiraUser>;
+}
+
+/** Display names and e-mails, cached in storage: names rarely change and the release page is hot. */
+export async function lookupUsers(deps: Deps, accountIds: Iterable<string>): Promise<Map<string, JiraUser>> {
+  const ids = [...new Set(accountIds)];
+  const users = await Promise.all(
+    ids.map(async (accountId) => {
+      const cached = await deps.store.cachedUser(accountId);
+      if (cached) return cached;
+      try {
+        const user = await deps.jiraAsApp.getUser(accountId);
+        await deps.store.cacheUser(user);
+        return user;
+      } catch {
+        return { accountId, displayName: accountId, emailAddress: null };
+      }
+    }),
+  );
+  return new Map(users.map((user) => [user.accountId, user]));
+}
+
+export async function approvalStatus(
+  deps: Deps,
+  config: ProjectConfig,
+  record: ReleaseRecord,
+  recorded: readonly Decision[],
+  version: JiraVersion,
+  users: Map<string, JiraUser>,
+): Promise<ApprovalStatus> {
+  const hash = record.candidate.contentHash;
+  const native = jiraDecisions(record.jiraSeen, version.approvers, hash, deps.clock.now());
+  const decisions = [...recorded, ...native.decisions];
+  const required = new Set([...config.approval.approvers, ...(config.approval.includeJiraApprovers ? version.approvers.map((a) => a.accountId) : [])]);
+  const missing = [...required].filter((id) => !users.has(id));
+  if (missing.length > 0) for (const [id, user] of await lookupUsers(deps, missing)) users.set(id, user);
+  const committers = new Set<string>();
+  if (config.approval.noSelfApproval) {
+    const emails = new Set(record.candidate.committerEmails);
+    for (const id of required) {
+      const email = users.get(id)?.emailAddress?.toLowerCase();
+      if (email && emails.has(email)) committers.add(id);
+    }
+  }
+  const evaluation = evaluateApprovals(
+    { policy: config.approval, contentHash: hash, decisions, jiraApprovers: version.approvers, committers },
+    (id) => users.get(id)?.displayName ?? id,
+  );
+  return { evaluation, decisions, unrecorded: native.decisions, seen: native.seen, users };
+}

@@ -1,0 +1,60 @@
+/**
+ * Approve or decline a release in the app. The decision belongs to the user of the Forge context
+ * (never an id from the payload) and is bound to the content hash the user saw: if the candidate
+ * changed meanwhile, nothing is recorded and the user is told to review the new content.
+ */
+import { AppError } from '../errors';
+import type { DecisionKind } from '../release/types';
+import { approvalStatus } from './approval-status';
+import type { CallContext, Deps } from './deps';
+import { loadConfig } from './project-clients';
+import { loadRelease } from './release-view';
+
+export interface DecideInput {
+  versionId: string;
+  decision: DecisionKind;
+  reason?: string;
+  contentHash: string;
+}
+
+export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): Promise<{ satisfied: boolean }> {
+  const reason = input.reason?.trim() ?? '';
+  if (input.decision === 'declined' && reason.length === 0) {
+    throw new AppError('INVALID_INPUT', 'A decline needs a reason, so the developers know what to fix.', { details: { fields: { reason: 'Say why you decline' } } });
+  }
+  const [config, record, recorded] = await Promise.all([
+    loadConfig(deps, ctx.projectKey),
+    loadRelease(deps, ctx.projectKey, input.versionId),
+    deps.store.decisions(input.versionId),
+  ]);
+  if (record.candidate.contentHash !== input.contentHash) {
+    throw new AppError('CANDIDATE_STALE', 'The release changed while you were looking at it: reload the page and review the new content before deciding.');
+  }
+  if (record.deploy.kind !== 'open') {
+    throw new AppError('CONFLICT', `Release ${record.name} is already ${record.deploy.kind}: decisions are closed.`);
+  }
+  const version = await deps.jiraAsApp.getVersion(input.versionId);
+  const status = await approvalStatus(deps, config, record, recorded, version, new Map());
+  const me = status.evaluation.approvers.find((a) => a.accountId === ctx.actor);
+  if (!me) throw new AppError('NOT_AN_APPROVER', 'You are not an approver of this release: approvers are listed in the app settings or added on the Jira release.');
+  if (input.decision === 'approved' && me.ineligibleReason) {
+    throw new AppError('NOT_AN_APPROVER', `You cannot approve this release: you ${me.ineligibleReason}.`);
+  }
+
+  const at = deps.clock.now();
+  const decision = { accountId: ctx.actor, decision: input.decision, ...(reason ? { reason: reason.slice(0, 2000) } : {}), at, contentHash: record.candidate.contentHash, source: 'app' as const };
+  await deps.store.addDecision(input.versionId, decision);
+  await deps.store.audit(input.versionId, {
+    at,
+    actor: ctx.actor,
+    action: `approval.app.${input.decision}`,
+    detail: `${input.decision === 'approved' ? 'Approved' : `Declined: ${reason}`} (content ${record.candidate.contentHash.slice(0, 12)})`,
+  });
+
+  const after = await approvalStatus(deps, config, record, [...recorded, decision], version, status.users);
+  if (after.evaluation.satisfied) {
+    // Resolvers have 25 s: the deploy itself runs on the queue.
+    await deps.queue.push({ projectKey: ctx.projectKey, versionId: input.versionId, reason: `approval by ${ctx.actor}` });
+  }
+  return { satisfied: after.evaluation.satisfied };
+}

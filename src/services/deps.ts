@@ -1,0 +1,68 @@
+/**
+ * What the use cases need from the world, passed in as values (no module singletons): the store,
+ * the clock, id generation, the queue, secret lookup and client factories. `src/platform/compose.ts`
+ * builds the production set from Forge; tests and the sandbox build the same set on the local runtime.
+ */
+import type { GitHubClient } from '../github/types';
+import type { JiraClient } from '../jira/types';
+import type { KosliClient } from '../kosli/types';
+import type { ProjectConfig } from '../release/config';
+import type { ReleaseStore } from '../store/release-store';
+
+export interface Clock {
+  /** ISO time. */
+  now(): string;
+}
+
+export interface DeployQueue {
+  push(event: DeployJob): Promise<void>;
+}
+
+export interface DeployJob {
+  projectKey: string;
+  versionId: string;
+  reason: string;
+}
+
+export type SecretName = 'kosliToken' | 'githubToken';
+
+export interface SecretSource {
+  /** The token for the project: an admin-entered secret first, else the Forge encrypted variable. */
+  get(projectKey: string, name: SecretName): Promise<string | undefined>;
+}
+
+export interface Deps {
+  store: ReleaseStore;
+  clock: Clock;
+  newId(): string;
+  queue: DeployQueue;
+  secrets: SecretSource;
+  /** Jira as the app (triggers, consumers, writes the app makes on its own behalf). */
+  jiraAsApp: JiraClient;
+  kosli(config: ProjectConfig, token: string): KosliClient;
+  github(config: ProjectConfig, token: string): GitHubClient;
+  /** How long the deploy worker may wait for a run or for prod to report, per invocation. */
+  timing: { followRunForMs: number; pollEveryMs: number; verifyWindowMs: number; sleep(ms: number): Promise<void> };
+}
+
+/** The calling user and where the call came from (resolver context; the app itself for jobs). */
+export interface CallContext {
+  projectKey: string;
+  projectId: string;
+  /** Account id of the user, or 'app' for jobs. */
+  actor: string;
+  /** Jira as the calling user, for permission checks; jobs have none. */
+  jiraAsUser: JiraClient | null;
+  links: Links;
+}
+
+export interface Links {
+  /** The app's release page for the version (the Related-work link target). */
+  releasePage(projectKey: string, versionId: string): string;
+  jiraRelease(projectKey: string, versionId: string): string;
+  jiraIssue(key: string): string;
+}
+
+export function kosliTrailUrl(config: ProjectConfig, trail: string): string {
+  return `${config.kosli.host}/${config.kosli.org}/flows/${config.kosli.releaseFlow}/trails/${encodeURIComponent(trail)}`;
+}

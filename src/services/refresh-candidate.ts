@@ -1,0 +1,265 @@
+/**
+ * Create or refresh the project's release candidate: compose it from what runs in staging and prod,
+ * record it in Jira (one version the app owns, fix versions added for new keys only) and in Kosli
+ * (a release trail with prod-software at creation and staging-software on every change).
+ * An unchanged candidate refreshes with zero Jira writes.
+ */
+import { AppError } from '../errors';
+import { runningSoftware } from '../release/attestations';
+import { addedKeys, composeCandidate, planRelease, type AppCommits, type AppRange } from '../release/candidate';
+import { versionName, type ProjectConfig } from '../release/config';
+import { canReopen, transition } from '../release/deploy-state';
+import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
+import { toStoredCandidate, type ReleaseRecord } from '../store/release-store';
+import type { GitHubClient } from '../github/types';
+import type { KosliClient } from '../kosli/types';
+import { kosliTrailUrl, type CallContext, type Deps } from './deps';
+import { projectClients } from './project-clients';
+import { withReleaseLock } from './release-lock';
+
+export interface RefreshOutcome {
+  versionId: string;
+  name: string;
+  created: boolean;
+  changed: boolean;
+  addedKeys: string[];
+  contentHash: string;
+}
+
+/** Commits per app beyond which an ordinary (non-first) release is refused as implausible. */
+const RANGE_LIMIT = 5000;
+
+interface Composed {
+  candidate: Candidate;
+  commits: Map<string, AppCommits>;
+  evidence: Map<string, JiraEvidence>;
+  staging: EnvironmentSnapshot;
+  prod: EnvironmentSnapshot;
+}
+
+/** Reads what runs and composes the candidate: 2 snapshot reads, ⌈C/100⌉ commit pages per app, ⌈C/100⌉ Kosli lookups. */
+export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient): Promise<Composed> {
+  const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
+  const [staging, prod] = await Promise.all([
+    kosli.latestSnapshot(config.kosli.environments.staging, flowFor),
+    kosli.latestSnapshot(config.kosli.environments.prod, flowFor),
+  ]);
+  const ranges = planRelease(config.apps, staging, prod);
+  const commitLists = await Promise.all(ranges.map((range) => commitsFor(github, range, config.release.firstReleaseCommitLimit)));
+  const commits = new Map(ranges.map((range, i) => [range.app.name, commitLists[i] ?? { commits: [], baseFound: false, truncated: false }]));
+  const shas = [...new Set(commitLists.flatMap((list) => list.commits.map((c) => c.sha)))];
+  const evidence = shas.length > 0 ? await kosli.jiraEvidence(config.kosli.sourceFlow, shas) : new Map<string, JiraEvidence>();
+  return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod };
+}
+
+async function commitsFor(github: GitHubClient, range: AppRange, firstReleaseLimit: number): Promise<AppCommits> {
+  const from = range.from;
+  const since = from?.commitTimestamp != null ? new Date(from.commitTimestamp * 1000).toISOString() : null;
+  const found = await github.commitsTouchingPath({
+    head: range.to.commit,
+    base: from?.commit ?? null,
+    path: range.app.path,
+    since,
+    limit: from ? RANGE_LIMIT : firstReleaseLimit,
+  });
+  return { commits: found.commits, baseFound: found.baseFound, truncated: found.truncated };
+}
+
+function today(iso: string): string {
+  return iso.slice(0, 10);
+}
+
+function describeContent(candidate: Candidate): string {
+  const apps = candidate.apps.map((app) => `${app.name} ${app.to.commit.slice(0, 7)}`).join(', ');
+  return `Release candidate managed by Kosli Release Gate: ${apps}; ${candidate.issueKeys.length} issue(s).`;
+}
+
+export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<RefreshOutcome> {
+  const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
+  const composed = await composeFromWorld(config, kosli, github);
+  const owned = await deps.store.openCandidateId(ctx.projectKey);
+  if (owned) return withReleaseLock(deps, owned, () => refreshExisting(deps, ctx, config, kosli, owned, composed));
+  // Creation is single-flight per project: the project lock stops two clicks creating two versions.
+  return withReleaseLock(deps, `project-${ctx.projectKey}`, async () => {
+    const raced = await deps.store.openCandidateId(ctx.projectKey);
+    if (raced) return withReleaseLock(deps, raced, () => refreshExisting(deps, ctx, config, kosli, raced, composed));
+    return createCandidate(deps, ctx, config, kosli, composed);
+  });
+}
+
+/** Recomposes an existing candidate for a caller that already holds the release's lock (the deploy worker). */
+export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string): Promise<RefreshOutcome> {
+  const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
+  const composed = await composeFromWorld(config, kosli, github);
+  return refreshExisting(deps, ctx, config, kosli, versionId, composed);
+}
+
+async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConfig, kosli: KosliClient, composed: Composed): Promise<RefreshOutcome> {
+  const { candidate } = composed;
+  const now = deps.clock.now();
+  const version = await deps.jiraAsApp.createVersion({
+    projectId: ctx.projectId,
+    name: versionName(config.release.namePattern, now),
+    description: describeContent(candidate),
+    startDate: today(now),
+  });
+  // Claimed right after creation: from here on the app owns this version and never creates another.
+  await deps.store.setCandidateSlot(ctx.projectKey, version.id);
+  const record: ReleaseRecord = {
+    versionId: version.id,
+    projectKey: ctx.projectKey,
+    projectId: ctx.projectId,
+    name: version.name,
+    createdAt: now,
+    updatedAt: now,
+    candidate: toStoredCandidate(candidate, keysBySha(composed.evidence)),
+    deploy: { kind: 'open' },
+    setup: { trail: false, prodSoftware: false, links: false },
+    jiraSeen: {},
+    stagingRecordedHash: null,
+    attestedFor: null,
+    pendingDispatch: null,
+    run: null,
+    runLinked: false,
+    verification: null,
+    released: false,
+    releaseDate: null,
+  };
+  await deps.store.putRelease(record);
+  await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}` });
+
+  const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
+  const written = await recordContent(deps, ctx, config, kosli, ready, composed, []);
+  return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: written, contentHash: candidate.contentHash };
+}
+
+async function refreshExisting(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  kosli: KosliClient,
+  versionId: string,
+  composed: Composed,
+): Promise<RefreshOutcome> {
+  const record = await deps.store.getRelease(ctx.projectKey, versionId);
+  if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
+  const { candidate } = composed;
+  const changed = record.candidate.contentHash !== candidate.contentHash;
+  const setUp = record.setup.trail && record.setup.prodSoftware && record.setup.links;
+  if (!changed && setUp && record.stagingRecordedHash === candidate.contentHash) {
+    return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash };
+  }
+  if (changed && !canReopen(record.deploy)) {
+    throw new AppError('DEPLOY_IN_PROGRESS', `Release ${record.name} is already deploying the approved content; it cannot change now.`);
+  }
+  const now = deps.clock.now();
+  const previousKeys = record.candidate.issueKeys;
+  const next: ReleaseRecord = {
+    ...record,
+    updatedAt: now,
+    candidate: toStoredCandidate(candidate, keysBySha(composed.evidence)),
+    deploy: changed && record.deploy.kind !== 'open' ? transition(record.deploy, { type: 'contentChanged' }, now) : record.deploy,
+    attestedFor: changed ? null : record.attestedFor,
+  };
+  await deps.store.putRelease(next);
+  if (changed) {
+    await deps.store.audit(versionId, {
+      at: now,
+      actor: ctx.actor,
+      action: 'candidate.changed',
+      detail: `Content changed (${record.candidate.contentHash.slice(0, 12)} → ${candidate.contentHash.slice(0, 12)}): ${describeContent(candidate)} Earlier approvals are stale.`,
+    });
+    await deps.jiraAsApp.updateVersionDescription(versionId, describeContent(candidate));
+  }
+  const ready = await ensureSetUp(deps, ctx, config, kosli, next, composed.prod, false);
+  const written = await recordContent(deps, ctx, config, kosli, ready, composed, previousKeys);
+  return { versionId, name: record.name, created: false, changed, addedKeys: written, contentHash: candidate.contentHash };
+}
+
+/**
+ * The one-time steps of a new release, each recorded when done so that a fault half-way through
+ * creation is finished by the next refresh instead of being repeated.
+ */
+async function ensureSetUp(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  kosli: KosliClient,
+  record: ReleaseRecord,
+  prod: EnvironmentSnapshot,
+  fresh: boolean,
+): Promise<ReleaseRecord> {
+  let current = record;
+  const mark = async (step: keyof ReleaseRecord['setup']) => {
+    current = { ...current, setup: { ...current.setup, [step]: true } };
+    await deps.store.putRelease(current);
+  };
+  const releaseFlow = config.kosli.releaseFlow;
+  if (!current.setup.trail) {
+    await kosli.beginTrail(releaseFlow, record.versionId, {
+      description: `Jira release ${record.name}`,
+      externalUrls: { JiraRelease: ctx.links.jiraRelease(ctx.projectKey, record.versionId) },
+    });
+    await mark('trail');
+  }
+  if (!current.setup.prodSoftware) {
+    await kosli.attestCustom({ flow: releaseFlow, trail: record.versionId, name: 'prod-software', typeName: 'running-sw', data: runningSoftware(prod, config.apps) });
+    await mark('prodSoftware');
+  }
+  if (!current.setup.links) {
+    // A retry after a partial failure lists what is there first and adds only what is missing.
+    const existing = fresh ? [] : await deps.jiraAsApp.listRelatedWork(record.versionId);
+    const wanted = [
+      { category: 'Other link', title: 'Kosli Release Gate: release page', url: ctx.links.releasePage(ctx.projectKey, record.versionId) },
+      { category: 'Audit', title: 'Kosli Trail', url: kosliTrailUrl(config, record.versionId) },
+    ];
+    for (const link of wanted) {
+      if (!existing.some((work) => work.url === link.url)) await deps.jiraAsApp.addRelatedWork(record.versionId, link);
+    }
+    await mark('links');
+    await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'kosli.trail', detail: `Kosli trail ${releaseFlow}/${record.versionId} begun with prod-software; release page and trail linked from the Jira release` });
+  }
+  return current;
+}
+
+/** Writes what changed: commits, fix versions for new keys, staging-software on the release trail. */
+async function recordContent(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  kosli: KosliClient,
+  record: ReleaseRecord,
+  composed: Composed,
+  previousKeys: readonly string[],
+): Promise<string[]> {
+  const { candidate } = composed;
+  await Promise.all(candidate.apps.map((app) => deps.store.putCommits(record.versionId, app.name, app.commits)));
+  const newKeys = addedKeys(previousKeys, candidate.issueKeys);
+  // Sequential on purpose: Jira's per-issue write limit and burst limits punish parallel edits.
+  for (const key of newKeys) await deps.jiraAsApp.addFixVersion(key, record.versionId);
+  if (newKeys.length > 0) {
+    await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'jira.fixVersions', detail: `Added to the release: ${newKeys.join(', ')}` });
+  }
+  if (record.stagingRecordedHash !== candidate.contentHash) {
+    await kosli.attestCustom({
+      flow: config.kosli.releaseFlow,
+      trail: record.versionId,
+      name: 'staging-software',
+      typeName: 'running-sw',
+      data: runningSoftware(composed.staging, config.apps),
+      userData: { contentHash: candidate.contentHash, jiraKeys: candidate.issueKeys },
+    });
+    await deps.store.putRelease({ ...record, stagingRecordedHash: candidate.contentHash });
+    await deps.store.audit(record.versionId, {
+      at: deps.clock.now(),
+      actor: ctx.actor,
+      action: 'kosli.staging-software',
+      detail: `Recorded staging-software on Kosli trail ${config.kosli.releaseFlow}/${record.versionId}`,
+    });
+  }
+  return newKeys;
+}
+
+function keysBySha(evidence: ReadonlyMap<string, JiraEvidence>): Map<string, string[]> {
+  return new Map([...evidence].map(([sha, e]) => [sha, e.keys.filter((k) => k.exists).map((k) => k.key)]));
+}

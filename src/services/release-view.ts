@@ -1,0 +1,217 @@
+/**
+ * The release page in one call: storage reads first (one round), then every upstream read in
+ * parallel (one round). A source that fails becomes a warning; the rest still shows.
+ */
+import type {
+  ApprovalsView,
+  ArtifactCell,
+  ArtifactView,
+  DecisionView,
+  DeployView,
+  EnvironmentRow,
+  IssueView,
+  ReleaseView,
+} from '../contract';
+import { AppError, toAppError } from '../errors';
+import type { JiraIssue, JiraUser, JiraVersion } from '../jira/types';
+import { describeRule } from '../release/approvals';
+import type { ProjectConfig } from '../release/config';
+import { dispatchedRun, releaseStateName } from '../release/deploy-state';
+import type { EnvironmentSnapshot, Provenance, RunningArtifact } from '../release/types';
+import type { ReleaseRecord } from '../store/release-store';
+import type { WorkflowRun } from '../github/types';
+import { approvalStatus } from './approval-status';
+import { kosliTrailUrl, type CallContext, type Deps } from './deps';
+import { projectClients } from './project-clients';
+
+async function settle<T>(label: string, warnings: string[], work: () => Promise<T>): Promise<T | null> {
+  try {
+    return await work();
+  } catch (error) {
+    warnings.push(`${label}: ${toAppError(error).message}`);
+    return null;
+  }
+}
+
+export async function loadRelease(deps: Deps, projectKey: string, versionId: string): Promise<ReleaseRecord> {
+  const record = await deps.store.getRelease(projectKey, versionId);
+  if (!record) throw new AppError('NOT_FOUND', `Release ${versionId} is not a release of project ${projectKey} managed by this app.`);
+  return record;
+}
+
+export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
+  const [record, decisions, audit, clients] = await Promise.all([
+    loadRelease(deps, ctx.projectKey, versionId),
+    deps.store.decisions(versionId),
+    deps.store.auditLog(versionId),
+    projectClients(deps, ctx.projectKey),
+  ]);
+  const { config, kosli, github } = clients;
+  const warnings: string[] = [];
+  const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
+  const run = dispatchedRun(record.deploy);
+  const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId)]);
+
+  const [version, issues, dev, staging, prod, provenance, liveRun, cachedUsers] = await Promise.all([
+    deps.jiraAsApp.getVersion(versionId),
+    settle('Jira issues', warnings, () => (record.candidate.issueKeys.length > 0 ? deps.jiraAsApp.searchIssues(`key in (${record.candidate.issueKeys.join(', ')})`) : Promise.resolve([]))),
+    settle('Kosli dev', warnings, () => kosli.latestSnapshot(config.kosli.environments.dev, flowFor)),
+    settle('Kosli staging', warnings, () => kosli.latestSnapshot(config.kosli.environments.staging, flowFor)),
+    settle('Kosli prod', warnings, () => kosli.latestSnapshot(config.kosli.environments.prod, flowFor)),
+    Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail)))),
+    run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
+    usersFromCache(deps, knownUsers),
+  ]);
+
+  const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
+  return {
+    versionId,
+    name: record.name,
+    projectKey: ctx.projectKey,
+    jiraUrl: ctx.links.jiraRelease(ctx.projectKey, versionId),
+    kosliTrailUrl: kosliTrailUrl(config, versionId),
+    contentHash: record.candidate.contentHash,
+    state: releaseStateName(record.deploy),
+    released: record.released || version.released,
+    releaseDate: record.releaseDate ?? version.releaseDate,
+    artifacts: artifactViews(record, provenance),
+    environments: environmentRows(config, record, dev, staging, prod),
+    issues: issueViews(ctx, record, issues ?? []),
+    missingKeys: record.candidate.missingKeys,
+    untracked: record.candidate.untracked,
+    approvals: approvalsView(config, record, version, status, ctx.actor),
+    deploy: deployView(record, liveRun),
+    audit: audit.map((entry) => ({ ...entry, actor: status.users.get(entry.actor)?.displayName ?? entry.actor })),
+    warnings,
+  };
+}
+
+async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string, JiraUser>> {
+  const found = await Promise.all([...ids].map((id) => deps.store.cachedUser(id)));
+  return new Map(found.filter((u): u is JiraUser => u !== undefined).map((u) => [u.accountId, u]));
+}
+
+function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[]): ArtifactView[] {
+  return record.candidate.apps.map((app, i) => {
+    const p = provenance[i] ?? null;
+    return {
+      app: app.name,
+      fingerprint: app.to.fingerprint,
+      commit: app.to.commit,
+      commitUrl: null,
+      fromCommit: app.from?.commit ?? null,
+      fromFingerprint: app.from?.fingerprint ?? null,
+      flow: app.to.flow,
+      trail: app.to.trail,
+      kosliTrailUrl: p?.htmlUrl ?? null,
+      buildUrl: p?.buildUrl ?? null,
+      compliance: p?.compliance ?? 'UNKNOWN',
+      failing: p?.failing ?? [],
+      pullRequests: p?.pullRequests ?? [],
+      jiraKeys: app.jiraKeys,
+      commitCount: app.commitCount,
+      truncated: app.truncated,
+    };
+  });
+}
+
+function cell(artifact: RunningArtifact | undefined): ArtifactCell | null {
+  if (!artifact) return null;
+  return { fingerprint: artifact.fingerprint, commit: artifact.commit, compliant: artifact.compliant, kosliUrl: artifact.htmlUrl };
+}
+
+function environmentRows(
+  config: ProjectConfig,
+  record: ReleaseRecord,
+  dev: EnvironmentSnapshot | null,
+  staging: EnvironmentSnapshot | null,
+  prod: EnvironmentSnapshot | null,
+): EnvironmentRow[] {
+  const find = (snapshot: EnvironmentSnapshot | null, name: string) => snapshot?.artifacts.find((a) => a.name === name);
+  return config.apps.map(({ name }) => {
+    const d = find(dev, name);
+    const s = find(staging, name);
+    const p = find(prod, name);
+    const candidateApp = record.candidate.apps.find((a) => a.name === name);
+    return {
+      app: name,
+      dev: cell(d),
+      staging: cell(s),
+      prod: cell(p),
+      devDiffersFromStaging: d?.fingerprint !== s?.fingerprint,
+      stagingDiffersFromProd: s?.fingerprint !== p?.fingerprint,
+      stagingDiffersFromCandidate: staging !== null && candidateApp !== undefined && candidateApp.to.fingerprint !== s?.fingerprint,
+    };
+  });
+}
+
+function issueViews(ctx: CallContext, record: ReleaseRecord, issues: JiraIssue[]): IssueView[] {
+  const byKey = new Map(issues.map((issue) => [issue.key, issue]));
+  return record.candidate.issueKeys.map((key) => {
+    const issue = byKey.get(key);
+    return {
+      key,
+      summary: issue?.summary ?? '',
+      status: issue?.status ?? 'Unknown',
+      statusCategory: issue?.statusCategory ?? 'unknown',
+      issueType: issue?.issueType ?? 'Issue',
+      url: ctx.links.jiraIssue(key),
+    };
+  });
+}
+
+function approvalsView(
+  config: ProjectConfig,
+  record: ReleaseRecord,
+  version: JiraVersion,
+  status: Awaited<ReturnType<typeof approvalStatus>>,
+  me: string,
+): ApprovalsView {
+  const hash = record.candidate.contentHash;
+  const name = (id: string) => status.users.get(id)?.displayName ?? id;
+  const decisions: DecisionView[] = [...status.decisions]
+    .sort((a, b) => b.at.localeCompare(a.at))
+    .map((d) => ({ accountId: d.accountId, displayName: name(d.accountId), decision: d.decision, reason: d.reason ?? null, at: d.at, source: d.source, valid: d.contentHash === hash }));
+  const mine = status.evaluation.approvers.find((a) => a.accountId === me);
+  return {
+    rule: describeRule(config.approval),
+    approvers: status.evaluation.approvers.map((a) => {
+      const native = version.approvers.find((j) => j.accountId === a.accountId);
+      return {
+        accountId: a.accountId,
+        displayName: name(a.accountId),
+        sources: a.sources,
+        jiraStatus: native?.status ?? null,
+        current: a.current,
+        staleJiraApproval: native?.status === 'APPROVED' && a.current !== 'approved' && a.latest?.source === 'jira' && a.latest.contentHash !== hash,
+        ineligibleReason: a.ineligibleReason,
+      };
+    }),
+    decisions,
+    satisfied: status.evaluation.satisfied,
+    outstanding: status.evaluation.outstanding,
+    me: {
+      accountId: me,
+      eligible: mine !== undefined && record.deploy.kind === 'open',
+      reason: mine === undefined ? 'You are not an approver of this release.' : record.deploy.kind !== 'open' ? 'The release is past approval.' : mine.ineligibleReason,
+      current: mine?.current ?? null,
+    },
+  };
+}
+
+function deployView(record: ReleaseRecord, liveRun: WorkflowRun | null): DeployView {
+  const state = record.deploy;
+  const run = dispatchedRun(state);
+  return {
+    state: releaseStateName(state),
+    step: state.kind === 'failed' ? `failed at ${state.step}` : state.kind,
+    runId: run?.runId ?? null,
+    runUrl: run?.runUrl ?? null,
+    runStatus: liveRun?.status ?? record.run?.status ?? null,
+    runConclusion: liveRun?.conclusion ?? record.run?.conclusion ?? null,
+    failure: state.kind === 'failed' ? { step: state.step, reason: state.reason, transient: state.transient, attempts: state.attempts } : null,
+    verification: record.verification,
+  };
+}
+
+

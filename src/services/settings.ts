@@ -1,0 +1,66 @@
+/**
+ * The per-project settings, for Jira administrators only (checked on the server as the calling
+ * user). A save is validated completely before anything is written, so a bad save changes nothing;
+ * tokens are written only to the secret store and reported back as "set" / "not set".
+ */
+import type { SettingsView } from '../contract';
+import { AppError } from '../errors';
+import { defaultProjectConfig, validateProjectConfig } from '../release/config';
+import type { CallContext, Deps, SecretName } from './deps';
+import { requireJiraAdmin } from './permissions';
+import { secretStore } from './secrets';
+
+export async function getSettings(deps: Deps, ctx: CallContext): Promise<SettingsView> {
+  await requireJiraAdmin(ctx);
+  return settingsView(deps, ctx.projectKey);
+}
+
+export async function saveSettings(deps: Deps, ctx: CallContext, input: unknown): Promise<SettingsView> {
+  await requireJiraAdmin(ctx);
+  const checked = validateProjectConfig(input);
+  if (!checked.ok) {
+    const count = Object.keys(checked.errors).length;
+    throw new AppError('INVALID_INPUT', `The settings were not saved: ${count === 1 ? 'one field needs' : `${count} fields need`} correcting.`, {
+      details: { fields: checked.errors },
+    });
+  }
+  await requireJiraProject(deps, ctx.projectKey);
+  await deps.store.saveConfig(ctx.projectKey, { config: checked.config, savedAt: deps.clock.now(), savedBy: ctx.actor });
+  return settingsView(deps, ctx.projectKey);
+}
+
+/** Sets (a string) or clears (null) the project's admin-entered token. */
+export async function setSecret(deps: Deps, ctx: CallContext, name: SecretName, value: string | null): Promise<SettingsView> {
+  await requireJiraAdmin(ctx);
+  const store = secretStore(deps.secrets);
+  if (value === null) await store.clear(ctx.projectKey, name);
+  else await store.set(ctx.projectKey, name, value, { at: deps.clock.now(), accountId: ctx.actor });
+  return settingsView(deps, ctx.projectKey);
+}
+
+async function settingsView(deps: Deps, projectKey: string): Promise<SettingsView> {
+  const store = secretStore(deps.secrets);
+  const [stored, kosliToken, githubToken] = await Promise.all([
+    deps.store.getConfig(projectKey),
+    store.status(projectKey, 'kosliToken'),
+    store.status(projectKey, 'githubToken'),
+  ]);
+  return {
+    projectKey,
+    config: stored?.config ?? defaultProjectConfig(),
+    saved: stored !== undefined,
+    secrets: { kosliToken, githubToken },
+  };
+}
+
+/** Settings for a project that does not exist would never be used: say so instead of storing them. */
+async function requireJiraProject(deps: Deps, projectKey: string): Promise<void> {
+  try {
+    await deps.jiraAsApp.getProject(projectKey);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'UPSTREAM_NOT_FOUND') {
+      throw new AppError('NOT_FOUND', `There is no Jira project with the key ${projectKey} (or the app cannot see it): check the key.`, { cause: error });
+    }
+    throw error;
+  }
+}

@@ -1,0 +1,246 @@
+/**
+ * Where the app keeps its state, over the KeyValueStore port. Small values under clear keys:
+ *   config:<project>                  the project's configuration
+ *   candidate:<project>               the open candidate's version id (the app owns it; never guessed)
+ *   release:<project>:<version>       content, deploy state, Jira approver statuses seen
+ *   commits:<version>:<app>:<chunk>   the candidate's commits (long lists live in their own keys)
+ *   decision:<version>:<at>:<account> one key per decision: append-only, so approvals never race
+ *   audit:<version>:<at>:<id>         the audit log, in time order
+ *   lock:deploy:<version>             the single-flight lock of the release's worker
+ * The release record is written only by the holder of the release's lock.
+ */
+import type { ProjectConfig } from '../release/config';
+import type { SeenJiraStatuses } from '../release/approvals';
+import type { Candidate, CandidateApp, CommitInfo, Decision, DeployState } from '../release/types';
+import type { JiraUser } from '../jira/types';
+import type { KeyValueStore } from './key-value-store';
+
+/** Cached display names expire so a renamed user shows correctly within a day. */
+const USER_CACHE_SECONDS = 24 * 3600;
+
+const COMMIT_CHUNK = 200;
+/** Untracked changes kept inline; the count is always exact. */
+const UNTRACKED_INLINE = 100;
+
+export interface StoredCandidate {
+  apps: (Omit<CandidateApp, 'commits'> & { commitCount: number; jiraKeys: string[] })[];
+  issueKeys: string[];
+  missingKeys: string[];
+  untracked: CommitInfo[];
+  untrackedCount: number;
+  contentHash: string;
+  /** Emails of the commit authors, for the no-self-approval rule. */
+  committerEmails: string[];
+}
+
+export interface ReleaseRecord {
+  versionId: string;
+  projectKey: string;
+  projectId: string;
+  name: string;
+  createdAt: string;
+  updatedAt: string;
+  candidate: StoredCandidate;
+  deploy: DeployState;
+  jiraSeen: SeenJiraStatuses;
+  /** One-time set-up steps done for this release (resumable after a fault half-way through creation). */
+  setup: { trail: boolean; prodSoftware: boolean; links: boolean };
+  /** Content hash last recorded as `staging-software` on the Kosli release trail. */
+  stagingRecordedHash: string | null;
+  /** Which approval attestations are done for the approved hash (resumable attest step). */
+  attestedFor: { contentHash: string; targets: string[] } | null;
+  /** A prod dispatch sent but not yet confirmed: the next run looks for it before dispatching again. */
+  pendingDispatch: { requestId: string; since: string } | null;
+  run: { status: string; conclusion: string | null } | null;
+  /** Whether the deploy run is linked from the Jira release (related work is not idempotent). */
+  runLinked: boolean;
+  verification: { ok: boolean; checkedAt: string; mismatches: string[] } | null;
+  released: boolean;
+  releaseDate: string | null;
+}
+
+export interface AuditEntry {
+  at: string;
+  actor: string;
+  action: string;
+  detail: string;
+}
+
+export interface StoredConfig {
+  config: ProjectConfig;
+  savedAt: string;
+  savedBy: string;
+}
+
+export interface DeployLock {
+  owner: string;
+  expiresAt: string;
+}
+
+export function toStoredCandidate(candidate: Candidate, jiraKeysBySha: ReadonlyMap<string, string[]>): StoredCandidate {
+  const emails = new Set<string>();
+  for (const app of candidate.apps) for (const commit of app.commits) if (commit.authorEmail) emails.add(commit.authorEmail.toLowerCase());
+  return {
+    apps: candidate.apps.map(({ commits, ...app }) => ({
+      ...app,
+      commitCount: commits.length,
+      jiraKeys: [...new Set(commits.flatMap((c) => jiraKeysBySha.get(c.sha) ?? []))].sort(),
+    })),
+    issueKeys: candidate.issueKeys,
+    missingKeys: candidate.missingKeys,
+    untracked: candidate.untracked.slice(0, UNTRACKED_INLINE),
+    untrackedCount: candidate.untracked.length,
+    contentHash: candidate.contentHash,
+    committerEmails: [...emails].sort(),
+  };
+}
+
+export class ReleaseStore {
+  constructor(
+    private readonly kv: KeyValueStore,
+    private readonly newId: () => string,
+  ) {}
+
+  getConfig(projectKey: string): Promise<StoredConfig | undefined> {
+    return this.kv.get<StoredConfig>(`config:${projectKey}`);
+  }
+
+  async saveConfig(projectKey: string, value: StoredConfig): Promise<void> {
+    await this.kv.set(`config:${projectKey}`, value);
+  }
+
+  async openCandidateId(projectKey: string): Promise<string | undefined> {
+    return (await this.kv.get<{ versionId: string }>(`candidate:${projectKey}`))?.versionId;
+  }
+
+  /** Claims the project's single open-candidate slot; false when another candidate holds it. */
+  async claimCandidateSlot(projectKey: string, versionId: string): Promise<boolean> {
+    return this.kv.set(`candidate:${projectKey}`, { versionId }, { ifAbsent: true });
+  }
+
+  async setCandidateSlot(projectKey: string, versionId: string): Promise<void> {
+    await this.kv.set(`candidate:${projectKey}`, { versionId });
+  }
+
+  async clearCandidateSlot(projectKey: string): Promise<void> {
+    await this.kv.delete(`candidate:${projectKey}`);
+  }
+
+  /** Projects that have an open candidate (the scheduled trigger's work list). */
+  async projectsWithCandidates(): Promise<{ projectKey: string; versionId: string }[]> {
+    const out: { projectKey: string; versionId: string }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.query<{ versionId: string }>('candidate:', { limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const { key, value } of page.results) out.push({ projectKey: key.slice('candidate:'.length), versionId: value.versionId });
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  getRelease(projectKey: string, versionId: string): Promise<ReleaseRecord | undefined> {
+    return this.kv.get<ReleaseRecord>(`release:${projectKey}:${versionId}`);
+  }
+
+  async putRelease(record: ReleaseRecord): Promise<void> {
+    await this.kv.set(`release:${record.projectKey}:${record.versionId}`, record);
+  }
+
+  async recentReleases(projectKey: string, limit = 20): Promise<ReleaseRecord[]> {
+    const page = await this.kv.query<ReleaseRecord>(`release:${projectKey}:`, { limit: 100 });
+    return page.results
+      .map((r) => r.value)
+      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
+      .slice(0, limit);
+  }
+
+  async putCommits(versionId: string, app: string, commits: readonly CommitInfo[]): Promise<void> {
+    const chunks = Math.max(1, Math.ceil(commits.length / COMMIT_CHUNK));
+    const writes: Promise<unknown>[] = [];
+    for (let i = 0; i < chunks; i++) {
+      writes.push(this.kv.set(`commits:${versionId}:${app}:${String(i).padStart(4, '0')}`, commits.slice(i * COMMIT_CHUNK, (i + 1) * COMMIT_CHUNK)));
+    }
+    await Promise.all(writes);
+    // Chunks beyond the new length belong to an earlier, longer candidate.
+    const stale = await this.kv.query<CommitInfo[]>(`commits:${versionId}:${app}:`, { limit: 100 });
+    await Promise.all(stale.results.slice(chunks).map((r) => this.kv.delete(r.key)));
+  }
+
+  async getCommits(versionId: string, app: string): Promise<CommitInfo[]> {
+    const out: CommitInfo[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.query<CommitInfo[]>(`commits:${versionId}:${app}:`, { limit: 100, ...(cursor ? { cursor } : {}) });
+      for (const r of page.results) out.push(...r.value);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  getSite<T>(): Promise<T | undefined> {
+    return this.kv.get<T>('site:identity');
+  }
+
+  async saveSite<T>(site: T): Promise<void> {
+    await this.kv.set('site:identity', site);
+  }
+
+  cachedUser(accountId: string): Promise<JiraUser | undefined> {
+    return this.kv.get<JiraUser>(`user:${accountId}`);
+  }
+
+  async cacheUser(user: JiraUser): Promise<void> {
+    await this.kv.set(`user:${user.accountId}`, user, { ttlSeconds: USER_CACHE_SECONDS });
+  }
+
+  async addDecision(versionId: string, decision: Decision): Promise<void> {
+    await this.kv.set(`decision:${versionId}:${decision.at}:${decision.accountId}:${this.newId().slice(0, 8)}`, decision);
+  }
+
+  async decisions(versionId: string): Promise<Decision[]> {
+    const out: Decision[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.query<Decision>(`decision:${versionId}:`, { limit: 100, ...(cursor ? { cursor } : {}) });
+      out.push(...page.results.map((r) => r.value));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  async audit(versionId: string, entry: AuditEntry): Promise<void> {
+    await this.kv.set(`audit:${versionId}:${entry.at}:${this.newId().slice(0, 8)}`, entry);
+  }
+
+  async auditLog(versionId: string): Promise<AuditEntry[]> {
+    const out: AuditEntry[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.query<AuditEntry>(`audit:${versionId}:`, { limit: 100, ...(cursor ? { cursor } : {}) });
+      out.push(...page.results.map((r) => r.value));
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
+  /**
+   * Takes the release's single-flight lock. The value holds its own expiry so a crashed worker's
+   * lock can be taken over; the KVS ttl cleans it up eventually as well.
+   */
+  async acquireLock(versionId: string, owner: string, nowIso: string, ttlSeconds: number): Promise<boolean> {
+    const key = `lock:deploy:${versionId}`;
+    const lock: DeployLock = { owner, expiresAt: new Date(Date.parse(nowIso) + ttlSeconds * 1000).toISOString() };
+    if (await this.kv.set(key, lock, { ifAbsent: true, ttlSeconds: ttlSeconds * 2 })) return true;
+    const held = await this.kv.get<DeployLock>(key);
+    if (held && held.expiresAt > nowIso) return false;
+    // Expired: remove and race for it again; FAIL_IF_EXISTS still picks exactly one winner.
+    await this.kv.delete(key);
+    return this.kv.set(key, lock, { ifAbsent: true, ttlSeconds: ttlSeconds * 2 });
+  }
+
+  async releaseLock(versionId: string, owner: string): Promise<void> {
+    const key = `lock:deploy:${versionId}`;
+    const held = await this.kv.get<DeployLock>(key);
+    if (held?.owner === owner) await this.kv.delete(key);
+  }
+}

@@ -1,0 +1,35 @@
+import type { ReleaseView } from '../../../../../src/contract';
+import { CopyButton } from '../../components/copy-button';
+import { ExternalLink } from '../../components/links';
+import { ReleaseStateLozenge } from '../../components/lozenge';
+import { formatDate } from '../../format';
+
+export function ReleaseHeader({ release }: { release: ReleaseView }) {
+  const { approvals } = release;
+  return (
+    <header className="page-header">
+      <div className="title-row">
+        <h1>{release.name}</h1>
+        <ReleaseStateLozenge state={release.state} />
+      </div>
+      <p className="meta">
+        <ExternalLink href={release.jiraUrl}>Jira release</ExternalLink>
+        {release.kosliTrailUrl && (
+          <>
+            <span aria-hidden="true"> · </span>
+            <ExternalLink href={release.kosliTrailUrl}>Kosli release trail</ExternalLink>
+          </>
+        )}
+        {release.releaseDate && <span> · Released {formatDate(release.releaseDate)}</span>}
+        <span aria-hidden="true"> · </span>
+        <span>
+          Content <code title={release.contentHash}>{release.contentHash.slice(0, 12)}</code>{' '}
+          <CopyButton value={release.contentHash} label="Copy the content hash" />
+        </span>
+      </p>
+      <p className={approvals.satisfied ? 'summary summary-ok' : 'summary'}>
+        {approvals.satisfied ? 'Approval policy satisfied.' : (approvals.outstanding[0] ?? 'Waiting for approvals.')}
+      </p>
+    </header>
+  );
+}

@@ -1,0 +1,120 @@
+import { useState, type FormEvent } from 'react';
+import { call, toUiError, type UiError } from '../api';
+import type { SecretStatus, SettingsView } from '../../../../src/contract';
+import { nextStep, Notice } from '../components/states';
+import { formatTime } from '../format';
+import { Forbidden } from './forbidden';
+
+type SecretName = keyof SettingsView['secrets'];
+
+const SECRETS: { name: SecretName; label: string; hint: string }[] = [
+  { name: 'kosliToken', label: 'Kosli API token', hint: 'A Kosli service-account key with read and attest rights in the organisation.' },
+  { name: 'githubToken', label: 'GitHub token', hint: 'A token that may read the repository and dispatch its workflows (actions: write).' },
+];
+
+/** Tokens go in, never out: the page only ever learns whether one is set, from where and when. */
+export function SecretsSection({ projectKey, secrets, onChange }: { projectKey: string; secrets: SettingsView['secrets']; onChange: (view: SettingsView) => void }) {
+  return (
+    <section aria-labelledby="secrets-heading" className="section">
+      <h2 id="secrets-heading">Secrets</h2>
+      <p className="subtle">
+        Stored encrypted on the server. An encrypted Forge variable (<code>forge variables set --encrypt</code>) takes precedence and is
+        managed with the Forge CLI.
+      </p>
+      {SECRETS.map((secret) => (
+        <SecretRow key={secret.name} projectKey={projectKey} {...secret} status={secrets[secret.name]} onChange={onChange} />
+      ))}
+    </section>
+  );
+}
+
+export function describeSecret(status: SecretStatus): string {
+  if (!status.set) return 'Not set';
+  if (status.source === 'forge-variable') return 'Set (forge variable)';
+  return status.updatedAt ? `Set, updated ${formatTime(status.updatedAt)}` : 'Set';
+}
+
+type Sending = { status: 'idle' } | { status: 'sending' } | { status: 'done'; message: string } | { status: 'failed'; error: UiError };
+
+function SecretRow({
+  projectKey,
+  name,
+  label,
+  hint,
+  status,
+  onChange,
+}: {
+  projectKey: string;
+  name: SecretName;
+  label: string;
+  hint: string;
+  status: SecretStatus;
+  onChange: (view: SettingsView) => void;
+}) {
+  const [value, setValue] = useState('');
+  const [sending, setSending] = useState<Sending>({ status: 'idle' });
+  const inputId = `secret-${name}`;
+
+  const send = async (next: string | null) => {
+    setSending({ status: 'sending' });
+    try {
+      const view = await call('settings/secret', { projectKey, name, value: next });
+      setValue('');
+      setSending({ status: 'done', message: next === null ? `${label} cleared.` : `${label} saved.` });
+      onChange(view);
+    } catch (error) {
+      setSending({ status: 'failed', error: toUiError(error) });
+    }
+  };
+
+  const submit = (event: FormEvent) => {
+    event.preventDefault();
+    if (value.trim()) void send(value.trim());
+  };
+
+  return (
+    <form className="secret" onSubmit={submit} aria-label={label}>
+      <div className="secret-head">
+        <strong>{label}</strong>{' '}
+        <span className={status.set ? 'secret-status secret-set' : 'secret-status'} data-testid={`${name}-status`}>
+          {describeSecret(status)}
+        </span>
+      </div>
+      <div className="field">
+        <label htmlFor={inputId}>{status.set ? `Replace the ${label}` : `Set the ${label}`}</label>
+        <div className="inline-controls">
+          <input
+            id={inputId}
+            type="password"
+            autoComplete="new-password"
+            spellCheck={false}
+            value={value}
+            onChange={(event) => setValue(event.target.value)}
+            aria-describedby={`${inputId}-hint`}
+          />
+          <button type="submit" className="button" disabled={sending.status === 'sending' || !value.trim()}>
+            {status.set ? 'Replace' : 'Save'}
+          </button>
+          {status.set && status.source === 'settings' && (
+            <button type="button" className="button button-subtle" disabled={sending.status === 'sending'} onClick={() => void send(null)}>
+              Clear
+            </button>
+          )}
+        </div>
+        <p id={`${inputId}-hint`} className="hint">
+          {hint}
+        </p>
+      </div>
+      {sending.status === 'done' && <p className="success-text">{sending.message}</p>}
+      {sending.status === 'failed' &&
+        (sending.error.code === 'FORBIDDEN' ? (
+          <Forbidden />
+        ) : (
+          <Notice appearance="error" title={`The ${label} was not changed`}>
+            <p>{sending.error.message}</p>
+            <p>{nextStep(sending.error)}</p>
+          </Notice>
+        ))}
+    </form>
+  );
+}

@@ -1,0 +1,28 @@
+/**
+ * forgeDeployQueue() over the REAL @forge/events Queue, delivered by the local runtime.
+ */
+import { afterAll, describe, expect, it } from 'vitest';
+import { installForgeRuntime, type AsyncEvent } from '../../sandbox/forge-runtime';
+
+const runtime = await installForgeRuntime({ jiraBaseUrl: 'http://127.0.0.1:9', egress: {}, allowedEgress: [] });
+const { forgeDeployQueue, DEPLOY_QUEUE_KEY } = await import('../../src/platform/forge-queue');
+
+afterAll(() => runtime.uninstall());
+
+describe('forgeDeployQueue', () => {
+  it('pushes a deploy job to the deploy queue, keyed by release for one worker at a time', async () => {
+    const events: AsyncEvent[] = [];
+    runtime.onQueue(DEPLOY_QUEUE_KEY, (event) => {
+      events.push(event);
+    });
+    await forgeDeployQueue().push({ projectKey: 'ABC', versionId: '10001', reason: 'approved' });
+    await runtime.drainQueues();
+    expect(events).toEqual([
+      expect.objectContaining({
+        queueName: 'deploy-queue',
+        body: { projectKey: 'ABC', versionId: '10001', reason: 'approved' },
+        concurrency: { key: '10001', limit: 1 },
+      }),
+    ]);
+  });
+});
