@@ -67,7 +67,7 @@ const egressFetch: EgressFetch = async (input, init) => {
   return runtime.egressFetch(input, init);
 };
 
-const fppOptionsSchema = z.object({
+const platformCallSchema = z.object({
   type: z.string(),
   provider: z.string().optional(),
   remote: z.string().optional(),
@@ -214,13 +214,14 @@ export class LocalForgeRuntime {
 
   /** The platform side of `__forge_fetch__`. */
   readonly forgeFetch = async (options: unknown, path: string, init?: RequestInit): Promise<Response> => {
-    const target = fppOptionsSchema.parse(options);
+    const target = platformCallSchema.parse(options);
+    if (target.type === 'fpp' && target.remote === 'jira') return this.requestJira(target.provider, target.accountId, path, init);
+    // The storage and events APIs always send JSON.
     const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
     if (target.type === 'kvs') {
       const reply = await this.storage.handle(path, body);
       return reply.body === undefined ? new Response(null, { status: reply.status }) : Response.json(reply.body, { status: reply.status });
     }
-    if (target.type === 'fpp' && target.remote === 'jira') return this.requestJira(target.provider, target.accountId, path, init);
     if (target.type === 'fpp' && target.remote === 'stargate' && path.startsWith('/webhook/queue/publish/')) return this.queues.push(body);
     throw new Error(`The local Forge runtime does not serve ${JSON.stringify(target)} ${path}.`);
   };

@@ -1,6 +1,6 @@
 /**
  * Checks logged exchanges with the fake Jira against Atlassian's Jira Cloud OpenAPI document:
- * the operation exists, query and path parameters are declared and well-typed, the JSON request
+ * the operation exists and is not deprecated, query and path parameters are declared and well-typed, the JSON request
  * body matches the operation's requestBody schema (read-only properties may not be sent), and the
  * response matches the schema declared for its status (write-only properties may not come back).
  */
@@ -19,6 +19,7 @@ const GENERIC_STATUSES = new Set([401, 429, 500, 502, 503, 504]);
 const parameterSchema = z.object({ name: z.string(), in: z.string(), required: z.boolean().optional(), schema: z.unknown() });
 const mediaSchema = z.record(z.string(), z.object({ schema: z.unknown().optional() }));
 const operationSchema = z.object({
+  deprecated: z.boolean().optional(),
   parameters: z.array(parameterSchema).optional(),
   requestBody: z.object({ required: z.boolean().optional(), content: mediaSchema }).optional(),
   responses: z.record(z.string(), z.object({ content: mediaSchema.optional() })),
@@ -93,6 +94,8 @@ export class JiraOpenApi {
     if (!op) return [`${label}: ${entry.method} ${entry.route} is not an operation of the Jira OpenAPI document`];
     const base = `/paths/${pointerSegment(entry.route)}/${entry.method.toLowerCase()}`;
     const problems: string[] = [];
+    // Deprecated Jira operations get removed (GET/POST /rest/api/3/search did): never depend on one.
+    if (op.deprecated) problems.push(`${label}: ${entry.method} ${entry.route} is deprecated`);
 
     // Path parameters, read back through the template.
     const names: string[] = [];

@@ -31,12 +31,19 @@ export interface RuleOutcome {
 const draft2020 = addFormats(new Ajv2020({ allErrors: true, strict: false }));
 const draft07 = addFormats(new Ajv({ allErrors: true, strict: false }));
 
+/** Compiling is slow (tens of ms); a type's schema object is compiled once. */
+const compiled = new WeakMap<object, ValidateFunction>();
+
 /** Compiles a type's schema; throws with a readable message when the schema itself is invalid. */
 export function compileTypeSchema(schema: unknown): ValidateFunction {
-  if (!isRecord(schema) && typeof schema !== 'boolean') throw new Error('the type schema must be a JSON object');
-  const ajv = isRecord(schema) && typeof schema.$schema === 'string' && schema.$schema.includes('2020-12') ? draft2020 : draft07;
+  if (!isRecord(schema)) throw new Error('the type schema must be a JSON object');
+  const cached = compiled.get(schema);
+  if (cached) return cached;
+  const ajv = typeof schema.$schema === 'string' && schema.$schema.includes('2020-12') ? draft2020 : draft07;
   try {
-    return ajv.compile(schema);
+    const validate = ajv.compile(schema);
+    compiled.set(schema, validate);
+    return validate;
   } catch (error) {
     throw new Error(`the type schema is not a valid JSON schema: ${error instanceof Error ? error.message : String(error)}`);
   }

@@ -1,0 +1,220 @@
+/**
+ * A fake Forge host for component tests: it answers `globalThis.__bridge.callBridge` exactly as
+ * `@forge/bridge` 7.2 calls it (see node_modules/@forge/bridge/out):
+ *   invoke        ('invoke', { functionKey, payload, metadata })  → the resolver's return value
+ *   getContext    ('getContext')                                   → FullContext
+ *   createHistory ('createHistory')                                → a history v4 object
+ *   theme.enable  ('enableTheming')
+ *   router.navigate / router.open ('navigate', { url, type: 'same-tab' | 'new-tab' })
+ *   router.reload ('reload')
+ * `@forge/bridge` reads the bridge when its modules load, so import this file before any app module
+ * (harness.tsx does). State lives on globalThis so every test file gets the same live answers.
+ */
+import { RESOLVER_KEYS, type ErrorCode, type ResolverKey, type Result, type ResultOf } from '../../../../src/contract';
+
+export type WirePayload = Record<string, unknown>;
+type Answer<K extends ResolverKey> = Result<ResultOf<K>> | ((payload: WirePayload) => Result<ResultOf<K>> | Promise<Result<ResultOf<K>>>);
+type Answers = { [K in ResolverKey]?: Answer<K> };
+
+export interface FakeLocation {
+  pathname: string;
+  search: string;
+  hash: string;
+  state: unknown;
+}
+
+type Listener = (location: FakeLocation, action: string) => void;
+
+/** In-memory history with the v4 surface the Forge host returns. */
+export class FakeHistory {
+  private entries: FakeLocation[];
+  private index = 0;
+  private readonly listeners = new Set<Listener>();
+  action = 'POP';
+  location: FakeLocation;
+
+  constructor(pathname: string) {
+    this.location = locationOf(pathname);
+    this.entries = [this.location];
+  }
+
+  get length(): number {
+    return this.entries.length;
+  }
+
+  get pathnames(): string[] {
+    return this.entries.slice(0, this.index + 1).map((entry) => entry.pathname);
+  }
+
+  push(path: string): void {
+    this.entries = [...this.entries.slice(0, this.index + 1), locationOf(path)];
+    this.index += 1;
+    this.change('PUSH');
+  }
+
+  replace(path: string): void {
+    this.entries[this.index] = locationOf(path);
+    this.change('REPLACE');
+  }
+
+  go(delta: number): void {
+    this.index = Math.min(Math.max(this.index + delta, 0), this.entries.length - 1);
+    this.change('POP');
+  }
+
+  goBack(): void {
+    this.go(-1);
+  }
+
+  goForward(): void {
+    this.go(1);
+  }
+
+  listen(listener: Listener): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  block(): () => void {
+    return () => undefined;
+  }
+
+  createHref(location: { pathname?: string }): string {
+    return location.pathname ?? '/';
+  }
+
+  private change(action: string): void {
+    const current = this.entries[this.index];
+    if (!current) return;
+    this.location = current;
+    this.action = action;
+    for (const listener of [...this.listeners]) listener(current, action);
+  }
+}
+
+function locationOf(path: string): FakeLocation {
+  return { pathname: path, search: '', hash: '', state: undefined };
+}
+
+export interface FakeWorld {
+  moduleKey: string;
+  projectKey: string | null;
+  accountId: string;
+  siteUrl: string;
+  answers: Answers;
+  invocations: { key: string; payload: WirePayload }[];
+  history: FakeHistory;
+  themeEnabled: number;
+  navigations: unknown[];
+}
+
+declare global {
+  var __bridge: { callBridge: (command: string, args?: unknown) => Promise<unknown> } | undefined;
+  var __fakeForgeWorld: FakeWorld | undefined;
+}
+
+function freshWorld(): FakeWorld {
+  return {
+    moduleKey: 'release-gate',
+    projectKey: 'OPS',
+    accountId: 'acc-dev',
+    siteUrl: 'https://acme.atlassian.net',
+    answers: {},
+    invocations: [],
+    history: new FakeHistory('/'),
+    themeEnabled: 0,
+    navigations: [],
+  };
+}
+
+function world(): FakeWorld {
+  globalThis.__fakeForgeWorld ??= freshWorld();
+  return globalThis.__fakeForgeWorld;
+}
+
+function isResolverKey(key: unknown): key is ResolverKey {
+  return RESOLVER_KEYS.some((known) => known === key);
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+async function callBridge(command: string, args?: unknown): Promise<unknown> {
+  const current = world();
+  switch (command) {
+    case 'invoke': {
+      const key = isRecord(args) ? args['functionKey'] : undefined;
+      const payload = isRecord(args) && isRecord(args['payload']) ? args['payload'] : {};
+      if (!isResolverKey(key)) throw new Error(`Fake bridge: unknown resolver key ${String(key)}`);
+      // A structured clone, as the real bridge serialises the payload across the iframe boundary.
+      current.invocations.push({ key, payload: structuredClone(payload) });
+      const answer = current.answers[key];
+      if (answer === undefined) throw new Error(`Fake bridge: no answer for "${key}" in this test`);
+      return typeof answer === 'function' ? answer(payload) : structuredClone(answer);
+    }
+    case 'getContext':
+      return {
+        accountId: current.accountId,
+        cloudId: 'cloud-1',
+        environmentId: 'env-1',
+        environmentType: 'DEVELOPMENT',
+        localId: `ari:cloud:ecosystem::extension/app/env/static/${current.moduleKey}`,
+        locale: 'en-US',
+        moduleKey: current.moduleKey,
+        siteUrl: current.siteUrl,
+        timezone: 'UTC',
+        theme: { colorMode: 'light' },
+        extension: current.projectKey
+          ? { type: 'jira:projectPage', project: { id: '10000', key: current.projectKey, type: 'software' } }
+          : { type: 'jira:adminPage' },
+      };
+    case 'createHistory':
+      return current.history;
+    case 'enableTheming':
+      current.themeEnabled += 1;
+      return undefined;
+    case 'navigate':
+      current.navigations.push(args);
+      return undefined;
+    default:
+      throw new Error(`Fake bridge: command "${command}" is not faked`);
+  }
+}
+
+globalThis.__bridge = { callBridge };
+
+/** The fake host of the current test. */
+export const fake = {
+  get world(): FakeWorld {
+    return world();
+  },
+  /** Starts a test from scratch: project page of OPS at `/`, no answers. */
+  reset(overrides: Partial<Omit<FakeWorld, 'history'>> & { path?: string } = {}): FakeWorld {
+    const { path, ...rest } = overrides;
+    globalThis.__fakeForgeWorld = { ...freshWorld(), ...rest, history: new FakeHistory(path ?? '/') };
+    return globalThis.__fakeForgeWorld;
+  },
+  answer<K extends ResolverKey>(key: K, answer: Answer<K>): void {
+    const answers: Answers = world().answers;
+    Object.assign(answers, { [key]: answer });
+  },
+  invocationsOf(key: ResolverKey): WirePayload[] {
+    return world()
+      .invocations.filter((invocation) => invocation.key === key)
+      .map((invocation) => invocation.payload);
+  },
+};
+
+export function ok<T>(data: T): Result<T> {
+  return { ok: true, data };
+}
+
+export function fail(code: ErrorCode, message: string, details?: Record<string, unknown>): { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
+  return { ok: false, error: details ? { code, message, details } : { code, message } };
+}
+
+/** An answer that never comes: to look at loading states. */
+export function never(): Promise<never> {
+  return new Promise(() => undefined);
+}

@@ -1,0 +1,203 @@
+/**
+ * Contract suite: drives every Jira client call (and the fake's error paths) against the fake Jira,
+ * then checks every logged request and response against Atlassian's Jira Cloud OpenAPI document.
+ * If the client or the fake drifts from the published API, this suite fails.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { z } from 'zod';
+import type { LoggedRequest } from '../../sandbox/fakes/http-fake';
+import { ACCOUNT_HEADER } from '../../sandbox/fakes/jira/jira-fake';
+import { aWorld, type JiraHarness, startJira } from '../jira/harness';
+import { JiraOpenApi } from '../jira/openapi-contract';
+
+const spec = JiraOpenApi.load();
+
+let jira: JiraHarness;
+
+async function raw(method: string, path: string, body?: unknown, asUser?: string): Promise<number> {
+  const headers: Record<string, string> = { accept: 'application/json' };
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  if (asUser !== undefined) headers[ACCOUNT_HEADER] = asUser;
+  const response = await fetch(`${jira.baseUrl}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  await response.arrayBuffer();
+  return response.status;
+}
+
+async function settle(promise: Promise<unknown>): Promise<void> {
+  await promise.catch(() => undefined);
+}
+
+async function exercise(): Promise<void> {
+  const { client, world } = jira;
+  const version = world.addVersion({ project: 'ABC', name: 'Release 1', description: 'First', startDate: '2026-02-01', releaseDate: '2026-02-20' });
+  const hotfix = world.addVersion({ project: 'ABC', name: 'Hotfix' });
+  for (let i = 1; i <= 55; i++) world.addVersion({ project: 'ABC', name: `v${i}` });
+  world.addVersion({ project: 'ABC', name: 'Shipped', released: true, releaseDate: '2026-01-10' });
+  world.setApprover(version.id, 'acc-po', 'APPROVED');
+  world.setApprover(version.id, 'acc-dev', 'DECLINED', 'Tests are red');
+  for (let i = 1; i <= 120; i++) {
+    world.addIssue({ key: `ABC-${i}`, summary: `Change ${i}`, type: i % 10 === 0 ? 'Bug' : 'Story', status: i % 2 ? 'Done' : 'In Progress', fixVersions: i % 3 ? [version.id] : [] });
+  }
+  world.addIssue({ key: 'ABC-500', type: 'Epic', status: 'Blocked', fixVersions: [hotfix.id] });
+
+  // Every client call, on its happy path.
+  await client.getProject('ABC');
+  await client.getProject('10000');
+  await client.listUnreleasedVersions('ABC');
+  await client.getVersion(version.id);
+  const created = await client.createVersion({ projectId: '10000', name: 'Release 2', description: 'Candidate', startDate: '2026-03-02' });
+  await client.updateVersionDescription(created.id, 'Candidate: backend@abc123');
+  await client.addRelatedWork(created.id, { category: 'Audit', title: 'Kosli release trail', url: 'https://app.kosli.com/acme/flows/releases/trails/r2' });
+  await client.listRelatedWork(created.id);
+  await client.searchIssues(`fixVersion = ${version.id}`);
+  await client.searchIssues('key in (ABC-1, ABC-2, ABC-500)');
+  await client.searchIssues('project = ABC AND status = Done AND issuetype = Bug');
+  await client.addFixVersion('ABC-3', created.id);
+  await client.releaseVersion(created.id, '2026-03-02');
+  await client.getUser('acc-po');
+  await client.getUser('acc-dev');
+  await client.myPermissions(['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS', 'ADMINISTER'], 'ABC');
+  await jira.clientAs('acc-dev').myPermissions(['EDIT_ISSUES']);
+
+  // Error paths, through the client where it can reach them.
+  await settle(client.getProject('NOPE'));
+  await settle(client.getVersion('424242'));
+  await settle(client.createVersion({ projectId: '10000', name: 'release 2', description: '', startDate: '2026-03-02' }));
+  await settle(client.createVersion({ projectId: '99999', name: 'Ghost', description: '', startDate: '2026-03-02' }));
+  await settle(client.searchIssues('fixVersion in unreleasedVersions()'));
+  await settle(client.addFixVersion('ABC-9999', created.id));
+  await settle(client.getUser('acc-ghost'));
+  await settle(client.myPermissions(['EDIT_ISSUES'], 'NOPE'));
+  await settle(jira.clientAs('acc-dev').addFixVersion('ABC-1', created.id));
+  await settle(jira.clientAs('acc-dev').addRelatedWork(created.id, { category: 'Audit', title: 't', url: 'https://example.com' }));
+  await settle(jira.clientAs('acc-dev').releaseVersion(version.id, '2026-03-02'));
+
+  // Requests the client never makes but the fake must answer like Jira.
+  await raw('PUT', '/rest/api/3/issue/ABC-5', { fields: { fixVersions: [{ id: hotfix.id }] } });
+  await raw('PUT', '/rest/api/3/issue/ABC-6?returnIssue=true', { update: { fixVersions: [{ add: { name: 'Hotfix' } }, { remove: { id: version.id } }] } });
+  await raw('PUT', '/rest/api/3/issue/ABC-6?notifyUsers=false', { update: { fixVersions: [{ add: { id: hotfix.id } }] } }, 'acc-dev');
+  await raw('PUT', '/rest/api/3/issue/ABC-6', { update: { labels: [{ add: 'x' }] } });
+  await raw('GET', `/rest/api/3/version/${version.id}?expand=approvers,issuesstatus`);
+  await raw('GET', '/rest/api/3/project/ABC/version?orderBy=-releaseDate&status=released,unreleased&expand=issuesstatus&query=v1&maxResults=5');
+  await raw('GET', '/rest/api/3/project/ABC/version?orderBy=colour');
+  await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', fields: ['*all', '-project'], maxResults: 3 });
+  await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', maxResults: 200 });
+  await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', nextPageToken: 'not-a-token' });
+  await raw('POST', `/rest/api/3/version/${created.id}/relatedwork`, { category: 'Audit' });
+  await raw('POST', '/rest/api/3/version', { projectId: 10000, name: 'x'.repeat(256) });
+  await raw('PUT', `/rest/api/3/version/${created.id}`, { released: 'yes' });
+  await raw('GET', '/rest/api/3/mypermissions?permissions=FLY');
+  await raw('GET', '/rest/api/3/project/ABC', undefined, 'acc-nobody');
+  world.setBurstLimit(1, 1);
+  await raw('GET', '/rest/api/3/project/ABC');
+  await raw('GET', '/rest/api/3/project/ABC');
+  world.clearBurstLimit();
+}
+
+const searchPage = z.object({ issues: z.array(z.object({ key: z.string(), fields: z.record(z.string(), z.unknown()).optional() })) });
+const fixVersionList = z.array(z.unknown());
+
+/** IssueBean.fields is a free map in the spec: check the fields we serve against their own components. */
+function issueFieldProblems(entry: LoggedRequest): string[] {
+  const page = searchPage.safeParse(entry.route === '/rest/api/3/search/jql' ? entry.responseBody : { issues: [entry.responseBody] });
+  if (!page.success) return [];
+  const problems: string[] = [];
+  for (const issue of page.data.issues) {
+    const fields = issue.fields ?? {};
+    const where = `${issue.key} fields.`;
+    if ('summary' in fields && typeof fields.summary !== 'string') problems.push(`${where}summary is not a string`);
+    if ('status' in fields) problems.push(...spec.checkComponent('StatusDetails', fields.status, `${where}status`));
+    if ('issuetype' in fields) problems.push(...spec.checkComponent('IssueTypeDetails', fields.issuetype, `${where}issuetype`));
+    if ('project' in fields) problems.push(...spec.checkComponent('ProjectDetails', fields.project, `${where}project`));
+    if ('fixVersions' in fields) {
+      const list = fixVersionList.safeParse(fields.fixVersions);
+      if (!list.success) problems.push(`${where}fixVersions is not an array`);
+      else list.data.forEach((v, i) => problems.push(...spec.checkComponent('Version', v, `${where}fixVersions/${i}`)));
+    }
+  }
+  return problems;
+}
+
+describe('Jira client and fake Jira against the Jira Cloud OpenAPI document', () => {
+  beforeAll(async () => {
+    jira = await startJira({ world: aWorld() });
+    await exercise();
+  });
+
+  afterAll(async () => {
+    await jira.close();
+  });
+
+  it('serves only operations that exist in the spec, and exercises every one of them', () => {
+    const served = jira.service.operations;
+    expect(served.filter((op) => {
+      const [method = '', template = ''] = op.split(' ');
+      return spec.operation(method, template) === undefined;
+    })).toEqual([]);
+    const covered = new Set(jira.service.log.map((e) => `${e.method} ${e.route}`));
+    expect(served.filter((op) => !covered.has(op))).toEqual([]);
+    console.info(`Jira contract: ${covered.size} operations covered, ${jira.service.log.length} exchanges checked.`);
+  });
+
+  it('every request conforms to its operation and every response to its declared schema', () => {
+    const problems = jira.service.log.flatMap((entry) => spec.checkExchange(entry));
+    expect(problems).toEqual([]);
+  });
+
+  it('exercised success and error statuses alike', () => {
+    const statuses = new Set(jira.service.log.map((e) => e.status));
+    for (const status of [200, 201, 204, 400, 401, 403, 404, 429]) expect(statuses).toContain(status);
+  });
+
+  it('issue fields in search results and returned issues match their own component schemas', () => {
+    const withIssues = jira.service.log.filter((e) => e.status === 200 && (e.route === '/rest/api/3/search/jql' || e.route === '/rest/api/3/issue/{issueIdOrKey}'));
+    expect(withIssues.length).toBeGreaterThan(3);
+    expect(withIssues.flatMap(issueFieldProblems)).toEqual([]);
+  });
+});
+
+describe('the contract check itself', () => {
+  const version = { self: 'https://x.atlassian.net/rest/api/3/version/10000', id: '10000', name: 'R', archived: false, released: false, projectId: 10000 };
+  const exchange = (overrides: Partial<LoggedRequest>): LoggedRequest => ({
+    system: 'jira',
+    method: 'GET',
+    route: '/rest/api/3/version/{id}',
+    path: '/rest/api/3/version/10000',
+    query: '',
+    status: 200,
+    requestBody: Buffer.alloc(0),
+    contentType: undefined,
+    responseBody: version,
+    ...overrides,
+  });
+  const post = (body: unknown): Partial<LoggedRequest> => ({
+    method: 'POST',
+    route: '/rest/api/3/version',
+    path: '/rest/api/3/version',
+    status: 201,
+    requestBody: Buffer.from(JSON.stringify(body)),
+    contentType: 'application/json',
+  });
+
+  it('accepts a conforming exchange', () => {
+    expect(spec.checkExchange(exchange({}))).toEqual([]);
+    expect(spec.checkExchange(exchange(post({ projectId: 10000, name: 'R' })))).toEqual([]);
+  });
+
+  it.each<[string, Partial<LoggedRequest>, string]>([
+    ['a string projectId', post({ projectId: '10000', name: 'R' }), 'must be integer'],
+    ['a read-only property in a request', post({ projectId: 10000, name: 'R', approvers: [] }), 'readOnly'],
+    ['an undeclared query parameter', { query: 'expand=approvers&colour=red' }, 'query parameter colour is not declared'],
+    ['an ill-typed query parameter', { route: '/rest/api/3/project/{projectIdOrKey}/version', path: '/rest/api/3/project/ABC/version', query: 'startAt=first', responseBody: { values: [] } }, 'must be integer'],
+    ['an unknown response property', { responseBody: { ...version, colour: 'red' } }, 'must NOT have additional properties'],
+    ['a numeric id in a response', { responseBody: { ...version, id: 10000 } }, 'must be string'],
+    ['a malformed date', { responseBody: { ...version, releaseDate: '02/03/2026' } }, 'must match format "date"'],
+    ['an undeclared status', { status: 418, responseBody: { errorMessages: [] } }, 'status 418 is not a declared response'],
+    ['an error body that is not an ErrorCollection', { status: 404, responseBody: { message: 'nope' } }, 'must NOT have additional properties'],
+    ['an unknown operation', { route: '/rest/api/3/versions/{id}', path: '/rest/api/3/versions/1' }, 'is not an operation'],
+    ['a deprecated operation', { method: 'POST', route: '/rest/api/3/search', path: '/rest/api/3/search', responseBody: {} }, 'is deprecated'],
+  ])('flags %s', (_label, overrides, expected) => {
+    const problems = spec.checkExchange(exchange(overrides));
+    expect(problems.join('\n')).toContain(expected);
+  });
+});
