@@ -8,22 +8,34 @@ import { AppError } from '../errors';
 import type { Fetch } from '../http/transport';
 import { toStandardResponse } from './forge-response';
 
-/** Forge's RequestInit accepts string, URLSearchParams and ArrayBuffer bodies; our adapters send strings. */
-function forgeBody(body: BodyInit | null | undefined): ForgeRequestInit['body'] {
+/**
+ * Forge's RequestInit types string, URLSearchParams and ArrayBuffer bodies. Kosli's writes are
+ * multipart: a FormData body is encoded here into bytes plus its boundary content type, which every
+ * runtime sends unchanged.
+ */
+async function forgeBody(body: BodyInit | null | undefined, headers: Headers): Promise<ForgeRequestInit['body']> {
   if (body === null || body === undefined) return undefined;
   if (typeof body === 'string' || body instanceof URLSearchParams || body instanceof ArrayBuffer) return body;
-  throw new AppError('INTERNAL', 'Forge fetch only sends string, URLSearchParams or ArrayBuffer bodies.');
+  if (body instanceof FormData) {
+    const encoded = new Request('http://multipart.invalid/', { method: 'POST', body });
+    const type = encoded.headers.get('content-type');
+    if (type) headers.set('content-type', type);
+    return encoded.arrayBuffer();
+  }
+  throw new AppError('INTERNAL', 'Forge fetch only sends string, URLSearchParams, ArrayBuffer or FormData bodies.');
 }
 
-function forgeInit(init: RequestInit | undefined): ForgeRequestInit | undefined {
+async function forgeInit(init: RequestInit | undefined): Promise<ForgeRequestInit | undefined> {
   if (!init) return undefined;
+  const headers = new Headers(init.headers);
+  const body = await forgeBody(init.body, headers);
   return {
     method: init.method,
-    headers: Object.fromEntries(new Headers(init.headers)),
-    body: forgeBody(init.body),
+    headers: Object.fromEntries(headers),
+    body,
     redirect: init.redirect,
     signal: init.signal ?? undefined,
   };
 }
 
-export const forgeFetch: Fetch = async (url, init) => toStandardResponse(await forgeApiFetch(url, forgeInit(init)));
+export const forgeFetch: Fetch = async (url, init) => toStandardResponse(await forgeApiFetch(url, await forgeInit(init)));

@@ -13,6 +13,10 @@ import { JiraOpenApi } from '../jira/openapi-contract';
 const spec = JiraOpenApi.load();
 
 let jira: JiraHarness;
+/** Log entries of requests that break the spec on purpose, to see the fake refuse them like Jira. */
+const probes = new Set<LoggedRequest>();
+/** Client calls meant to succeed that did not: reported by their own test, so the spec check still runs. */
+const failures: string[] = [];
 
 async function raw(method: string, path: string, body?: unknown, asUser?: string): Promise<number> {
   const headers: Record<string, string> = { accept: 'application/json' };
@@ -23,8 +27,22 @@ async function raw(method: string, path: string, body?: unknown, asUser?: string
   return response.status;
 }
 
+/** Sends a request the spec itself rejects; only the fake's answer is held to the contract. */
+async function probe(method: string, path: string, body?: unknown): Promise<void> {
+  await raw(method, path, body);
+  const entry = jira.service.log.at(-1);
+  if (entry) probes.add(entry);
+}
+
 async function settle(promise: Promise<unknown>): Promise<void> {
   await promise.catch(() => undefined);
+}
+
+async function succeed<T>(label: string, promise: Promise<T>): Promise<T | undefined> {
+  return promise.catch((error: unknown) => {
+    failures.push(`${label}: ${error instanceof Error ? error.message : String(error)}`);
+    return undefined;
+  });
 }
 
 async function exercise(): Promise<void> {
@@ -41,23 +59,24 @@ async function exercise(): Promise<void> {
   world.addIssue({ key: 'ABC-500', type: 'Epic', status: 'Blocked', fixVersions: [hotfix.id] });
 
   // Every client call, on its happy path.
-  await client.getProject('ABC');
-  await client.getProject('10000');
-  await client.listUnreleasedVersions('ABC');
-  await client.getVersion(version.id);
-  const created = await client.createVersion({ projectId: '10000', name: 'Release 2', description: 'Candidate', startDate: '2026-03-02' });
-  await client.updateVersionDescription(created.id, 'Candidate: backend@abc123');
-  await client.addRelatedWork(created.id, { category: 'Audit', title: 'Kosli release trail', url: 'https://app.kosli.com/acme/flows/releases/trails/r2' });
-  await client.listRelatedWork(created.id);
-  await client.searchIssues(`fixVersion = ${version.id}`);
-  await client.searchIssues('key in (ABC-1, ABC-2, ABC-500)');
-  await client.searchIssues('project = ABC AND status = Done AND issuetype = Bug');
-  await client.addFixVersion('ABC-3', created.id);
-  await client.releaseVersion(created.id, '2026-03-02');
-  await client.getUser('acc-po');
-  await client.getUser('acc-dev');
-  await client.myPermissions(['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS', 'ADMINISTER'], 'ABC');
-  await jira.clientAs('acc-dev').myPermissions(['EDIT_ISSUES']);
+  await succeed('getProject by key', client.getProject('ABC'));
+  await succeed('getProject by id', client.getProject('10000'));
+  await succeed('listUnreleasedVersions', client.listUnreleasedVersions('ABC'));
+  await succeed('getVersion', client.getVersion(version.id));
+  const created = await succeed('createVersion', client.createVersion({ projectId: '10000', name: 'Release 2', description: 'Candidate', startDate: '2026-03-02' }));
+  const createdId = created?.id ?? hotfix.id;
+  await succeed('updateVersionDescription', client.updateVersionDescription(createdId, 'Candidate: backend@abc123'));
+  await succeed('addRelatedWork', client.addRelatedWork(createdId, { category: 'Audit', title: 'Kosli release trail', url: 'https://app.kosli.com/acme/flows/releases/trails/r2' }));
+  await succeed('listRelatedWork', client.listRelatedWork(createdId));
+  await succeed('searchIssues by fixVersion', client.searchIssues(`fixVersion = ${version.id}`));
+  await succeed('searchIssues by keys', client.searchIssues('key in (ABC-1, ABC-2, ABC-500)'));
+  await succeed('searchIssues by conjunction', client.searchIssues('project = ABC AND status = Done AND issuetype = Bug'));
+  await succeed('addFixVersion', client.addFixVersion('ABC-3', createdId));
+  await succeed('releaseVersion', client.releaseVersion(createdId, '2026-03-02'));
+  await succeed('getUser', client.getUser('acc-po'));
+  await succeed('getUser with hidden e-mail', client.getUser('acc-dev'));
+  await succeed('myPermissions in a project', client.myPermissions(['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS', 'ADMINISTER'], 'ABC'));
+  await succeed('myPermissions as a user', jira.clientAs('acc-dev').myPermissions(['EDIT_ISSUES']));
 
   // Error paths, through the client where it can reach them.
   await settle(client.getProject('NOPE'));
@@ -65,11 +84,11 @@ async function exercise(): Promise<void> {
   await settle(client.createVersion({ projectId: '10000', name: 'release 2', description: '', startDate: '2026-03-02' }));
   await settle(client.createVersion({ projectId: '99999', name: 'Ghost', description: '', startDate: '2026-03-02' }));
   await settle(client.searchIssues('fixVersion in unreleasedVersions()'));
-  await settle(client.addFixVersion('ABC-9999', created.id));
+  await settle(client.addFixVersion('ABC-9999', createdId));
   await settle(client.getUser('acc-ghost'));
   await settle(client.myPermissions(['EDIT_ISSUES'], 'NOPE'));
-  await settle(jira.clientAs('acc-dev').addFixVersion('ABC-1', created.id));
-  await settle(jira.clientAs('acc-dev').addRelatedWork(created.id, { category: 'Audit', title: 't', url: 'https://example.com' }));
+  await settle(jira.clientAs('acc-dev').addFixVersion('ABC-1', createdId));
+  await settle(jira.clientAs('acc-dev').addRelatedWork(createdId, { category: 'Audit', title: 't', url: 'https://example.com' }));
   await settle(jira.clientAs('acc-dev').releaseVersion(version.id, '2026-03-02'));
 
   // Requests the client never makes but the fake must answer like Jira.
@@ -79,13 +98,13 @@ async function exercise(): Promise<void> {
   await raw('PUT', '/rest/api/3/issue/ABC-6', { update: { labels: [{ add: 'x' }] } });
   await raw('GET', `/rest/api/3/version/${version.id}?expand=approvers,issuesstatus`);
   await raw('GET', '/rest/api/3/project/ABC/version?orderBy=-releaseDate&status=released,unreleased&expand=issuesstatus&query=v1&maxResults=5');
-  await raw('GET', '/rest/api/3/project/ABC/version?orderBy=colour');
+  await probe('GET', '/rest/api/3/project/ABC/version?orderBy=colour');
   await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', fields: ['*all', '-project'], maxResults: 3 });
   await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', maxResults: 200 });
   await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', nextPageToken: 'not-a-token' });
-  await raw('POST', `/rest/api/3/version/${created.id}/relatedwork`, { category: 'Audit' });
+  await raw('POST', `/rest/api/3/version/${createdId}/relatedwork`, { category: 'Audit' });
   await raw('POST', '/rest/api/3/version', { projectId: 10000, name: 'x'.repeat(256) });
-  await raw('PUT', `/rest/api/3/version/${created.id}`, { released: 'yes' });
+  await probe('PUT', `/rest/api/3/version/${createdId}`, { released: 'yes' });
   await raw('GET', '/rest/api/3/mypermissions?permissions=FLY');
   await raw('GET', '/rest/api/3/project/ABC', undefined, 'acc-nobody');
   world.setBurstLimit(1, 1);
@@ -128,6 +147,10 @@ describe('Jira client and fake Jira against the Jira Cloud OpenAPI document', ()
     await jira.close();
   });
 
+  it('every client call succeeded against the fake', () => {
+    expect(failures).toEqual([]);
+  });
+
   it('serves only operations that exist in the spec, and exercises every one of them', () => {
     const served = jira.service.operations;
     expect(served.filter((op) => {
@@ -140,8 +163,16 @@ describe('Jira client and fake Jira against the Jira Cloud OpenAPI document', ()
   });
 
   it('every request conforms to its operation and every response to its declared schema', () => {
-    const problems = jira.service.log.flatMap((entry) => spec.checkExchange(entry));
+    const problems = jira.service.log.flatMap((entry) => (probes.has(entry) ? spec.checkResponse(entry) : spec.checkExchange(entry)));
     expect(problems).toEqual([]);
+  });
+
+  it('refuses, with a Jira error body, the probes the spec refuses', () => {
+    expect(probes.size).toBe(2);
+    for (const entry of probes) {
+      expect(spec.checkRequest(entry)).not.toEqual([]);
+      expect(entry.status).toBe(400);
+    }
   });
 
   it('exercised success and error statuses alike', () => {

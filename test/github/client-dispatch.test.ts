@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { z } from 'zod';
 import { buildDeployInputs } from '../../src/github/deploy-inputs';
 import { AppError } from '../../src/errors';
 import { aDeployRequest, calls, DEPLOY_WORKFLOW, type GitHubHarness, seedCommits, startGitHub } from './helpers';
@@ -77,7 +78,7 @@ describe('dispatchWorkflow', () => {
     gh.world.dispatchMode = 'reject-run-details';
     const result = await gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: deployInputs('rq-ghes-000001'), requestId: 'rq-ghes-000001' });
     expect(result.runId).toBe(gh.world.runs[0]?.id);
-    const bodies = calls(gh, DISPATCH).map((entry) => JSON.parse(entry.requestBody.toString()) as Record<string, unknown>);
+    const bodies = calls(gh, DISPATCH).map((entry) => z.record(z.string(), z.unknown()).parse(JSON.parse(entry.requestBody.toString())));
     expect(bodies.map((body) => 'return_run_details' in body)).toEqual([true, false]);
     expect(calls(gh, DISPATCH).map((entry) => entry.status)).toEqual([422, 204]);
     expect(gh.world.runs).toHaveLength(1);

@@ -117,7 +117,7 @@ describe('repository and workflow checks', () => {
     expect(await client.canDispatch()).toBe(false);
     gh.world.oauthScopes = 'public_repo';
     expect(await client.canDispatch()).toBe(true);
-    gh.world.private = true;
+    gh.world.privateRepo = true;
     expect(await client.canDispatch()).toBe(false);
     gh.world.oauthScopes = 'repo, workflow';
     expect(await client.canDispatch()).toBe(true);

@@ -7,10 +7,10 @@ import { fileURLToPath } from 'node:url';
 import { createGitHubClient, type GitHubClientOptions } from '../../src/github/client';
 import type { DeployRequest } from '../../src/github/deploy-inputs';
 import type { GitHubClient } from '../../src/github/types';
-import { createGitHubFake, type GitHubFake } from '../../sandbox/fakes/github/github-fake';
+import { createGitHubFake, type GitHubFake, registerShippedDeployWorkflow, SHIPPED_DEPLOY_WORKFLOW } from '../../sandbox/fakes/github/github-fake';
 import { type GitHubWorldOptions, GitHubWorld } from '../../sandbox/fakes/github/world';
 
-export const DEPLOY_WORKFLOW = 'kosli-release-gate-deploy.yml';
+export const DEPLOY_WORKFLOW = SHIPPED_DEPLOY_WORKFLOW;
 export const DEPLOY_WORKFLOW_PATH = fileURLToPath(new URL('../../github/workflows/kosli-release-gate-deploy.yml', import.meta.url));
 export const TOKEN = 'ghp_Secret0123456789abcdefTOKEN';
 
@@ -28,7 +28,7 @@ export interface GitHubHarness extends GitHubFake {
 
 export async function startGitHub(worldOptions: GitHubWorldOptions = {}): Promise<GitHubHarness> {
   const world = new GitHubWorld({ token: TOKEN, ...worldOptions });
-  world.registerWorkflow(DEPLOY_WORKFLOW, deployWorkflowYaml());
+  registerShippedDeployWorkflow(world);
   const fake = createGitHubFake(world);
   const baseUrl = await fake.service.listen();
   const waits: number[] = [];

@@ -13,8 +13,11 @@ import type { LoggedRequest } from '../../sandbox/fakes/http-fake';
 /** shared/ sits beside the repository, locally and in CI. */
 export const JIRA_OPENAPI_PATH = new URL('../../../shared/reference/jira/jira-platform-openapi-v3.json', import.meta.url);
 
-/** Statuses any Jira operation may answer although few operations declare them. */
-const GENERIC_STATUSES = new Set([401, 429, 500, 502, 503, 504]);
+/**
+ * Statuses any Jira operation may answer although few operations declare them: a malformed request
+ * (400), authentication (401), rate limits (429) and outages. Their bodies must still be Jira's.
+ */
+const GENERIC_STATUSES = new Set([400, 401, 429, 500, 502, 503, 504]);
 
 const parameterSchema = z.object({ name: z.string(), in: z.string(), required: z.boolean().optional(), schema: z.unknown() });
 const mediaSchema = z.record(z.string(), z.object({ schema: z.unknown().optional() }));
@@ -89,10 +92,19 @@ export class JiraOpenApi {
 
   /** Every mismatch between one logged exchange and the spec; empty when it conforms. */
   checkExchange(entry: LoggedRequest): string[] {
-    const label = `${entry.method} ${entry.path}${entry.query ? `?${entry.query}` : ''} → ${entry.status}`;
-    const op = this.operation(entry.method, entry.route);
-    if (!op) return [`${label}: ${entry.method} ${entry.route} is not an operation of the Jira OpenAPI document`];
-    const base = `/paths/${pointerSegment(entry.route)}/${entry.method.toLowerCase()}`;
+    const found = this.locate(entry);
+    if (typeof found === 'string') return [found];
+    return [...this.checkRequest(entry), ...this.checkResponse(entry)];
+  }
+
+  /**
+   * Whether the request is one the spec allows: the operation exists and is not deprecated, path and
+   * query parameters are declared and well-typed, and the JSON body matches the requestBody schema.
+   */
+  checkRequest(entry: LoggedRequest): string[] {
+    const found = this.locate(entry);
+    if (typeof found === 'string') return [found];
+    const { op, base, label } = found;
     const problems: string[] = [];
     // Deprecated Jira operations get removed (GET/POST /rest/api/3/search did): never depend on one.
     if (op.deprecated) problems.push(`${label}: ${entry.method} ${entry.route} is deprecated`);
@@ -111,14 +123,11 @@ export class JiraOpenApi {
     const query = new URLSearchParams(entry.query);
     for (const name of new Set(query.keys())) {
       const index = (op.parameters ?? []).findIndex((p) => p.in === 'query' && p.name === name);
-      if (index < 0) {
-        problems.push(`${label}: query parameter ${name} is not declared`);
-        continue;
+      if (index < 0) problems.push(`${label}: query parameter ${name} is not declared`);
+      else {
+        const value = coerce(op.parameters?.[index]?.schema, query.getAll(name));
+        problems.push(...this.check('request', `${base}/parameters/${index}/schema`, value, `${label}: query ${name}`));
       }
-      const declared = op.parameters?.[index];
-      const values = query.getAll(name);
-      const value = coerce(declared?.schema, values);
-      problems.push(...this.check('request', `${base}/parameters/${index}/schema`, value, `${label}: query ${name}`));
     }
     for (const p of op.parameters ?? []) {
       if (p.in === 'query' && p.required && !query.has(p.name)) problems.push(`${label}: required query parameter ${p.name} is missing`);
@@ -126,37 +135,38 @@ export class JiraOpenApi {
 
     // Request body.
     const sent = entry.requestBody.length > 0;
-    if (op.requestBody) {
-      if (!sent && op.requestBody.required) problems.push(`${label}: the required request body is missing`);
-      if (sent) {
-        const type = (entry.contentType ?? '').split(';')[0]?.trim() ?? '';
-        if (!op.requestBody.content[type]) problems.push(`${label}: request content type '${type}' is not accepted`);
-        else {
-          let body: unknown;
-          try {
-            body = JSON.parse(entry.requestBody.toString('utf8'));
-          } catch {
-            problems.push(`${label}: request body is not JSON`);
-          }
-          if (body !== undefined) {
-            problems.push(...this.check('request', `${base}/requestBody/content/${pointerSegment(type)}/schema`, body, `${label}: request body`));
-          }
-        }
-      }
-    } else if (sent) {
-      problems.push(`${label}: sent a body to an operation that takes none`);
+    if (!op.requestBody) {
+      if (sent) problems.push(`${label}: sent a body to an operation that takes none`);
+      return problems;
     }
+    if (!sent) {
+      if (op.requestBody.required) problems.push(`${label}: the required request body is missing`);
+      return problems;
+    }
+    const type = (entry.contentType ?? '').split(';')[0]?.trim() ?? '';
+    if (!op.requestBody.content[type]) return [...problems, `${label}: request content type '${type}' is not accepted`];
+    let body: unknown;
+    try {
+      body = JSON.parse(entry.requestBody.toString('utf8'));
+    } catch {
+      return [...problems, `${label}: request body is not JSON`];
+    }
+    return [...problems, ...this.check('request', `${base}/requestBody/content/${pointerSegment(type)}/schema`, body, `${label}: request body`)];
+  }
 
-    // Response.
-    const declared = op.responses[String(entry.status)] ?? op.responses.default;
-    if (!declared && !GENERIC_STATUSES.has(entry.status)) problems.push(`${label}: status ${entry.status} is not a declared response`);
-    const schemaPointer = declared?.content?.['application/json']?.schema !== undefined
-      ? `${base}/responses/${op.responses[String(entry.status)] ? entry.status : 'default'}/content/${pointerSegment('application/json')}/schema`
-      : undefined;
+  /** Whether the status is declared (or generic) and the body matches the schema declared for it. */
+  checkResponse(entry: LoggedRequest): string[] {
+    const found = this.locate(entry);
+    if (typeof found === 'string') return [found];
+    const { op, base, label } = found;
+    const problems: string[] = [];
+    const key = op.responses[String(entry.status)] ? String(entry.status) : op.responses.default ? 'default' : undefined;
+    if (key === undefined && !GENERIC_STATUSES.has(entry.status)) problems.push(`${label}: status ${entry.status} is not a declared response`);
+    const hasSchema = key !== undefined && op.responses[key]?.content?.['application/json']?.schema !== undefined;
     if (entry.status === 204) {
       if (entry.responseBody !== undefined) problems.push(`${label}: a 204 carries no body`);
-    } else if (schemaPointer) {
-      problems.push(...this.check('response', schemaPointer, entry.responseBody, `${label}: response`));
+    } else if (hasSchema) {
+      problems.push(...this.check('response', `${base}/responses/${key}/content/${pointerSegment('application/json')}/schema`, entry.responseBody, `${label}: response`));
     } else if (entry.status >= 400) {
       // Jira answers errors with an ErrorCollection even where the operation declares no schema.
       problems.push(...this.checkComponent('ErrorCollection', entry.responseBody, `${label}: error response`));
@@ -164,6 +174,13 @@ export class JiraOpenApi {
       problems.push(`${label}: the spec declares no body for ${entry.status}`);
     }
     return problems;
+  }
+
+  private locate(entry: LoggedRequest): { op: Operation; base: string; label: string } | string {
+    const label = `${entry.method} ${entry.path}${entry.query ? `?${entry.query}` : ''} → ${entry.status}`;
+    const op = this.operation(entry.method, entry.route);
+    if (!op) return `${label}: ${entry.method} ${entry.route} is not an operation of the Jira OpenAPI document`;
+    return { op, base: `/paths/${pointerSegment(entry.route)}/${entry.method.toLowerCase()}`, label };
   }
 }
 

@@ -8,7 +8,7 @@ import { createKosliFake, type KosliFake } from '../../sandbox/fakes/kosli/kosli
 import { type GitCommitInput, KosliWorld, type PullRequestInput } from '../../sandbox/fakes/kosli/world';
 import type { Sleep, TransportOptions } from '../../src/http/transport';
 import { createKosliClient } from '../../src/kosli/client';
-import { approvalJiraType, buildFlowTemplate, releaseFlowTemplate, runningSwType, sourceFlowTemplate } from '../../src/kosli/definitions';
+import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../../src/release/attestations';
 import type { KosliClient } from '../../src/kosli/types';
 
 export const ORG = 'acme';
@@ -27,6 +27,26 @@ export function fingerprint(seed: string | number): string {
   return createHash('sha256').update(`artifact:${seed}`).digest('hex');
 }
 
+/** The original process's source-flow template (kosli-flow-templates/source-template.yml). */
+export const SOURCE_TEMPLATE = `version: 1
+trail:
+  attestations:
+    - name: work-reference
+      type: jira
+    - name: pull-request
+      type: pull_request
+`;
+
+/** A build flow's template: the source attestations plus the app's artifact (backend-template.yml). */
+export function buildTemplate(templateName: string): string {
+  return `${SOURCE_TEMPLATE}  artifacts:
+    - name: ${templateName}
+`;
+}
+
+export const APPROVAL_JIRA = { name: 'approval-jira', description: 'Approval from Jira', schema: APPROVAL_JIRA_SCHEMA, jqRules: APPROVAL_JIRA_RULES };
+export const RUNNING_SW = { name: 'running-sw', description: 'List of running software in an environment', schema: RUNNING_SW_SCHEMA, jqRules: [] };
+
 /** A world on a clock that ticks one second per reading, so "latest" is always well defined. */
 export function aWorld(overrides: { org?: string; token?: string; start?: number } = {}): KosliWorld {
   let time = overrides.start ?? 1_780_000_000;
@@ -35,11 +55,11 @@ export function aWorld(overrides: { org?: string; token?: string; start?: number
 
 /** The original process's Kosli setup (notes A.4), under this test's names. */
 export function anOriginalSetup(world: KosliWorld = aWorld()): KosliWorld {
-  world.createFlow(FLOWS.source, sourceFlowTemplate);
-  world.createFlow(FLOWS.backend, buildFlowTemplate('backend'), { tags: { kind: 'build' } });
-  world.createFlow(FLOWS.frontend, buildFlowTemplate('frontend'), { tags: { kind: 'build' } });
-  world.createFlow(FLOWS.release, releaseFlowTemplate);
-  for (const type of [approvalJiraType, runningSwType]) {
+  world.createFlow(FLOWS.source, SOURCE_TEMPLATE);
+  world.createFlow(FLOWS.backend, buildTemplate('backend'), { tags: { kind: 'build' } });
+  world.createFlow(FLOWS.frontend, buildTemplate('frontend'), { tags: { kind: 'build' } });
+  world.createFlow(FLOWS.release, RELEASE_TEMPLATE_YAML);
+  for (const type of [APPROVAL_JIRA, RUNNING_SW]) {
     world.upsertCustomType(type.name, { description: type.description, schema: type.schema, rules: type.jqRules });
   }
   world.createEnvironment(ENVS.dev, { policies: ['has-provenance', 'trail-compliant'] });

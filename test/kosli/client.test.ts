@@ -1,8 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors';
 import { MAX_COMMITS_PER_CALL } from '../../src/kosli/client';
-import { approvalJiraType, buildFlowTemplate } from '../../src/kosli/definitions';
-import { aCommit, aPullRequest, ENVS, fingerprint, FLOWS, ORG, seedBuild, seedSourceCommit, sha, startKosli, type StartedKosli, TOKEN } from './builders';
+import { aCommit, APPROVAL_JIRA, aPullRequest, buildTemplate, ENVS, fingerprint, FLOWS, ORG, seedBuild, seedSourceCommit, sha, startKosli, type StartedKosli, TOKEN } from './builders';
 
 let kosli: StartedKosli;
 
@@ -244,7 +243,7 @@ describe('attestCustom and trailAttestations', () => {
       flow: FLOWS.backend,
       trail: commit.sha1,
       name: 'release-approval',
-      typeName: approvalJiraType.name,
+      typeName: APPROVAL_JIRA.name,
       data: approval('APPROVED'),
       fingerprint: fingerprint('a1'),
       annotations: { Approver: 'Grace Hopper' },
@@ -309,11 +308,11 @@ describe('assertArtifact', () => {
 describe('setup calls', () => {
   it('creates a custom attestation type and a flow, and checks existence', async () => {
     const { world, client } = kosli;
-    await client.upsertCustomAttestationType({ name: 'approval-jira', description: 'v2', schema: approvalJiraType.schema, jqRules: approvalJiraType.jqRules });
-    expect(world.customType('approval-jira')).toMatchObject({ version: 2, description: 'v2', rules: approvalJiraType.jqRules, schema: approvalJiraType.schema });
+    await client.upsertCustomAttestationType({ name: 'approval-jira', description: 'v2', schema: APPROVAL_JIRA.schema, jqRules: APPROVAL_JIRA.jqRules });
+    expect(world.customType('approval-jira')).toMatchObject({ version: 2, description: 'v2', rules: APPROVAL_JIRA.jqRules, schema: APPROVAL_JIRA.schema });
 
     expect(await client.flowExists('shop-api')).toBe(false);
-    await client.upsertFlow({ name: 'shop-api', description: 'API builds', templateYaml: buildFlowTemplate('api') });
+    await client.upsertFlow({ name: 'shop-api', description: 'API builds', templateYaml: buildTemplate('api') });
     expect(await client.flowExists('shop-api')).toBe(true);
     expect(world.flowJson('shop-api')).toMatchObject({ visibility: 'private', template: { trail: { artifacts: [{ name: 'api', attestations: [] }] } } });
 

@@ -4,8 +4,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { KosliWorldError } from '../../sandbox/fakes/kosli/world';
-import { approvalJiraType } from '../../src/kosli/definitions';
-import { aCommit, ENVS, fingerprint, FLOWS, ORG, seedBuild, sha, startKosli, type StartedKosli, TOKEN } from './builders';
+import { aCommit, APPROVAL_JIRA, ENVS, fingerprint, FLOWS, ORG, seedBuild, sha, startKosli, type StartedKosli, TOKEN } from './builders';
 
 let kosli: StartedKosli;
 
@@ -76,7 +75,7 @@ describe('custom attestations', () => {
   });
 
   it('counts an unknown jq rule as satisfied and records it', async () => {
-    kosli.world.upsertCustomType('approval-jira', { schema: approvalJiraType.schema, rules: [...approvalJiraType.jqRules, '.approvers | map(.emailAddress) | unique | length == 1'] });
+    kosli.world.upsertCustomType('approval-jira', { schema: APPROVAL_JIRA.schema, rules: [...APPROVAL_JIRA.jqRules, '.approvers | map(.emailAddress) | unique | length == 1'] });
     kosli.world.attest(FLOWS.release, '10001', { type: 'custom', attestation_name: 'release-approval', type_name: 'approval-jira', attestation_data: { approvers: [approver('APPROVED')] } });
     expect(kosli.world.unevaluatedRules()).toEqual([{ flow: FLOWS.release, trail: '10001', attestation: 'release-approval', rules: ['.approvers | map(.emailAddress) | unique | length == 1'] }]);
   });

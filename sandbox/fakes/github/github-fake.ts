@@ -6,9 +6,10 @@
  *
  *   const { service, world } = createGitHubFake();
  *   const sha = world.addCommit({ message: 'OPS-1 change', files: ['apps/backend/a.txt'] });
- *   world.registerWorkflow('kosli-release-gate-deploy.yml', yamlText);
+ *   registerShippedDeployWorkflow(world);
  *   const baseUrl = await service.listen();
  */
+import { readFileSync } from 'node:fs';
 import { FakeHttpService, type FakeRequest, type FakeResponse, json, jsonBody } from '../http-fake';
 import {
   commitJson,
@@ -19,7 +20,7 @@ import {
   runJson,
   workflowJson,
 } from './representations';
-import { type FakeCommit, GitHubWorld, type RateLimitAnswer } from './world';
+import { type FakeCommit, type FakeWorkflow, GitHubWorld, type RateLimitAnswer } from './world';
 
 export interface GitHubFake {
   service: FakeHttpService;
@@ -27,6 +28,15 @@ export interface GitHubFake {
 }
 
 const REPO = '/repos/{owner}/{repo}';
+
+/** The deploy workflow's file name, as users copy it into .github/workflows/. */
+export const SHIPPED_DEPLOY_WORKFLOW = 'kosli-release-gate-deploy.yml';
+
+/** Registers the deploy workflow the app ships (github/workflows/), as a user who copied it has it. */
+export function registerShippedDeployWorkflow(world: GitHubWorld): FakeWorkflow {
+  const file = new URL(`../../../github/workflows/${SHIPPED_DEPLOY_WORKFLOW}`, import.meta.url);
+  return world.registerWorkflow(SHIPPED_DEPLOY_WORKFLOW, readFileSync(file, 'utf8'));
+}
 /** Compare without paging parameters returns at most this many commits (the newest ones). */
 const UNPAGED_COMPARE_LIMIT = 250;
 

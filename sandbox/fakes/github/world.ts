@@ -101,6 +101,8 @@ export interface AddCommitInput {
   parent?: string | string[] | null;
   /** The branch moved to the new commit (default: the default branch); null moves none. */
   branch?: string | null;
+  /** The commit's sha when a real repository made it (the sandbox's git); otherwise derived from the content. */
+  sha?: string;
 }
 
 const HEX40 = /^[0-9a-f]{40}$/;
@@ -141,7 +143,8 @@ export class GitHubWorld {
   token: string | null;
   readonly htmlBaseUrl: string;
   readonly now: () => Date;
-  private: boolean = false;
+  /** Reported as `private` and `visibility`; decides whether a `public_repo` scope suffices. */
+  privateRepo = false;
   /** The authenticated user's role, as GET /repos/{o}/{r} reports it. */
   permissions = { admin: false, maintain: false, push: true, triage: true, pull: true };
   /** Sent as `x-oauth-scopes` (a classic PAT); null for fine-grained PATs and App tokens. */
@@ -196,7 +199,7 @@ export class GitHubWorld {
     for (const parent of parents) if (!this.commits.has(parent)) throw new Error(`Unknown parent commit ${parent}`);
     const date = new Date(input.date ?? this.latestCommitMs + 60_000).toISOString();
     const author = input.author ?? { name: 'Dev Eloper', email: 'dev@example.com' };
-    const sha = createHash('sha1').update(JSON.stringify([parents, input.message, author, date, input.files])).digest('hex');
+    const sha = input.sha ?? createHash('sha1').update(JSON.stringify([parents, input.message, author, date, input.files])).digest('hex');
     if (!this.commits.has(sha)) {
       const ms = Date.parse(date);
       this.commits.set(sha, { sha, parents, message: input.message, author, date, files: [...input.files] });

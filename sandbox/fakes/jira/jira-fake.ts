@@ -132,6 +132,9 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     const project = version ? world.project(version.projectId) : undefined;
     return version && project && canBrowse(req, project) ? { version, project } : undefined;
   };
+  /** A version as Jira sends it, with the expansions asked for (`approvers`, `issuesstatus`). */
+  const versionJson = (req: FakeRequest, version: WorldVersion, expand: ReadonlySet<string> = new Set()): Record<string, unknown> =>
+    versionWire(baseUrl(req), world, version, { approvers: expand.has('approvers'), issuesStatus: expand.has('issuesstatus'), today: today() });
   const versionNotFound = (id: string): FakeResponse => jiraError(404, [`Could not find version for id '${id}'`]);
   const projectNotFound = (idOrKey: string): FakeResponse =>
     jiraError(404, [`No project could be found with ${/^\d+$/.test(idOrKey) ? 'id' : 'key'} '${idOrKey}'.`]);
@@ -181,7 +184,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
       startAt,
       total: matching.length,
       isLast,
-      values: values.map((v) => versionWire(base, world, v, { approvers: expand.has('approvers'), issuesStatus: expand.has('issuesstatus'), today: today() })),
+      values: values.map((v) => versionJson(req, v, expand)),
     });
   });
 
@@ -189,8 +192,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     const id = req.params.id ?? '';
     const found = visibleVersion(req, id);
     if (!found) return versionNotFound(id);
-    const expand = expands(req);
-    return json(200, versionWire(baseUrl(req), world, found.version, { approvers: expand.has('approvers'), issuesStatus: expand.has('issuesstatus'), today: today() }));
+    return json(200, versionJson(req, found.version, expands(req)));
   });
 
   service.route('POST', '/rest/api/3/version', (req) => {
@@ -218,7 +220,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
       releaseDate: typeof body.releaseDate === 'string' ? body.releaseDate : null,
       startDate: typeof body.startDate === 'string' ? body.startDate : null,
     });
-    return json(201, versionWire(baseUrl(req), world, version, { approvers: false, issuesStatus: false, today: today() }));
+    return json(201, versionJson(req, version));
   });
 
   service.route('PUT', '/rest/api/3/version/{id}', (req) => {
@@ -237,9 +239,12 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     if (body.archived !== undefined && typeof body.archived !== 'boolean') fieldErrors.archived = 'Archived must be true or false.';
     let moveTo: WorldVersion | undefined;
     if (body.moveUnfixedIssuesTo !== undefined) {
+      // The field holds the target version's self URL.
       const targetId = typeof body.moveUnfixedIssuesTo === 'string' ? /\/version\/(\d+)$/.exec(body.moveUnfixedIssuesTo)?.[1] : undefined;
       moveTo = targetId === undefined ? undefined : world.version(targetId);
-      if (!moveTo || moveTo.projectId !== project.id || moveTo.id === version.id) fieldErrors.moveUnfixedIssuesTo = 'The version to move unfixed issues to is not valid.';
+      if (!moveTo || moveTo.projectId !== project.id || moveTo.id === version.id) {
+        fieldErrors.moveUnfixedIssuesTo = 'The version to move unfixed issues to is not valid.';
+      }
     }
     if (Object.keys(fieldErrors).length > 0) return jiraError(400, [], fieldErrors);
 
@@ -256,7 +261,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
       version.releaseDate ??= today();
       if (moveTo) moveUnfixedIssues(world, version, moveTo);
     }
-    return json(200, versionWire(baseUrl(req), world, version, { approvers: false, issuesStatus: false, today: today() }));
+    return json(200, versionJson(req, version));
   });
 
   service.route('GET', '/rest/api/3/version/{id}/relatedwork', (req) => {

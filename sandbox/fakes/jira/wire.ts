@@ -107,7 +107,13 @@ export function issueWire(base: string, world: JiraWorld, issue: WorldIssue, fie
       iconUrl: `${base}/images/icons/statuses/generic.png`,
       name: issue.status,
       id: statusId,
-      statusCategory: { self: `${base}/rest/api/3/statuscategory/${category.id}`, id: category.id, key: issue.statusCategory, colorName: category.colorName, name: category.name },
+      statusCategory: {
+        self: `${base}/rest/api/3/statuscategory/${category.id}`,
+        id: category.id,
+        key: issue.statusCategory,
+        colorName: category.colorName,
+        name: category.name,
+      },
     };
   }
   if (fields.has('issuetype')) {
@@ -132,15 +138,27 @@ export function issueWire(base: string, world: JiraWorld, issue: WorldIssue, fie
   }
   if (fields.has('project')) {
     const project = world.project(issue.projectId);
-    if (project) wire.project = { self: `${base}/rest/api/3/project/${project.id}`, id: project.id, key: project.key, name: project.name, projectTypeKey: 'software', simplified: false };
+    if (project) {
+      wire.project = {
+        self: `${base}/rest/api/3/project/${project.id}`,
+        id: project.id,
+        key: project.key,
+        name: project.name,
+        projectTypeKey: 'software',
+        simplified: false,
+      };
+    }
   }
   out.fields = wire;
   return out;
 }
 
 function avatarUrls(base: string, kind: 'project' | 'user', id: string): Record<string, string> {
-  const path = kind === 'project' ? `${base}/rest/api/3/universal_avatar/view/type/project/avatar/${id}` : `${base}/secure/useravatar?ownerId=${encodeURIComponent(id)}`;
-  return { '48x48': path, '24x24': `${path}${path.includes('?') ? '&' : '?'}size=small`, '16x16': `${path}${path.includes('?') ? '&' : '?'}size=xsmall`, '32x32': `${path}${path.includes('?') ? '&' : '?'}size=medium` };
+  const url = kind === 'project'
+    ? `${base}/rest/api/3/universal_avatar/view/type/project/avatar/${id}`
+    : `${base}/secure/useravatar?ownerId=${encodeURIComponent(id)}`;
+  const sized = (size: string): string => `${url}${url.includes('?') ? '&' : '?'}size=${size}`;
+  return { '48x48': url, '24x24': sized('small'), '16x16': sized('xsmall'), '32x32': sized('medium') };
 }
 
 export function projectWire(base: string, project: WorldProject): Record<string, unknown> {

@@ -307,7 +307,11 @@ export class JiraWorld {
     return [...byProject.values()].some((set) => set.has(permission));
   }
 
-  /** Requests beyond `perSecond` in any one-second window get 429 + Retry-After (Jira's burst limit). */
+  /**
+   * Requests beyond `perSecond` in any one-second window get 429 + Retry-After and
+   * `RateLimit-Reason: jira-burst-based`. One bucket for the whole site: stricter than Jira's
+   * per-endpoint buckets, which is the safe side for a client under test.
+   */
   setBurstLimit(perSecond: number, retryAfterSeconds = 1): void {
     this.burstLimit = { perSecond, retryAfterSeconds };
   }

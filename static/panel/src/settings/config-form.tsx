@@ -190,11 +190,13 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
           <p id="rule-label" className="group-label">
             Rule
           </p>
-          <label className="radio">
-            <input type="radio" name="rule" value="all" checked={draft.ruleKind === 'all'} onChange={() => set('ruleKind', 'all')} /> All required approvers
-          </label>
-          <label className="radio">
-            <input type="radio" name="rule" value="atLeast" checked={draft.ruleKind === 'atLeast'} onChange={() => set('ruleKind', 'atLeast')} /> At least
+          <div className="radio">
+            <input id="rule-all" type="radio" name="rule" value="all" checked={draft.ruleKind === 'all'} onChange={() => set('ruleKind', 'all')} />
+            <label htmlFor="rule-all">All required approvers</label>
+          </div>
+          <div className="radio">
+            <input id="rule-at-least" type="radio" name="rule" value="atLeast" checked={draft.ruleKind === 'atLeast'} onChange={() => set('ruleKind', 'atLeast')} />
+            <label htmlFor="rule-at-least">At least</label>
             <input
               {...describedBy('approval.rule.count', countError)}
               aria-label="Number of approvals required"
@@ -204,8 +206,8 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
               disabled={draft.ruleKind !== 'atLeast'}
               onChange={(event) => set('ruleCount', event.target.value)}
             />
-            of them
-          </label>
+            <span>of them</span>
+          </div>
           <FieldError path="approval.rule.count" error={countError} />
         </div>
         <CheckboxField

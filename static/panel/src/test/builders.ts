@@ -195,9 +195,10 @@ export function aSettingsView(overrides: Partial<SettingsView> = {}): SettingsVi
 }
 
 export function aComplianceRow(overrides: Partial<ComplianceRow> = {}): ComplianceRow {
+  const sha = overrides.sha ?? SHA_BACKEND;
   return {
-    sha: SHA_BACKEND,
-    url: `https://github.com/acme/shop/commit/${SHA_BACKEND}`,
+    sha,
+    url: `https://github.com/acme/shop/commit/${sha}`,
     date: '2025-05-03T09:15:00.000Z',
     author: 'Dana Developer',
     pullRequests: ['https://github.com/acme/shop/pull/42'],

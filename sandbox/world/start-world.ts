@@ -1,0 +1,190 @@
+/**
+ * A whole simulated world in one call: the fake Jira, Kosli and GitHub servers on loopback, the
+ * local Forge runtime, the app's real handlers from src/index.ts, the project configured, and the
+ * original process simulated on top. Tests, the sandbox and the benchmark all start here.
+ */
+import { readFileSync } from 'node:fs';
+import type { ResolverKey, PayloadOf, Result, ResultOf } from '../../src/contract';
+import { defaultProjectConfig, type ProjectConfig } from '../../src/release/config';
+import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../../src/release/attestations';
+import { ReleaseStore } from '../../src/store/release-store';
+import { forgeKeyValueStore } from '../../src/platform/forge-kvs';
+import { randomId } from '../../src/platform/ids';
+import { createGitHubFake, type GitHubFake } from '../fakes/github/github-fake';
+import { GitHubWorld } from '../fakes/github/world';
+import { createJiraFake, type JiraFake } from '../fakes/jira/jira-fake';
+import { JiraWorld } from '../fakes/jira/world';
+import { createKosliFake, type KosliFake } from '../fakes/kosli/kosli-fake';
+import { KosliWorld } from '../fakes/kosli/world';
+import { installForgeRuntime, LocalKvs, type LocalForgeRuntime } from '../forge-runtime';
+import { MemoryRepository, type Repository } from './repository';
+import { DEFAULT_SCENARIO, type Scenario } from './scenario';
+import { Simulation } from './simulation';
+
+export const KOSLI_TOKEN = 'kosli-sandbox-token-3f9a1c';
+export const GITHUB_TOKEN = 'ghp_sandboxToken7Qw2Lm9Xc4';
+const WORKFLOW_FILE = new URL('../../github/workflows/kosli-release-gate-deploy.yml', import.meta.url);
+
+type AppModule = typeof import('../../src/index');
+
+export interface WorldOptions {
+  scenario?: Scenario;
+  repository?: Repository;
+  storage?: LocalKvs;
+  /** Latency added to every fake upstream call and every storage call (benchmark P2). */
+  upstreamLatencyMs?: number;
+  storageLatencyMs?: number;
+  /** Configure the project and its tokens (default true); false leaves the app unconfigured. */
+  configure?: boolean;
+  /** Adjust the project configuration before it is stored. */
+  adjustConfig?: (config: ProjectConfig) => void;
+  siteUrl?: string;
+}
+
+export interface World {
+  scenario: Scenario;
+  config: ProjectConfig;
+  jira: JiraFake;
+  kosli: KosliFake;
+  github: GitHubFake;
+  runtime: LocalForgeRuntime;
+  app: AppModule;
+  store: ReleaseStore;
+  simulation: Simulation;
+  /** Calls a resolver as a user, through the real handler, and returns its Result envelope. */
+  invoke<K extends ResolverKey>(accountId: string, key: K, payload: PayloadOf<K>): Promise<Result<ResultOf<K>>>;
+  /** Like invoke, for the admin page (no project context). */
+  invokeAdmin<K extends ResolverKey>(accountId: string, key: K, payload: PayloadOf<K>): Promise<Result<ResultOf<K>>>;
+  /** Runs the scheduled trigger once, then waits for queued deploy work. */
+  runTrigger(): Promise<unknown>;
+  drain(): Promise<void>;
+  /** Outbound calls made so far to each system. */
+  calls(): { jira: number; kosli: number; github: number; total: number };
+  resetCalls(): void;
+  stop(): Promise<void>;
+}
+
+function isResult(value: unknown): value is Result<never> {
+  return typeof value === 'object' && value !== null && 'ok' in value && typeof value.ok === 'boolean';
+}
+
+let appModule: AppModule | undefined;
+
+export async function startWorld(options: WorldOptions = {}): Promise<World> {
+  const scenario = options.scenario ?? DEFAULT_SCENARIO;
+  const jiraWorld = new JiraWorld();
+  const kosliWorld = new KosliWorld({ org: scenario.kosli.org, token: KOSLI_TOKEN });
+  const githubWorld = new GitHubWorld({ owner: scenario.github.owner, repo: scenario.github.repo, token: GITHUB_TOKEN });
+  const jira = createJiraFake(jiraWorld);
+  const kosli = createKosliFake(kosliWorld);
+  const github = createGitHubFake(githubWorld);
+  const [jiraUrl, kosliUrl, githubUrl] = await Promise.all([jira.service.listen(), kosli.service.listen(), github.service.listen()]);
+  for (const service of [jira.service, kosli.service, github.service]) service.setLatency('*', options.upstreamLatencyMs ?? 0);
+
+  const runtime = await installForgeRuntime({
+    jiraBaseUrl: jiraUrl,
+    egress: { 'https://app.kosli.com': kosliUrl, 'https://app.us.kosli.com': kosliUrl, 'https://api.github.com': githubUrl },
+    ...(options.storage ? { storage: options.storage } : {}),
+    ...(options.storageLatencyMs !== undefined ? { storageLatencyMs: options.storageLatencyMs } : {}),
+    siteUrl: options.siteUrl ?? jiraUrl,
+  });
+  // @forge/api is loaded once per process (it captures fetch); later worlds re-point the runtime.
+  appModule ??= await import('../../src/index');
+  const app = appModule;
+  runtime.onQueue('deploy-queue', (event) => app.deployConsumer(event));
+
+  const config = defaultProjectConfig();
+  config.kosli.org = scenario.kosli.org;
+  config.kosli.environments = { dev: 'dev', staging: 'staging', prod: 'prod' };
+  config.kosli.sourceFlow = 'shop-source';
+  config.kosli.releaseFlow = 'shop-release';
+  config.apps = scenario.apps.map((a) => ({ name: a.name, path: a.path, buildFlow: `shop-${a.name}`, templateName: a.name }));
+  config.github = { ...config.github, owner: scenario.github.owner, repo: scenario.github.repo };
+  config.approval = { approvers: scenario.users.filter((u) => u.role === 'product-owner').map((u) => u.accountId), includeJiraApprovers: true, rule: { kind: 'all' }, noSelfApproval: false };
+  options.adjustConfig?.(config);
+
+  seedJira(jiraWorld, scenario);
+  seedKosli(kosliWorld, config);
+  githubWorld.registerWorkflow(config.github.prodWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
+  if (config.github.stagingWorkflow !== config.github.prodWorkflow) githubWorld.registerWorkflow(config.github.stagingWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
+
+  const store = new ReleaseStore(forgeKeyValueStore(), randomId);
+  if (options.configure !== false) {
+    await store.saveConfig(scenario.project.key, { config, savedAt: new Date().toISOString(), savedBy: 'sandbox' });
+    // As an admin would with `forge variables set --encrypt`.
+    process.env['KOSLI_API_TOKEN'] = KOSLI_TOKEN;
+    process.env['GITHUB_TOKEN'] = GITHUB_TOKEN;
+  }
+
+  const simulation = new Simulation({ jira: jiraWorld, kosli: kosliWorld, github: githubWorld }, options.repository ?? new MemoryRepository(), config, scenario);
+  // The world starts with every app built once and running everywhere.
+  const initial = Object.fromEntries(config.apps.map((a) => [a.name, simulation.commit(a.name, `OPS-1 Initial ${a.name}`).sha]));
+  simulation.place('prod', initial);
+  simulation.place('staging', initial);
+  for (const step of scenario.history) simulation.commit(step.app, step.message);
+
+  const call = async <K extends ResolverKey>(accountId: string, key: K, payload: PayloadOf<K>, admin: boolean): Promise<Result<ResultOf<K>>> => {
+    const result = await runtime.invokeResolver(app.handler, admin ? { key, payload, accountId, moduleType: 'jira:adminPage' } : { key, payload, accountId, projectKey: scenario.project.key, projectId: scenario.project.id });
+    if (!isResult(result)) throw new Error(`Resolver ${key} returned no Result envelope`);
+    return result;
+  };
+  const services = [jira.service, kosli.service, github.service];
+  return {
+    scenario,
+    config,
+    jira,
+    kosli,
+    github,
+    runtime,
+    app,
+    store,
+    simulation,
+    invoke: (accountId, key, payload) => call(accountId, key, payload, false),
+    invokeAdmin: (accountId, key, payload) => call(accountId, key, payload, true),
+    runTrigger: async () => {
+      const out = await runtime.runScheduledTrigger(() => app.scheduledCheck());
+      await runtime.drainQueues();
+      return out;
+    },
+    drain: () => runtime.drainQueues(),
+    calls: () => {
+      const [j, k, g] = services.map((s) => s.requestCount) as [number, number, number];
+      return { jira: j, kosli: k, github: g, total: j + k + g };
+    },
+    resetCalls: () => services.forEach((s) => s.resetCounters()),
+    stop: async () => {
+      await runtime.drainQueues().catch(() => undefined);
+      runtime.uninstall();
+      await Promise.all(services.map((s) => s.close()));
+    },
+  };
+}
+
+function seedJira(world: JiraWorld, scenario: Scenario): void {
+  world.addProject({ key: scenario.project.key, name: scenario.project.name, id: scenario.project.id });
+  for (const user of scenario.users) {
+    world.addUser({ accountId: user.accountId, displayName: user.displayName, emailAddress: user.email });
+    world.grantPermission(user.accountId, scenario.project.key, 'BROWSE_PROJECTS');
+    if (user.role === 'developer') world.grantPermission(user.accountId, scenario.project.key, 'EDIT_ISSUES');
+    if (user.jiraAdmin) world.makeAdmin(user.accountId);
+  }
+  for (const issue of scenario.issues) world.addIssue({ key: issue.key, summary: issue.summary, type: issue.type, status: issue.status });
+}
+
+function seedKosli(world: KosliWorld, config: ProjectConfig): void {
+  // What the original process's setup-kosli.yml creates.
+  world.upsertCustomType('approval-jira', { description: 'Approval from Jira', schema: APPROVAL_JIRA_SCHEMA, rules: APPROVAL_JIRA_RULES });
+  world.upsertCustomType('running-sw', { description: 'List of running software in an environment', schema: RUNNING_SW_SCHEMA, rules: [] });
+  world.createFlow(config.kosli.sourceFlow, 'version: 1\ntrail:\n  attestations:\n    - name: work-reference\n      type: jira\n    - name: pull-request\n      type: pull_request\n');
+  for (const app of config.apps) {
+    world.createFlow(
+      app.buildFlow,
+      `version: 1\ntrail:\n  attestations:\n    - name: work-reference\n      type: jira\n    - name: pull-request\n      type: pull_request\n  artifacts:\n    - name: ${app.templateName}\n`,
+    );
+  }
+  world.createFlow(config.kosli.releaseFlow, RELEASE_TEMPLATE_YAML);
+  const { dev, staging, prod } = config.kosli.environments;
+  world.createEnvironment(dev, { type: 'server', policies: ['has-provenance', 'trail-compliant'] });
+  world.createEnvironment(staging, { type: 'server', policies: ['has-provenance', 'trail-compliant'] });
+  world.createEnvironment(prod, { type: 'server', policies: ['has-provenance', 'trail-compliant', 'has-release-approval'] });
+}

@@ -1,0 +1,149 @@
+import { fake, fail, ok } from '../../test/fake-bridge';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { downloads, renderApp } from '../../test/harness';
+import { aComplianceReport, aComplianceRow } from '../../test/builders';
+import { parseCsv } from '../../test/parse-csv';
+import { lastCalendarMonth, periodPayload, periodProblem } from './period';
+
+const manyRows = (count: number) =>
+  Array.from({ length: count }, (_, index) =>
+    aComplianceRow({
+      sha: index.toString(16).padStart(40, '0'),
+      author: index % 7 === 0 ? 'Lee, Ann' : 'Dana Developer',
+      approvers: index % 5 === 0 ? [] : ['rev-rui', 'rev-sam'],
+      pullRequests: index % 5 === 0 ? [] : [`https://github.com/acme/shop/pull/${index}`],
+      issues: index % 3 === 0 ? [{ key: `OPS-${index}`, exists: false }] : [{ key: `OPS-${index}`, exists: true }],
+    }),
+  );
+
+const rowsOnScreen = () => within(screen.getByRole('table', { name: 'Commits in the period' })).getAllByRole('row').slice(1);
+
+describe('the report period', () => {
+  it('defaults to the last calendar month in UTC, also across a year end', () => {
+    expect(lastCalendarMonth(new Date('2025-06-15T12:00:00Z'))).toEqual({ from: '2025-05-01', to: '2025-05-31' });
+    expect(lastCalendarMonth(new Date('2025-01-01T00:30:00Z'))).toEqual({ from: '2024-12-01', to: '2024-12-31' });
+    expect(lastCalendarMonth(new Date('2024-03-31T23:59:59Z'))).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+  });
+
+  it('asks for whole days, ending before now', () => {
+    const now = new Date('2025-06-15T12:00:00Z');
+    expect(periodPayload({ from: '2025-05-01', to: '2025-05-31' }, now)).toEqual({ from: '2025-05-01T00:00:00.000Z', to: '2025-06-01T00:00:00.000Z' });
+    expect(periodPayload({ from: '2025-06-01', to: '2025-06-15' }, now)).toEqual({ from: '2025-06-01T00:00:00.000Z', to: '2025-06-15T12:00:00.000Z' });
+  });
+
+  it('refuses an end before the start', () => {
+    expect(periodProblem({ from: '2025-05-02', to: '2025-05-01' })).toBe('The end date is before the start date.');
+    expect(periodProblem({ from: '', to: '2025-05-01' })).toBe('Pick a start and an end date.');
+    expect(periodProblem({ from: '2025-05-01', to: '2025-05-01' })).toBeNull();
+  });
+});
+
+describe('the compliance report', () => {
+  it('runs for the last calendar month on arrival and shows rows and totals', async () => {
+    fake.answer('report/compliance', ok(aComplianceReport({ rows: manyRows(3) })));
+    renderApp({ path: '/compliance' });
+    await screen.findByRole('table', { name: 'Commits in the period' });
+    const { from, to } = lastCalendarMonth(new Date());
+    expect(screen.getByLabelText<HTMLInputElement>('From (UTC)').value).toBe(from);
+    expect(screen.getByLabelText<HTMLInputElement>('To, included (UTC)').value).toBe(to);
+    expect(fake.invocationsOf('report/compliance')).toEqual([{ from: `${from}T00:00:00.000Z`, to: periodPayload({ from, to }, new Date()).to }]);
+
+    const [first, second] = rowsOnScreen();
+    expect(within(first ?? document.body).getAllByText('None')).toHaveLength(2);
+    expect(within(second ?? document.body).getByRole('link', { name: /PR #1/ })).toBeTruthy();
+    expect(within(second ?? document.body).getByText('rev-rui, rev-sam')).toBeTruthy();
+    expect(within(first ?? document.body).getByTitle('Not found in Jira').textContent).toContain('OPS-0');
+    expect(within(second ?? document.body).getByRole('link', { name: 'OPS-1' }).getAttribute('href')).toBe('https://acme.atlassian.net/browse/OPS-1');
+
+    const totals = screen.getByText('Without a pull request').closest('div');
+    expect(totals?.textContent).toBe('Without a pull request1');
+  });
+
+  it('runs again for a period the user picks, and checks it first', async () => {
+    const user = userEvent.setup();
+    fake.answer('report/compliance', ok(aComplianceReport()));
+    renderApp({ path: '/compliance' });
+    await screen.findByRole('table', { name: 'Commits in the period' });
+    const from = screen.getByLabelText('From (UTC)');
+    await user.clear(from);
+    await user.type(from, '2025-03-10');
+    const to = screen.getByLabelText('To, included (UTC)');
+    await user.clear(to);
+    await user.type(to, '2025-03-01');
+    await user.click(screen.getByRole('button', { name: 'Run report' }));
+    expect(screen.getByRole('alert').textContent).toBe('The end date is before the start date.');
+    expect(fake.invocationsOf('report/compliance')).toHaveLength(1);
+
+    await user.clear(to);
+    await user.type(to, '2025-03-20');
+    await user.click(screen.getByRole('button', { name: 'Run report' }));
+    await screen.findByRole('table', { name: 'Commits in the period' });
+    expect(fake.invocationsOf('report/compliance')[1]).toEqual({ from: '2025-03-10T00:00:00.000Z', to: '2025-03-21T00:00:00.000Z' });
+  });
+
+  it('pages long reports 100 rows at a time', async () => {
+    const user = userEvent.setup();
+    fake.answer('report/compliance', ok(aComplianceReport({ rows: manyRows(250) })));
+    renderApp({ path: '/compliance' });
+    await screen.findByRole('table', { name: 'Commits in the period' });
+    expect(rowsOnScreen()).toHaveLength(100);
+    expect(screen.getByText('Rows 1–100 of 250 (page 1 of 3)')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Previous' }).hasAttribute('disabled')).toBe(true);
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    await user.click(screen.getByRole('button', { name: 'Next' }));
+    expect(rowsOnScreen()).toHaveLength(50);
+    expect(screen.getByText('Rows 201–250 of 250 (page 3 of 3)')).toBeTruthy();
+    expect(screen.getByRole('button', { name: 'Next' }).hasAttribute('disabled')).toBe(true);
+  });
+
+  it('downloads a CSV that parses back to the table, and the JSON report', async () => {
+    const user = userEvent.setup();
+    const report = aComplianceReport({ rows: manyRows(120) });
+    fake.answer('report/compliance', ok(report));
+    renderApp({ path: '/compliance' });
+    await screen.findByRole('table', { name: 'Commits in the period' });
+
+    await user.click(screen.getByRole('button', { name: 'Download CSV' }));
+    await user.click(screen.getByRole('button', { name: 'Download JSON' }));
+    expect(downloads.map((file) => file.filename)).toEqual(['compliance-2025-05-01-2025-06-01.csv', 'compliance-2025-05-01-2025-06-01.json']);
+
+    const [header, ...records] = parseCsv((await downloads[0]?.text()) ?? '');
+    expect(header).toEqual(['commit', 'date', 'commit-author', 'pr-approver', 'jira-issue']);
+    // The whole report, not just the page on screen; each record is the table's row.
+    expect(records).toHaveLength(120);
+    const shown = rowsOnScreen().map((row) => {
+      const cells = within(row).getAllByRole('cell');
+      const link = cells[0]?.querySelector('a')?.getAttribute('href') ?? '';
+      return {
+        sha: link.split('/').pop(),
+        author: cells[2]?.textContent,
+        approvers: cells[4]?.textContent === 'None' ? '' : cells[4]?.textContent?.split(', ').join(' '),
+        issues: [...(cells[5]?.querySelectorAll('.issue-key:not(.missing-key)') ?? [])].map((key) => key.querySelector('a')?.firstChild?.textContent).join(' '),
+      };
+    });
+    expect(records.slice(0, 100).map(([sha, , author, approvers, issues]) => ({ sha, author, approvers, issues }))).toEqual(shown);
+    expect(records.map((record) => record[1])).toEqual(report.rows.map((row) => row.date));
+    expect(JSON.parse((await downloads[1]?.text()) ?? '')).toEqual(report);
+  });
+
+  it('says so for an empty period, and explains a refusal', async () => {
+    fake.answer('report/compliance', ok(aComplianceReport({ rows: [] })));
+    renderApp({ path: '/compliance' });
+    expect(await screen.findByText('No commits to main in this period')).toBeTruthy();
+  });
+
+  it('explains a refused period', async () => {
+    fake.answer('report/compliance', fail('INVALID_INPUT', 'A period may be at most a year long.'));
+    renderApp({ path: '/compliance' });
+    expect(await screen.findByText('A period may be at most a year long.')).toBeTruthy();
+    expect(screen.getByText('The report could not be produced')).toBeTruthy();
+  });
+
+  it('warns when the report is incomplete', async () => {
+    fake.answer('report/compliance', ok(aComplianceReport({ truncated: true })));
+    renderApp({ path: '/compliance' });
+    expect(await screen.findByText('The report is incomplete')).toBeTruthy();
+  });
+});

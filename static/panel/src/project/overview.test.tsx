@@ -1,0 +1,132 @@
+import { fake, fail, ok } from '../test/fake-bridge';
+import { screen, within } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { describe, expect, it } from 'vitest';
+import { renderApp } from '../test/harness';
+import { anOverview, aReleaseSummary, FP_BACKEND } from '../test/builders';
+
+describe('the releases overview', () => {
+  it('shows the open candidate first, with its state, issues, apps and a link to it', async () => {
+    fake.answer('project/overview', ok(anOverview()));
+    renderApp();
+    const card = await screen.findByRole('article', { name: 'Release candidate 2025-06-02-10-00-00' });
+    expect(within(card).getByText('open')).toBeTruthy();
+    expect(within(card).getByText(/2 issues/)).toBeTruthy();
+    const apps = within(card).getByRole('list', { name: 'Apps in this release' });
+    expect(within(apps).getByText(FP_BACKEND.slice(0, 12))).toBeTruthy();
+    expect(within(apps).queryByText(FP_BACKEND)).toBeNull();
+    expect(within(card).getByRole('link', { name: 'Open release' }).getAttribute('href')).toBe('#/release/10001');
+  });
+
+  it('lists recent releases with their state', async () => {
+    fake.answer('project/overview', ok(anOverview()));
+    renderApp();
+    const heading = await screen.findByRole('heading', { name: 'Recent releases' });
+    const table = within(heading.closest('section') ?? document.body).getByRole('table');
+    const row = within(table).getByRole('row', { name: /2025-05-20-09-00-00/ });
+    expect(within(row).getByText('released')).toBeTruthy();
+    expect(within(row).getByText('20 May 2025')).toBeTruthy();
+  });
+
+  it('says what to do when there is no candidate and no release yet', async () => {
+    fake.answer('project/overview', ok(anOverview({ openCandidate: null, recent: [] })));
+    renderApp();
+    expect(await screen.findByText('No open release candidate')).toBeTruthy();
+    expect(screen.getByText(/Promote what runs in dev to staging, then create a candidate/)).toBeTruthy();
+    expect(screen.getByText('No releases yet')).toBeTruthy();
+  });
+
+  it('tells a product owner who cannot manage releases who creates candidates, without the developer buttons', async () => {
+    fake.answer('project/overview', ok(anOverview({ canManageReleases: false, openCandidate: null })));
+    renderApp();
+    expect(await screen.findByText(/A developer creates the next candidate/)).toBeTruthy();
+    expect(screen.queryByRole('button', { name: 'Promote dev → staging' })).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Create / refresh candidate' })).toBeNull();
+  });
+
+  it('sends an unconfigured project to the admin settings', async () => {
+    fake.answer('project/overview', ok(anOverview({ configured: false, openCandidate: null, recent: [] })));
+    renderApp();
+    expect(await screen.findByText('Kosli Release Gate is not configured for this project yet')).toBeTruthy();
+    expect(screen.getByText(/An admin must configure the app in Jira settings → Apps → Kosli Release Gate/)).toBeTruthy();
+  });
+
+  it('treats a NOT_CONFIGURED refusal the same way', async () => {
+    fake.answer('project/overview', fail('NOT_CONFIGURED', 'Project OPS is not configured.'));
+    renderApp();
+    expect(await screen.findByText('Kosli Release Gate is not configured for this project yet')).toBeTruthy();
+  });
+
+  it('shows an error with a retry that works', async () => {
+    const user = userEvent.setup();
+    fake.answer('project/overview', fail('UPSTREAM_UNAVAILABLE', 'Kosli did not answer (GET /snapshots).'));
+    renderApp();
+    expect(await screen.findByText('Kosli did not answer (GET /snapshots).')).toBeTruthy();
+    expect(screen.getByText(/Try again in a minute/)).toBeTruthy();
+    fake.answer('project/overview', ok(anOverview()));
+    await user.click(screen.getByRole('button', { name: 'Try again' }));
+    expect(await screen.findByRole('heading', { name: 'Open candidate' })).toBeTruthy();
+  });
+
+  it('promotes dev to staging, showing progress and then the run', async () => {
+    const user = userEvent.setup();
+    let finish: () => void = () => undefined;
+    fake.answer('project/overview', ok(anOverview()));
+    fake.answer(
+      'staging/promote',
+      () =>
+        new Promise((resolve) => {
+          finish = () =>
+            resolve(ok({ runId: 321, runUrl: 'https://github.com/acme/shop/actions/runs/321', apps: [{ name: 'backend', commit: 'abcdef0123456', fingerprint: FP_BACKEND }] }));
+        }),
+    );
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Promote dev → staging' }));
+    expect(screen.getByRole('button', { name: 'Promoting…' }).hasAttribute('disabled')).toBe(true);
+    finish();
+    expect(await screen.findByText('Promotion to staging started')).toBeTruthy();
+    expect(screen.getByRole('link', { name: /workflow run #321/ }).getAttribute('href')).toBe('https://github.com/acme/shop/actions/runs/321');
+    expect(screen.getByText(/backend abcdef0/)).toBeTruthy();
+    expect(fake.invocationsOf('staging/promote')).toEqual([{}]);
+  });
+
+  it('refreshes the candidate: added keys, then "nothing changed", reloading the overview each time', async () => {
+    const user = userEvent.setup();
+    fake.answer('project/overview', ok(anOverview()));
+    fake.answer('candidate/refresh', ok({ versionId: '10001', name: '2025-06-02-10-00-00', created: false, changed: true, addedKeys: ['OPS-7'], contentHash: 'x' }));
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
+    expect(await screen.findByText('Release candidate refreshed')).toBeTruthy();
+    expect(screen.getByText(/Added OPS-7\./)).toBeTruthy();
+    expect(screen.getByText(/Approvals given for the earlier content are now stale/)).toBeTruthy();
+
+    fake.answer('candidate/refresh', ok({ versionId: '10001', name: '2025-06-02-10-00-00', created: false, changed: false, addedKeys: [], contentHash: 'x' }));
+    fake.answer('project/overview', ok(anOverview({ openCandidate: aReleaseSummary({ issueCount: 3 }) })));
+    await user.click(screen.getByRole('button', { name: 'Create / refresh candidate' }));
+    expect(await screen.findByText('Nothing changed')).toBeTruthy();
+    expect(screen.getByText(/already holds what runs in staging/)).toBeTruthy();
+    expect(await screen.findByText(/3 issues/)).toBeTruthy();
+    expect(fake.invocationsOf('project/overview')).toHaveLength(3);
+  });
+
+  it('announces a newly created candidate', async () => {
+    const user = userEvent.setup();
+    fake.answer('project/overview', ok(anOverview({ openCandidate: null })));
+    fake.answer('candidate/refresh', ok({ versionId: '10002', name: 'R2', created: true, changed: true, addedKeys: ['OPS-1', 'OPS-2'], contentHash: 'x' }));
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
+    expect(await screen.findByText('Release candidate created')).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'R2' }).getAttribute('href')).toBe('#/release/10002');
+    expect(screen.getByText(/Added OPS-1, OPS-2\./)).toBeTruthy();
+  });
+
+  it('explains a refused action and what to do next', async () => {
+    const user = userEvent.setup();
+    fake.answer('project/overview', ok(anOverview()));
+    fake.answer('candidate/refresh', fail('NOTHING_TO_RELEASE', 'Staging runs what prod runs: there is nothing to release.'));
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
+    expect(await screen.findByText('The candidate could not be updated')).toBeTruthy();
+    expect(screen.getByText('Staging runs what prod runs: there is nothing to release.')).toBeTruthy();
+  });
+});
