@@ -39,6 +39,12 @@ export interface WorldOptions {
   /** Adjust the project configuration before it is stored. */
   adjustConfig?: (config: ProjectConfig) => void;
   siteUrl?: string;
+  /**
+   * Seed the fakes, store the config and make the initial commits (default true). The sandbox
+   * passes false when it restores a saved world: it then fills the fakes itself, and the stored
+   * config (perhaps edited on the settings page) is kept.
+   */
+  seed?: boolean;
 }
 
 export interface World {
@@ -103,25 +109,30 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   config.approval = { approvers: scenario.users.filter((u) => u.role === 'product-owner').map((u) => u.accountId), includeJiraApprovers: true, rule: { kind: 'all' }, noSelfApproval: false };
   options.adjustConfig?.(config);
 
-  seedJira(jiraWorld, scenario);
-  seedKosli(kosliWorld, config);
+  const seed = options.seed !== false;
+  if (seed) {
+    seedJira(jiraWorld, scenario);
+    seedKosli(kosliWorld, config);
+  }
   githubWorld.registerWorkflow(config.github.prodWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
   if (config.github.stagingWorkflow !== config.github.prodWorkflow) githubWorld.registerWorkflow(config.github.stagingWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
 
   const store = new ReleaseStore(forgeKeyValueStore(), randomId);
   if (options.configure !== false) {
-    await store.saveConfig(scenario.project.key, { config, savedAt: new Date().toISOString(), savedBy: 'sandbox' });
+    if (seed) await store.saveConfig(scenario.project.key, { config, savedAt: new Date().toISOString(), savedBy: 'sandbox' });
     // As an admin would with `forge variables set --encrypt`.
     process.env['KOSLI_API_TOKEN'] = KOSLI_TOKEN;
     process.env['GITHUB_TOKEN'] = GITHUB_TOKEN;
   }
 
   const simulation = new Simulation({ jira: jiraWorld, kosli: kosliWorld, github: githubWorld }, options.repository ?? new MemoryRepository(), config, scenario);
-  // The world starts with every app built once and running everywhere.
-  const initial = Object.fromEntries(config.apps.map((a) => [a.name, simulation.commit(a.name, `OPS-1 Initial ${a.name}`).sha]));
-  simulation.place('prod', initial);
-  simulation.place('staging', initial);
-  for (const step of scenario.history) simulation.commit(step.app, step.message);
+  if (seed) {
+    // The world starts with every app built once and running everywhere.
+    const initial = Object.fromEntries(config.apps.map((a) => [a.name, simulation.commit(a.name, `OPS-1 Initial ${a.name}`).sha]));
+    simulation.place('prod', initial);
+    simulation.place('staging', initial);
+    for (const step of scenario.history) simulation.commit(step.app, step.message);
+  }
 
   const call = async <K extends ResolverKey>(accountId: string, key: K, payload: PayloadOf<K>, admin: boolean): Promise<Result<ResultOf<K>>> => {
     const result = await runtime.invokeResolver(app.handler, admin ? { key, payload, accountId, moduleType: 'jira:adminPage' } : { key, payload, accountId, projectKey: scenario.project.key, projectId: scenario.project.id });

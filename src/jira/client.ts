@@ -149,10 +149,12 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
           options,
         );
         const page = await readJson(response, versionPageSchema, ctx);
+        // Either would loop forever: a page from elsewhere, or an empty page that claims more follow.
+        if (page.startAt !== startAt) throw invalid(operation, `returned the page at ${page.startAt} when asked for ${startAt}.`);
         versions.push(...page.values.map(toVersion));
         if (page.isLast) return versions;
         if (page.values.length === 0) throw invalid(operation, 'returned an empty page that is not the last one.');
-        startAt = page.startAt + page.values.length;
+        startAt += page.values.length;
       }
     },
 

@@ -42,7 +42,8 @@ const SHA = /^[0-9a-f]{40}$/;
 const ATTESTATION_NAME = /^[a-zA-Z0-9\-_,]+$/;
 const COMPLIANCE: readonly TrailCompliance[] = ['COMPLIANT', 'NON-COMPLIANT', 'INCOMPLETE'];
 
-interface Request {
+/** One Kosli API call, described once and sent (perhaps several times) by the transport. */
+interface KosliRequest {
   method: 'GET' | 'PUT' | 'POST';
   /** The route as Kosli documents it, for error messages: "GET /snapshots/{org}/{env}/-1". */
   operation: string;
@@ -59,7 +60,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
   const org = connection.org;
   const secrets = [connection.token];
 
-  const context = (request: Request): CallContext => ({
+  const context = (request: KosliRequest): CallContext => ({
     system: 'kosli',
     operation: request.operation,
     idempotent: request.idempotent,
@@ -67,7 +68,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     secrets,
   });
 
-  async function send(request: Request): Promise<Response> {
+  async function send(request: KosliRequest): Promise<Response> {
     const path = request.segments.map((segment) => encodeURIComponent(segment)).join('/');
     const query = request.query && request.query.length > 0 ? `?${new URLSearchParams(request.query.map(([k, v]) => [k, v])).toString()}` : '';
     const url = `${base}/${path}${query}`;
@@ -85,20 +86,20 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     );
   }
 
-  async function getJson<S extends z.ZodType>(request: Request, schema: S): Promise<z.output<S>> {
+  async function getJson<S extends z.ZodType>(request: KosliRequest, schema: S): Promise<z.output<S>> {
     const response = await send(request);
     return readJson(response, schema, context(request));
   }
 
-  async function write(request: Request): Promise<void> {
+  async function write(request: KosliRequest): Promise<void> {
     const response = await send(request);
     // The body (an acknowledgement) is not used; reading it frees the connection.
     await response.arrayBuffer().catch(() => undefined);
   }
 
-  async function exists(request: Request): Promise<boolean> {
+  async function exists(request: KosliRequest, schema: z.ZodType): Promise<boolean> {
     try {
-      await getJson(request, request.segments[0] === 'flows' ? flowSchema : environmentSchema);
+      await getJson(request, schema);
       return true;
     } catch (error) {
       if (error instanceof AppError && error.code === 'UPSTREAM_NOT_FOUND') return false;
@@ -371,24 +372,30 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
 
     /** Whether the environment exists. @see https://docs.kosli.com/api-reference/environments/get-environment */
     environmentExists(environment) {
-      return exists({
-        method: 'GET',
-        operation: 'GET /environments/{org}/{env}',
-        segments: ['environments', org, environment],
-        idempotent: true,
-        notFound: `Kosli environment '${environment}' not found in org '${org}'`,
-      });
+      return exists(
+        {
+          method: 'GET',
+          operation: 'GET /environments/{org}/{env}',
+          segments: ['environments', org, environment],
+          idempotent: true,
+          notFound: `Kosli environment '${environment}' not found in org '${org}'`,
+        },
+        environmentSchema,
+      );
     },
 
     /** Whether the flow exists. @see https://docs.kosli.com/api-reference/flows/get-flow */
     flowExists(flow) {
-      return exists({
-        method: 'GET',
-        operation: 'GET /flows/{org}/{flow}',
-        segments: ['flows', org, flow],
-        idempotent: true,
-        notFound: `Kosli flow '${flow}' not found in org '${org}'`,
-      });
+      return exists(
+        {
+          method: 'GET',
+          operation: 'GET /flows/{org}/{flow}',
+          segments: ['flows', org, flow],
+          idempotent: true,
+          notFound: `Kosli flow '${flow}' not found in org '${org}'`,
+        },
+        flowSchema,
+      );
     },
   };
 }

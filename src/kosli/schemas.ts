@@ -12,7 +12,7 @@ import { z } from 'zod';
 const text = z.string();
 const optionalText = z.string().nullish();
 
-export const gitCommitInfoSchema = z.looseObject({
+const gitCommitInfoSchema = z.looseObject({
   sha1: text,
   message: optionalText,
   author: optionalText,
@@ -22,7 +22,7 @@ export const gitCommitInfoSchema = z.looseObject({
   url: optionalText,
 });
 
-export const deploymentDiffSchema = z.looseObject({
+const deploymentDiffSchema = z.looseObject({
   diff_url: optionalText,
   previous_git_commit: optionalText,
   previous_fingerprint: optionalText,
@@ -35,7 +35,7 @@ export const deploymentDiffSchema = z.looseObject({
 });
 
 /** One `flows[]` entry of a snapshot artifact: a flow/trail in which the fingerprint was attested. */
-export const snapshotFlowSchema = z.looseObject({
+const snapshotFlowSchema = z.looseObject({
   flow_name: text,
   trail_name: text,
   template_reference_name: optionalText,
@@ -51,12 +51,12 @@ export const snapshotFlowSchema = z.looseObject({
   flow_reasons_for_non_compliance: z.array(z.unknown()).nullish(),
 });
 
-export const ruleResolutionSchema = z.looseObject({
+const ruleResolutionSchema = z.looseObject({
   type: text,
   context: z.record(z.string(), z.unknown()).nullish(),
 });
 
-export const ruleEvaluationSchema = z.looseObject({
+const ruleEvaluationSchema = z.looseObject({
   rule: z.looseObject({
     type: optionalText,
     definition: z.record(z.string(), z.unknown()).nullish(),
@@ -67,20 +67,20 @@ export const ruleEvaluationSchema = z.looseObject({
   resolutions: z.array(ruleResolutionSchema).nullish(),
 });
 
-export const policyDecisionSchema = z.looseObject({
+const policyDecisionSchema = z.looseObject({
   policy_name: text,
   status: text,
   rule_evaluations: z.array(ruleEvaluationSchema).nullish(),
 });
 
-export const annotationSchema = z.looseObject({
+const annotationSchema = z.looseObject({
   type: text,
   was: z.number().int(),
   /** Running instances now; 0 means the artifact has exited. */
   now: z.number().int(),
 });
 
-export const snapshotArtifactSchema = z.looseObject({
+const snapshotArtifactSchema = z.looseObject({
   name: text,
   fingerprint: text,
   compliant: z.boolean().nullish(),
@@ -100,7 +100,7 @@ export const snapshotArtifactSchema = z.looseObject({
 });
 
 /** A reported snapshot: `type` is the environment type ("ECS", "server", "K8S", ...). */
-export const reportedSnapshotSchema = z.looseObject({
+const reportedSnapshotSchema = z.looseObject({
   index: z.number().int(),
   is_latest: z.boolean().nullish(),
   timestamp: z.number(),
@@ -115,7 +115,7 @@ export const reportedSnapshotSchema = z.looseObject({
  * snapshot whose `type` is "" as empty; the exact body is not verified, so anything with an empty
  * or absent `type` counts.
  */
-export const emptySnapshotSchema = z.looseObject({
+const emptySnapshotSchema = z.looseObject({
   type: z.literal('').nullish(),
   artifacts: z.array(z.unknown()).max(0).nullish(),
 });
@@ -125,7 +125,7 @@ export const snapshotResponseSchema = z.union([
   emptySnapshotSchema.transform(() => ({ kind: 'empty' as const })),
 ]);
 
-export const attestationStatusSchema = z.looseObject({
+const attestationStatusSchema = z.looseObject({
   attestation_name: text,
   attestation_type: optionalText,
   /** "COMPLETE" or "MISSING". */
@@ -134,7 +134,7 @@ export const attestationStatusSchema = z.looseObject({
   unexpected: z.boolean().nullish(),
 });
 
-export const artifactStatusSchema = z.looseObject({
+const artifactStatusSchema = z.looseObject({
   artifact_fingerprint: optionalText,
   status: optionalText,
   is_compliant: z.boolean().nullish(),
@@ -166,7 +166,7 @@ export const trailSchema = z.looseObject({
 const userDataSchema = z.union([z.record(z.string(), z.unknown()), z.string(), z.array(z.unknown())]).nullish();
 
 /** Fields common to every attestation record (notes B.2). */
-export const attestationSchema = z.looseObject({
+const attestationSchema = z.looseObject({
   attestation_name: text,
   attestation_type: text,
   is_compliant: z.boolean().nullish(),
@@ -178,7 +178,7 @@ export const attestationSchema = z.looseObject({
   user_data: userDataSchema,
 });
 
-export const jiraAttestationSchema = attestationSchema.extend({
+const jiraAttestationSchema = attestationSchema.extend({
   jira_results: z.array(
     z.looseObject({
       issue_id: text,
@@ -189,12 +189,12 @@ export const jiraAttestationSchema = attestationSchema.extend({
 });
 
 /** V1 approvers are plain usernames; V2 approvers are objects (catalog `FoundPullRequestV1/V2`). */
-export const pullRequestApproverSchema = z.union([
+const pullRequestApproverSchema = z.union([
   text,
   z.looseObject({ username: text, state: optionalText, timestamp: z.number().nullish() }),
 ]);
 
-export const pullRequestAttestationSchema = attestationSchema.extend({
+const pullRequestAttestationSchema = attestationSchema.extend({
   pull_requests: z.array(
     z.looseObject({
       url: text,
@@ -225,7 +225,6 @@ export const environmentSchema = z.looseObject({ name: text });
 export const flowSchema = z.looseObject({ name: text });
 
 export type WireSnapshotArtifact = z.infer<typeof snapshotArtifactSchema>;
-export type WireSnapshotFlow = z.infer<typeof snapshotFlowSchema>;
 export type WireTrail = z.infer<typeof trailSchema>;
 export type WireAttestationStatus = z.infer<typeof attestationStatusSchema>;
 export type WirePolicyDecision = z.infer<typeof policyDecisionSchema>;

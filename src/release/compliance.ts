@@ -15,6 +15,8 @@ export const COMPLIANCE_CSV_COLUMNS = ['commit', 'date', 'commit-author', 'pr-ap
 
 const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
+/** A browser clock a little ahead of the server's must not turn "until now" into "the future". */
+const CLOCK_SKEW_MS = 5 * 60_000;
 
 export function complianceRows(
   commits: readonly CommitInfo[],
@@ -143,7 +145,8 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[
 /**
  * Checks a report period and returns it as ISO times, `until` exclusive. Accepts `YYYY-MM-DD`
  * (midnight UTC; a `to` of 2025-05-01 covers April up to its last second) or an ISO time with a zone.
- * Refuses an end before (or at) the start, a period over a year (366 days) and an end after `now`.
+ * Refuses an end before (or at) the start, a period over a year (366 days) and an end after `now`
+ * (beyond a few minutes of clock skew).
  */
 export function validatePeriod(from: string, to: string, nowIso: string): { since: string; until: string } {
   const since = parseInstant(from, 'from', 'start');
@@ -151,7 +154,7 @@ export function validatePeriod(from: string, to: string, nowIso: string): { sinc
   const refuse = (field: 'from' | 'to', message: string) => new AppError('INVALID_INPUT', message, { details: { fields: { [field]: message } } });
   if (until <= since) throw refuse('to', `The period ends (${to}) before it starts (${from}): the end must come after the start.`);
   if (until - since > MAX_PERIOD_DAYS * DAY_MS) throw refuse('to', `The period is longer than a year (${Math.ceil((until - since) / DAY_MS)} days; at most ${MAX_PERIOD_DAYS}): split it into shorter periods.`);
-  if (until > Date.parse(nowIso)) throw refuse('to', `The period ends in the future (${to}): pick an end no later than today; the end date itself is not included.`);
+  if (until > Date.parse(nowIso) + CLOCK_SKEW_MS) throw refuse('to', `The period ends in the future (${to}): pick an end no later than today; the end date itself is not included.`);
   return { since: new Date(since).toISOString(), until: new Date(until).toISOString() };
 }
 

@@ -28,13 +28,17 @@ export async function complianceReport(deps: Deps, ctx: CallContext, period: { f
   const kosli = deps.kosli(config, kosliToken);
   const github = deps.github(config, githubToken);
 
-  const [{ commits, truncated }, flowExists] = await Promise.all([
+  // Both in parallel; a missing source flow is the more useful answer when both fail.
+  const [listed, flow] = await Promise.allSettled([
     github.commitsInPeriod({ ref: config.github.ref, since, until, limit: COMPLIANCE_COMMIT_LIMIT }),
     kosli.flowExists(sourceFlow),
   ]);
-  if (!flowExists) {
+  if (flow.status === 'fulfilled' && !flow.value) {
     throw new AppError('NOT_CONFIGURED', `The source flow '${sourceFlow}' does not exist in Kosli org '${config.kosli.org}': fix "Source flow" in ${SETTINGS_PAGE}.`);
   }
+  if (flow.status === 'rejected') throw flow.reason;
+  if (listed.status === 'rejected') throw listed.reason;
+  const { commits, truncated } = listed.value;
   const shas = commits.map((commit) => commit.sha);
   // An empty period makes no Kosli call (the client asks per chunk of commits).
   const [jira, prs] = await Promise.all([kosli.jiraEvidence(sourceFlow, shas), kosli.pullRequestEvidence(sourceFlow, shas)]);

@@ -60,6 +60,13 @@ function acceptDecodedJson(schema: unknown): unknown {
   return node.type === 'string' && node.contentMediaType === 'application/json' ? {} : node;
 }
 
+/** ajv caches compiled schemas by object, so each catalog schema is rewritten once. */
+const rewritten = new Map<unknown, unknown>();
+function validate(schema: unknown, value: unknown): boolean {
+  if (!rewritten.has(schema)) rewritten.set(schema, acceptDecodedJson(schema) ?? {});
+  return ajv.validate(rewritten.get(schema) ?? {}, value);
+}
+
 function literalCount(path: string): number {
   return path.split('/').filter((segment) => segment !== '' && !segment.startsWith('{')).length;
 }
@@ -91,7 +98,7 @@ function queryProblems(op: Operation, query: URLSearchParams): string[] {
     }
     const values = query.getAll(name);
     const value = allowsArray(param.schema) ? values : values.length === 1 ? values[0] : values;
-    if (!ajv.validate(acceptDecodedJson(param.schema) ?? {}, value)) problems.push(`query '${name}': ${ajv.errorsText()}`);
+    if (!validate(param.schema, value)) problems.push(`query '${name}': ${ajv.errorsText()}`);
   }
   for (const name of [...params.filter((p) => p.required).map((p) => p.name), ...(REQUIRED_BY_DESCRIPTION[op.id] ?? [])]) {
     if (!query.has(name)) problems.push(`missing required query parameter '${name}'`);
@@ -111,7 +118,7 @@ async function bodyProblems(op: Operation, entry: LoggedRequest): Promise<string
   for (const name of shape.required) if (!form.has(name)) problems.push(`missing form field '${name}'`);
   const dataJson = form.get('data_json');
   if (typeof dataJson !== 'string') return [...problems, 'data_json must be a text field'];
-  if (!ajv.validate(acceptDecodedJson(shape.properties.data_json) ?? {}, JSON.parse(dataJson))) problems.push(`data_json: ${ajv.errorsText()}`);
+  if (!validate(shape.properties.data_json, JSON.parse(dataJson))) problems.push(`data_json: ${ajv.errorsText()}`);
   return problems;
 }
 

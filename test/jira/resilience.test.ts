@@ -136,7 +136,7 @@ describe('Jira client under faults', () => {
     expect(error.message).toContain('GET /rest/api/3/version/{id}');
   });
 
-  it('rejects a malformed search page and an empty non-final version page', async () => {
+  it('rejects a malformed search page and version pages that would never end', async () => {
     const world = aWorld();
     world.addIssue({ key: 'ABC-1' });
     jira = await startJira({ world });
@@ -149,6 +149,12 @@ describe('Jira client under faults', () => {
       body: { startAt: 0, maxResults: 50, total: 3, isLast: false, values: [] },
     });
     expect((await rejection(jira.client.listUnreleasedVersions('ABC'))).code).toBe('UPSTREAM_INVALID_RESPONSE');
+
+    // A Jira that ignored startAt would hand back the first page forever.
+    for (let i = 1; i <= 60; i++) world.addVersion({ project: 'ABC', name: `v${i}` });
+    const firstPage: unknown = await (await fetch(`${jira.baseUrl}/rest/api/3/project/ABC/version?status=unreleased&expand=approvers`)).json();
+    jira.service.injectFaults('GET /rest/api/3/project/{projectIdOrKey}/version', { kind: 'status', status: 200, body: firstPage }, { kind: 'status', status: 200, body: firstPage });
+    expect((await rejection(jira.client.listUnreleasedVersions('ABC'))).message).toContain('returned the page at 0 when asked for 50');
   });
 });
 

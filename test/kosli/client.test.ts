@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors';
-import { MAX_COMMITS_PER_CALL } from '../../src/kosli/client';
+import { createKosliClient, CRITERIA_CONCURRENCY, MAX_COMMITS_PER_CALL } from '../../src/kosli/client';
 import { aCommit, APPROVAL_JIRA, aPullRequest, buildTemplate, ENVS, fingerprint, FLOWS, ORG, seedBuild, seedSourceCommit, sha, startKosli, type StartedKosli, TOKEN } from './builders';
 
 let kosli: StartedKosli;
@@ -213,6 +213,25 @@ describe('jiraEvidence and pullRequestEvidence', () => {
     expect(Math.max(...calls.map((c) => new URLSearchParams(c.query).getAll('commit_list').length))).toBeLessThanOrEqual(MAX_COMMITS_PER_CALL);
     expect(evidence.size).toBe(25);
     expect(evidence.get(shas[10] ?? '')?.keys).toEqual([{ key: 'OPS-10', exists: true }]);
+  });
+
+  it('runs at most 4 lookups at once', async () => {
+    let inFlight = 0;
+    let peak = 0;
+    const counting = createKosliClient({ host: kosli.base, org: ORG, token: TOKEN }, async (url, init) => {
+      peak = Math.max(peak, ++inFlight);
+      try {
+        return await fetch(url, init);
+      } finally {
+        inFlight--;
+      }
+    });
+    kosli.fake.service.setLatency('GET /api/v2/attestations/{org}/list_attestations_for_criteria', 20);
+
+    await counting.pullRequestEvidence(FLOWS.source, Array.from({ length: 1000 }, (_, i) => sha(`many-${i}`)));
+
+    expect(kosli.fake.service.requestCount).toBe(10);
+    expect(peak).toBe(CRITERIA_CONCURRENCY);
   });
 
   it('rejects a sha that is not 40 hex before calling Kosli', async () => {

@@ -125,6 +125,10 @@ describe('validatePeriod', () => {
     expect(validatePeriod('2025-04-01T00:00:00+02:00', '2025-06-15T12:00:00Z', now)).toEqual({ since: '2025-03-31T22:00:00.000Z', until: '2025-06-15T12:00:00.000Z' });
   });
 
+  it('accepts an end a little after now, as a browser clock slightly ahead sends it', () => {
+    expect(validatePeriod('2025-06-01', '2025-06-15T12:04:00.000Z', now).until).toBe('2025-06-15T12:04:00.000Z');
+  });
+
   it('accepts a period of exactly 366 days', () => {
     expect(validatePeriod('2024-01-01', '2025-01-01', now).until).toBe('2025-01-01T00:00:00.000Z');
   });
@@ -134,6 +138,7 @@ describe('validatePeriod', () => {
     ['the end equals the start', '2025-05-01', '2025-05-01', /end must come after the start/],
     ['the period is longer than a year', '2024-01-01', '2025-01-02', /longer than a year \(367 days/],
     ['the end is in the future', '2025-06-01', '2025-06-16', /ends in the future/],
+    ['the end is more than a few minutes from now', '2025-06-01', '2025-06-15T12:06:00Z', /ends in the future/],
     ['from is not a date', 'April', '2025-05-01', /start of the period is not a date/],
     ['to is an impossible date', '2025-02-01', '2025-02-30', /end of the period is not a date/],
     ['a time has no zone', '2025-04-01T00:00:00', '2025-05-01', /start of the period is not a date/],

@@ -31,7 +31,7 @@ describe('the app', () => {
   });
 
   it('navigates with real links through the Forge history, by mouse and keyboard', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview()));
     fake.answer('release/get', ok(aReleaseView()));
     fake.answer('report/compliance', ok(aComplianceReport()));

@@ -58,7 +58,7 @@ describe('the releases overview', () => {
   });
 
   it('shows an error with a retry that works', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', fail('UPSTREAM_UNAVAILABLE', 'Kosli did not answer (GET /snapshots).'));
     renderApp();
     expect(await screen.findByText('Kosli did not answer (GET /snapshots).')).toBeTruthy();
@@ -69,7 +69,7 @@ describe('the releases overview', () => {
   });
 
   it('promotes dev to staging, showing progress and then the run', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     let finish: () => void = () => undefined;
     fake.answer('project/overview', ok(anOverview()));
     fake.answer(
@@ -91,7 +91,7 @@ describe('the releases overview', () => {
   });
 
   it('refreshes the candidate: added keys, then "nothing changed", reloading the overview each time', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview()));
     fake.answer('candidate/refresh', ok({ versionId: '10001', name: '2025-06-02-10-00-00', created: false, changed: true, addedKeys: ['OPS-7'], contentHash: 'x' }));
     renderApp();
@@ -110,7 +110,7 @@ describe('the releases overview', () => {
   });
 
   it('announces a newly created candidate', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview({ openCandidate: null })));
     fake.answer('candidate/refresh', ok({ versionId: '10002', name: 'R2', created: true, changed: true, addedKeys: ['OPS-1', 'OPS-2'], contentHash: 'x' }));
     renderApp();
@@ -121,7 +121,7 @@ describe('the releases overview', () => {
   });
 
   it('explains a refused action and what to do next', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview()));
     fake.answer('candidate/refresh', fail('NOTHING_TO_RELEASE', 'Staging runs what prod runs: there is nothing to release.'));
     renderApp();

@@ -20,7 +20,7 @@ beforeEach(() => {
 
 describe('the settings page', () => {
   it('loads the project an admin picks', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     window.localStorage.clear();
     fake.answer('settings/get', ok(aSettingsView({ projectKey: 'SHOP' })));
     renderApp({ module: 'release-gate-settings' });
@@ -50,7 +50,7 @@ describe('the settings page', () => {
   });
 
   it('saves the edited configuration as typed: host, apps, approvers and rule', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openSettings();
     fake.answer('settings/save', (payload) => ok(aSettingsView({ config: defaultProjectConfig(), saved: payload['projectKey'] === 'OPS' })));
 
@@ -84,7 +84,7 @@ describe('the settings page', () => {
   });
 
   it('shows each field error of a refused save next to its field, and a summary', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openSettings();
     fake.answer(
       'settings/save',
@@ -116,7 +116,7 @@ describe('the settings page', () => {
   });
 
   it('checks what it can convert before sending', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openSettings();
     await user.clear(screen.getByLabelText('First-release commit limit'));
     await user.type(screen.getByLabelText('First-release commit limit'), 'lots');
@@ -126,7 +126,7 @@ describe('the settings page', () => {
   });
 
   it('refuses a save by a non-admin with the admin sentence', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openSettings();
     fake.answer('settings/save', fail('FORBIDDEN', 'Not an admin.'));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
@@ -147,7 +147,7 @@ describe('secrets', () => {
   });
 
   it('sets a token without ever showing it', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openSettings();
     expect(screen.getByTestId('kosliToken-status').textContent).toBe('Not set');
     fake.answer('settings/secret', ok(aSettingsView({ secrets: { kosliToken: aSecretStatus({ set: true, source: 'settings', updatedAt: '2025-06-02T08:00:00Z' }), githubToken: aSecretStatus() } })));
@@ -165,7 +165,7 @@ describe('secrets', () => {
   });
 
   it('clears a token an admin entered', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openSettings(aSettingsView({ secrets: { kosliToken: aSecretStatus(), githubToken: aSecretStatus({ set: true, source: 'settings', updatedAt: '2025-06-01T12:00:00Z' }) } }));
     fake.answer('settings/secret', ok(aSettingsView()));
     await user.click(screen.getByRole('button', { name: 'Clear' }));
@@ -177,7 +177,7 @@ describe('secrets', () => {
 
 describe('connection check and Kosli setup', () => {
   it('lists each check with its outcome and message', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openSettings();
     fake.answer(
       'settings/check',
@@ -198,7 +198,7 @@ describe('connection check and Kosli setup', () => {
   });
 
   it('sets up Kosli and lists the steps', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openSettings();
     fake.answer('settings/setup-kosli', ok({ steps: [{ id: 'flow-source', label: 'Flow jira-example-source', ok: true, message: 'created' }] }));
     await user.click(screen.getByRole('button', { name: 'Set up Kosli' }));

@@ -4,7 +4,7 @@
  */
 import { fake, FakeHistory } from './fake-bridge';
 import { cleanup, render } from '@testing-library/react';
-import { afterEach, beforeEach } from 'vitest';
+import { afterEach, beforeEach, vi } from 'vitest';
 import { App } from '../app';
 
 export interface Download {
@@ -38,6 +38,10 @@ document.addEventListener(
   },
   true,
 );
+
+// These tests render real React trees in happy-dom: a 100-row table takes over a second on a busy
+// CI machine, so allow more than vitest's default 5 s per test.
+vi.setConfig({ testTimeout: 20_000 });
 
 beforeEach(() => {
   downloads.length = 0;

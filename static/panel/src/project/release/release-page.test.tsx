@@ -73,7 +73,7 @@ describe('the release page header', () => {
 
 describe('artifacts', () => {
   it('shows the short fingerprint and copies the full one', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openRelease();
     const artifacts = section('Artifacts');
     expect(artifacts.getByText(FP_BACKEND.slice(0, 12))).toBeTruthy();
@@ -192,7 +192,7 @@ describe('approvals', () => {
   });
 
   it('approves with the content hash on screen and shows the answer', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openRelease();
     fake.answer('release/decide', () =>
       ok(aReleaseView({ approvals: anApprovals({ satisfied: true, outstanding: [], me: { accountId: 'acc-po1', eligible: true, reason: null, current: 'approved' } }) })),
@@ -205,7 +205,7 @@ describe('approvals', () => {
   });
 
   it('requires a reason to decline, then sends it with the content hash', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openRelease();
     fake.answer('release/decide', ok(aReleaseView()));
     await user.click(screen.getByRole('button', { name: 'Decline' }));
@@ -221,7 +221,7 @@ describe('approvals', () => {
   });
 
   it('asks to reload when the release changed while the user was looking', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openRelease();
     fake.answer('release/decide', fail('CANDIDATE_STALE', 'The content hash does not match.'));
     await user.click(screen.getByRole('button', { name: 'Approve' }));
@@ -235,7 +235,7 @@ describe('approvals', () => {
   });
 
   it('shows other refusals with their message', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openRelease();
     fake.answer('release/decide', fail('NOT_AN_APPROVER', 'You are not a required approver of this release.'));
     await user.click(screen.getByRole('button', { name: 'Approve' }));
@@ -295,7 +295,7 @@ describe('deploy', () => {
   });
 
   it('shows a failure with its reason and retries it', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openRelease(
       aReleaseView({
         state: 'failed',
@@ -334,7 +334,7 @@ describe('audit and exports', () => {
   });
 
   it('downloads the release notes and the audit record as files', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openRelease();
     fake.answer('release/export', (payload) =>
       ok(
@@ -358,7 +358,7 @@ describe('audit and exports', () => {
   });
 
   it('explains a failed export', async () => {
-    const user = userEvent.setup();
+    const user = userEvent.setup({ delay: null });
     await openRelease();
     fake.answer('release/export', fail('UPSTREAM_UNAVAILABLE', 'Jira did not answer.'));
     await user.click(screen.getByRole('button', { name: 'Release notes (Markdown)' }));

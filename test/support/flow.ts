@@ -1,0 +1,44 @@
+/**
+ * Steps most flow tests share, driven through the real handlers of a started world.
+ */
+import type { RefreshResult, Result } from '../../src/contract';
+import type { World } from '../../sandbox/world/start-world';
+
+export const DEV = 'dev0001';
+export const PO1 = 'po0001';
+export const PO2 = 'po0002';
+
+export function ok<T>(result: Result<T>): T {
+  if (!result.ok) throw new Error(`${result.error.code}: ${result.error.message}`);
+  return result.data;
+}
+
+export function errorOf<T>(result: Result<T>): { code: string; message: string } {
+  if (result.ok) throw new Error('Expected an error result');
+  return result.error;
+}
+
+/** Changes both apps, promotes dev to staging, lets the run finish and creates the candidate. */
+export async function prepareCandidate(world: World, messages: Record<string, string> = { backend: 'OPS-11 faster search', frontend: 'OPS-12 fix checkout button' }): Promise<RefreshResult & { contentHash: string }> {
+  for (const [app, message] of Object.entries(messages)) world.simulation.commit(app, message);
+  ok(await world.invoke(DEV, 'staging/promote', {}));
+  await world.github.world.settleRuns();
+  return ok(await world.invoke(DEV, 'candidate/refresh', {}));
+}
+
+/** Both product owners approve the content they see. */
+export async function approveAsBoth(world: World, versionId: string): Promise<void> {
+  const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
+  ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash: view.contentHash }));
+  ok(await world.invoke(PO2, 'release/decide', { versionId, decision: 'approved', contentHash: view.contentHash }));
+}
+
+/** Prod deploy runs GitHub actually started (a refused request starts none; a 5xx after the write does). */
+export function prodDispatches(world: World): number {
+  return world.github.world.runs.filter((run) => run.inputs['environment'] === 'prod').length;
+}
+
+/** release-approval attestations Kosli holds on a trail. */
+export function approvalAttestations(world: World, flow: string, trail: string): number {
+  return world.kosli.world.trailAttestationsJson(flow, trail, 'release-approval').length;
+}
