@@ -10,7 +10,7 @@ import type { KosliClient } from '../kosli/types';
 import type { ProjectConfig } from '../release/config';
 import type { CallContext, Deps, SecretName } from './deps';
 import { requireJiraAdmin } from './permissions';
-import { loadConfig } from './project-clients';
+import { savedConfig } from './settings';
 import { SECRET_LABELS, SECRET_VARIABLES, secretStore } from './secrets';
 
 /** What a check found: ok with a sentence, or not ok with a sentence saying what to fix. */
@@ -32,7 +32,7 @@ const fail = (message: string): Outcome => ({ ok: false, message });
 
 export async function checkConnection(deps: Deps, ctx: CallContext): Promise<{ checks: ConnectionCheck[] }> {
   await requireJiraAdmin(ctx);
-  const config = await loadConfig(deps, ctx.projectKey);
+  const config = await savedConfig(deps, ctx.projectKey);
   const secrets = secretStore(deps.secrets);
   const [kosliToken, githubToken, kosliStatus, githubStatus] = await Promise.all([
     secrets.get(ctx.projectKey, 'kosliToken'),

@@ -8,7 +8,7 @@ import { AppError, toAppError } from '../errors';
 import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../release/attestations';
 import type { CallContext, Deps } from './deps';
 import { requireJiraAdmin } from './permissions';
-import { loadConfig } from './project-clients';
+import { savedConfig } from './settings';
 
 async function step(id: string, label: string, run: () => Promise<string>): Promise<ConnectionCheck> {
   try {
@@ -22,7 +22,7 @@ async function step(id: string, label: string, run: () => Promise<string>): Prom
 
 export async function setupKosli(deps: Deps, ctx: CallContext): Promise<{ steps: ConnectionCheck[] }> {
   await requireJiraAdmin(ctx);
-  const config = await loadConfig(deps, ctx.projectKey);
+  const config = await savedConfig(deps, ctx.projectKey);
   const token = await deps.secrets.get(ctx.projectKey, 'kosliToken');
   if (!token) throw new AppError('NOT_CONFIGURED', 'The Kosli API token is not set: enter it in the settings before setting up Kosli.');
   const kosli = deps.kosli(config, token);

@@ -4,6 +4,7 @@
  * tokens are written only to the secret store and reported back as "set" / "not set".
  */
 import type { SettingsView } from '../contract';
+import type { ProjectConfig } from '../release/config';
 import { AppError } from '../errors';
 import { defaultProjectConfig, validateProjectConfig } from '../release/config';
 import type { CallContext, Deps, SecretName } from './deps';
@@ -51,6 +52,13 @@ async function settingsView(deps: Deps, projectKey: string): Promise<SettingsVie
     saved: stored !== undefined,
     secrets: { kosliToken, githubToken },
   };
+}
+
+/** The saved configuration, for the checks and the Kosli set-up (they test what was saved). */
+export async function savedConfig(deps: Deps, projectKey: string): Promise<ProjectConfig> {
+  const stored = await deps.store.getConfig(projectKey);
+  if (!stored) throw new AppError('NOT_CONFIGURED', `Save the settings for ${projectKey} first: this uses the saved settings.`);
+  return stored.config;
 }
 
 /** Settings for a project that does not exist would never be used: say so instead of storing them. */

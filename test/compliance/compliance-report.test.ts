@@ -5,7 +5,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { complianceCsv, parseCsv } from '../../src/release/compliance';
-import { aConfig, startTestWorld, type TestWorld } from '../settings/support';
+import { GITHUB_TOKEN, KOSLI_TOKEN, aConfig, startTestWorld, type TestWorld } from '../settings/support';
 
 const SOURCE_FLOW = aConfig().kosli.sourceFlow;
 const NOW = '2026-06-15T08:00:00.000Z';
@@ -44,7 +44,12 @@ beforeEach(async () => {
   world.kosli.world.createFlow(SOURCE_FLOW);
 });
 
-afterEach(() => world.close());
+afterEach(async () => {
+  const everything = JSON.stringify(world.responses);
+  expect(everything).not.toContain(KOSLI_TOKEN);
+  expect(everything).not.toContain(GITHUB_TOKEN);
+  await world.close();
+});
 
 /** What the original CI did per commit to main: a source trail with its PR and Jira evidence. */
 function commitToMain(spec: CommitSpec, index: number): string {

@@ -67,7 +67,7 @@ describe('settings/check', () => {
 
   it('needs saved settings first', async () => {
     const result = await world.invoke(world.people.admin, 'settings/check', { projectKey: PROJECT });
-    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED' } });
+    expect(result).toEqual({ ok: false, error: { code: 'NOT_CONFIGURED', message: 'Save the settings for OPS first: this uses the saved settings.' } });
   });
 
   it('says which tokens are missing, and still checks Jira', async () => {

@@ -338,18 +338,17 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     const issue = world.issue(ref.toUpperCase()) ?? world.allIssues().find((i) => i.id === ref);
     const project = issue ? world.project(issue.projectId) : undefined;
     if (!issue || !project || !canBrowse(req, project)) return jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
-    const flags = ['notifyUsers', 'overrideScreenSecurity', 'overrideEditableFlag', 'returnIssue'].map((name) => [name, boolParam(req, name)] as const);
-    const badFlag = flags.find(([, value]) => value === 'invalid');
-    if (badFlag) return jiraError(400, [`The value of ${badFlag[0]} must be true or false.`]);
-    const flag = (name: string): boolean | undefined => {
-      const value = flags.find(([n]) => n === name)?.[1];
-      return typeof value === 'boolean' ? value : undefined;
-    };
+    const flag: Record<string, boolean | undefined> = {};
+    for (const name of ['notifyUsers', 'overrideScreenSecurity', 'overrideEditableFlag', 'returnIssue']) {
+      const value = boolParam(req, name);
+      if (value === 'invalid') return jiraError(400, [`The value of ${name} must be true or false.`]);
+      flag[name] = value;
+    }
     const isProjectAdmin = holdsIn(req, project, 'ADMINISTER_PROJECTS');
-    if (flag('notifyUsers') === false && !isProjectAdmin) {
+    if (flag.notifyUsers === false && !isProjectAdmin) {
       return jiraError(403, ['To discard the user notification either admin or project admin permissions are required.']);
     }
-    if ((flag('overrideScreenSecurity') || flag('overrideEditableFlag')) && !isProjectAdmin) {
+    if ((flag.overrideScreenSecurity || flag.overrideEditableFlag) && !isProjectAdmin) {
       return jiraError(403, ['Only connect app users with admin permissions can override screen security and the editable flag.']);
     }
     const body = jsonBody(req);
@@ -357,7 +356,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     if (!holdsIn(req, project, 'EDIT_ISSUES')) return jiraError(400, ['You do not have permission to edit issues in this project.']);
     const result = applyIssueEdit(world, issue, project, body, holdsIn(req, project, 'RESOLVE_ISSUES'));
     if (result) return result;
-    if (flag('returnIssue')) return json(200, issueWire(baseUrl(req), world, issue, new Set(ISSUE_FIELDS)));
+    if (flag.returnIssue) return json(200, issueWire(baseUrl(req), world, issue, new Set(ISSUE_FIELDS)));
     return { status: 204 };
   });
 

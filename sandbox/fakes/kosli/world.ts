@@ -383,10 +383,6 @@ export class KosliWorld {
     });
   }
 
-  hasFlow(name: string): boolean {
-    return this.flows.has(name);
-  }
-
   private requireFlow(name: string): FlowRecord {
     const flow = this.flows.get(name);
     if (!flow) throw new KosliWorldError(404, `Flow '${name}' does not exist in organization '${this.org}'`);
@@ -809,10 +805,6 @@ export class KosliWorld {
     });
   }
 
-  hasEnvironment(name: string): boolean {
-    return this.environments.has(name);
-  }
-
   private requireEnvironment(name: string): EnvironmentRecord {
     const environment = this.environments.get(name);
     if (!environment) throw new KosliWorldError(404, `Environment '${name}' does not exist in organization '${this.org}'`);
@@ -1165,7 +1157,7 @@ function templateTrailJson(template: FlowTemplate): Record<string, Json> {
 }
 
 /** Parses and checks a flow template (the rules of kosli/schemas/flow-template-v1.json). */
-export function parseTemplate(yamlText: string): FlowTemplate {
+function parseTemplate(yamlText: string): FlowTemplate {
   let raw: unknown;
   try {
     raw = parseYaml(yamlText);
