@@ -61,7 +61,7 @@ export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: S
     moduleKey: z.enum([PROJECT_MODULE, ADMIN_MODULE]).optional(),
   });
 
-  const post: Record<string, Handler> = {
+  const post = new Map<string, Handler>(Object.entries({
     '/sandbox/commits': async (req) => {
       const body = await readJson(req, commitBody);
       return world.simulation.commit(body.app, body.message, body.author);
@@ -96,18 +96,18 @@ export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: S
       await readJson(req, empty);
       return { trigger: TRIGGER_KEY, result: await sandbox.runTrigger() };
     },
-  };
-  const get: Record<string, Handler> = {
+  }));
+  const get = new Map<string, Handler>(Object.entries({
     '/sandbox/state': async () => describeWorld(world, sandbox.repository),
     '/sandbox/users': async () => ({
       users: world.scenario.users.map(({ accountId, displayName, email, role, jiraAdmin }) => ({ accountId, displayName, email, role, jiraAdmin })),
     }),
-  };
+  }));
 
   return async (req, res, path) => {
-    const handler = (req.method === 'POST' ? post : req.method === 'GET' ? get : {})[path];
+    const handler = (req.method === 'POST' ? post : req.method === 'GET' ? get : undefined)?.get(path);
     if (!handler) {
-      const allowed = [post[path] ? 'POST' : null, get[path] ? 'GET' : null].filter((m) => m !== null);
+      const allowed = [post.has(path) ? 'POST' : null, get.has(path) ? 'GET' : null].filter((m) => m !== null);
       if (allowed.length > 0) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${path} accepts ${allowed.join(', ')}.`, { allow: allowed.join(', ') });
       if (path.startsWith('/sandbox/scheduled/')) throw notFound(`No scheduled trigger '${path.slice('/sandbox/scheduled/'.length)}'; the app has '${TRIGGER_KEY}'.`);
       throw notFound(`No control API route ${req.method ?? ''} ${path}.`);

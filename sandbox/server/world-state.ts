@@ -4,52 +4,60 @@
  */
 import { z } from 'zod';
 import type { FakeRun } from '../fakes/github/world';
-import type { WorldApprover } from '../fakes/jira/world';
 import type { GitRepository } from '../world/git-repository';
 import type { World } from '../world/start-world';
 
-export interface RunState {
-  id: number;
-  workflow: string;
-  status: string;
-  conclusion: string | null;
-  inputs: Record<string, string>;
-  createdAt: string;
-  updatedAt: string;
-  htmlUrl: string;
-}
+/** The shapes below are the API's documentation and the client's validation at once. */
+export const runStateSchema = z.object({
+  id: z.number(),
+  workflow: z.string(),
+  status: z.string(),
+  conclusion: z.string().nullable(),
+  inputs: z.record(z.string(), z.string()),
+  createdAt: z.string(),
+  updatedAt: z.string(),
+  htmlUrl: z.string(),
+});
+export type RunState = z.output<typeof runStateSchema>;
 
-export interface TrailState {
-  flow: string;
-  name: string;
-  compliance: string;
-  artifacts: { name: string; fingerprint: string | null }[];
-  attestations: { name: string; type: string; status: string; artifact: string | null }[];
-}
+export const trailStateSchema = z.object({
+  flow: z.string(),
+  name: z.string(),
+  compliance: z.string(),
+  artifacts: z.array(z.object({ name: z.string(), fingerprint: z.string().nullable() })),
+  attestations: z.array(z.object({ name: z.string(), type: z.string(), status: z.string(), artifact: z.string().nullable() })),
+});
+export type TrailState = z.output<typeof trailStateSchema>;
 
-export interface SnapshotState {
-  index: number;
-  timestamp: number;
-  artifacts: { name: string; fingerprint: string; compliant: boolean }[];
-}
+export const snapshotStateSchema = z.object({
+  index: z.number(),
+  timestamp: z.number(),
+  artifacts: z.array(z.object({ name: z.string(), fingerprint: z.string(), compliant: z.boolean() })),
+});
+export type SnapshotState = z.output<typeof snapshotStateSchema>;
 
-export interface SandboxState {
-  project: { key: string; name: string };
-  jira: {
-    versions: {
-      id: string;
-      name: string;
-      released: boolean;
-      releaseDate: string | null;
-      issueKeys: string[];
-      approvers: WorldApprover[];
-      relatedWork: { category: string; title: string | null; url: string }[];
-    }[];
-  };
-  git: { directory: string; head: string | null; tags: Record<string, string> };
-  github: { runs: RunState[] };
-  kosli: { trails: TrailState[]; snapshots: Record<string, SnapshotState | null> };
-}
+export const snapshotsSchema = z.record(z.string(), snapshotStateSchema.nullable());
+
+export const sandboxStateSchema = z.object({
+  project: z.object({ key: z.string(), name: z.string() }),
+  jira: z.object({
+    versions: z.array(
+      z.object({
+        id: z.string(),
+        name: z.string(),
+        released: z.boolean(),
+        releaseDate: z.string().nullable(),
+        issueKeys: z.array(z.string()),
+        approvers: z.array(z.object({ accountId: z.string(), status: z.enum(['PENDING', 'APPROVED', 'DECLINED']), declineReason: z.string().optional() })),
+        relatedWork: z.array(z.object({ category: z.string(), title: z.string().nullable(), url: z.string() })),
+      }),
+    ),
+  }),
+  git: z.object({ directory: z.string(), head: z.string().nullable(), tags: z.record(z.string(), z.string()) }),
+  github: z.object({ runs: z.array(runStateSchema) }),
+  kosli: z.object({ trails: z.array(trailStateSchema), snapshots: snapshotsSchema }),
+});
+export type SandboxState = z.output<typeof sandboxStateSchema>;
 
 const statusSchema = z.object({ attestation_name: z.string(), attestation_type: z.string(), status: z.string() });
 const trailSchema = z.object({
@@ -76,7 +84,7 @@ export function runState(run: FakeRun): RunState {
 export function latestSnapshots(world: World): Record<string, SnapshotState | null> {
   const snapshots: Record<string, SnapshotState | null> = {};
   for (const environment of Object.values(world.config.kosli.environments)) {
-    const latest = world.kosli.world.hasEnvironment(environment) ? world.kosli.world.snapshot(environment, '-1') : undefined;
+    const latest = attempt(() => world.kosli.world.snapshot(environment, '-1'));
     snapshots[environment] = latest
       ? { index: latest.index, timestamp: latest.timestamp, artifacts: latest.artifacts.map((a) => ({ name: a.name, fingerprint: a.fingerprint, compliant: a.compliant })) }
       : null;
@@ -100,7 +108,7 @@ export function describeWorld(world: World, repository: GitRepository): SandboxS
           .allIssues()
           .filter((issue) => issue.fixVersionIds.includes(version.id))
           .map((issue) => issue.key),
-        approvers: version.approvers,
+        approvers: version.approvers.map(({ accountId, status, declineReason }) => ({ accountId, status, ...(declineReason === undefined ? {} : { declineReason }) })),
         relatedWork: version.relatedWork.map(({ category, title, url }) => ({ category, title, url })),
       })),
     },
@@ -126,13 +134,9 @@ function trails(world: World, versionIds: string[]): TrailState[] {
 }
 
 function readTrail(world: World, flow: string, name: string): TrailState | undefined {
-  if (!world.kosli.world.hasFlow(flow)) return undefined;
-  let json: unknown;
-  try {
-    json = world.kosli.world.trailJson(flow, name);
-  } catch {
-    return undefined; // no such trail: this commit did not touch the app
-  }
+  // No such trail (this commit did not touch the app) or no such flow: nothing to show.
+  const json: unknown = attempt(() => world.kosli.world.trailJson(flow, name));
+  if (json === undefined) return undefined;
   const trail = trailSchema.parse(json);
   const statuses = trail.compliance_status;
   return {
@@ -147,4 +151,13 @@ function readTrail(world: World, flow: string, name: string): TrailState | undef
       ),
     ],
   };
+}
+
+/** The fake Kosli throws (a 404 to its HTTP layer) when a flow, trail or environment does not exist. */
+function attempt<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch {
+    return undefined;
+  }
 }

@@ -106,7 +106,8 @@ export class Simulation {
   }
 
   private report(environment: string): void {
-    const role = (Object.entries(this.config.kosli.environments).find(([, name]) => name === environment)?.[0] ?? 'dev') as 'dev' | 'staging' | 'prod';
+    const { dev, staging } = this.config.kosli.environments;
+    const role = environment === dev ? 'dev' : environment === staging ? 'staging' : 'prod';
     const running = this.config.apps.flatMap((app) => {
       if (role === 'dev') {
         const latest = this.latestBuild.get(app.name);

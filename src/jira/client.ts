@@ -91,8 +91,7 @@ function toVersion(wire: z.output<typeof versionSchema>): JiraVersion {
     archived: wire.archived ?? false,
     releaseDate: wire.releaseDate ?? null,
     approvers: (wire.approvers ?? []).map(
-      (a): JiraApprover =>
-        a.declineReason === undefined ? { accountId: a.accountId, status: a.status } : { accountId: a.accountId, status: a.status, declineReason: a.declineReason },
+      ({ accountId, status, declineReason }): JiraApprover => (declineReason === undefined ? { accountId, status } : { accountId, status, declineReason }),
     ),
   };
 }

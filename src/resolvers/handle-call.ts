@@ -80,10 +80,21 @@ export async function handleCall<K extends ResolverKey>(
       error: {
         code: error.code,
         message: redact(error.message, secrets),
-        ...(error.details ? { details: JSON.parse(redact(JSON.stringify(error.details), secrets)) as Record<string, unknown> } : {}),
+        ...(error.details ? { details: redactDetails(error.details, secrets) } : {}),
       },
     };
   }
+}
+
+function redactValue(value: unknown, secrets: readonly string[]): unknown {
+  if (typeof value === 'string') return redact(value, secrets);
+  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
+  if (typeof value === 'object' && value !== null) return redactDetails(value, secrets);
+  return value;
+}
+
+function redactDetails(details: object, secrets: readonly string[]): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, redactValue(value, secrets)]));
 }
 
 /** The site and app identity of this call, remembered for jobs (which have no context). */

@@ -918,16 +918,20 @@ export class KosliWorld {
 
   /**
    * GET /snapshots/{org}/{env}/{expression} for the expressions `-1`, `-N`, `N` and `~N`;
-   * undefined when the environment has not reported (or the index does not exist).
+   * undefined when the environment has not reported yet.
    */
   snapshot(environmentName: string, expression: string): SnapshotJson | undefined {
     const { snapshots } = this.requireEnvironment(environmentName);
+    if (snapshots.length === 0) return undefined;
     let position: number;
     if (/^-\d+$/.test(expression)) position = snapshots.length + Number(expression);
     else if (/^\d+$/.test(expression)) position = Number(expression) - 1;
     else if (/^~\d+$/.test(expression)) position = snapshots.length - 1 - Number(expression.slice(1));
     else throw new KosliWorldError(400, `The fake Kosli supports the snapshot expressions N, -N and ~N, not '${expression}'`);
-    return snapshots[position];
+    const snapshot = snapshots[position];
+    // unverified: the status for an index outside the environment's history.
+    if (!snapshot) throw new KosliWorldError(404, `Snapshot '${expression}' does not exist for environment '${environmentName}'`);
+    return snapshot;
   }
 
   private requirePolicy(name: string): PolicyRecord {

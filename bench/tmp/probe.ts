@@ -1,0 +1,21 @@
+import { startWorld } from '../../sandbox/world/start-world';
+import { scenarioSchema, DEFAULT_SCENARIO } from '../../sandbox/world/scenario';
+const A = Number(process.argv[2] ?? 2), C = Number(process.argv[3] ?? 100);
+const apps = Array.from({ length: A }, (_, i) => ({ name: `app${i}`, path: `apps/app${i}` }));
+const issues = Array.from({ length: Math.ceil(A * C / 10) + 1 }, (_, i) => ({ key: `OPS-${100 + i}`, summary: `Issue ${i}` }));
+const scenario = scenarioSchema.parse({ ...DEFAULT_SCENARIO, apps, issues: [...DEFAULT_SCENARIO.issues, ...issues], history: [] });
+const t0 = performance.now();
+const world = await startWorld({ scenario });
+const t1 = performance.now();
+let n = 0;
+const last: Record<string, string> = {};
+for (let c = 0; c < C; c++) for (const app of apps) { const key = `OPS-${100 + Math.floor(n / 10)}`; last[app.name] = world.simulation.commit(app.name, `${key} change ${n}`).sha; n++;
+  if (n % 1000 === 0) console.log(n, Math.round(performance.now() - t1)); }
+const t2 = performance.now();
+world.simulation.place('staging', last);
+const t3 = performance.now();
+world.resetCalls();
+const r = await world.invoke('dev0001', 'candidate/refresh', {});
+const t4 = performance.now();
+console.log({ start: t1 - t0, commits: t2 - t1, place: t3 - t2, refresh: t4 - t3, calls: world.calls(), ok: r.ok, err: r.ok ? null : r.error, added: r.ok ? r.data.addedKeys.length : 0 });
+await world.stop();

@@ -1,0 +1,44 @@
+/**
+ * The sandbox's Jira-like host page, for the sandbox server to mount: the page at `/`, its script and
+ * styles under `/host/`, and the bridge shim the panel loads from `/panel/bridge-shim.js`.
+ * The server serves the built panel (static/panel/build) under `/panel/`, passing its index.html
+ * through `injectBridgeShim`, and answers `GET /sandbox/users` and `POST /sandbox/invoke`
+ * (see bridge-shim.js for the exact messages).
+ */
+import { readFileSync } from 'node:fs';
+
+export interface HostAsset {
+  contentType: string;
+  body: string;
+}
+
+const FILES: Record<string, { file: string; contentType: string }> = {
+  '/': { file: 'index.html', contentType: 'text/html; charset=utf-8' },
+  '/host/host.js': { file: 'host.js', contentType: 'text/javascript; charset=utf-8' },
+  '/host/host.css': { file: 'host.css', contentType: 'text/css; charset=utf-8' },
+  '/host/tokens.css': { file: 'tokens.css', contentType: 'text/css; charset=utf-8' },
+  '/panel/bridge-shim.js': { file: 'bridge-shim.js', contentType: 'text/javascript; charset=utf-8' },
+};
+
+/** URL path → file content; read at each call so edits show on reload while the sandbox runs. */
+export function hostAssets(): Record<string, HostAsset> {
+  const assets: Record<string, HostAsset> = {};
+  for (const [path, { file, contentType }] of Object.entries(FILES)) {
+    assets[path] = { contentType, body: readFileSync(new URL(file, import.meta.url), 'utf8') };
+  }
+  return assets;
+}
+
+export const BRIDGE_SHIM_TAG = '<script src="/panel/bridge-shim.js"></script>';
+
+/**
+ * Puts the bridge shim first in the panel's <head>: a classic script runs before the app's module
+ * script, so `window.__bridge` exists when @forge/bridge loads.
+ */
+export function injectBridgeShim(panelIndexHtml: string): string {
+  if (panelIndexHtml.includes(BRIDGE_SHIM_TAG)) return panelIndexHtml;
+  const head = /<head[^>]*>/i.exec(panelIndexHtml);
+  if (!head) throw new Error('The panel index.html has no <head>: was it built by `npm run build`?');
+  const at = head.index + head[0].length;
+  return `${panelIndexHtml.slice(0, at)}\n    ${BRIDGE_SHIM_TAG}${panelIndexHtml.slice(at)}`;
+}
