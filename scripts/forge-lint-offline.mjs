@@ -9,7 +9,9 @@
 // that linter silently skips routes it cannot find or read, this script also reports:
 //   - every requestJira call it matched to a Jira REST operation, with the scopes that operation needs;
 //   - routes that are not in the Jira document (an error: likely a typo, and unchecked otherwise);
-//   - requestJira calls whose route or method is not a literal, so their scope cannot be checked (warning).
+//   - requestJira calls whose route or method is not a literal, so their scope cannot be checked (warning);
+//   - a linter that crashed (an error: @forge/lint logs a one-line warning and drops ALL of that
+//     linter's findings, for every file), and the call names known to crash the permission linter.
 //
 // Usage: node scripts/forge-lint-offline.mjs [projectDir]   (projectDir holds manifest.yml and src/)
 // Exit: 0 clean, 1 on lint errors, 2 when the check could not run.
@@ -27,6 +29,9 @@ const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..'
 const projectDir = path.resolve(process.argv[2] ?? '.');
 const SOURCE_EXTENSIONS = /\.(ts|tsx|js|jsx|mjs|cjs)$/;
 const REQUEST_PRODUCT = /^request(Jira|Confluence|Bitbucket)$/;
+// @forge/lint's own pattern is unanchored: calling any function whose name merely contains
+// `requestJira` (say `jiraTransportAsUser()`) throws "Unknown product" inside the permission linter.
+const CRASHES_PERMISSION_LINTER = /request(Jira|Confluence|Bitbucket)/;
 
 const started = performance.now();
 
@@ -138,15 +143,34 @@ async function main() {
   const permissionLinter = linters.find((l) => l.constructor.name === 'PermissionLinter');
   if (!permissionLinter) fail('@forge/lint no longer has a PermissionLinter; update this script');
 
+  // A linter that throws is reported by @forge/lint as a warning and contributes no findings at all.
+  const crashed = [];
+  for (const linter of linters) {
+    const run = linter.batchExecuteImpl.bind(linter);
+    linter.batchExecuteImpl = async (inputs) => {
+      try {
+        return await run(inputs);
+      } catch (error) {
+        crashed.push({ linter: linter.constructor.name, message: error instanceof Error ? error.message : String(error) });
+        throw error;
+      }
+    };
+  }
+
   const parsed = [];
   const unreadable = [];
+  const crashingNames = [];
   const parseFunction = async (filepath, parser) => {
     const input = await parseSourceFile(filepath, parser);
     parsed.push(filepath);
     input.ast.traverse({
       enter: (node) => {
         const name = calleeName(node);
-        if (!name || !REQUEST_PRODUCT.test(name)) return;
+        if (!name || !CRASHES_PERMISSION_LINTER.test(name)) return;
+        if (!REQUEST_PRODUCT.test(name)) {
+          crashingNames.push({ file: filepath, line: node.loc.start.line, name });
+          return;
+        }
         const reason = unreadableReason(node);
         if (reason) unreadable.push({ file: filepath, line: node.loc.start.line, name, reason });
       },
@@ -164,8 +188,9 @@ async function main() {
   } finally {
     fs.rmSync(specDir, { recursive: true, force: true });
   }
-  reportLintResults(logger, results, false);
   let { errors, warnings } = problemCount(results);
+  // Its "No issues found." would read oddly above the findings of this script.
+  if (errors + warnings > 0) reportLintResults(logger, results, false);
 
   // .ts files outside tsconfig.json's `include` are skipped silently by @forge/lint (a non-glob
   // include such as ["src"] skips them all), which would make every source check pass vacuously.
@@ -174,6 +199,14 @@ async function main() {
     out(`error ${rel(f)}: not linted: tsconfig.json "include" does not cover it (use a glob such as "src/**/*")`);
   }
   errors += skipped.length;
+
+  for (const c of crashed) {
+    out(`error ${c.linter} crashed ("${c.message}"): none of its checks ran, so this lint proves nothing about them`);
+  }
+  for (const c of crashingNames) {
+    out(`error ${rel(c.file)}:${c.line}: calling \`${c.name}\` crashes @forge/lint's permission linter (it treats any name containing "requestJira", "requestConfluence" or "requestBitbucket" as a product call): rename it`);
+  }
+  errors += crashed.length + crashingNames.length;
 
   // What the permission linter saw: each requestJira call matched to an operation of the real document.
   const jiraPaths = permissionLinter.jira;

@@ -2,12 +2,12 @@
  * The app's only entry: the handlers manifest.yml names. Each builds the production dependencies
  * from Forge's seams (src/platform) and hands over to plain code.
  */
-import Resolver from '@forge/resolver';
+import { makeResolver, type ResolverFunction } from '@forge/resolver';
 import { createJiraClient } from './jira/client';
 import { runDeployJob } from './jobs/deploy-consumer';
 import { runScheduledCheck } from './jobs/scheduled-trigger';
 import { composeDeps } from './platform/compose';
-import { requestJiraAsUser } from './platform/forge-jira';
+import { jiraTransportAsUser } from './platform/forge-jira';
 import { RESOLVERS } from './resolvers';
 import { handleCall, type CallEnvironment } from './resolvers/handle-call';
 import { RESOLVER_KEYS } from './contract';
@@ -16,7 +16,7 @@ function callEnvironment(): CallEnvironment {
   const deps = composeDeps({ followRunForMs: 0 });
   return {
     deps,
-    jiraAsUser: () => createJiraClient(requestJiraAsUser()),
+    jiraAsUser: () => createJiraClient(jiraTransportAsUser()),
     secretValues: async () => {
       const values = [process.env['KOSLI_API_TOKEN'], process.env['GITHUB_TOKEN']];
       return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
@@ -24,14 +24,15 @@ function callEnvironment(): CallEnvironment {
   };
 }
 
+// makeResolver, a named export, rather than the default-exported class: Node's own ESM loader (the
+// sandbox runs on it) hands over a CommonJS module's exports object as its default import.
 function buildResolver() {
-  const resolver = new Resolver();
+  const handlers: Record<string, ResolverFunction> = {};
   for (const key of RESOLVER_KEYS) {
     const definition = RESOLVERS[key];
-    if (!definition) continue;
-    resolver.define(key, (request) => handleCall(callEnvironment(), definition, request));
+    handlers[key] = (request) => handleCall(callEnvironment(), definition, request);
   }
-  return resolver.getDefinitions();
+  return makeResolver(handlers);
 }
 
 /** Custom UI resolvers (function `resolver`). */

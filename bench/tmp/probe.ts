@@ -1,6 +1,6 @@
 import { startWorld } from '../../sandbox/world/start-world';
 import { scenarioSchema, DEFAULT_SCENARIO } from '../../sandbox/world/scenario';
-const A = Number(process.argv[2] ?? 2), C = Number(process.argv[3] ?? 100);
+const A = Number(process.argv[3] ?? 2), C = Number(process.argv[4] ?? 100);
 const apps = Array.from({ length: A }, (_, i) => ({ name: `app${i}`, path: `apps/app${i}` }));
 const issues = Array.from({ length: Math.ceil(A * C / 10) + 1 }, (_, i) => ({ key: `OPS-${100 + i}`, summary: `Issue ${i}` }));
 const scenario = scenarioSchema.parse({ ...DEFAULT_SCENARIO, apps, issues: [...DEFAULT_SCENARIO.issues, ...issues], history: [] });

@@ -32,13 +32,12 @@ export function hostAssets(): Record<string, HostAsset> {
 export const BRIDGE_SHIM_TAG = '<script src="/panel/bridge-shim.js"></script>';
 
 /**
- * Puts the bridge shim first in the panel's <head>: a classic script runs before the app's module
- * script, so `window.__bridge` exists when @forge/bridge loads.
+ * Puts the bridge shim just before the panel's first script (its module entry), so that
+ * `window.__bridge` exists when @forge/bridge loads.
  */
 export function injectBridgeShim(panelIndexHtml: string): string {
   if (panelIndexHtml.includes(BRIDGE_SHIM_TAG)) return panelIndexHtml;
-  const head = /<head[^>]*>/i.exec(panelIndexHtml);
-  if (!head) throw new Error('The panel index.html has no <head>: was it built by `npm run build`?');
-  const at = head.index + head[0].length;
-  return `${panelIndexHtml.slice(0, at)}\n    ${BRIDGE_SHIM_TAG}${panelIndexHtml.slice(at)}`;
+  const anchor = /<script\b/i.exec(panelIndexHtml) ?? /<\/head>/i.exec(panelIndexHtml);
+  if (!anchor) throw new Error('The panel index.html has no <script> or </head>: was it built by `npm run build`?');
+  return `${panelIndexHtml.slice(0, anchor.index)}${BRIDGE_SHIM_TAG}\n    ${panelIndexHtml.slice(anchor.index)}`;
 }

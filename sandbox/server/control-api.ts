@@ -17,8 +17,9 @@
  *          the project page (or the admin page for release-gate-settings), like the panel's invoke
  *   POST /sandbox/scheduled/release-gate-check  → { trigger, result }  runs the scheduled trigger
  *          once and waits for the deploy work it queued
- *   GET  /sandbox/state        → the world: Jira versions, git tags, workflow runs, Kosli trails, snapshots
- *   GET  /sandbox/users        → { users: [{ accountId, displayName, email, role, jiraAdmin }] }
+ *   GET  /sandbox/state        → the world: Jira issues and versions (approvers, related work), git tags → sha,
+ *          workflow runs, Kosli trails with their attestations, latest snapshot per environment
+ *   GET  /sandbox/users        → [{ accountId, displayName, email, role, jiraAdmin }] (the host page's user switcher)
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -99,9 +100,7 @@ export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: S
   }));
   const get = new Map<string, Handler>(Object.entries({
     '/sandbox/state': async () => describeWorld(world, sandbox.repository),
-    '/sandbox/users': async () => ({
-      users: world.scenario.users.map(({ accountId, displayName, email, role, jiraAdmin }) => ({ accountId, displayName, email, role, jiraAdmin })),
-    }),
+    '/sandbox/users': async () => world.scenario.users.map(({ accountId, displayName, email, role, jiraAdmin }) => ({ accountId, displayName, email, role, jiraAdmin })),
   }));
 
   return async (req, res, path) => {

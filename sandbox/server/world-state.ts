@@ -41,6 +41,7 @@ export const snapshotsSchema = z.record(z.string(), snapshotStateSchema.nullable
 export const sandboxStateSchema = z.object({
   project: z.object({ key: z.string(), name: z.string() }),
   jira: z.object({
+    issues: z.array(z.object({ key: z.string(), summary: z.string(), type: z.string(), status: z.string(), fixVersionIds: z.array(z.string()) })),
     versions: z.array(
       z.object({
         id: z.string(),
@@ -86,7 +87,12 @@ export function latestSnapshots(world: World): Record<string, SnapshotState | nu
   for (const environment of Object.values(world.config.kosli.environments)) {
     const latest = attempt(() => world.kosli.world.snapshot(environment, '-1'));
     snapshots[environment] = latest
-      ? { index: latest.index, timestamp: latest.timestamp, artifacts: latest.artifacts.map((a) => ({ name: a.name, fingerprint: a.fingerprint, compliant: a.compliant })) }
+      ? {
+          index: latest.index,
+          timestamp: latest.timestamp,
+          // A snapshot also lists what just stopped running (annotation.now 0): leave those out.
+          artifacts: latest.artifacts.filter((a) => a.annotation.now > 0).map((a) => ({ name: a.name, fingerprint: a.fingerprint, compliant: a.compliant })),
+        }
       : null;
   }
   return snapshots;
@@ -99,6 +105,7 @@ export function describeWorld(world: World, repository: GitRepository): SandboxS
   return {
     project: { key: world.scenario.project.key, name: world.scenario.project.name },
     jira: {
+      issues: jira.allIssues().map(({ key, summary, type, status, fixVersionIds }) => ({ key, summary, type, status, fixVersionIds: [...fixVersionIds] })),
       versions: versions.map((version) => ({
         id: version.id,
         name: version.name,

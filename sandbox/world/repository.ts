@@ -41,7 +41,9 @@ export class MemoryRepository implements Repository {
     const file = `${request.path}/${request.app}-content.txt`;
     const content = `${request.app} content\ncounter=${counter}\n`;
     const sha = createHash('sha1').update(`${++this.sequence}:${request.message}:${content}`).digest('hex');
-    return { sha, files: [file], fingerprint: folderFingerprint([[file, content]]), date: this.clock().toISOString() };
+    // Git records commit times in whole seconds.
+    const date = new Date(Math.floor(this.clock().getTime() / 1000) * 1000).toISOString();
+    return { sha, files: [file], fingerprint: folderFingerprint([[file, content]]), date };
   }
 
   moveTag(tag: string, sha: string): void {

@@ -11,7 +11,7 @@ import { createSecretSource } from '../services/secrets';
 import { ReleaseStore } from '../store/release-store';
 import { systemClock } from './clock';
 import { forgeFetch } from './forge-fetch';
-import { requestJiraAsApp } from './forge-jira';
+import { jiraTransportAsApp } from './forge-jira';
 import { forgeKeyValueStore } from './forge-kvs';
 import { forgeDeployQueue } from './forge-queue';
 import { readForgeVariable } from './forge-secrets';
@@ -32,7 +32,7 @@ export function composeDeps(budget: JobBudget): Deps {
     newId: randomId,
     queue: forgeDeployQueue(),
     secrets: createSecretSource(kv, (name) => (name === 'KOSLI_API_TOKEN' || name === 'GITHUB_TOKEN' ? readForgeVariable(name) : undefined)),
-    jiraAsApp: createJiraClient(requestJiraAsApp()),
+    jiraAsApp: createJiraClient(jiraTransportAsApp()),
     kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
     github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
     timing: { followRunForMs: budget.followRunForMs, pollEveryMs: 500, verifyWindowMs: 15 * 60_000, sleep: realSleep },

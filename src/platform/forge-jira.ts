@@ -8,11 +8,11 @@ import type { RequestJira } from '../jira/route';
 import { toStandardResponse } from './forge-response';
 
 /** Jira as the app: scheduled triggers, queue consumers and the app's own writes. */
-export function requestJiraAsApp(): RequestJira {
+export function jiraTransportAsApp(): RequestJira {
   return async (path, init) => toStandardResponse(await asApp().requestJira(assumeTrustedRoute(path), init));
 }
 
 /** Jira as the user of the current resolver invocation (Forge knows who; only resolvers have one). */
-export function requestJiraAsUser(): RequestJira {
+export function jiraTransportAsUser(): RequestJira {
   return async (path, init) => toStandardResponse(await asUser().requestJira(assumeTrustedRoute(path), init));
 }

@@ -10,9 +10,15 @@ import { releaseDecideResolver } from './release-decide';
 import { releaseExportResolver } from './release-export';
 import { releaseGetResolver } from './release-get';
 import { releaseRetryResolver } from './release-retry';
+import { reportComplianceResolver } from './report-compliance';
+import { settingsCheckResolver } from './settings-check';
+import { settingsGetResolver } from './settings-get';
+import { settingsSaveResolver } from './settings-save';
+import { settingsSecretResolver } from './settings-secret';
+import { settingsSetupKosliResolver } from './settings-setup-kosli';
 import { stagingPromoteResolver } from './staging-promote';
 
-export const RESOLVERS: Partial<{ [K in ResolverKey]: ResolverDefinition<K> }> = {
+export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'project/overview': projectOverviewResolver,
   'staging/promote': stagingPromoteResolver,
   'candidate/refresh': candidateRefreshResolver,
@@ -20,4 +26,10 @@ export const RESOLVERS: Partial<{ [K in ResolverKey]: ResolverDefinition<K> }> =
   'release/decide': releaseDecideResolver,
   'release/retry': releaseRetryResolver,
   'release/export': releaseExportResolver,
+  'settings/get': settingsGetResolver,
+  'settings/save': settingsSaveResolver,
+  'settings/secret': settingsSecretResolver,
+  'settings/check': settingsCheckResolver,
+  'settings/setup-kosli': settingsSetupKosliResolver,
+  'report/compliance': reportComplianceResolver,
 };

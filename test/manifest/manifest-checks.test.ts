@@ -1,8 +1,8 @@
 /**
  * The two offline manifest checks (`npm run check:manifest`, `npm run lint:forge`) pass on the real
  * manifest and source, and fail on a broken manifest for each kind of mistake they exist to catch.
- * The linter takes 15–25 s per run on an idle 2-core machine, so all four runs start together and
- * each test awaits its own.
+ * The linter takes 15–25 s per run on an idle 2-core machine, so all runs start together and each
+ * test awaits its own.
  */
 import fs from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +19,7 @@ import {
   type RunResult,
 } from './fixture-project';
 
-// Generous: two linters and two validators share the CPU with the other test files.
+// Generous: three linters and two validators share the CPU with the other test files.
 const SLOW = 300_000;
 
 const manifestPermissions = z.object({ permissions: z.object({ scopes: z.array(z.string()) }) });
@@ -39,7 +39,11 @@ const brokenManifest = (): string => {
 
 let realProject = '';
 let brokenProject = '';
-let runs: Record<'realValidate' | 'realLint' | 'brokenValidate' | 'brokenLint', Promise<RunResult>>;
+let crashingProject = '';
+let runs: Record<
+  'realValidate' | 'realLint' | 'brokenValidate' | 'brokenLint' | 'crashingLint',
+  Promise<RunResult>
+>;
 
 beforeAll(() => {
   realProject = makeProject(
@@ -54,17 +58,28 @@ beforeAll(() => {
     // A non-recursive include: @forge/lint would skip src/extra/ without a word.
     'tsconfig.json': JSON.stringify({ compilerOptions: { strict: true, noEmit: true }, include: ['src/*.ts'] }),
   });
+  // @forge/lint's permission linter throws on any call whose name contains "requestJira" and then
+  // drops every finding it had; a lint that only warns about that proves nothing.
+  crashingProject = makeProject({
+    'manifest.yml': realManifest(),
+    'src/index.ts': fixtureIndex,
+    'src/seam.ts': `import api from '@forge/api';
+export const jiraTransportAsApp = () => api.asApp().requestJira;
+export const jira = jiraTransportAsApp();
+`,
+  });
   runs = {
     realValidate: runScript('validate-manifest.mjs', ['manifest.yml'], realProject),
     realLint: runScript('forge-lint-offline.mjs', [], realProject),
     brokenValidate: runScript('validate-manifest.mjs', [`${brokenProject}/manifest.yml`], repoRoot),
     brokenLint: runScript('forge-lint-offline.mjs', [brokenProject], repoRoot),
+    crashingLint: runScript('forge-lint-offline.mjs', [crashingProject], repoRoot),
   };
 });
 
 afterAll(async () => {
   await Promise.all(Object.values(runs ?? {}));
-  for (const dir of [realProject, brokenProject]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [realProject, brokenProject, crashingProject]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
 });
 
 const explain = (run: RunResult): string => `exit ${run.code} after ${run.seconds.toFixed(1)} s\n${run.output}`;
@@ -120,5 +135,12 @@ describe('a broken manifest', () => {
     expect(run.output).toMatch(/src\/extra\/outside-include\.ts: not linted: tsconfig\.json "include" does not cover it/);
     expect(run.output).toMatch(/warning src\/calls\.ts:\d+: requestJira call not checked for scopes: the route is not a literal/);
     expect(run.output).toContain('1 requestJira route(s) matched to scopes, 1 unreadable');
+  });
+
+  it('fails when a linter crashes instead of passing with its checks dropped', { timeout: SLOW }, async () => {
+    const run = await runs.crashingLint;
+    expect(run.code, explain(run)).toBe(1);
+    expect(run.output).toContain('PermissionLinter crashed ("Unknown product")');
+    expect(run.output).toMatch(/src\/seam\.ts:3: calling `jiraTransportAsApp` crashes @forge\/lint's permission linter/);
   });
 });

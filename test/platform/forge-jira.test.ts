@@ -1,5 +1,5 @@
 /**
- * requestJiraAsApp()/requestJiraAsUser() over the REAL @forge/api, against a loopback Jira.
+ * jiraTransportAsApp()/jiraTransportAsUser() over the REAL @forge/api, against a loopback Jira.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { FakeHttpService, json, jsonBody, type FakeRequest } from '../../sandbox/fakes/http-fake';
@@ -22,7 +22,7 @@ const jira = new FakeHttpService('jira')
     return { status: 204 };
   });
 const runtime = await installForgeRuntime({ jiraBaseUrl: await jira.listen(), egress: {}, allowedEgress: [] });
-const { requestJiraAsApp, requestJiraAsUser } = await import('../../src/platform/forge-jira');
+const { jiraTransportAsApp, jiraTransportAsUser } = await import('../../src/platform/forge-jira');
 const Resolver = (await import('@forge/resolver')).default;
 
 afterAll(async () => {
@@ -30,9 +30,9 @@ afterAll(async () => {
   await jira.close();
 });
 
-describe('requestJiraAsApp', () => {
+describe('jiraTransportAsApp', () => {
   it('sends our encoded route as-is, with method and body, and returns a standard Response', async () => {
-    const requestJira = requestJiraAsApp();
+    const requestJira = jiraTransportAsApp();
     const list = await requestJira(route`/rest/api/3/project/${'A B'}/versions?query=${'v1&x'}`);
     expect(list).toBeInstanceOf(Response);
     expect(await list.json()).toEqual([{ id: '10001', name: 'v1' }]);
@@ -52,11 +52,11 @@ describe('requestJiraAsApp', () => {
   });
 });
 
-describe('requestJiraAsUser', () => {
+describe('jiraTransportAsUser', () => {
   it('calls Jira as the user of the resolver invocation', async () => {
     seen.length = 0;
     const handler = new Resolver()
-      .define('versions', async () => (await requestJiraAsUser()(route`/rest/api/3/project/${'ABC'}/versions`)).status)
+      .define('versions', async () => (await jiraTransportAsUser()(route`/rest/api/3/project/${'ABC'}/versions`)).status)
       .getDefinitions();
     expect(await invokeResolver(handler, { key: 'versions', accountId: '557058:abc', projectKey: 'ABC', projectId: '10000' })).toBe(200);
     expect(seen.map((r) => r.headers['x-fake-account-id'])).toEqual(['557058:abc']);

@@ -76,7 +76,7 @@ export async function startTestWorld(options: { now?: string } = {}): Promise<Te
     egress: { 'https://app.kosli.com': kosliUrl, 'https://app.us.kosli.com': kosliUrl, 'https://api.github.com': githubUrl },
   });
   // Only now may anything load @forge/api (see sandbox/forge-runtime/runtime.ts).
-  const [{ composeDeps }, { requestJiraAsUser }, { createJiraClient }, { handleCall }, resolvers, Resolver] = await Promise.all([
+  const [{ composeDeps }, { jiraTransportAsUser }, { createJiraClient }, { handleCall }, resolvers, Resolver] = await Promise.all([
     import('../../src/platform/compose'),
     import('../../src/platform/forge-jira'),
     import('../../src/jira/client'),
@@ -88,7 +88,7 @@ export async function startTestWorld(options: { now?: string } = {}): Promise<Te
   const deps: Deps = { ...composeDeps({ followRunForMs: 0 }), ...(now ? { clock: { now: () => now } } : {}) };
   const env = {
     deps,
-    jiraAsUser: () => createJiraClient(requestJiraAsUser()),
+    jiraAsUser: () => createJiraClient(jiraTransportAsUser()),
     secretValues: async () => [KOSLI_TOKEN, GITHUB_TOKEN],
   };
   const resolver = new Resolver();

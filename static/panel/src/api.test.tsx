@@ -21,7 +21,7 @@ describe('call', () => {
   });
 
   it('refuses an answer that is not a result envelope', async () => {
-    fake.answer('release/get', () => Promise.resolve(JSON.parse('{"name":"no envelope"}')));
+    fake.rawAnswer('release/get', { name: 'no envelope' });
     await expect(call('release/get', { versionId: '1' })).rejects.toMatchObject({ code: 'INTERNAL' });
   });
 

@@ -102,6 +102,8 @@ export interface FakeWorld {
   accountId: string;
   siteUrl: string;
   answers: Answers;
+  /** Answers that break the contract, to test how the page copes. */
+  rawAnswers: Partial<Record<ResolverKey, unknown>>;
   invocations: { key: string; payload: WirePayload }[];
   history: FakeHistory;
   themeEnabled: number;
@@ -120,6 +122,7 @@ function freshWorld(): FakeWorld {
     accountId: 'acc-dev',
     siteUrl: 'https://acme.atlassian.net',
     answers: {},
+    rawAnswers: {},
     invocations: [],
     history: new FakeHistory('/'),
     themeEnabled: 0,
@@ -149,6 +152,7 @@ async function callBridge(command: string, args?: unknown): Promise<unknown> {
       if (!isResolverKey(key)) throw new Error(`Fake bridge: unknown resolver key ${String(key)}`);
       // A structured clone, as the real bridge serialises the payload across the iframe boundary.
       current.invocations.push({ key, payload: structuredClone(payload) });
+      if (key in current.rawAnswers) return current.rawAnswers[key];
       const answer = current.answers[key];
       if (answer === undefined) throw new Error(`Fake bridge: no answer for "${key}" in this test`);
       return typeof answer === 'function' ? answer(payload) : structuredClone(answer);
@@ -198,6 +202,9 @@ export const fake = {
   answer<K extends ResolverKey>(key: K, answer: Answer<K>): void {
     const answers: Answers = world().answers;
     Object.assign(answers, { [key]: answer });
+  },
+  rawAnswer(key: ResolverKey, value: unknown): void {
+    world().rawAnswers[key] = value;
   },
   invocationsOf(key: ResolverKey): WirePayload[] {
     return world()

@@ -149,6 +149,7 @@ function MyDecision({ release, onUpdate, onReload }: Props) {
   };
 
   const busy = sending.status === 'sending';
+  if (!me.current && me.eligible && !decidable && sending.status !== 'failed') return null;
   return (
     <div className="my-decision" aria-label="Your decision" role="group">
       {me.current && (

@@ -83,11 +83,9 @@ function ArtifactRow({ artifact }: { artifact: ArtifactView }) {
             ))}
           </ul>
         )}
-        <div>
+        <div className="trail-link">
           <MaybeLink href={artifact.kosliTrailUrl}>
-            <span className="subtle">
-              {artifact.flow} / {shortSha(artifact.trail)}
-            </span>
+            {artifact.flow} / {shortSha(artifact.trail)}
           </MaybeLink>
         </div>
       </td>

@@ -250,9 +250,11 @@ describe('approvals', () => {
     expect(screen.queryByRole('button', { name: 'Decline' })).toBeNull();
   });
 
-  it('offers no buttons once the release is deploying', async () => {
-    await openRelease(aReleaseView({ state: 'deploying' }));
+  it('offers no decision once the release is deploying, and no longer warns about staging', async () => {
+    await openRelease(aReleaseView({ state: 'deploying', environments: [anEnvironmentRow({ stagingDiffersFromCandidate: true })] }));
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
+    expect(screen.queryByRole('group', { name: 'Your decision' })).toBeNull();
+    expect(screen.queryByText('Staging no longer runs this candidate')).toBeNull();
   });
 });
 

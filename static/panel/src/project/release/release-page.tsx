@@ -45,7 +45,7 @@ export function ReleaseContent({ release, onUpdate, onReload }: { release: Relea
           <p>The rest is current. Reload the page in a minute to try again.</p>
         </Notice>
       )}
-      {drifted.length > 0 && !release.released && (
+      {drifted.length > 0 && (release.state === 'open' || release.state === 'approved') && (
         <Notice appearance="warning" title="Staging no longer runs this candidate">
           <p>
             Staging now runs something else for {drifted.join(', ')}. A developer should refresh the candidate so that what you

@@ -1,0 +1,26 @@
+import { startWorld } from '../../sandbox/world/start-world';
+import { scenarioSchema, DEFAULT_SCENARIO } from '../../sandbox/world/scenario';
+const A = Number(process.argv[3] ?? 2), C = Number(process.argv[4] ?? 100);
+const apps = Array.from({ length: A }, (_, i) => ({ name: `app${i}`, path: `apps/app${i}` }));
+const issues = Array.from({ length: Math.ceil(A * C / 10) + 1 }, (_, i) => ({ key: `OPS-${100 + i}`, summary: `Issue ${i}` }));
+const scenario = scenarioSchema.parse({ ...DEFAULT_SCENARIO, apps, issues: [...DEFAULT_SCENARIO.issues, ...issues], history: [] });
+const world = await startWorld({ scenario });
+const sim = world.simulation;
+const report = sim['report'];
+sim['report'] = () => undefined;
+const t1 = performance.now();
+let n = 0;
+const last: Record<string, string> = {};
+for (let c = 0; c < C; c++) for (const app of apps) { const key = `OPS-${100 + Math.floor(n / 10)}`; last[app.name] = sim.commit(app.name, `${key} change ${n}`).sha; n++;
+  if (n % 2000 === 0) console.log(n, Math.round(performance.now() - t1)); }
+sim['report'] = report;
+const t2 = performance.now();
+sim.place('staging', last);
+sim.reportAll();
+const t3 = performance.now();
+console.log({ commits: t2 - t1, place: t3 - t2 });
+const rss = process.memoryUsage().rss / 1e6; console.log('rss MB', rss);
+const t4 = performance.now();
+const r = await world.invoke('dev0001', 'candidate/refresh', {});
+console.log('refresh', performance.now() - t4, world.calls(), r.ok);
+await world.stop();

@@ -1,0 +1,213 @@
+/**
+ * The original scripts' demo, step by step, through the sandbox control API only (so it is also
+ * what a script against `npm start` would do): two issues, a change to each app, promote to
+ * staging, the release candidate, a second change to one app, refresh, two approvals, the
+ * scheduled check deploys, the prod tags move to the approved commits, the Jira version is released.
+ *
+ * `npm run demo` prints it (sandbox/demo.ts); test/sandbox/control-api.test.ts runs it silently and
+ * checks the world it leaves.
+ */
+import { execFileSync } from 'node:child_process';
+import { z } from 'zod';
+import type { SandboxClient } from './server/control-client';
+
+export interface DemoReporter {
+  /** A step begins. */
+  step(index: number, total: number, title: string): void;
+  /** A line of what happened in the current step. */
+  detail(line: string): void;
+  /** The current step ended after `ms`. */
+  done(ms: number): void;
+}
+
+export interface DemoOutcome {
+  versionId: string;
+  versionName: string;
+  /** The commits the product owners approved, per app. */
+  approved: Record<string, string>;
+  /** `git rev-parse running-prod-<app>` in the sandbox's repository after the deploy. */
+  prodTags: Record<string, string>;
+  releaseDate: string | null;
+  totalMs: number;
+}
+
+export class DemoFailure extends Error {
+  constructor(
+    readonly step: string,
+    message: string,
+  ) {
+    super(`${step}: ${message}`);
+    this.name = 'DemoFailure';
+  }
+}
+
+const promoted = z.object({ runId: z.number(), apps: z.array(z.object({ name: z.string(), commit: z.string(), fingerprint: z.string() })) });
+const refreshed = z.object({ versionId: z.string(), name: z.string(), created: z.boolean(), changed: z.boolean(), addedKeys: z.array(z.string()), contentHash: z.string() });
+const releaseView = z.object({
+  name: z.string(),
+  state: z.string(),
+  contentHash: z.string(),
+  released: z.boolean(),
+  releaseDate: z.string().nullable(),
+  artifacts: z.array(z.object({ app: z.string(), commit: z.string(), fingerprint: z.string() })),
+  issues: z.array(z.object({ key: z.string(), summary: z.string() })),
+  approvals: z.object({
+    satisfied: z.boolean(),
+    outstanding: z.array(z.string()),
+    decisions: z.array(z.object({ displayName: z.string(), decision: z.string(), valid: z.boolean() })),
+  }),
+  deploy: z.object({ step: z.string(), runId: z.number().nullable(), runConclusion: z.string().nullable(), failure: z.object({ reason: z.string() }).nullable() }),
+});
+type ReleaseView = z.output<typeof releaseView>;
+
+const short = (sha: string) => sha.slice(0, 7);
+const shortHash = (hash: string) => hash.slice(0, 12);
+
+export async function runDemo(client: SandboxClient, reporter: DemoReporter): Promise<DemoOutcome> {
+  const started = Date.now();
+  const TOTAL = 11;
+  let index = 0;
+  const step = async <T>(title: string, work: () => Promise<T>): Promise<T> => {
+    index += 1;
+    reporter.step(index, TOTAL, title);
+    const begun = Date.now();
+    try {
+      const result = await work();
+      reporter.done(Date.now() - begun);
+      return result;
+    } catch (error) {
+      if (error instanceof DemoFailure) throw error;
+      throw new DemoFailure(title, error instanceof Error ? error.message : String(error));
+    }
+  };
+  const check = (condition: boolean, message: string) => {
+    if (!condition) throw new Error(message);
+  };
+
+  const users = await client.users();
+  const developer = users.find((u) => u.role === 'developer');
+  const owners = users.filter((u) => u.role === 'product-owner');
+  const [owner1, owner2] = owners;
+  if (!developer || !owner1 || !owner2) throw new DemoFailure('Users', 'the demo needs a developer and two product owners (the default scenario)');
+
+  const getRelease = (accountId: string, versionId: string) => client.invokeOk(accountId, 'release/get', { versionId }, releaseView);
+  const promoteAndSettle = async () => {
+    const run = await client.invokeOk(developer.accountId, 'staging/promote', {}, promoted);
+    reporter.detail(`${developer.displayName} promotes: staging run ${run.runId} with ${run.apps.map((a) => `${a.name}@${short(a.commit)}`).join(', ')}`);
+    const settled = await client.settle();
+    const ours = settled.runs.find((r) => r.id === run.runId);
+    const conclusion = ours?.conclusion ?? (await client.state()).github.runs.find((r) => r.id === run.runId)?.conclusion;
+    check(conclusion === 'success', `the staging run ${run.runId} concluded ${conclusion ?? 'nothing'}`);
+    const staging = (await client.state()).git.tags;
+    reporter.detail(`run ${run.runId} completed (success): ${run.apps.map((a) => `running-staging-${a.name} → ${short(staging[`running-staging-${a.name}`] ?? '?')}`).join(', ')}`);
+  };
+
+  await step('Two Jira issues to ship', async () => {
+    const { issues } = (await client.state()).jira;
+    for (const key of ['OPS-11', 'OPS-12']) {
+      const issue = issues.find((i) => i.key === key);
+      check(issue !== undefined, `issue ${key} is missing from the scenario`);
+      reporter.detail(`${key} ${issue?.summary ?? ''} (${issue?.status ?? ''})`);
+    }
+  });
+
+  await step('Change both apps on main', async () => {
+    for (const [app, message] of [
+      ['backend', 'OPS-11 Faster product search'],
+      ['frontend', 'OPS-12 Align the checkout button on mobile'],
+    ] as const) {
+      const commit = await client.commit(app, message, developer.accountId);
+      reporter.detail(`${app}: commit ${short(commit.sha)} "${message}" → Kosli trails, artifact ${shortHash(commit.fingerprint)}, running in dev`);
+    }
+  });
+
+  await step('Promote dev to staging', promoteAndSettle);
+
+  const candidate = await step('Create the release candidate', async () => {
+    const created = await client.invokeOk(developer.accountId, 'candidate/refresh', {}, refreshed);
+    check(created.created, 'no new candidate was created');
+    reporter.detail(`Jira version ${created.name} (${created.versionId}) with ${created.addedKeys.join(', ')}; content hash ${shortHash(created.contentHash)}`);
+    return created;
+  });
+
+  await step('A second change to the backend', async () => {
+    const commit = await client.commit('backend', 'OPS-13 Show the delivery estimate', developer.accountId);
+    reporter.detail(`backend: commit ${short(commit.sha)} "OPS-13 Show the delivery estimate", artifact ${shortHash(commit.fingerprint)}`);
+    await promoteAndSettle();
+  });
+
+  const current = await step('Refresh the candidate', async () => {
+    const refresh = await client.invokeOk(developer.accountId, 'candidate/refresh', {}, refreshed);
+    check(refresh.versionId === candidate.versionId && !refresh.created, 'the refresh made another version instead of updating the candidate');
+    check(refresh.changed && refresh.addedKeys.includes('OPS-13'), `expected OPS-13 to be added, got [${refresh.addedKeys.join(', ')}]`);
+    reporter.detail(`added ${refresh.addedKeys.join(', ')}; content hash ${shortHash(candidate.contentHash)} → ${shortHash(refresh.contentHash)}`);
+    const view = await getRelease(owner1.accountId, candidate.versionId);
+    const stale = view.approvals.decisions.filter((d) => !d.valid);
+    reporter.detail(stale.length === 0 ? 'stale approvals: none (nobody had decided yet)' : `stale approvals: ${stale.map((d) => d.displayName).join(', ')}`);
+    reporter.detail(`content: ${view.artifacts.map((a) => `${a.app}@${short(a.commit)}`).join(', ')}; issues ${view.issues.map((i) => i.key).join(', ')}`);
+    return view;
+  });
+
+  let view: ReleaseView = current;
+  for (const owner of [owner1, owner2]) {
+    view = await step(`Approve as ${owner.displayName}`, async () => {
+      const after = await client.invokeOk(owner.accountId, 'release/decide', { versionId: candidate.versionId, decision: 'approved', contentHash: current.contentHash }, releaseView);
+      reporter.detail(after.approvals.satisfied ? 'approval policy satisfied: the deploy is queued' : `still needed: ${after.approvals.outstanding.join('; ')}`);
+      return after;
+    });
+  }
+  check(view.approvals.satisfied, 'the policy is not satisfied after both approvals');
+
+  await step('Scheduled check: deploy to prod', async () => {
+    const seen = new Map<number, string>();
+    const watch = async () => {
+      for (const run of (await client.state()).github.runs.filter((r) => r.inputs['environment'] === 'prod')) {
+        const label = run.status === 'completed' ? `completed (${run.conclusion ?? '?'})` : run.status;
+        if (seen.get(run.id) !== label) reporter.detail(`prod run ${run.id}: ${label}`);
+        seen.set(run.id, label);
+      }
+    };
+    let checking = true;
+    const watcher = (async () => {
+      while (checking) {
+        await watch();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    try {
+      await client.runScheduledCheck();
+    } finally {
+      checking = false;
+      await watcher;
+    }
+    await watch();
+    const after = await getRelease(owner1.accountId, candidate.versionId);
+    check(after.deploy.failure === null, `the deploy failed: ${after.deploy.failure?.reason ?? ''}`);
+    reporter.detail(`release state: ${after.state}`);
+  });
+
+  const approved = Object.fromEntries(current.artifacts.map((a) => [a.app, a.commit]));
+  const prodTags = await step('Prod tags on the approved commits (git rev-parse)', async () => {
+    const { git } = await client.state();
+    const tags: Record<string, string> = {};
+    for (const [app, commit] of Object.entries(approved)) {
+      const tag = `running-prod-${app}`;
+      const sha = execFileSync('git', ['-C', git.directory, 'rev-parse', tag], { encoding: 'utf8' }).trim();
+      tags[app] = sha;
+      check(sha === commit, `${tag} is ${short(sha)}, approved was ${short(commit)}`);
+      reporter.detail(`git rev-parse ${tag} → ${short(sha)} = approved ${app}@${short(commit)}`);
+    }
+    return tags;
+  });
+
+  const final = await step('The Jira version is released', async () => {
+    const version = (await client.state()).jira.versions.find((v) => v.id === candidate.versionId);
+    check(version?.released === true, `Jira version ${candidate.versionId} is not released`);
+    const page = await getRelease(owner1.accountId, candidate.versionId);
+    check(page.state === 'released', `the release page says ${page.state}`);
+    reporter.detail(`${version?.name ?? ''} released on ${version?.releaseDate ?? '?'} with ${version?.issueKeys.join(', ') ?? ''}; deploy run linked in Related work`);
+    return { releaseDate: version?.releaseDate ?? null };
+  });
+
+  return { versionId: candidate.versionId, versionName: candidate.name, approved, prodTags, releaseDate: final.releaseDate, totalMs: Date.now() - started };
+}
