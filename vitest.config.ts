@@ -21,6 +21,8 @@ export default defineConfig({
           name: 'ui',
           environment: 'happy-dom',
           include: ['static/panel/src/**/*.test.tsx'],
+          // Rendering 100-row tables takes over a second on a loaded 2-core machine.
+          testTimeout: 20_000,
         },
       },
     ],

@@ -19,7 +19,7 @@ export class ControlApiError extends Error {
 
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 const commitReply = z.object({ sha: z.string(), app: z.string(), fingerprint: z.string(), keys: z.array(z.string()) });
-const approversReply = z.object({ versionId: z.string(), approvers: z.array(z.object({ accountId: z.string(), status: z.string() })) });
+const approversReply = z.object({ versionId: z.string(), approvers: z.array(z.object({ accountId: z.string(), status: z.string(), declineReason: z.string().optional() })) });
 const usersReply = z.array(z.object({ accountId: z.string(), displayName: z.string(), email: z.string(), role: z.string(), jiraAdmin: z.boolean() }));
 
 const resultEnvelope = z.union([

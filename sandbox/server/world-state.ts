@@ -119,7 +119,7 @@ export function describeWorld(world: World, repository: GitRepository): SandboxS
         relatedWork: version.relatedWork.map(({ category, title, url }) => ({ category, title, url })),
       })),
     },
-    git: { directory: repository.directory, head: repository.revParse('HEAD') ?? null, tags: repository.tags() },
+    git: { directory: repository.directory, ...repository.refs() },
     github: { runs: world.github.world.runs.map(runState) },
     kosli: { trails: trails(world, versions.map((v) => v.id)), snapshots: latestSnapshots(world) },
   };

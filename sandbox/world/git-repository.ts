@@ -69,15 +69,17 @@ export class GitRepository implements Repository {
     return `git repository at ${this.directory}`;
   }
 
-  /** Every tag → the commit it points at. */
-  tags(): Record<string, string> {
-    const lines = this.git(['for-each-ref', '--format=%(refname:short) %(objectname)', 'refs/tags']).split('\n').filter(Boolean);
-    return Object.fromEntries(
-      lines.map((line) => {
-        const [tag = '', sha = ''] = line.split(' ');
-        return [tag, sha];
-      }),
-    );
+  /** The head of main and every tag → the commit it points at (one git call). */
+  refs(): { head: string | null; tags: Record<string, string> } {
+    const lines = this.git(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/tags', 'refs/heads/main']).split('\n').filter(Boolean);
+    const tags: Record<string, string> = {};
+    let head: string | null = null;
+    for (const line of lines) {
+      const [ref = '', sha = ''] = line.split(' ');
+      if (ref === 'refs/heads/main') head = sha;
+      else tags[ref.slice('refs/tags/'.length)] = sha;
+    }
+    return { head, tags };
   }
 
   /** `git rev-parse --verify <ref>^{commit}`; undefined when the ref does not exist. */

@@ -4,6 +4,7 @@
  * (a release trail with prod-software at creation and staging-software on every change).
  * An unchanged candidate refreshes with zero Jira writes.
  */
+import type { RefreshResult } from '../contract';
 import { AppError } from '../errors';
 import { runningSoftware } from '../release/attestations';
 import { addedKeys, composeCandidate, planRelease, type AppCommits, type AppRange } from '../release/candidate';
@@ -17,14 +18,7 @@ import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { projectClients } from './project-clients';
 import { withReleaseLock } from './release-lock';
 
-export interface RefreshOutcome {
-  versionId: string;
-  name: string;
-  created: boolean;
-  changed: boolean;
-  addedKeys: string[];
-  contentHash: string;
-}
+export type RefreshOutcome = RefreshResult;
 
 /** Commits per app beyond which an ordinary (non-first) release is refused as implausible. */
 const RANGE_LIMIT = 5000;

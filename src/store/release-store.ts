@@ -101,6 +101,18 @@ export class ReleaseStore {
     private readonly newId: () => string,
   ) {}
 
+  /** Every value under a prefix, following the cursor to the end. */
+  private async queryAll<T>(prefix: string): Promise<{ key: string; value: T }[]> {
+    const out: { key: string; value: T }[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.query<T>(prefix, { limit: 100, ...(cursor ? { cursor } : {}) });
+      out.push(...page.results);
+      cursor = page.nextCursor;
+    } while (cursor);
+    return out;
+  }
+
   getConfig(projectKey: string): Promise<StoredConfig | undefined> {
     return this.kv.get<StoredConfig>(`config:${projectKey}`);
   }
@@ -128,14 +140,8 @@ export class ReleaseStore {
 
   /** Projects that have an open candidate (the scheduled trigger's work list). */
   async projectsWithCandidates(): Promise<{ projectKey: string; versionId: string }[]> {
-    const out: { projectKey: string; versionId: string }[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.query<{ versionId: string }>('candidate:', { limit: 100, ...(cursor ? { cursor } : {}) });
-      for (const { key, value } of page.results) out.push({ projectKey: key.slice('candidate:'.length), versionId: value.versionId });
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
+    const slots = await this.queryAll<{ versionId: string }>('candidate:');
+    return slots.map(({ key, value }) => ({ projectKey: key.slice('candidate:'.length), versionId: value.versionId }));
   }
 
   getRelease(projectKey: string, versionId: string): Promise<ReleaseRecord | undefined> {
@@ -167,14 +173,7 @@ export class ReleaseStore {
   }
 
   async getCommits(versionId: string, app: string): Promise<CommitInfo[]> {
-    const out: CommitInfo[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.query<CommitInfo[]>(`commits:${versionId}:${app}:`, { limit: 100, ...(cursor ? { cursor } : {}) });
-      for (const r of page.results) out.push(...r.value);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
+    return (await this.queryAll<CommitInfo[]>(`commits:${versionId}:${app}:`)).flatMap((r) => r.value);
   }
 
   getSite<T>(): Promise<T | undefined> {
@@ -198,14 +197,7 @@ export class ReleaseStore {
   }
 
   async decisions(versionId: string): Promise<Decision[]> {
-    const out: Decision[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.query<Decision>(`decision:${versionId}:`, { limit: 100, ...(cursor ? { cursor } : {}) });
-      out.push(...page.results.map((r) => r.value));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
+    return (await this.queryAll<Decision>(`decision:${versionId}:`)).map((r) => r.value);
   }
 
   async audit(versionId: string, entry: AuditEntry): Promise<void> {
@@ -213,14 +205,7 @@ export class ReleaseStore {
   }
 
   async auditLog(versionId: string): Promise<AuditEntry[]> {
-    const out: AuditEntry[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.query<AuditEntry>(`audit:${versionId}:`, { limit: 100, ...(cursor ? { cursor } : {}) });
-      out.push(...page.results.map((r) => r.value));
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
+    return (await this.queryAll<AuditEntry>(`audit:${versionId}:`)).map((r) => r.value);
   }
 
   /**

@@ -22,6 +22,9 @@ import {
 // Generous: three linters and two validators share the CPU with the other test files.
 const SLOW = 300_000;
 
+// Spelled in pieces so that a repository-wide rename of such names in src/ leaves this fixture alone.
+const CRASHING_NAME = ['request', 'Jira', 'AsApp'].join('');
+
 const manifestPermissions = z.object({ permissions: z.object({ scopes: z.array(z.string()) }) });
 
 const brokenManifest = (): string => {
@@ -64,8 +67,8 @@ beforeAll(() => {
     'manifest.yml': realManifest(),
     'src/index.ts': fixtureIndex,
     'src/seam.ts': `import api from '@forge/api';
-export const jiraTransportAsApp = () => api.asApp().requestJira;
-export const jira = jiraTransportAsApp();
+export const ${CRASHING_NAME} = () => api.asApp().requestJira;
+export const jira = ${CRASHING_NAME}();
 `,
   });
   runs = {
@@ -80,7 +83,7 @@ export const jira = jiraTransportAsApp();
 afterAll(async () => {
   await Promise.all(Object.values(runs ?? {}));
   for (const dir of [realProject, brokenProject, crashingProject]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
-});
+}, SLOW);
 
 const explain = (run: RunResult): string => `exit ${run.code} after ${run.seconds.toFixed(1)} s\n${run.output}`;
 
@@ -141,6 +144,6 @@ describe('a broken manifest', () => {
     const run = await runs.crashingLint;
     expect(run.code, explain(run)).toBe(1);
     expect(run.output).toContain('PermissionLinter crashed ("Unknown product")');
-    expect(run.output).toMatch(/src\/seam\.ts:3: calling `jiraTransportAsApp` crashes @forge\/lint's permission linter/);
+    expect(run.output).toContain(`src/seam.ts:3: calling \`${CRASHING_NAME}\` crashes @forge/lint's permission linter`);
   });
 });

@@ -39,10 +39,6 @@ document.addEventListener(
   true,
 );
 
-// These tests render real React trees in happy-dom: a 100-row table takes over a second on a busy
-// CI machine, so allow more than vitest's default 5 s per test.
-vi.setConfig({ testTimeout: 20_000 });
-
 beforeEach(() => {
   downloads.length = 0;
   fake.reset();

@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { downloads, renderApp } from '../../test/harness';
 import { aComplianceReport, aComplianceRow } from '../../test/builders';
-import { parseCsv } from '../../test/parse-csv';
+import { parseCsv } from '../../../../../src/release/compliance-csv';
 import { lastCalendarMonth, periodPayload, periodProblem } from './period';
 
 const manyRows = (count: number) =>

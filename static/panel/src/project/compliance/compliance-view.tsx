@@ -3,7 +3,7 @@ import { call } from '../../api';
 import type { ComplianceReport, ComplianceRow } from '../../../../../src/contract';
 import { MaybeLink, ExternalLink } from '../../components/links';
 import { EmptyState, ErrorState, Loading, Notice } from '../../components/states';
-import { complianceCsv } from '../../csv';
+import { complianceCsv } from '../../../../../src/release/compliance-csv';
 import { downloadFile } from '../../download';
 import { formatDate, formatTime, issueUrl, pullRequestLabel, shortSha } from '../../format';
 import { useLoad } from '../../use-load';
