@@ -4,6 +4,7 @@
  * staging while prod runs the initial builds. Every commit carries an existing Jira key, so every
  * trail is compliant and promotion would accept it.
  */
+import { MemoryRepository } from '../sandbox/world/repository';
 import { DEFAULT_SCENARIO, scenarioSchema, type Scenario } from '../sandbox/world/scenario';
 import { startWorld, type World, type WorldOptions } from '../sandbox/world/start-world';
 
@@ -49,10 +50,24 @@ export function issuesNeeded(plan: HistoryPlan): number {
   return Math.ceil((plan.apps * plan.commitsPerApp) / plan.commitsPerIssue);
 }
 
+/**
+ * A commit clock one second per commit, ending before now: real commits are seconds apart, and the
+ * original scripts order commits by their timestamp in whole seconds (several commits in the same
+ * second would make its "newest commit" arbitrary).
+ */
+function commitClock(commits: number): () => Date {
+  let at = Date.now() - (commits + 1000) * 1000;
+  return () => new Date((at += 1000));
+}
+
 /** Starts a world whose scenario fits the plan (plus `spareIssues` for later commits). */
 export function startPlannedWorld(plan: HistoryPlan, options: WorldOptions & { spareIssues?: number } = {}): Promise<World> {
   const { spareIssues = 0, ...rest } = options;
-  return startWorld({ ...rest, scenario: benchScenario(plan.apps, issuesNeeded(plan) + spareIssues) });
+  return startWorld({
+    repository: new MemoryRepository(commitClock(plan.apps * (plan.commitsPerApp + 1) + spareIssues)),
+    ...rest,
+    scenario: benchScenario(plan.apps, issuesNeeded(plan) + spareIssues),
+  });
 }
 
 /**

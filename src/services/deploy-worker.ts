@@ -74,7 +74,11 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, give
       await move(done.event, done.detail, done.extra);
     } catch (error) {
       if (error instanceof Waiting) {
-        await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: `deploy.waiting`, detail: error.why });
+        // Each check while waiting would say the same thing again: the log keeps the first.
+        const last = (await deps.store.auditLog(versionId)).at(-1);
+        if (last?.action !== 'deploy.waiting' || last.detail !== error.why) {
+          await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: error.why });
+        }
         return record.deploy;
       }
       const failure = toAppError(error);

@@ -20,7 +20,7 @@ import { dispatchedRun, releaseStateName } from '../release/deploy-state';
 import type { EnvironmentSnapshot, Provenance, RunningArtifact } from '../release/types';
 import type { ReleaseRecord } from '../store/release-store';
 import type { WorkflowRun } from '../github/types';
-import { approvalStatus } from './approval-status';
+import { approvalStatus, lookupUsers } from './approval-status';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { projectClients } from './project-clients';
 
@@ -50,7 +50,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const warnings: string[] = [];
   const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
   const run = dispatchedRun(record.deploy);
-  const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId)]);
+  const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
 
   const [version, issues, dev, staging, prod, provenance, liveRun, cachedUsers] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
@@ -64,6 +64,9 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   ]);
 
   const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
+  const unnamed = [...knownUsers].filter((id) => !status.users.has(id));
+  // Only people never seen before cost a Jira call; their names are cached for the next view.
+  if (unnamed.length > 0) for (const [id, user] of await lookupUsers(deps, unnamed)) status.users.set(id, user);
   return {
     versionId,
     name: record.name,
@@ -81,9 +84,47 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     untracked: record.candidate.untracked,
     approvals: approvalsView(config, record, version, status, ctx.actor),
     deploy: deployView(record, liveRun),
-    audit: audit.map((entry) => ({ ...entry, actor: status.users.get(entry.actor)?.displayName ?? entry.actor })),
+    audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
     warnings,
   };
+}
+
+/** Actors that are the app itself rather than a person. */
+const SYSTEM_ACTORS = new Map([
+  ['app', 'Kosli Release Gate'],
+  ['scheduled-check', 'Scheduled check'],
+  ['deploy-worker', 'Deploy worker'],
+]);
+
+function actorName(actor: string, users: Map<string, JiraUser>): string {
+  return SYSTEM_ACTORS.get(actor) ?? users.get(actor)?.displayName ?? actor;
+}
+
+const ACTION_LABELS: Record<string, string> = {
+  'candidate.created': 'Candidate created',
+  'candidate.changed': 'Content changed',
+  'jira.fixVersions': 'Issues added to the release',
+  'kosli.trail': 'Kosli release trail begun',
+  'kosli.staging-software': 'Staging software recorded in Kosli',
+  'staging.promoted': 'Promoted to staging',
+  'approval.app.approved': 'Approved',
+  'approval.app.declined': 'Declined',
+  'approval.jira.approved': 'Approved in Jira',
+  'approval.jira.declined': 'Declined in Jira',
+  'deploy.policySatisfied': 'Approval policy satisfied',
+  'deploy.attested': 'Approval attested in Kosli',
+  'deploy.dispatched': 'Prod deploy dispatched',
+  'deploy.runSucceeded': 'Deploy run succeeded',
+  'deploy.verified': 'Prod verified',
+  'deploy.released': 'Released in Jira',
+  'deploy.stepFailed': 'Deploy step failed',
+  'deploy.waiting': 'Waiting',
+  'deploy.stale': 'Approvals stale: staging changed',
+  'deploy.retry': 'Retry requested',
+};
+
+function actionLabel(action: string): string {
+  return ACTION_LABELS[action] ?? action;
 }
 
 async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string, JiraUser>> {

@@ -27,7 +27,8 @@ describe('release page', () => {
       ['OPS-12', 'Checkout button misaligned on mobile', 'Bug'],
     ]);
     expect(view.approvals.approvers.map((a) => a.displayName)).toEqual(['Paula Product', 'Omar Owner']);
-    expect(view.audit.map((a) => a.action)).toContain('candidate.created');
+    expect(view.audit.map((a) => a.action)).toContain('Candidate created');
+    expect(view.audit.map((a) => a.actor)).toContain('Dana Developer');
     expect(view.warnings).toEqual([]);
   });
 
