@@ -17,8 +17,9 @@ function callEnvironment(): CallEnvironment {
   return {
     deps,
     jiraAsUser: () => createJiraClient(jiraTransportAsUser()),
-    secretValues: async () => {
-      const values = [process.env['KOSLI_API_TOKEN'], process.env['GITHUB_TOKEN']];
+    secretValues: async (projectKey) => {
+      const entered = projectKey ? await Promise.all([deps.secrets.get(projectKey, 'kosliToken'), deps.secrets.get(projectKey, 'githubToken')]) : [];
+      const values = [process.env['KOSLI_API_TOKEN'], process.env['GITHUB_TOKEN'], ...entered];
       return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
     },
   };

@@ -60,7 +60,7 @@ export async function measureReleasePage(options: P2Options = P2_DEFAULTS): Prom
     ok(await world.invoke(other, 'release/decide', { versionId: created.versionId, decision: 'approved', contentHash: created.contentHash }));
 
     // Warm-up (user cache filled, modules compiled), then what one load costs in calls.
-    await samplePage(world, viewer, created.versionId, 3);
+    await samplePage(world, viewer, created.versionId, 2);
     world.resetCalls();
     const storageBefore = world.runtime.storage.calls;
     await samplePage(world, viewer, created.versionId, 1);

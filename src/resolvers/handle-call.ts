@@ -31,7 +31,7 @@ export interface CallEnvironment {
   /** Jira as the calling user (Forge asUser); permission checks use it. */
   jiraAsUser: () => JiraClient;
   /** Token values to strip from any message, as a last line of defence. */
-  secretValues: () => Promise<string[]>;
+  secretValues: (projectKey: string | undefined) => Promise<string[]>;
 }
 
 export async function handleCall<K extends ResolverKey>(
@@ -39,6 +39,7 @@ export async function handleCall<K extends ResolverKey>(
   definition: ResolverDefinition<K>,
   request: { payload: unknown; context: unknown },
 ): Promise<Result<ResultOf<K>>> {
+  let projectKey: string | undefined;
   try {
     const context = forgeContext.safeParse(request.context);
     if (!context.success || !context.data.accountId) {
@@ -52,7 +53,6 @@ export async function handleCall<K extends ResolverKey>(
     }
     const payload = parsed.data;
     const site = await siteIdentity(env.deps, context.data);
-    let projectKey: string;
     let projectId = '';
     if (definition.project === 'context') {
       const project = context.data.extension?.project;
@@ -64,6 +64,7 @@ export async function handleCall<K extends ResolverKey>(
       if (!fromPayload.success) throw new AppError('INVALID_INPUT', 'Choose a Jira project (its key, e.g. OPS).');
       projectKey = fromPayload.data;
     }
+    if (projectKey === undefined) throw new AppError('INVALID_INPUT', 'Choose a Jira project.');
     const data = await definition.run(env.deps, {
       projectKey,
       projectId,
@@ -74,7 +75,7 @@ export async function handleCall<K extends ResolverKey>(
     return { ok: true, data };
   } catch (thrown) {
     const error = toAppError(thrown);
-    const secrets = await env.secretValues().catch(() => []);
+    const secrets = await env.secretValues(projectKey).catch(() => []);
     return {
       ok: false,
       error: {
