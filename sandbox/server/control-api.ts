@@ -20,6 +20,7 @@
  *   GET  /sandbox/state        → the world: Jira issues and versions (approvers, related work), git tags → sha,
  *          workflow runs, Kosli trails with their attestations, latest snapshot per environment
  *   GET  /sandbox/users        → [{ accountId, displayName, email, role, jiraAdmin }] (the host page's user switcher)
+ *   GET  /sandbox/project      → { key, name, id } the scenario's Jira project
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { z } from 'zod';
@@ -100,6 +101,7 @@ export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: S
   }));
   const get = new Map<string, Handler>(Object.entries({
     '/sandbox/state': async () => describeWorld(world, sandbox.repository),
+    '/sandbox/project': async () => ({ key: world.scenario.project.key, name: world.scenario.project.name, id: world.scenario.project.id }),
     '/sandbox/users': async () => world.scenario.users.map(({ accountId, displayName, email, role, jiraAdmin }) => ({ accountId, displayName, email, role, jiraAdmin })),
   }));
 

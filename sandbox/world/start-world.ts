@@ -5,7 +5,7 @@
  */
 import { readFileSync } from 'node:fs';
 import type { ResolverKey, PayloadOf, Result, ResultOf } from '../../src/contract';
-import { defaultProjectConfig, type ProjectConfig } from '../../src/release/config';
+import { defaultProjectConfig, type AppConfig, type ProjectConfig } from '../../src/release/config';
 import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../../src/release/attestations';
 import { ReleaseStore } from '../../src/store/release-store';
 import { forgeKeyValueStore } from '../../src/platform/forge-kvs';
@@ -19,7 +19,7 @@ import { KosliWorld } from '../fakes/kosli/world';
 import { installForgeRuntime, LocalKvs, type LocalForgeRuntime } from '../forge-runtime';
 import { MemoryRepository, type Repository } from './repository';
 import { DEFAULT_SCENARIO, type Scenario } from './scenario';
-import { Simulation } from './simulation';
+import { Simulation, type SimulatedCommit } from './simulation';
 
 export const KOSLI_TOKEN = 'kosli-sandbox-token-3f9a1c';
 export const GITHUB_TOKEN = 'ghp_sandboxToken7Qw2Lm9Xc4';
@@ -128,7 +128,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const simulation = new Simulation({ jira: jiraWorld, kosli: kosliWorld, github: githubWorld }, options.repository ?? new MemoryRepository(), config, scenario);
   if (seed) {
     // The world starts with every app built once and running everywhere.
-    const initial = Object.fromEntries(config.apps.map((a) => [a.name, simulation.commit(a.name, `OPS-1 Initial ${a.name}`).sha]));
+    const builds = config.apps.map((a) => ({ app: a, build: simulation.commit(a.name, `OPS-1 Initial ${a.name}`) }));
+    const initial = Object.fromEntries(builds.map(({ app, build }) => [app.name, build.sha]));
+    approveInitialRelease(kosliWorld, scenario, builds);
     simulation.place('prod', initial);
     simulation.place('staging', initial);
     for (const step of scenario.history) simulation.commit(step.app, step.message);
@@ -169,6 +171,21 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
       await Promise.all(services.map((s) => s.close()));
     },
   };
+}
+
+/** The release that put the initial builds in prod was approved, so prod starts compliant. */
+function approveInitialRelease(world: KosliWorld, scenario: Scenario, builds: { app: AppConfig; build: SimulatedCommit }[]): void {
+  const owner = scenario.users.find((u) => u.role === 'product-owner') ?? scenario.users[0];
+  if (!owner) return;
+  for (const { app, build } of builds) {
+    world.attest(app.buildFlow, build.sha, {
+      type: 'custom',
+      attestation_name: 'release-approval',
+      type_name: 'approval-jira',
+      artifact_fingerprint: build.fingerprint,
+      attestation_data: { approvers: [{ accountId: owner.accountId, displayName: owner.displayName, emailAddress: owner.email, status: 'APPROVED' }] },
+    });
+  }
 }
 
 function seedJira(world: JiraWorld, scenario: Scenario): void {

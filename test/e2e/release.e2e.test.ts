@@ -53,6 +53,8 @@ afterAll(async () => {
 /** The whole page, with the viewport grown so the app's iframe shows all of its content. */
 async function screenshot(page: Page, name: string): Promise<void> {
   const frame = await panelFrame(page);
+  // No hover highlight from wherever the last click left the mouse.
+  await page.mouse.move(0, VIEWPORT.height - 1);
   const contentHeight = await frame.evaluate(() => document.documentElement.scrollHeight);
   await page.setViewportSize({ width: VIEWPORT.width, height: Math.max(VIEWPORT.height, contentHeight + 120) });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
