@@ -80,7 +80,10 @@ async function main(): Promise<void> {
     stopping = true;
     log(`${signal}: saving the world and stopping…`);
     sandbox.stop().then(
-      () => process.exit(0),
+      () => {
+        log('stopped; the world is saved.');
+        process.exit(0);
+      },
       (error: unknown) => fail(`stopping failed: ${error instanceof Error ? error.message : String(error)}`),
     );
   };

@@ -65,8 +65,17 @@ function today(iso: string): string {
 
 function describeContent(candidate: Candidate): string {
   const apps = candidate.apps.map((app) => `${app.name} ${app.to.commit.slice(0, 7)}`).join(', ');
-  return `Release candidate managed by Kosli Release Gate: ${apps}; ${candidate.issueKeys.length} issue(s).`;
+  return `${apps}; ${candidate.issueKeys.length} issue(s)`;
 }
+
+/**
+ * The Jira version's description never changes with the content (a rewrite per refresh would be a
+ * Jira write for nothing): the content lives on the release page it links to.
+ */
+const VERSION_DESCRIPTION = 'Release candidate managed by Kosli Release Gate: its content, evidence and approvals are on the release page linked under Related work.';
+
+/** Fix-version writes a refresh makes before it leaves the rest to the scheduled check (resolvers have 25 s). */
+const FIX_VERSION_BUDGET_MS = 12_000;
 
 export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<RefreshOutcome> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
@@ -94,7 +103,7 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
   const version = await deps.jiraAsApp.createVersion({
     projectId: ctx.projectId,
     name: versionName(config.release.namePattern, now),
-    description: describeContent(candidate),
+    description: VERSION_DESCRIPTION,
     startDate: today(now),
   });
   // Claimed right after creation: from here on the app owns this version and never creates another.
@@ -109,6 +118,7 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
     candidate: toStoredCandidate(candidate, keysBySha(composed.evidence)),
     deploy: { kind: 'open' },
     setup: { trail: false, prodSoftware: false, links: false },
+    fixVersionKeys: [],
     jiraSeen: {},
     stagingRecordedHash: null,
     attestedFor: null,
@@ -120,10 +130,10 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
     releaseDate: null,
   };
   await deps.store.putRelease(record);
-  await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}` });
+  await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
 
   const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
-  const written = await recordContent(deps, ctx, config, kosli, ready, composed, []);
+  const written = await recordContent(deps, ctx, config, kosli, ready, composed);
   return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: written, contentHash: candidate.contentHash };
 }
 
@@ -140,14 +150,14 @@ async function refreshExisting(
   const { candidate } = composed;
   const changed = record.candidate.contentHash !== candidate.contentHash;
   const setUp = record.setup.trail && record.setup.prodSoftware && record.setup.links;
-  if (!changed && setUp && record.stagingRecordedHash === candidate.contentHash) {
+  const pending = addedKeys(record.fixVersionKeys, candidate.issueKeys);
+  if (!changed && setUp && record.stagingRecordedHash === candidate.contentHash && pending.length === 0) {
     return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash };
   }
   if (changed && !canReopen(record.deploy)) {
     throw new AppError('DEPLOY_IN_PROGRESS', `Release ${record.name} is already deploying the approved content; it cannot change now.`);
   }
   const now = deps.clock.now();
-  const previousKeys = record.candidate.issueKeys;
   const next: ReleaseRecord = {
     ...record,
     updatedAt: now,
@@ -161,12 +171,11 @@ async function refreshExisting(
       at: now,
       actor: ctx.actor,
       action: 'candidate.changed',
-      detail: `Content changed (${record.candidate.contentHash.slice(0, 12)} → ${candidate.contentHash.slice(0, 12)}): ${describeContent(candidate)} Earlier approvals are stale.`,
+      detail: `Content changed (${record.candidate.contentHash.slice(0, 12)} → ${candidate.contentHash.slice(0, 12)}): ${describeContent(candidate)}. Earlier approvals are stale.`,
     });
-    await deps.jiraAsApp.updateVersionDescription(versionId, describeContent(candidate));
   }
   const ready = await ensureSetUp(deps, ctx, config, kosli, next, composed.prod, false);
-  const written = await recordContent(deps, ctx, config, kosli, ready, composed, previousKeys);
+  const written = await recordContent(deps, ctx, config, kosli, ready, composed);
   return { versionId, name: record.name, created: false, changed, addedKeys: written, contentHash: candidate.contentHash };
 }
 
@@ -216,7 +225,7 @@ async function ensureSetUp(
   return current;
 }
 
-/** Writes what changed: commits, fix versions for new keys, staging-software on the release trail. */
+/** Writes what changed: commits, staging-software on the release trail, fix versions for new keys. */
 async function recordContent(
   deps: Deps,
   ctx: CallContext,
@@ -224,17 +233,11 @@ async function recordContent(
   kosli: KosliClient,
   record: ReleaseRecord,
   composed: Composed,
-  previousKeys: readonly string[],
 ): Promise<string[]> {
   const { candidate } = composed;
   await Promise.all(candidate.apps.map((app) => deps.store.putCommits(record.versionId, app.name, app.commits)));
-  const newKeys = addedKeys(previousKeys, candidate.issueKeys);
-  // Sequential on purpose: Jira's per-issue write limit and burst limits punish parallel edits.
-  for (const key of newKeys) await deps.jiraAsApp.addFixVersion(key, record.versionId);
-  if (newKeys.length > 0) {
-    await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'jira.fixVersions', detail: `Added to the release: ${newKeys.join(', ')}` });
-  }
-  if (record.stagingRecordedHash !== candidate.contentHash) {
+  let current = record;
+  if (current.stagingRecordedHash !== candidate.contentHash) {
     await kosli.attestCustom({
       flow: config.kosli.releaseFlow,
       trail: record.versionId,
@@ -243,7 +246,8 @@ async function recordContent(
       data: runningSoftware(composed.staging, config.apps),
       userData: { contentHash: candidate.contentHash, jiraKeys: candidate.issueKeys },
     });
-    await deps.store.putRelease({ ...record, stagingRecordedHash: candidate.contentHash });
+    current = { ...current, stagingRecordedHash: candidate.contentHash };
+    await deps.store.putRelease(current);
     await deps.store.audit(record.versionId, {
       at: deps.clock.now(),
       actor: ctx.actor,
@@ -251,7 +255,37 @@ async function recordContent(
       detail: `Recorded staging-software on Kosli trail ${config.kosli.releaseFlow}/${record.versionId}`,
     });
   }
-  return newKeys;
+  return writeFixVersions(deps, ctx.actor, current);
+}
+
+/**
+ * Adds the release's fix version to the issues that do not have it from the app yet, one by one
+ * (Jira's per-issue and burst limits punish parallel edits), remembering each write so that a
+ * fault or the time budget leaves a precise remainder for the next refresh or scheduled check.
+ */
+export async function writeFixVersions(deps: Deps, actor: string, record: ReleaseRecord): Promise<string[]> {
+  const pending = addedKeys(record.fixVersionKeys, record.candidate.issueKeys);
+  const written: string[] = [];
+  const deadline = Date.now() + FIX_VERSION_BUDGET_MS;
+  try {
+    for (const key of pending) {
+      if (Date.now() > deadline) break;
+      await deps.jiraAsApp.addFixVersion(key, record.versionId);
+      written.push(key);
+    }
+  } finally {
+    if (written.length > 0) {
+      await deps.store.putRelease({ ...record, fixVersionKeys: [...record.fixVersionKeys, ...written] });
+      const left = pending.length - written.length;
+      await deps.store.audit(record.versionId, {
+        at: deps.clock.now(),
+        actor,
+        action: 'jira.fixVersions',
+        detail: `Added to the release: ${written.join(', ')}${left > 0 ? `; ${left} more to add` : ''}`,
+      });
+    }
+  }
+  return written;
 }
 
 function keysBySha(evidence: ReadonlyMap<string, JiraEvidence>): Map<string, string[]> {

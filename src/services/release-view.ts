@@ -234,7 +234,14 @@ function approvalsView(
     me: {
       accountId: me,
       eligible: mine !== undefined && record.deploy.kind === 'open',
-      reason: mine === undefined ? 'You are not an approver of this release.' : record.deploy.kind !== 'open' ? 'The release is past approval.' : mine.ineligibleReason,
+      reason:
+        mine === undefined
+          ? 'You are not an approver of this release.'
+          : record.deploy.kind !== 'open'
+            ? 'Decisions are closed: the release is past approval.'
+            : mine.ineligibleReason
+              ? `You cannot approve: you ${mine.ineligibleReason}.`
+              : null,
       current: mine?.current ?? null,
     },
   };

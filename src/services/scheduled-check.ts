@@ -4,11 +4,13 @@
  * policy holds or a deploy is in flight. A run with nothing to do costs one Jira call per project.
  */
 import { toAppError } from '../errors';
+import { addedKeys } from '../release/candidate';
 import { nextStep } from '../release/deploy-state';
 import type { CallContext, Deps, Links } from './deps';
 import { advanceRelease } from './deploy-worker';
 import { loadConfig } from './project-clients';
-import { refreshCandidate } from './refresh-candidate';
+import { refreshCandidate, writeFixVersions } from './refresh-candidate';
+import { tryWithReleaseLock } from './release-lock';
 
 export interface CheckReport {
   projectKey: string;
@@ -33,6 +35,12 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
     const ctx: CallContext = { projectKey, projectId: record.projectId, actor: 'scheduled-check', jiraAsUser: null, links };
     if (config.release.refreshOnSchedule && record.deploy.kind === 'open') {
       await refreshCandidate(deps, ctx);
+    } else if (addedKeys(record.fixVersionKeys, record.candidate.issueKeys).length > 0) {
+      // A large candidate's fix versions are finished here, outside the resolver's 25 s.
+      await tryWithReleaseLock(deps, versionId, async () => {
+        const latest = await deps.store.getRelease(projectKey, versionId);
+        if (latest) await writeFixVersions(deps, ctx.actor, latest);
+      });
     }
     if (record.deploy.kind !== 'open' && nextStep(record.deploy) === null) return `waiting (${record.deploy.kind})`;
     const version = record.deploy.kind === 'open' ? await deps.jiraAsApp.getVersion(versionId) : undefined;

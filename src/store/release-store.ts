@@ -45,6 +45,8 @@ export interface ReleaseRecord {
   jiraSeen: SeenJiraStatuses;
   /** One-time set-up steps done for this release (resumable after a fault half-way through creation). */
   setup: { trail: boolean; prodSoftware: boolean; links: boolean };
+  /** Issue keys whose fix version the app has written (the next refresh writes the rest). */
+  fixVersionKeys: string[];
   /** Content hash last recorded as `staging-software` on the Kosli release trail. */
   stagingRecordedHash: string | null;
   /** Which approval attestations are done for the approved hash (resumable attest step). */

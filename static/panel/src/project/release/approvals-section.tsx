@@ -157,7 +157,7 @@ function MyDecision({ release, onUpdate, onReload }: Props) {
           You {me.current} this content. <DecisionLozenge decision={me.current} />
         </p>
       )}
-      {!me.eligible && <p className="subtle">You are not an approver of this release{me.reason ? `: ${me.reason}` : '.'}</p>}
+      {!me.eligible && <p className="subtle">{me.reason ?? 'You are not an approver of this release.'}</p>}
       {me.eligible && decidable && (
         <>
           <div className="button-row">

@@ -53,7 +53,13 @@ export function DeploySection({ release, onUpdate }: { release: ReleaseView; onU
           );
         })}
       </ol>
-      {deploy.state === 'open' && <p className="subtle">The deploy to prod starts once the approval policy is satisfied.</p>}
+      {deploy.state === 'open' && (
+        <p className="subtle">
+          {release.approvals.satisfied
+            ? 'The approval policy is satisfied: the deploy to prod is queued and starts within moments (or at the next scheduled check).'
+            : 'The deploy to prod starts once the approval policy is satisfied.'}
+        </p>
+      )}
       {deploy.runId !== null && (
         <p>
           {deploy.runUrl ? <ExternalLink href={deploy.runUrl}>Workflow run #{deploy.runId}</ExternalLink> : `Workflow run #${deploy.runId}`}

@@ -244,8 +244,8 @@ describe('approvals', () => {
   });
 
   it('offers no buttons to someone who is not eligible, and says why', async () => {
-    await openRelease(aReleaseView({ approvals: anApprovals({ me: { accountId: 'acc-dev', eligible: false, reason: 'you committed to this release', current: null } }) }));
-    expect(screen.getByText('You are not an approver of this release: you committed to this release')).toBeTruthy();
+    await openRelease(aReleaseView({ approvals: anApprovals({ me: { accountId: 'acc-dev', eligible: false, reason: 'You cannot approve: you committed to this release.', current: null } }) }));
+    expect(screen.getByText('You cannot approve: you committed to this release.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Decline' })).toBeNull();
   });

@@ -1,2 +1,0 @@
-import { measureReleasePage } from '../scenarios/p2-release-page';
-console.log(JSON.stringify(await measureReleasePage()));

@@ -1,2 +1,0 @@
-import { measureRefreshWrites } from '../scenarios/p3-refresh-writes';
-console.log(JSON.stringify(await measureRefreshWrites(), null, 1));
