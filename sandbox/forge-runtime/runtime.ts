@@ -74,6 +74,10 @@ const platformCallSchema = z.object({
   accountId: z.string().optional(),
 });
 
+/** The app and environment ids the local runtime reports (Forge's are uuids too). */
+export const LOCAL_APP_ID = '00000000-0000-4000-8000-00000000a11d';
+export const LOCAL_ENVIRONMENT_ID = '00000000-0000-4000-8000-0000000000e1';
+
 export interface ForgeRuntimeOptions {
   /** Where `requestJira` goes, e.g. the fake Jira's loopback URL. */
   jiraBaseUrl: string;
@@ -181,7 +185,8 @@ export class LocalForgeRuntime {
       context: {
         accountId: call.accountId,
         cloudId: this.cloudId,
-        localId: `ari:cloud:ecosystem::extension/local/${moduleKey}`,
+        // Shaped like Forge's: extension/<app id>/<environment id>/static/<module key>.
+        localId: `ari:cloud:ecosystem::extension/${LOCAL_APP_ID}/${LOCAL_ENVIRONMENT_ID}/static/${moduleKey}`,
         moduleKey,
         siteUrl: this.siteUrl,
         environmentType: 'DEVELOPMENT',

@@ -177,7 +177,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     },
 
     /** Trail compliance plus the PR evidence of its pull_request attestations. @see https://docs.kosli.com/api-reference/trails/get-trail */
-    async provenance(flow, trail) {
+    async provenance(flow, trail, options = {}) {
       const wire = await getJson(
         {
           method: 'GET',
@@ -190,7 +190,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
       );
       // The trail carries only attestation statuses, not their content (see the real example), so
       // the PR details are read by name for each pull_request attestation the trail lists.
-      const prNames = pullRequestAttestationNames(wire);
+      const prNames = options.pullRequests === false ? [] : pullRequestAttestationNames(wire);
       const pullRequests: PullRequestEvidence[] = [];
       for (const name of prNames) {
         const records = await getJson(

@@ -58,8 +58,12 @@ export interface TrailAttestation {
 export interface KosliClient {
   /** Latest snapshot; exited artifacts skipped; each artifact's flow picked by `flowFor(name)`. */
   latestSnapshot(environment: string, flowFor: (artifactName: string) => string | undefined): Promise<EnvironmentSnapshot>;
-  /** Trail compliance, failing attestations, PR evidence. 404 → UPSTREAM_NOT_FOUND naming flow and trail. */
-  provenance(flow: string, trail: string): Promise<Provenance>;
+  /**
+   * Trail compliance, failing attestations, PR evidence. 404 → UPSTREAM_NOT_FOUND naming flow and
+   * trail. `pullRequests: false` skips the second round trip for PR details (the caller reads them
+   * in bulk alongside, e.g. the release page).
+   */
+  provenance(flow: string, trail: string, options?: { pullRequests?: boolean }): Promise<Provenance>;
   /** Creates the trail or updates it (idempotent on Kosli's side: 201 created, 200 updated). */
   beginTrail(flow: string, trail: string, options: { description?: string; externalUrls?: Record<string, string> }): Promise<void>;
   /** `jira` attestations for the commits on `flow`, ≤100 shas per call; commits without one are absent. */

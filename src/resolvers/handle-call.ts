@@ -98,18 +98,27 @@ function redactDetails(details: object, secrets: readonly string[]): Record<stri
   return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, redactValue(value, secrets)]));
 }
 
-/** The site and app identity of this call, remembered for jobs (which have no context). */
+/** The identity this instance last stored, so a warm instance writes it once, not per call. */
+let storedIdentity: string | undefined;
+
+/**
+ * The site and app identity of this call, remembered for jobs (which have no context). A resolver's
+ * context carries it, so the hot path costs no storage read.
+ */
 async function siteIdentity(deps: Deps, context: z.output<typeof forgeContext>): Promise<SiteIdentity> {
   const ids = parseLocalId(context.localId);
-  const stored = await deps.store.getSite<SiteIdentity>();
+  const fromContext = context.siteUrl !== undefined && ids !== null;
+  const stored = fromContext ? undefined : await deps.store.getSite<SiteIdentity>();
   const site: SiteIdentity = {
     siteUrl: context.siteUrl ?? stored?.siteUrl ?? '',
     appId: ids?.appId ?? stored?.appId ?? 'app',
     environmentId: ids?.environmentId ?? stored?.environmentId ?? 'env',
     projectType: context.extension?.project?.type ?? stored?.projectType ?? 'software',
   };
-  if (!stored || stored.siteUrl !== site.siteUrl || stored.appId !== site.appId || stored.environmentId !== site.environmentId) {
+  const key = JSON.stringify(site);
+  if (context.siteUrl !== undefined && storedIdentity !== key) {
     await deps.store.saveSite(site);
+    storedIdentity = key;
   }
   return site;
 }

@@ -20,6 +20,7 @@ import { dispatchedRun, releaseStateName } from '../release/deploy-state';
 import type { EnvironmentSnapshot, Provenance, RunningArtifact } from '../release/types';
 import type { ReleaseRecord } from '../store/release-store';
 import type { WorkflowRun } from '../github/types';
+import type { PullRequestAttestation } from '../kosli/types';
 import { approvalStatus, lookupUsers } from './approval-status';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { projectClients } from './project-clients';
@@ -52,13 +53,15 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const run = dispatchedRun(record.deploy);
   const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
 
-  const [version, issues, dev, staging, prod, provenance, liveRun, cachedUsers] = await Promise.all([
+  const [version, issues, dev, staging, prod, provenance, pullRequests, liveRun, cachedUsers] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
     settle('Jira issues', warnings, () => (record.candidate.issueKeys.length > 0 ? deps.jiraAsApp.searchIssues(`key in (${record.candidate.issueKeys.join(', ')})`) : Promise.resolve([]))),
     settle('Kosli dev', warnings, () => kosli.latestSnapshot(config.kosli.environments.dev, flowFor)),
     settle('Kosli staging', warnings, () => kosli.latestSnapshot(config.kosli.environments.staging, flowFor)),
     settle('Kosli prod', warnings, () => kosli.latestSnapshot(config.kosli.environments.prod, flowFor)),
-    Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail)))),
+    Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false })))),
+    // PR evidence in bulk in the same round, instead of a second round per trail.
+    Promise.all(record.candidate.apps.map((app) => settle(`Kosli pull requests of ${app.name}`, warnings, () => kosli.pullRequestEvidence(app.to.flow, [app.to.commit])))),
     run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
     usersFromCache(deps, knownUsers),
   ]);
@@ -77,7 +80,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     state: releaseStateName(record.deploy),
     released: record.released || version.released,
     releaseDate: record.releaseDate ?? version.releaseDate,
-    artifacts: artifactViews(record, provenance),
+    artifacts: artifactViews(record, provenance, pullRequests),
     environments: environmentRows(config, record, dev, staging, prod),
     issues: issueViews(ctx, record, issues ?? []),
     missingKeys: record.candidate.missingKeys,
@@ -132,9 +135,10 @@ async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string,
   return new Map(found.filter((u): u is JiraUser => u !== undefined).map((u) => [u.accountId, u]));
 }
 
-function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[]): ArtifactView[] {
+function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[], pullRequests: (Map<string, PullRequestAttestation> | null)[]): ArtifactView[] {
   return record.candidate.apps.map((app, i) => {
     const p = provenance[i] ?? null;
+    const prs = pullRequests[i]?.get(app.to.commit)?.pullRequests ?? [];
     return {
       app: app.name,
       fingerprint: app.to.fingerprint,
@@ -148,7 +152,7 @@ function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[])
       buildUrl: p?.buildUrl ?? null,
       compliance: p?.compliance ?? 'UNKNOWN',
       failing: p?.failing ?? [],
-      pullRequests: p?.pullRequests ?? [],
+      pullRequests: prs,
       jiraKeys: app.jiraKeys,
       commitCount: app.commitCount,
       truncated: app.truncated,

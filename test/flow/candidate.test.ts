@@ -56,6 +56,19 @@ describe('candidate', () => {
     expect(JSON.parse(fixVersionWrites[0]?.requestBody.toString('utf8') ?? '{}')).toEqual({ update: { fixVersions: [{ add: { id: created.versionId } }] } });
   });
 
+  it('retries fix-version writes that failed instead of forgetting them', async () => {
+    world = await startWorld();
+    world.jira.service.injectFaults('PUT /rest/api/3/issue/{issueIdOrKey}', { kind: 'status', status: 403, body: { errorMessages: ['no'], errors: {} } });
+    world.simulation.commit('backend', 'OPS-11 faster search');
+    world.simulation.commit('frontend', 'OPS-12 fix checkout button');
+    ok(await world.invoke(DEV, 'staging/promote', {}));
+    await world.github.world.settleRuns();
+    expect(errorOf(await world.invoke(DEV, 'candidate/refresh', {})).code).toBe('UPSTREAM_AUTH');
+    const retried = ok(await world.invoke(DEV, 'candidate/refresh', {}));
+    expect(retried).toMatchObject({ created: false, addedKeys: ['OPS-11', 'OPS-12'] });
+    expect(world.jira.world.issue('OPS-11')?.fixVersionIds).toEqual([retried.versionId]);
+  });
+
   it('keeps the other fix versions of an issue', async () => {
     world = await startWorld();
     const other = world.jira.world.addVersion({ project: 'OPS', name: 'hotfix-1', released: true });
