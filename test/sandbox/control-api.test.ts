@@ -13,6 +13,7 @@ import { z } from 'zod';
 import { runDemo, type DemoOutcome, type DemoReporter } from '../../sandbox/demo-script';
 import { SandboxClient } from '../../sandbox/server/control-client';
 import { startSandbox, type Sandbox } from '../../sandbox/server/start-sandbox';
+import { LOCAL_APP_ID, LOCAL_ENVIRONMENT_ID } from '../../sandbox/forge-runtime/runtime';
 
 const silent: DemoReporter = { step: () => undefined, detail: () => undefined, done: () => undefined };
 const dataDir = mkdtempSync(join(tmpdir(), 'krg-sandbox-test-'));
@@ -125,7 +126,7 @@ describe('the control API', () => {
 
     // The link holds the port of the sandbox that wrote it (before the restart): follow its path here.
     const link = new URL((await client.state()).jira.versions[0]?.relatedWork.find((w) => w.title === 'Kosli Release Gate: release page')?.url ?? 'http://none');
-    expect(link.pathname).toBe(`/jira/software/projects/OPS/apps/app/env/release/${outcome.versionId}`);
+    expect(link.pathname).toBe(`/jira/software/projects/OPS/apps/${LOCAL_APP_ID}/${LOCAL_ENVIRONMENT_ID}/release/${outcome.versionId}`);
     const followed = await fetch(new URL(link.pathname, sandbox.url), { redirect: 'manual' });
     expect([followed.status, followed.headers.get('location')]).toEqual([302, `/#/release-gate/release/${outcome.versionId}`]);
 
