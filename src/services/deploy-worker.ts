@@ -61,8 +61,8 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, give
   if (record.deploy.kind === 'open') {
     const version = given ?? (await deps.jiraAsApp.getVersion(versionId));
     const approved = await checkApprovals(deps, clients.config, record, version);
+    if (JSON.stringify(approved.record.jiraSeen) !== JSON.stringify(record.jiraSeen)) await deps.store.putRelease(approved.record);
     record = approved.record;
-    await deps.store.putRelease(record);
     if (!approved.satisfied) return record.deploy;
     await move({ type: 'policySatisfied', contentHash: record.candidate.contentHash }, `Approval policy satisfied for content ${record.candidate.contentHash.slice(0, 12)}`);
   }
@@ -153,11 +153,13 @@ async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectCl
     ...record.candidate.apps.map((app) => ({ id: `app:${app.name}`, flow: app.to.flow, trail: app.to.trail, fingerprint: app.to.fingerprint as string | undefined })),
   ];
   let done = record.attestedFor?.contentHash === hash ? [...record.attestedFor.targets] : [];
-  for (const target of targets) {
-    if (done.includes(target.id)) continue;
-    // A crash after Kosli accepted but before we saved would otherwise attest twice: look first.
-    const existing = await kosli.trailAttestations(target.flow, target.trail, 'release-approval');
-    const already = existing.some((a) => a.userData?.['contentHash'] === hash && (target.fingerprint === undefined || a.userData?.['fingerprint'] === target.fingerprint));
+  const todo = targets.filter((target) => !done.includes(target.id));
+  // A crash after Kosli accepted but before we saved would otherwise attest twice: look first, in one round.
+  const existing = await Promise.all(todo.map((target) => kosli.trailAttestations(target.flow, target.trail, 'release-approval')));
+  for (const [i, target] of todo.entries()) {
+    const already = (existing[i] ?? []).some(
+      (a) => a.userData?.['contentHash'] === hash && (target.fingerprint === undefined || a.userData?.['fingerprint'] === target.fingerprint),
+    );
     if (!already) {
       await kosli.attestCustom({
         flow: target.flow,
