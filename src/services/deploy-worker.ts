@@ -44,8 +44,9 @@ export async function advanceRelease(deps: Deps, ctx: CallContext, versionId: st
 }
 
 async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, given?: JiraVersion): Promise<DeployState | null> {
-  let record = await deps.store.getRelease(ctx.projectKey, versionId);
-  if (!record || record.released) return record?.deploy ?? null;
+  const loaded = await deps.store.getRelease(ctx.projectKey, versionId);
+  if (!loaded || loaded.released) return loaded?.deploy ?? null;
+  let record: ReleaseRecord = loaded;
   const clients = await projectClients(deps, ctx.projectKey);
 
   const save = async (next: ReleaseRecord) => {
@@ -53,8 +54,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, give
     await deps.store.putRelease(record);
   };
   const move = async (event: DeployEvent, detail: string, extra: Partial<ReleaseRecord> = {}) => {
-    const current = record as ReleaseRecord;
-    await save({ ...current, ...extra, deploy: transition(current.deploy, event, deps.clock.now()) });
+    await save({ ...record, ...extra, deploy: transition(record.deploy, event, deps.clock.now()) });
     await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: `deploy.${event.type}`, detail });
   };
 
