@@ -263,8 +263,10 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
 
     /** @see https://docs.github.com/rest/commits/commits#list-commits */
     async commitsInPeriod({ ref, since, until, limit }) {
-      const untilMs = Date.parse(normaliseSince(until));
-      const query = { sha: ref, since: normaliseSince(since), until: normaliseSince(until) };
+      normaliseSince(until);
+      const untilMs = Date.parse(until);
+      // GitHub takes whole seconds: ask up to the next second and cut at the exact end below.
+      const query = { sha: ref, since: normaliseSince(since), until: isoSeconds(Math.ceil(untilMs / 1000) * 1000) };
       const found: WireCommit[] = [];
       let truncated = false;
       paging: for (let page = 1; ; page++) {
