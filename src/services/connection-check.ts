@@ -7,7 +7,7 @@ import type { ConnectionCheck, SecretStatus } from '../contract';
 import { type AppError, toAppError } from '../errors';
 import type { GitHubClient } from '../github/types';
 import type { KosliClient } from '../kosli/types';
-import type { ProjectConfig } from '../release/config';
+import { KOSLI_HOSTS, type ProjectConfig } from '../release/config';
 import type { CallContext, Deps, SecretName } from './deps';
 import { requireJiraAdmin } from './permissions';
 import { savedConfig } from './settings';
@@ -77,7 +77,12 @@ function tokenCheck(name: SecretName, status: SecretStatus): CheckSpec {
 
 /** Explains a Kosli error for one object; auth failures read the same on every check. */
 function kosliExplain(config: ProjectConfig, what: string) {
+  const knownHost = Object.values(KOSLI_HOSTS).some((host) => host === config.kosli.host);
   return (error: AppError): string => {
+    // Forge's egress proxy refuses hosts the manifest does not list, whatever the token.
+    if (!knownHost) {
+      return `Could not reach ${config.kosli.host}: a custom Kosli host must be added to manifest.yml (permissions.external.fetch.backend: - address: ${config.kosli.host}) and the app redeployed. (${error.message})`;
+    }
     if (error.code === 'UPSTREAM_AUTH' && error.status === 401) return 'Kosli rejected the token (401): set a valid Kosli API token.';
     if (error.code === 'UPSTREAM_AUTH') return `The token has no access to Kosli org '${config.kosli.org}' (403): check the org name and the token's org.`;
     return `Could not check ${what}: ${error.message}`;

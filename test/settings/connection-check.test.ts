@@ -99,6 +99,14 @@ describe('settings/check', () => {
     expect(failing['kosli.org']).toBe("The token has no access to Kosli org 'someone-else' (403): check the org name and the token's org.");
   });
 
+  it('says a custom Kosli host needs an egress entry in the manifest and a redeploy', async () => {
+    seedEverything(world);
+    await world.configure(aConfig({ kosli: { host: 'https://kosli.internal.example' } }));
+    const { failing } = await check();
+    expect(failing['kosli.org']).toContain('must be added to manifest.yml (permissions.external.fetch.backend: - address: https://kosli.internal.example)');
+    expect(failing['jira.project']).toBeUndefined();
+  });
+
   it('names a missing environment', async () => {
     seedEverything(world);
     const config = aConfig({ kosli: { environments: { dev: 'jira-integration-example-dev', staging: 'staging-typo', prod: 'jira-integration-example-prod' } } });
