@@ -41,7 +41,7 @@ export const handler = buildResolver();
 
 /** scheduledTrigger `release-gate-check` (function `scheduled-check`, 300 s). */
 export const scheduledCheck = async () => {
-  const { statusCode, body } = await runScheduledCheck(composeDeps({ followRunForMs: 240_000 }));
+  const { statusCode, body } = await runScheduledCheck(composeDeps({ followRunForMs: 60_000 }));
   return { statusCode, body };
 };
 

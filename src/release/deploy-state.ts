@@ -17,8 +17,8 @@ export type DeployEvent =
   | { type: 'stepFailed'; step: DeployStep; reason: string; transient: boolean }
   /** The candidate's content changed: approvals are stale, the release is open again (only before dispatch). */
   | { type: 'contentChanged' }
-  /** A person asks to retry a failed step. */
-  | { type: 'retry' };
+  /** A person asks to retry a failed step; `runConcluded` says whether the followed run ended unsuccessfully. */
+  | { type: 'retry'; runConcluded: boolean };
 
 /** After this many transient failures in a row, a step waits for a person. */
 export const MAX_TRANSIENT_ATTEMPTS = 6;
@@ -75,8 +75,9 @@ export function transition(state: DeployState, event: DeployEvent, at: string): 
       return { kind: 'open' };
     case 'retry':
       if (state.kind !== 'failed') throw new InvalidTransition(state, event);
-      // A run that concluded unsuccessfully is finished: retrying means a new dispatch, not following it again.
-      if (state.step === 'follow' && !state.transient && state.from.kind === 'dispatched') {
+      // A run that concluded unsuccessfully is finished: retrying means a new dispatch, not following
+      // it again. A follow that failed for any other reason (a revoked token) follows the same run.
+      if (state.step === 'follow' && event.runConcluded && state.from.kind === 'dispatched') {
         return { kind: 'attested', contentHash: state.from.contentHash, at };
       }
       return state.from;

@@ -67,3 +67,16 @@ export async function approvalStatus(
   );
   return { evaluation, decisions, unrecorded: native.decisions, seen: native.seen, users };
 }
+
+/** Records native Jira approver changes as decisions, each with its audit line. */
+export async function recordJiraDecisions(deps: Deps, versionId: string, decisions: readonly Decision[]): Promise<void> {
+  for (const decision of decisions) {
+    await deps.store.addDecision(versionId, decision);
+    await deps.store.audit(versionId, {
+      at: decision.at,
+      actor: decision.accountId,
+      action: `approval.jira.${decision.decision}`,
+      detail: `${decision.decision === 'approved' ? 'Approved' : 'Declined'} in Jira's release screen${decision.reason ? `: ${decision.reason}` : ''} (content ${decision.contentHash.slice(0, 12)})`,
+    });
+  }
+}

@@ -13,14 +13,14 @@ import type { ProjectConfig } from '../release/config';
 import { dispatchedRun, nextStep, transition, verifyProd, type DeployEvent } from '../release/deploy-state';
 import type { DeployState, DeployStep } from '../release/types';
 import type { ReleaseRecord } from '../store/release-store';
-import { approvalStatus } from './approval-status';
+import { approvalStatus, recordJiraDecisions } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { projectClients, type ProjectClients } from './project-clients';
 import { refreshHeld } from './refresh-candidate';
 import { tryWithReleaseLock } from './release-lock';
 
 /** A dispatch that errored may still have started a run: look for it this long before sending again. */
-const DISPATCH_GRACE_MS = 120_000;
+const DISPATCH_GRACE_MS = 180_000;
 /** Polls start quick (a run often ends in seconds) and slow down to this. */
 const MAX_POLL_MS = 15_000;
 
@@ -28,6 +28,11 @@ export interface AdvanceOutcome {
   /** False when another worker held the release's lock. */
   ran: boolean;
   state: DeployState | null;
+}
+
+/** Frees the project's candidate slot once its release is released (a new candidate may start). */
+async function freeSlot(deps: Deps, record: ReleaseRecord): Promise<void> {
+  if ((await deps.store.openCandidateId(record.projectKey)) === record.versionId) await deps.store.clearCandidateSlot(record.projectKey);
 }
 
 class Waiting {
@@ -45,7 +50,11 @@ export async function advanceRelease(deps: Deps, ctx: CallContext, versionId: st
 
 async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, given?: JiraVersion): Promise<DeployState | null> {
   const loaded = await deps.store.getRelease(ctx.projectKey, versionId);
-  if (!loaded || loaded.released) return loaded?.deploy ?? null;
+  if (!loaded) return null;
+  if (loaded.released) {
+    await freeSlot(deps, loaded);
+    return loaded.deploy;
+  }
   let record: ReleaseRecord = loaded;
   const clients = await projectClients(deps, ctx.projectKey);
 
@@ -67,11 +76,14 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, give
     await move({ type: 'policySatisfied', contentHash: record.candidate.contentHash }, `Approval policy satisfied for content ${record.candidate.contentHash.slice(0, 12)}`);
   }
 
+  // One budget for the whole invocation, however many steps wait on it.
+  const deadline = Date.now() + deps.timing.followRunForMs;
   for (let step = nextStep(record.deploy); step !== null; step = nextStep(record.deploy)) {
     try {
-      const done = await runStep(step, deps, ctx, clients, record, save);
+      const done = await runStep(step, deps, ctx, clients, record, save, deadline);
       if (done === 'reopened') return record.deploy;
       await move(done.event, done.detail, done.extra);
+      if (record.deploy.kind === 'released') await freeSlot(deps, record);
     } catch (error) {
       if (error instanceof Waiting) {
         // Each check while waiting would say the same thing again: the log keeps the first.
@@ -93,15 +105,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, give
 async function checkApprovals(deps: Deps, config: ProjectConfig, record: ReleaseRecord, version: JiraVersion): Promise<{ record: ReleaseRecord; satisfied: boolean }> {
   const recorded = await deps.store.decisions(record.versionId);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
-  for (const decision of status.unrecorded) {
-    await deps.store.addDecision(record.versionId, decision);
-    await deps.store.audit(record.versionId, {
-      at: decision.at,
-      actor: decision.accountId,
-      action: `approval.jira.${decision.decision}`,
-      detail: `${status.users.get(decision.accountId)?.displayName ?? decision.accountId} ${decision.decision} the release in Jira${decision.reason ? `: ${decision.reason}` : ''}`,
-    });
-  }
+  await recordJiraDecisions(deps, record.versionId, status.unrecorded);
   return { record: { ...record, jiraSeen: status.seen }, satisfied: status.evaluation.satisfied };
 }
 
@@ -114,6 +118,7 @@ async function runStep(
   clients: ProjectClients,
   record: ReleaseRecord,
   save: (next: ReleaseRecord) => Promise<void>,
+  deadline: number,
 ): Promise<StepResult> {
   switch (step) {
     case 'attest':
@@ -121,9 +126,9 @@ async function runStep(
     case 'dispatch':
       return dispatch(deps, ctx, clients, record, save);
     case 'follow':
-      return follow(deps, clients, record, save);
+      return follow(deps, clients, record, save, deadline);
     case 'verify':
-      return verify(deps, clients, record, save);
+      return verify(deps, clients, record, save, deadline);
     case 'release':
       return release(deps, record, save);
   }
@@ -180,7 +185,8 @@ async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectCl
 }
 
 /** Dispatches the prod workflow with the approved commits, never a fresh read of staging. */
-async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }: ProjectClients, given: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+  let record = given;
   const workflow = config.github.prodWorkflow;
   const pending = record.pendingDispatch;
   if (pending) {
@@ -195,6 +201,9 @@ async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }:
     if (Date.parse(deps.clock.now()) - Date.parse(pending.since) < DISPATCH_GRACE_MS) {
       throw new Waiting(`A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`);
     }
+    // No run after the grace period: that dispatch did not happen. Settled, so the content may change.
+    await save({ ...record, pendingDispatch: null });
+    record = { ...record, pendingDispatch: null };
   }
 
   const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
@@ -207,8 +216,9 @@ async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }:
     return 'reopened';
   }
 
-  const requestId = pending?.requestId ?? `rg-${record.versionId}-${deps.newId().slice(0, 12)}`;
-  await save({ ...record, pendingDispatch: { requestId, since: pending?.since ?? deps.clock.now() } });
+  // GitHub's clock may lag ours: look for the run from a minute before we sent it.
+  const requestId = `rg-${record.versionId}-${deps.newId().slice(0, 12)}`;
+  await save({ ...record, pendingDispatch: { requestId, since: new Date(Date.parse(deps.clock.now()) - 60_000).toISOString() } });
   const inputs = buildDeployInputs({
     requestId,
     releaseId: record.versionId,
@@ -226,10 +236,9 @@ async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }:
 }
 
 /** Follows the run to its conclusion, within this invocation's time budget. */
-async function follow(deps: Deps, { github }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+async function follow(deps: Deps, { github }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>, deadline: number): Promise<StepResult> {
   const run = dispatchedRun(record.deploy);
   if (!run) throw new AppError('INTERNAL', 'No run recorded for a dispatched release.');
-  const deadline = Date.now() + deps.timing.followRunForMs;
   for (let wait = deps.timing.pollEveryMs; ; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
     const current = await github.getRun(run.runId);
     if (current.status === 'completed') {
@@ -244,11 +253,12 @@ async function follow(deps: Deps, { github }: ProjectClients, record: ReleaseRec
 }
 
 /** Prod must run exactly the approved fingerprints; the environment report may lag, so retry for a bounded time. */
-async function verify(deps: Deps, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+async function verify(deps: Deps, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>, deadline: number): Promise<StepResult> {
   const approved = record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint }));
   const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
-  const deadline = Date.now() + deps.timing.followRunForMs;
-  const deployedAt = record.deploy.kind === 'deployed' ? record.deploy.at : deps.clock.now();
+  // When the deploy happened, also after transient failures of this step (the window must not restart).
+  const live = record.deploy.kind === 'failed' ? record.deploy.from : record.deploy;
+  const deployedAt = live.kind === 'deployed' ? live.at : deps.clock.now();
   for (let wait = deps.timing.pollEveryMs; ; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
     const prod = await kosli.latestSnapshot(config.kosli.environments.prod, flowFor);
     const mismatches = verifyProd(approved, prod.artifacts);
@@ -271,7 +281,7 @@ async function release(deps: Deps, record: ReleaseRecord, save: (r: ReleaseRecor
   }
   const releaseDate = deps.clock.now().slice(0, 10);
   await deps.jiraAsApp.releaseVersion(record.versionId, releaseDate);
-  await deps.store.clearCandidateSlot(record.projectKey);
+  // The candidate slot is freed only after `released` is saved (advanceHeld), so a crash here resumes.
   return {
     event: { type: 'released', releaseDate },
     detail: `Jira version ${record.name} released on ${releaseDate}`,

@@ -7,6 +7,7 @@
 import type { RefreshResult } from '../contract';
 import { AppError } from '../errors';
 import { runningSoftware } from '../release/attestations';
+import { jiraDecisions } from '../release/approvals';
 import { addedKeys, composeCandidate, planRelease, type AppCommits, type AppRange } from '../release/candidate';
 import { versionName, type ProjectConfig } from '../release/config';
 import { canReopen, transition } from '../release/deploy-state';
@@ -14,6 +15,7 @@ import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/ty
 import { toStoredCandidate, type ReleaseRecord } from '../store/release-store';
 import type { GitHubClient } from '../github/types';
 import type { KosliClient } from '../kosli/types';
+import { recordJiraDecisions } from './approval-status';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { projectClients } from './project-clients';
 import { withReleaseLock } from './release-lock';
@@ -98,7 +100,6 @@ export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: strin
 }
 
 async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConfig, kosli: KosliClient, composed: Composed): Promise<RefreshOutcome> {
-  const { candidate } = composed;
   const now = deps.clock.now();
   const version = await deps.jiraAsApp.createVersion({
     projectId: ctx.projectId,
@@ -106,6 +107,20 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
     description: VERSION_DESCRIPTION,
     startDate: today(now),
   });
+  // The new release's lock is taken before the slot names it, so no refresh can set it up alongside.
+  return withReleaseLock(deps, version.id, () => setUpCreated(deps, ctx, config, kosli, composed, version, now));
+}
+
+async function setUpCreated(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  kosli: KosliClient,
+  composed: Composed,
+  version: { id: string; name: string },
+  now: string,
+): Promise<RefreshOutcome> {
+  const { candidate } = composed;
   // Claimed right after creation: from here on the app owns this version and never creates another.
   await deps.store.setCandidateSlot(ctx.projectKey, version.id);
   const record: ReleaseRecord = {
@@ -154,12 +169,17 @@ async function refreshExisting(
   if (!changed && setUp && record.stagingRecordedHash === candidate.contentHash && pending.length === 0) {
     return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash };
   }
-  if (changed && !canReopen(record.deploy)) {
+  // A dispatch that may have started a run is settled before the content may change.
+  if (changed && (!canReopen(record.deploy) || record.pendingDispatch !== null)) {
     throw new AppError('DEPLOY_IN_PROGRESS', `Release ${record.name} is already deploying the approved content; it cannot change now.`);
   }
   const now = deps.clock.now();
+  // Native approvals given for the content being replaced are recorded against it first, so that
+  // they show as stale instead of counting for content their approvers never saw.
+  const seen = changed ? await recordNativeDecisions(deps, record, now) : record.jiraSeen;
   const next: ReleaseRecord = {
     ...record,
+    jiraSeen: seen,
     updatedAt: now,
     candidate: toStoredCandidate(candidate, keysBySha(composed.evidence)),
     deploy: changed && record.deploy.kind !== 'open' ? transition(record.deploy, { type: 'contentChanged' }, now) : record.deploy,
@@ -177,6 +197,13 @@ async function refreshExisting(
   const ready = await ensureSetUp(deps, ctx, config, kosli, next, composed.prod, false);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
   return { versionId, name: record.name, created: false, changed, addedKeys: written, contentHash: candidate.contentHash };
+}
+
+async function recordNativeDecisions(deps: Deps, record: ReleaseRecord, at: string): Promise<ReleaseRecord['jiraSeen']> {
+  const version = await deps.jiraAsApp.getVersion(record.versionId);
+  const native = jiraDecisions(record.jiraSeen, version.approvers, record.candidate.contentHash, at);
+  await recordJiraDecisions(deps, record.versionId, native.decisions);
+  return native.seen;
 }
 
 /**

@@ -12,7 +12,8 @@ export async function retryRelease(deps: Deps, ctx: CallContext, versionId: stri
     const record = await loadRelease(deps, ctx.projectKey, versionId);
     if (record.deploy.kind !== 'failed') throw new AppError('CONFLICT', `Release ${record.name} has not failed: there is nothing to retry.`);
     const now = deps.clock.now();
-    const deploy = transition(record.deploy, { type: 'retry' }, now);
+    const runConcluded = record.run?.status === 'completed' && record.run.conclusion !== 'success';
+    const deploy = transition(record.deploy, { type: 'retry', runConcluded }, now);
     await deps.store.putRelease({ ...record, deploy, updatedAt: now });
     await deps.store.audit(versionId, { at: now, actor: ctx.actor, action: 'deploy.retry', detail: `Retry of step ${record.deploy.step} requested` });
   });

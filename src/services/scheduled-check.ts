@@ -3,7 +3,8 @@
  * approvals arrive there), optionally refresh the candidate, and advance the release when its
  * policy holds or a deploy is in flight. A run with nothing to do costs one Jira call per project.
  */
-import { toAppError } from '../errors';
+import { isAppError, toAppError } from '../errors';
+import type { JiraVersion } from '../jira/types';
 import { addedKeys } from '../release/candidate';
 import { nextStep } from '../release/deploy-state';
 import type { CallContext, Deps, Links } from './deps';
@@ -16,6 +17,16 @@ export interface CheckReport {
   projectKey: string;
   versionId: string;
   outcome: string;
+}
+
+/** The version, or null when Jira no longer has it. */
+async function readVersion(deps: Deps, versionId: string): Promise<JiraVersion | null> {
+  try {
+    return await deps.jiraAsApp.getVersion(versionId);
+  } catch (error) {
+    if (isAppError(error) && error.code === 'UPSTREAM_NOT_FOUND') return null;
+    throw error;
+  }
 }
 
 export async function scheduledCheck(deps: Deps, links: Links): Promise<CheckReport[]> {
@@ -33,8 +44,10 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
     const [config, record] = await Promise.all([loadConfig(deps, projectKey), deps.store.getRelease(projectKey, versionId)]);
     if (!record) return 'no record';
     const ctx: CallContext = { projectKey, projectId: record.projectId, actor: 'scheduled-check', jiraAsUser: null, links };
+    const notes: string[] = [];
     if (config.release.refreshOnSchedule && record.deploy.kind === 'open') {
-      await refreshCandidate(deps, ctx);
+      // A refresh that cannot run now (held lock, Kosli hiccup) must not stop approvals being acted on.
+      await refreshCandidate(deps, ctx).catch((error: unknown) => notes.push(`refresh skipped: ${toAppError(error).message}`));
     } else if (addedKeys(record.fixVersionKeys, record.candidate.issueKeys).length > 0) {
       // A large candidate's fix versions are finished here, outside the resolver's 25 s.
       await tryWithReleaseLock(deps, versionId, async () => {
@@ -43,10 +56,15 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
       });
     }
     if (record.deploy.kind !== 'open' && nextStep(record.deploy) === null) return `waiting (${record.deploy.kind})`;
-    const version = record.deploy.kind === 'open' ? await deps.jiraAsApp.getVersion(versionId) : undefined;
-    if (version?.released) return 'released in Jira';
+    const version = record.deploy.kind === 'open' ? await readVersion(deps, versionId) : undefined;
+    if (version === null || version?.released) {
+      // Released or deleted by hand in Jira: the app no longer owns an open candidate there.
+      await deps.store.clearCandidateSlot(projectKey);
+      await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'candidate.closed', detail: version === null ? 'The Jira version was deleted; the app no longer tracks it.' : 'The Jira version was released in Jira, outside the app; the app no longer tracks it.' });
+      return version === null ? 'deleted in Jira' : 'released in Jira';
+    }
     const outcome = await advanceRelease(deps, ctx, versionId, version);
-    return outcome.ran ? `state ${outcome.state?.kind ?? 'unknown'}` : 'locked by another worker';
+    return [outcome.ran ? `state ${outcome.state?.kind ?? 'unknown'}` : 'locked by another worker', ...notes].join('; ');
   } catch (error) {
     return `error: ${toAppError(error).message}`;
   }

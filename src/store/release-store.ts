@@ -155,8 +155,7 @@ export class ReleaseStore {
   }
 
   async recentReleases(projectKey: string, limit = 20): Promise<ReleaseRecord[]> {
-    const page = await this.kv.query<ReleaseRecord>(`release:${projectKey}:`, { limit: 100 });
-    return page.results
+    return (await this.queryAll<ReleaseRecord>(`release:${projectKey}:`))
       .map((r) => r.value)
       .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
       .slice(0, limit);
@@ -219,8 +218,12 @@ export class ReleaseStore {
     const lock: DeployLock = { owner, expiresAt: new Date(Date.parse(nowIso) + ttlSeconds * 1000).toISOString() };
     if (await this.kv.set(key, lock, { ifAbsent: true, ttlSeconds: ttlSeconds * 2 })) return true;
     const held = await this.kv.get<DeployLock>(key);
-    if (held && held.expiresAt > nowIso) return false;
-    // Expired: remove and race for it again; FAIL_IF_EXISTS still picks exactly one winner.
+    if (!held) return this.kv.set(key, lock, { ifAbsent: true, ttlSeconds: ttlSeconds * 2 });
+    if (held.expiresAt > nowIso) return false;
+    // Expired. Contenders race for a takeover key naming this very lock, so exactly one of them
+    // deletes it; without that, a second contender could delete the first one's fresh lock.
+    const takeover = `lock:takeover:${versionId}:${held.owner}:${held.expiresAt}`;
+    if (!(await this.kv.set(takeover, { owner }, { ifAbsent: true, ttlSeconds: ttlSeconds * 2 }))) return false;
     await this.kv.delete(key);
     return this.kv.set(key, lock, { ifAbsent: true, ttlSeconds: ttlSeconds * 2 });
   }

@@ -43,13 +43,15 @@ describe('deploy state machine', () => {
     for (let i = 1; i < MAX_TRANSIENT_ATTEMPTS; i++) state = transition(state, { type: 'stepFailed', step: 'dispatch', reason: '502', transient: true }, 't');
     expect(state).toMatchObject({ kind: 'failed', transient: false, attempts: MAX_TRANSIENT_ATTEMPTS });
     expect(nextStep(state)).toBeNull();
-    expect(transition(state, { type: 'retry' }, 't')).toMatchObject({ kind: 'attested' });
+    expect(transition(state, { type: 'retry', runConcluded: false }, 't')).toMatchObject({ kind: 'attested' });
   });
 
   it('retrying a run that failed dispatches again instead of following the dead run', () => {
     let state = through({ type: 'policySatisfied', contentHash: h }, { type: 'attested' }, { type: 'dispatched', runId: 1, runUrl: null, requestId: 'r' });
     state = transition(state, { type: 'stepFailed', step: 'follow', reason: 'failure', transient: false }, 't');
-    expect(transition(state, { type: 'retry' }, 't').kind).toBe('attested');
+    expect(transition(state, { type: 'retry', runConcluded: true }, 't').kind).toBe('attested');
+    // Following failed for another reason (e.g. a revoked token): the same run is followed again.
+    expect(transition(state, { type: 'retry', runConcluded: false }, 't').kind).toBe('dispatched');
   });
 
   it('reopens on a content change before dispatch only', () => {
