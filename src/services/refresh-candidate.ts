@@ -14,6 +14,7 @@ import { canReopen, transition } from '../release/deploy-state';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
 import { toStoredCandidate, type ReleaseRecord } from '../store/release-store';
 import type { GitHubClient } from '../github/types';
+import type { JiraVersion } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
 import { recordJiraDecisions } from './approval-status';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
@@ -101,14 +102,29 @@ export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: strin
 
 async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConfig, kosli: KosliClient, composed: Composed): Promise<RefreshOutcome> {
   const now = deps.clock.now();
-  const version = await deps.jiraAsApp.createVersion({
-    projectId: ctx.projectId,
-    name: versionName(config.release.namePattern, now),
-    description: VERSION_DESCRIPTION,
-    startDate: today(now),
-  });
+  const version = (await adoptVersionOfFailedCreate(deps, ctx)) ?? (await createVersion(deps, ctx, versionName(config.release.namePattern, now), now));
   // The new release's lock is taken before the slot names it, so no refresh can set it up alongside.
   return withReleaseLock(deps, version.id, () => setUpCreated(deps, ctx, config, kosli, composed, version, now));
+}
+
+/**
+ * Creating a version is not idempotent: a 5xx or timeout may hide a version Jira did create. The
+ * intended name is written down first, so the next attempt adopts that version instead of making a
+ * twin (or failing forever on a duplicate name).
+ */
+async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string): Promise<JiraVersion> {
+  await deps.store.setPendingVersion(ctx.projectKey, name);
+  const version = await deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name, description: VERSION_DESCRIPTION, startDate: today(now) });
+  await deps.store.setPendingVersion(ctx.projectKey, null);
+  return version;
+}
+
+async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext): Promise<JiraVersion | undefined> {
+  const name = await deps.store.pendingVersion(ctx.projectKey);
+  if (!name) return undefined;
+  const found = (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);
+  await deps.store.setPendingVersion(ctx.projectKey, null);
+  return found;
 }
 
 async function setUpCreated(

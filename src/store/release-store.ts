@@ -123,6 +123,16 @@ export class ReleaseStore {
     await this.kv.set(`config:${projectKey}`, value);
   }
 
+  /** The name of a version being created (its creation may have happened even if it failed). */
+  async pendingVersion(projectKey: string): Promise<string | undefined> {
+    return (await this.kv.get<{ name: string }>(`pending-version:${projectKey}`))?.name;
+  }
+
+  async setPendingVersion(projectKey: string, name: string | null): Promise<void> {
+    if (name === null) await this.kv.delete(`pending-version:${projectKey}`);
+    else await this.kv.set(`pending-version:${projectKey}`, { name });
+  }
+
   async openCandidateId(projectKey: string): Promise<string | undefined> {
     return (await this.kv.get<{ versionId: string }>(`candidate:${projectKey}`))?.versionId;
   }

@@ -69,6 +69,18 @@ describe('candidate', () => {
     expect(world.jira.world.issue('OPS-11')?.fixVersionIds).toEqual([retried.versionId]);
   });
 
+  it('adopts the version a failed-looking creation did make, instead of creating a twin', async () => {
+    world = await startWorld();
+    world.jira.service.injectFaults('POST /rest/api/3/version', { kind: 'after', status: 502 });
+    world.simulation.commit('backend', 'OPS-11 faster search');
+    ok(await world.invoke(DEV, 'staging/promote', {}));
+    await world.github.world.settleRuns();
+    expect(errorOf(await world.invoke(DEV, 'candidate/refresh', {})).code).toBe('UPSTREAM_UNAVAILABLE');
+    const adopted = ok(await world.invoke(DEV, 'candidate/refresh', {}));
+    expect(world.jira.world.versionsOf('OPS').map((v) => v.id)).toEqual([adopted.versionId]);
+    expect(adopted.addedKeys).toEqual(['OPS-11']);
+  });
+
   it('keeps the other fix versions of an issue', async () => {
     world = await startWorld();
     const other = world.jira.world.addVersion({ project: 'OPS', name: 'hotfix-1', released: true });
