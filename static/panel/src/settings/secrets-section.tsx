@@ -18,8 +18,8 @@ export function SecretsSection({ projectKey, secrets, onChange }: { projectKey: 
     <section aria-labelledby="secrets-heading" className="section">
       <h2 id="secrets-heading">Secrets</h2>
       <p className="subtle">
-        Stored encrypted on the server. An encrypted Forge variable (<code>forge variables set --encrypt</code>) takes precedence and is
-        managed with the Forge CLI.
+        Stored encrypted on the server (Forge <code>kvs.setSecret</code>) and never shown again. A token entered here is used for this project
+        instead of the app-wide encrypted Forge variable (<code>forge variables set --encrypt</code>); clear it to fall back to the variable.
       </p>
       {SECRETS.map((secret) => (
         <SecretRow key={secret.name} projectKey={projectKey} {...secret} status={secrets[secret.name]} onChange={onChange} />
