@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { AppError } from '../../src/errors';
-import { aWorld, type JiraHarness, startJira } from './harness';
+import { aWorld, type JiraHarness, startJira, rejection } from './harness';
 
 let jira: JiraHarness;
 
@@ -8,14 +7,6 @@ afterEach(async () => {
   await jira.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 describe('Jira client against the fake Jira', () => {
   it('gets a project by key and by id', async () => {

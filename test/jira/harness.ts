@@ -3,6 +3,7 @@
  * through `sleep`, which records each wait and advances the fake's clock instead of waiting, so
  * retry and rate-limit tests take milliseconds.
  */
+import { AppError } from '../../src/errors';
 import { createJiraFake, type JiraFake } from '../../sandbox/fakes/jira/jira-fake';
 import { createFakeJiraTransport } from '../../sandbox/fakes/jira/fake-transport';
 import { JiraWorld } from '../../sandbox/fakes/jira/world';
@@ -62,4 +63,14 @@ export function aWorld(): JiraWorld {
   world.addUser({ accountId: 'acc-po', displayName: 'Pat Owner', emailAddress: 'pat@example.com' });
   world.addUser({ accountId: 'acc-dev', displayName: 'Dee Veloper', emailAddress: null });
   return world;
+}
+
+/** The AppError a call rejects with (fails the test when it resolves or throws something else). */
+export async function rejection(promise: Promise<unknown>): Promise<AppError> {
+  const error: unknown = await promise.then(
+    () => undefined,
+    (e: unknown) => e,
+  );
+  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
+  return error;
 }

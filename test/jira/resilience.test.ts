@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { createFakeJiraTransport } from '../../sandbox/fakes/jira/fake-transport';
 import { AppError } from '../../src/errors';
 import { createJiraClient } from '../../src/jira/client';
-import { aWorld, type JiraHarness, startJira } from './harness';
+import { aWorld, type JiraHarness, startJira, rejection } from './harness';
 
 let jira: JiraHarness;
 
@@ -10,14 +10,6 @@ afterEach(async () => {
   await jira.close();
 });
 
-async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 function withVersion(): { world: ReturnType<typeof aWorld>; versionId: string } {
   const world = aWorld();
