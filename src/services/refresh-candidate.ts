@@ -21,7 +21,6 @@ import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { projectClients } from './project-clients';
 import { withReleaseLock } from './release-lock';
 
-export type RefreshOutcome = RefreshResult;
 
 /** Commits per app beyond which an ordinary (non-first) release is refused as implausible. */
 const RANGE_LIMIT = 5000;
@@ -80,7 +79,7 @@ const VERSION_DESCRIPTION = 'Release candidate managed by Kosli Release Gate: it
 /** Fix-version writes a refresh makes before it leaves the rest to the scheduled check (resolvers have 25 s). */
 const FIX_VERSION_BUDGET_MS = 12_000;
 
-export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<RefreshOutcome> {
+export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
   const composed = await composeFromWorld(config, kosli, github);
   const owned = await deps.store.openCandidateId(ctx.projectKey);
@@ -94,13 +93,13 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<Re
 }
 
 /** Recomposes an existing candidate for a caller that already holds the release's lock (the deploy worker). */
-export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string): Promise<RefreshOutcome> {
+export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
   const composed = await composeFromWorld(config, kosli, github);
   return refreshExisting(deps, ctx, config, kosli, versionId, composed);
 }
 
-async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConfig, kosli: KosliClient, composed: Composed): Promise<RefreshOutcome> {
+async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConfig, kosli: KosliClient, composed: Composed): Promise<RefreshResult> {
   const now = deps.clock.now();
   const version = (await adoptVersionOfFailedCreate(deps, ctx)) ?? (await createVersion(deps, ctx, versionName(config.release.namePattern, now), now));
   // The new release's lock is taken before the slot names it, so no refresh can set it up alongside.
@@ -135,7 +134,7 @@ async function setUpCreated(
   composed: Composed,
   version: { id: string; name: string },
   now: string,
-): Promise<RefreshOutcome> {
+): Promise<RefreshResult> {
   const { candidate } = composed;
   // Claimed right after creation: from here on the app owns this version and never creates another.
   await deps.store.setCandidateSlot(ctx.projectKey, version.id);
@@ -175,7 +174,7 @@ async function refreshExisting(
   kosli: KosliClient,
   versionId: string,
   composed: Composed,
-): Promise<RefreshOutcome> {
+): Promise<RefreshResult> {
   const record = await deps.store.getRelease(ctx.projectKey, versionId);
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   const { candidate } = composed;

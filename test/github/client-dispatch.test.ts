@@ -1,8 +1,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { buildDeployInputs } from '../../src/github/deploy-inputs';
-import { AppError } from '../../src/errors';
 import { aDeployRequest, calls, DEPLOY_WORKFLOW, type GitHubHarness, seedCommits, startGitHub } from './helpers';
+import { rejection } from '../support/errors';
 
 const DISPATCH = 'POST /repos/{owner}/{repo}/actions/workflows/{workflow_id}/dispatches';
 const LIST_RUNS = 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}/runs';
@@ -18,15 +18,6 @@ afterEach(async () => gh.close());
 
 function deployInputs(requestId: string): Record<string, string> {
   return buildDeployInputs(aDeployRequest({ requestId, artifacts: [{ app: 'backend', commit, fingerprint: 'f'.repeat(64) }] }));
-}
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
 }
 
 describe('dispatchWorkflow', () => {
@@ -68,7 +59,7 @@ describe('dispatchWorkflow', () => {
     gh.world.dispatchMode = 'no-content';
     const empty = { kind: 'status', status: 200, body: { total_count: 0, workflow_runs: [] } } as const;
     gh.service.injectFaults(LIST_RUNS, empty, empty, empty);
-    const error = await caught(gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: deployInputs('rq-lost-000001'), requestId: 'rq-lost-000001' }));
+    const error = await rejection(gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: deployInputs('rq-lost-000001'), requestId: 'rq-lost-000001' }));
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(error.maybeApplied).toBe(true);
     expect(error.transient).toBe(true);
@@ -88,7 +79,7 @@ describe('dispatchWorkflow', () => {
     gh.service.injectFaults(DISPATCH, { kind: 'after', status: 502 });
     const requestId = 'rq-maybe-000001';
     const since = new Date(Date.now() - 60_000).toISOString();
-    const error = await caught(gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: deployInputs(requestId), requestId }));
+    const error = await rejection(gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: deployInputs(requestId), requestId }));
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: true, status: 502 });
     expect(calls(gh, DISPATCH)).toHaveLength(1);
     expect(gh.world.runs).toHaveLength(1);
@@ -101,20 +92,20 @@ describe('dispatchWorkflow', () => {
   it('does not retry a dispatch that timed out', async () => {
     gh.service.injectFaults(DISPATCH, { kind: 'timeout' });
     const client = gh.client({ retry: { timeoutMs: 150, baseDelayMs: 1, maxDelayMs: 2 } });
-    const error = await caught(client.dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: deployInputs('rq-slow-000001'), requestId: 'rq-slow-000001' }));
+    const error = await rejection(client.dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: deployInputs('rq-slow-000001'), requestId: 'rq-slow-000001' }));
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: true });
     expect(calls(gh, DISPATCH)).toHaveLength(1);
   });
 
   it('says which workflow is missing on 404', async () => {
-    const error = await caught(gh.client().dispatchWorkflow({ workflow: 'deploy.yml', ref: 'main', inputs: deployInputs('rq-none-000001'), requestId: 'rq-none-000001' }));
+    const error = await rejection(gh.client().dispatchWorkflow({ workflow: 'deploy.yml', ref: 'main', inputs: deployInputs('rq-none-000001'), requestId: 'rq-none-000001' }));
     expect(error.code).toBe('UPSTREAM_NOT_FOUND');
     expect(error.message).toBe("GitHub workflow 'deploy.yml' not found in acme/shop.");
   });
 
   it('surfaces GitHub’s 422 for an input the workflow does not declare', async () => {
     const inputs = { ...deployInputs('rq-extra-000001'), surprise: 'x' };
-    const error = await caught(gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs, requestId: 'rq-extra-000001' }));
+    const error = await rejection(gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs, requestId: 'rq-extra-000001' }));
     expect(error.code).toBe('UPSTREAM_REJECTED');
     expect(error.status).toBe(422);
     expect(error.message).toContain('Unexpected inputs provided');
@@ -122,7 +113,7 @@ describe('dispatchWorkflow', () => {
   });
 
   it('surfaces a 422 for a ref that does not exist', async () => {
-    const error = await caught(gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'nope', inputs: deployInputs('rq-ref-0000001'), requestId: 'rq-ref-0000001' }));
+    const error = await rejection(gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'nope', inputs: deployInputs('rq-ref-0000001'), requestId: 'rq-ref-0000001' }));
     expect(error).toMatchObject({ code: 'UPSTREAM_REJECTED', status: 422 });
     expect(error.message).toContain('No ref found for: nope');
   });
@@ -168,7 +159,7 @@ describe('findDispatchedRun and getRun', () => {
   });
 
   it('names the missing run on 404', async () => {
-    const error = await caught(gh.client().getRun(424242));
+    const error = await rejection(gh.client().getRun(424242));
     expect(error.message).toBe('GitHub workflow run 424242 not found in acme/shop.');
   });
 });

@@ -2,6 +2,7 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors';
 import { createGitHubClient, GITHUB_API_VERSION } from '../../src/github/client';
 import { calls, DEPLOY_WORKFLOW, type GitHubHarness, seedCommits, startGitHub, TOKEN } from './helpers';
+import { rejection } from '../support/errors';
 
 const GET_RUN = 'GET /repos/{owner}/{repo}/actions/runs/{run_id}';
 const GET_REPO = 'GET /repos/{owner}/{repo}';
@@ -22,15 +23,6 @@ beforeEach(async () => {
   runId = outcome.ok ? outcome.run.id : 0;
 });
 afterEach(async () => gh.close());
-
-async function caught(promise: Promise<unknown>): Promise<AppError> {
-  const error = await promise.then(
-    () => undefined,
-    (reason: unknown) => reason,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
 
 /** Everything an error could leak through: message, fields, cause chain. */
 function everything(error: AppError): string {
@@ -83,7 +75,7 @@ describe('rate limits', () => {
 
   it('fails as UPSTREAM_RATE_LIMITED, transient, when the reset is too far to wait for', async () => {
     gh.world.rateLimitNext(1, { status: 403, resetInSeconds: 3600 });
-    const error = await caught(gh.client({ now: () => NOW }).getRun(runId));
+    const error = await rejection(gh.client({ now: () => NOW }).getRun(runId));
     expect(error.code).toBe('UPSTREAM_RATE_LIMITED');
     expect(error.transient).toBe(true);
     expect(gh.waits).toEqual([]);
@@ -91,13 +83,13 @@ describe('rate limits', () => {
 
   it('fails as rate limited when a secondary-limit 403 has no header (GitHub says wait a minute)', async () => {
     gh.service.injectFaults(GET_RUN, { kind: 'status', status: 403, body: { message: 'You have exceeded a secondary rate limit.' } });
-    const error = await caught(gh.client().getRun(runId));
+    const error = await rejection(gh.client().getRun(runId));
     expect(error.code).toBe('UPSTREAM_RATE_LIMITED');
   });
 
   it('keeps a plain 403 a permission error', async () => {
     gh.service.injectFaults(GET_RUN, { kind: 'status', status: 403, body: { message: 'Resource not accessible by integration' } });
-    const error = await caught(gh.client().getRun(runId));
+    const error = await rejection(gh.client().getRun(runId));
     expect(error.code).toBe('UPSTREAM_AUTH');
     expect(error.message).toContain('Resource not accessible by integration');
   });
@@ -112,49 +104,49 @@ describe('faults', () => {
 
   it('gives up after the bounded attempts with UPSTREAM_UNAVAILABLE (not maybeApplied: it was a read)', async () => {
     gh.service.injectFaults(GET_RUN, ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 500 })));
-    const error = await caught(gh.client().getRun(runId));
+    const error = await rejection(gh.client().getRun(runId));
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: false, status: 500 });
     expect(calls(gh, GET_RUN)).toHaveLength(4);
   });
 
   it('turns a malformed body into UPSTREAM_INVALID_RESPONSE naming the call', async () => {
     gh.service.injectFaults(GET_RUN, { kind: 'status', status: 200, body: { id: 'not-a-number', status: 'exploded' } });
-    const error = await caught(gh.client().getRun(runId));
+    const error = await rejection(gh.client().getRun(runId));
     expect(error.code).toBe('UPSTREAM_INVALID_RESPONSE');
     expect(error.message).toContain('GET /repos/{owner}/{repo}/actions/runs/{run_id}');
   });
 
   it('turns a 200 carrying an error shape into UPSTREAM_INVALID_RESPONSE', async () => {
     gh.service.injectFaults(GET_REPO, { kind: 'status', status: 200, body: { message: 'Moved' } });
-    const error = await caught(gh.client().canDispatch());
+    const error = await rejection(gh.client().canDispatch());
     expect(error.code).toBe('UPSTREAM_INVALID_RESPONSE');
   });
 });
 
 describe('the token never leaks', () => {
   it('is absent from a 401 (bad credentials)', async () => {
-    const error = await caught(gh.client({ token: `${TOKEN}-revoked` }).getRun(runId));
+    const error = await rejection(gh.client({ token: `${TOKEN}-revoked` }).getRun(runId));
     expect(error.code).toBe('UPSTREAM_AUTH');
     expect(everything(error)).not.toContain(TOKEN);
   });
 
   it('is redacted when an upstream error body echoes it', async () => {
     gh.service.injectFaults(GET_RUN, { kind: 'status', status: 422, body: { message: `token ${TOKEN} is not allowed here` } });
-    const error = await caught(gh.client().getRun(runId));
+    const error = await rejection(gh.client().getRun(runId));
     expect(error.code).toBe('UPSTREAM_REJECTED');
     expect(everything(error)).not.toContain(TOKEN);
   });
 
   it('is absent from a timeout error', async () => {
     gh.service.injectFaults(GET_RUN, { kind: 'timeout' }, { kind: 'timeout' });
-    const error = await caught(gh.client({ retry: { maxAttempts: 2, timeoutMs: 100, baseDelayMs: 1, maxDelayMs: 1 } }).getRun(runId));
+    const error = await rejection(gh.client({ retry: { maxAttempts: 2, timeoutMs: 100, baseDelayMs: 1, maxDelayMs: 1 } }).getRun(runId));
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(everything(error)).not.toContain(TOKEN);
   });
 
   it('is absent from a network error', async () => {
     await gh.close();
-    const error = await caught(gh.client({ retry: { maxAttempts: 1 } }).getRun(runId));
+    const error = await rejection(gh.client({ retry: { maxAttempts: 1 } }).getRun(runId));
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(everything(error)).not.toContain(TOKEN);
   });

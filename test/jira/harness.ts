@@ -3,7 +3,6 @@
  * through `sleep`, which records each wait and advances the fake's clock instead of waiting, so
  * retry and rate-limit tests take milliseconds.
  */
-import { AppError } from '../../src/errors';
 import { createJiraFake, type JiraFake } from '../../sandbox/fakes/jira/jira-fake';
 import { createFakeJiraTransport } from '../../sandbox/fakes/jira/fake-transport';
 import { JiraWorld } from '../../sandbox/fakes/jira/world';
@@ -65,12 +64,4 @@ export function aWorld(): JiraWorld {
   return world;
 }
 
-/** The AppError a call rejects with (fails the test when it resolves or throws something else). */
-export async function rejection(promise: Promise<unknown>): Promise<AppError> {
-  const error: unknown = await promise.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  if (!(error instanceof AppError)) throw new Error(`expected an AppError, got ${String(error)}`);
-  return error;
-}
+export { rejection } from '../support/errors';
