@@ -15,7 +15,7 @@ import type { DeployState, DeployStep } from '../release/types';
 import type { ReleaseRecord } from '../store/release-store';
 import { approvalStatus, recordJiraDecisions } from './approval-status';
 import type { CallContext, Deps } from './deps';
-import { projectClients, type ProjectClients } from './project-clients';
+import { latestSnapshot, projectClients, type ProjectClients } from './project-clients';
 import { refreshHeld } from './refresh-candidate';
 import { tryWithReleaseLock } from './release-lock';
 
@@ -205,9 +205,7 @@ async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }:
     await save({ ...record, pendingDispatch: null });
     record = { ...record, pendingDispatch: null };
   }
-
-  const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
-  const staging = await kosli.latestSnapshot(config.kosli.environments.staging, flowFor);
+  const staging = await latestSnapshot(config, kosli, 'staging');
   const drift = verifyProd(record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), staging.artifacts);
   if (drift.length > 0) {
     // Staging moved since approval: the approvals are for content that no longer runs there.
@@ -255,12 +253,11 @@ async function follow(deps: Deps, { github }: ProjectClients, record: ReleaseRec
 /** Prod must run exactly the approved fingerprints; the environment report may lag, so retry for a bounded time. */
 async function verify(deps: Deps, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>, deadline: number): Promise<StepResult> {
   const approved = record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint }));
-  const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
   // When the deploy happened, also after transient failures of this step (the window must not restart).
   const live = record.deploy.kind === 'failed' ? record.deploy.from : record.deploy;
   const deployedAt = live.kind === 'deployed' ? live.at : deps.clock.now();
   for (let wait = deps.timing.pollEveryMs; ; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
-    const prod = await kosli.latestSnapshot(config.kosli.environments.prod, flowFor);
+    const prod = await latestSnapshot(config, kosli, 'prod');
     const mismatches = verifyProd(approved, prod.artifacts);
     const checkedAt = deps.clock.now();
     await save({ ...record, verification: { ok: mismatches.length === 0, checkedAt, mismatches } });

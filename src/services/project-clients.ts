@@ -6,6 +6,7 @@ import { AppError } from '../errors';
 import type { GitHubClient } from '../github/types';
 import type { KosliClient } from '../kosli/types';
 import type { ProjectConfig } from '../release/config';
+import type { EnvironmentRole, EnvironmentSnapshot } from '../release/types';
 import type { Deps } from './deps';
 
 export interface ProjectClients {
@@ -34,4 +35,9 @@ export async function projectClients(deps: Deps, projectKey: string): Promise<Pr
   if (!kosliToken) throw new AppError('NOT_CONFIGURED', 'The Kosli API token is not set: an administrator must set it in the app settings.');
   if (!githubToken) throw new AppError('NOT_CONFIGURED', 'The GitHub token is not set: an administrator must set it in the app settings.');
   return { config, kosli: deps.kosli(config, kosliToken), github: deps.github(config, githubToken) };
+}
+
+/** The latest snapshot of one of the project's environments, each artifact's flow picked by its app's build flow. */
+export function latestSnapshot(config: ProjectConfig, kosli: KosliClient, role: EnvironmentRole): Promise<EnvironmentSnapshot> {
+  return kosli.latestSnapshot(config.kosli.environments[role], (name) => config.apps.find((app) => app.name === name)?.buildFlow);
 }

@@ -7,12 +7,11 @@ import { AppError } from '../errors';
 import { buildDeployInputs } from '../github/deploy-inputs';
 import type { PromoteResult } from '../contract';
 import type { CallContext, Deps } from './deps';
-import { projectClients } from './project-clients';
+import { latestSnapshot, projectClients } from './project-clients';
 
 export async function promoteToStaging(deps: Deps, ctx: CallContext): Promise<PromoteResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
-  const dev = await kosli.latestSnapshot(config.kosli.environments.dev, flowFor);
+  const dev = await latestSnapshot(config, kosli, 'dev');
   const apps = config.apps.flatMap((app) => {
     const artifact = dev.artifacts.find((a) => a.name === app.name);
     return artifact ? [{ app: app.name, artifact }] : [];

@@ -18,9 +18,8 @@ import type { JiraVersion } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
 import { recordJiraDecisions } from './approval-status';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
-import { projectClients } from './project-clients';
+import { latestSnapshot, projectClients } from './project-clients';
 import { withReleaseLock } from './release-lock';
-
 
 /** Commits per app beyond which an ordinary (non-first) release is refused as implausible. */
 const RANGE_LIMIT = 5000;
@@ -35,10 +34,9 @@ interface Composed {
 
 /** Reads what runs and composes the candidate: 2 snapshot reads, ⌈C/100⌉ commit pages per app, ⌈C/100⌉ Kosli lookups. */
 export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient): Promise<Composed> {
-  const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
   const [staging, prod] = await Promise.all([
-    kosli.latestSnapshot(config.kosli.environments.staging, flowFor),
-    kosli.latestSnapshot(config.kosli.environments.prod, flowFor),
+    latestSnapshot(config, kosli, 'staging'),
+    latestSnapshot(config, kosli, 'prod'),
   ]);
   const ranges = planRelease(config.apps, staging, prod);
   const commitLists = await Promise.all(ranges.map((range) => commitsFor(github, range, config.release.firstReleaseCommitLimit)));

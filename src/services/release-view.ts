@@ -23,7 +23,7 @@ import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
 import { approvalStatus, lookupUsers } from './approval-status';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
-import { projectClients } from './project-clients';
+import { latestSnapshot, projectClients } from './project-clients';
 
 async function settle<T>(label: string, warnings: string[], work: () => Promise<T>): Promise<T | null> {
   try {
@@ -49,16 +49,15 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   ]);
   const { config, kosli, github } = clients;
   const warnings: string[] = [];
-  const flowFor = (name: string) => config.apps.find((app) => app.name === name)?.buildFlow;
   const run = dispatchedRun(record.deploy);
   const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
 
   const [version, issues, dev, staging, prod, provenance, pullRequests, liveRun, cachedUsers] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
     settle('Jira issues', warnings, () => (record.candidate.issueKeys.length > 0 ? deps.jiraAsApp.searchIssues(`key in (${record.candidate.issueKeys.join(', ')})`) : Promise.resolve([]))),
-    settle('Kosli dev', warnings, () => kosli.latestSnapshot(config.kosli.environments.dev, flowFor)),
-    settle('Kosli staging', warnings, () => kosli.latestSnapshot(config.kosli.environments.staging, flowFor)),
-    settle('Kosli prod', warnings, () => kosli.latestSnapshot(config.kosli.environments.prod, flowFor)),
+    settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
+    settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
+    settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
     Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false })))),
     // PR evidence in bulk in the same round, instead of a second round per trail.
     Promise.all(record.candidate.apps.map((app) => settle(`Kosli pull requests of ${app.name}`, warnings, () => kosli.pullRequestEvidence(app.to.flow, [app.to.commit])))),
