@@ -5,9 +5,9 @@
  */
 import type { ErrorCode } from './errors';
 import type { FieldErrors, ProjectConfig } from './release/config';
-import type { CommitInfo, DecisionKind, DeployStep, TrailCompliance } from './release/types';
+import type { CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, DeployStep, TrailCompliance } from './release/types';
 
-export type { ErrorCode, FieldErrors, ProjectConfig, CommitInfo, DecisionKind, TrailCompliance };
+export type { ErrorCode, FieldErrors, ProjectConfig, CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, TrailCompliance };
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
 
@@ -194,24 +194,6 @@ export interface ConnectionCheck {
   label: string;
   ok: boolean;
   message: string;
-}
-
-export interface ComplianceRow {
-  sha: string;
-  url: string | null;
-  date: string;
-  author: string;
-  pullRequests: string[];
-  approvers: string[];
-  issues: { key: string; exists: boolean }[];
-}
-
-export interface ComplianceReport {
-  from: string;
-  to: string;
-  rows: ComplianceRow[];
-  totals: { commits: number; withoutPullRequest: number; withoutIndependentApprover: number; withoutJiraIssue: number };
-  truncated: boolean;
 }
 
 /** Every resolver: key → payload and result. */

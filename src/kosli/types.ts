@@ -2,7 +2,7 @@
  * What the app needs from Kosli, shaped by the release rules rather than by endpoint paths.
  * `createKosliClient` in ./client.ts implements it over an injected `fetch`.
  */
-import type { EnvironmentSnapshot, JiraEvidence, Provenance } from '../release/types';
+import type { EnvironmentSnapshot, JiraEvidence, Provenance, PullRequestAttestation } from '../release/types';
 
 export interface KosliConnection {
   /** e.g. https://app.kosli.com (no trailing slash); the client adds /api/v2. */
@@ -26,10 +26,7 @@ export interface AssertResult {
   failures: PolicyFailure[];
 }
 
-export interface PullRequestAttestation {
-  sha: string;
-  pullRequests: { url: string; author: string | null; approvers: string[] }[];
-}
+export type { PullRequestAttestation };
 
 export interface CustomAttestationInput {
   flow: string;

@@ -1,8 +1,7 @@
 /**
- * The compliance report's CSV, shared by the resolver's tests and the panel's download (a pure
- * module with no imports, so the lazily loaded report view can use it as is).
+ * The compliance report's CSV, built by the report service; the panel downloads the text as is.
  */
-import type { ComplianceRow } from '../contract';
+import type { ComplianceRow } from './types';
 
 /** The columns of the original report (generate-jira-pr-report), in its order. */
 export const COMPLIANCE_CSV_COLUMNS = ['commit', 'date', 'commit-author', 'pr-approver', 'jira-issue'] as const;

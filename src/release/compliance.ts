@@ -3,10 +3,8 @@
  * date, author, pull-request approvers and Jira issues (from the source flow's Kosli evidence), the
  * totals auditors ask about, and the CSV of the original monthly report.
  */
-import type { ComplianceReport, ComplianceRow } from '../contract';
 import { AppError } from '../errors';
-import type { PullRequestAttestation } from '../kosli/types';
-import type { CommitInfo, JiraEvidence } from './types';
+import type { CommitInfo, ComplianceReport, ComplianceRow, JiraEvidence, PullRequestAttestation } from './types';
 
 export type ComplianceTotals = ComplianceReport['totals'];
 

@@ -153,3 +153,31 @@ export type DeployState =
       attempts: number;
       at: string;
     };
+
+/** The pull-request evidence Kosli holds for one commit (its `pull_request` attestation). */
+export interface PullRequestAttestation {
+  sha: string;
+  pullRequests: { url: string; author: string | null; approvers: string[] }[];
+}
+
+/** One commit of the compliance report (the original generate-jira-pr-report's line). */
+export interface ComplianceRow {
+  sha: string;
+  url: string | null;
+  date: string;
+  author: string;
+  pullRequests: string[];
+  approvers: string[];
+  issues: { key: string; exists: boolean }[];
+}
+
+/** The compliance report of a period: one row per commit on main, and the totals. */
+export interface ComplianceReport {
+  from: string;
+  to: string;
+  rows: ComplianceRow[];
+  totals: { commits: number; withoutPullRequest: number; withoutIndependentApprover: number; withoutJiraIssue: number };
+  truncated: boolean;
+  /** The same rows as the original report's CSV, built here so the panel ships no report code. */
+  csv: string;
+}

@@ -6,7 +6,7 @@
  */
 import type { ComplianceReport } from '../contract';
 import { AppError } from '../errors';
-import { complianceRows, validatePeriod } from '../release/compliance';
+import { complianceCsv, complianceRows, validatePeriod } from '../release/compliance';
 import type { CallContext, Deps } from './deps';
 
 /** The most commits one report holds; beyond it the report says it is truncated. */
@@ -43,5 +43,5 @@ export async function complianceReport(deps: Deps, ctx: CallContext, period: { f
   // An empty period makes no Kosli call (the client asks per chunk of commits).
   const [jira, prs] = await Promise.all([kosli.jiraEvidence(sourceFlow, shas), kosli.pullRequestEvidence(sourceFlow, shas)]);
   const { rows, totals } = complianceRows(commits, jira, prs);
-  return { from: since, to: until, rows, totals, truncated };
+  return { from: since, to: until, rows, totals, truncated, csv: complianceCsv(rows) };
 }

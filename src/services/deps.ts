@@ -1,6 +1,6 @@
 /**
  * What the use cases need from the world, passed in as values (no module singletons): the store,
- * the clock, id generation, the queue, secret lookup and client factories. `src/platform/compose.ts`
+ * the clock, id generation, the queue, secret lookup and client factories. `src/app.ts`
  * builds the production set from Forge; tests and the sandbox build the same set on the local runtime.
  */
 import type { GitHubClient } from '../github/types';

@@ -19,7 +19,6 @@ import {
   environmentSchema,
   flowSchema,
   jiraByCommitSchema,
-  pullRequestAttestationListSchema,
   pullRequestByCommitSchema,
   snapshotResponseSchema,
   trailSchema,

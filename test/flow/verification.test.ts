@@ -22,7 +22,7 @@ it('fails at verify when prod never runs the approved artifacts, and does not re
   world.jira.world.setApprover(versionId, PO2, 'APPROVED');
 
   // Imported after the world installed the local Forge runtime (@forge/api binds fetch on import).
-  const { composeDeps } = await import('../../src/platform/compose');
+  const { composeDeps } = await import('../../src/app');
   const { advanceRelease } = await import('../../src/services/deploy-worker');
   const { linksFor } = await import('../../src/services/links');
   let now = Date.parse('2026-11-28T10:00:00Z');

@@ -77,7 +77,7 @@ export async function startTestWorld(options: { now?: string } = {}): Promise<Te
   });
   // Only now may anything load @forge/api (see sandbox/forge-runtime/runtime.ts).
   const [{ composeDeps }, { jiraTransportAsUser }, { createJiraClient }, { handleCall }, resolvers, Resolver] = await Promise.all([
-    import('../../src/platform/compose'),
+    import('../../src/app'),
     import('../../src/platform/forge-jira'),
     import('../../src/jira/client'),
     import('../../src/resolvers/handle-call'),

@@ -7,8 +7,13 @@
  */
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
-import type { RunConclusion, RunStatus } from '../../../src/github/types';
 import { parseWorkflowFile, renderRunName, type WorkflowInputSpec } from './workflow-file';
+
+/** A workflow run's `status`, as GitHub's REST API documents it (workflow-run schema). */
+export type RunStatus = 'requested' | 'queued' | 'pending' | 'waiting' | 'in_progress' | 'completed';
+/** A completed run's `conclusion` (same schema). */
+export type RunConclusion =
+  | 'success' | 'failure' | 'cancelled' | 'timed_out' | 'action_required' | 'neutral' | 'skipped' | 'stale' | 'startup_failure';
 
 export interface FakeCommit {
   sha: string;

@@ -3,15 +3,20 @@
  * `requestJira` does in production. `asUser` plays `api.asUser()` (the fake answers as that account);
  * without it the request acts as the app. `token` exercises the Authorization path of the fake.
  */
-import type { RequestJira } from '../../../src/jira/route';
 import { ACCOUNT_HEADER } from './jira-fake';
+
+/** The shape of Forge's `requestJira`: a path with its query, and a fetch-like init. */
+export type LoopbackRequestJira = (
+  path: string,
+  init?: { method?: string; headers?: Record<string, string>; body?: string; signal?: AbortSignal },
+) => Promise<Response>;
 
 export interface FakeJiraTransportOptions {
   asUser?: string;
   token?: string;
 }
 
-export function createFakeJiraTransport(baseUrl: string, options: FakeJiraTransportOptions = {}): RequestJira {
+export function createFakeJiraTransport(baseUrl: string, options: FakeJiraTransportOptions = {}): LoopbackRequestJira {
   return (path, init = {}) => {
     const headers: Record<string, string> = { ...init.headers };
     if (options.asUser !== undefined) headers[ACCOUNT_HEADER] = options.asUser;

@@ -45,7 +45,7 @@ export function compileTypeSchema(schema: unknown): ValidateFunction {
     compiled.set(schema, validate);
     return validate;
   } catch (error) {
-    throw new Error(`the type schema is not a valid JSON schema: ${error instanceof Error ? error.message : String(error)}`);
+    throw new Error(`the type schema is not a valid JSON schema: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
   }
 }
 

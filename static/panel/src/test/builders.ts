@@ -17,6 +17,7 @@ import type {
   SecretStatus,
   SettingsView,
 } from '../../../../src/contract';
+import { complianceCsv } from '../../../../src/release/compliance-csv';
 import { defaultProjectConfig } from '../../../../src/release/config';
 
 export const FP_BACKEND = 'a1b2c3d4e5f6a7b8c9d0e1f2a3b4c5d6e7f8a9b0c1d2e3f4a5b6c7d8e9f0a1b2';
@@ -221,6 +222,7 @@ export function aComplianceReport(overrides: Partial<ComplianceReport> = {}): Co
       withoutJiraIssue: rows.filter((row) => !row.issues.some((issue) => issue.exists)).length,
     },
     truncated: false,
+    csv: complianceCsv(rows),
     ...overrides,
   };
 }

@@ -4,7 +4,7 @@
  */
 import { fake, FakeHistory } from './fake-bridge';
 import { cleanup, render } from '@testing-library/react';
-import { afterEach, beforeEach, vi } from 'vitest';
+import { afterEach, beforeEach } from 'vitest';
 import { App } from '../app';
 
 export interface Download {

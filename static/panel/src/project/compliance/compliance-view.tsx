@@ -3,7 +3,6 @@ import { call } from '../../api';
 import type { ComplianceReport, ComplianceRow } from '../../../../../src/contract';
 import { MaybeLink, ExternalLink } from '../../components/links';
 import { EmptyState, ErrorState, Loading, Notice } from '../../components/states';
-import { complianceCsv } from '../../../../../src/release/compliance-csv';
 import { downloadFile } from '../../download';
 import { formatDate, formatTime, issueUrl, pullRequestLabel, shortSha } from '../../format';
 import { useLoad } from '../../use-load';
@@ -67,6 +66,11 @@ export function ComplianceView({ siteUrl }: { siteUrl: string | null }) {
   );
 }
 
+/** The JSON download: the report without its CSV rendering of the same rows. */
+function reportJson({ csv: _csv, ...report }: ComplianceReport): string {
+  return `${JSON.stringify(report, null, 2)}\n`;
+}
+
 function Report({ report, siteUrl }: { report: ComplianceReport; siteUrl: string | null }) {
   const [page, setPage] = useState(0);
   const pages = Math.max(1, Math.ceil(report.rows.length / PAGE_SIZE));
@@ -103,10 +107,10 @@ function Report({ report, siteUrl }: { report: ComplianceReport; siteUrl: string
         </Notice>
       )}
       <div className="button-row">
-        <button type="button" className="button" onClick={() => downloadFile(`${stem}.csv`, 'text/csv', complianceCsv(report.rows))}>
+        <button type="button" className="button" onClick={() => downloadFile(`${stem}.csv`, 'text/csv', report.csv)}>
           Download CSV
         </button>
-        <button type="button" className="button" onClick={() => downloadFile(`${stem}.json`, 'application/json', `${JSON.stringify(report, null, 2)}\n`)}>
+        <button type="button" className="button" onClick={() => downloadFile(`${stem}.json`, 'application/json', reportJson(report))}>
           Download JSON
         </button>
       </div>

@@ -1,0 +1,83 @@
+/**
+ * The composition root, beside the entry: the production `Deps` built from Forge's seams
+ * (src/platform), and the three handlers manifest.yml names. Tests, the sandbox and the benchmark
+ * run this same composition on the local Forge runtime, so they exercise the real SDKs.
+ */
+import { RESOLVER_KEYS } from './contract';
+import { createGitHubClient } from './github/client';
+import { realSleep } from './http/transport';
+import { createJiraClient } from './jira/client';
+import { runDeployJob } from './jobs/deploy-consumer';
+import { runScheduledCheck } from './jobs/scheduled-trigger';
+import { createKosliClient } from './kosli/client';
+import { systemClock } from './platform/clock';
+import { forgeFetch } from './platform/forge-fetch';
+import { jiraTransportAsApp, jiraTransportAsUser } from './platform/forge-jira';
+import { forgeKeyValueStore } from './platform/forge-kvs';
+import { forgeDeployQueue } from './platform/forge-queue';
+import { forgeResolver, type ForgeResolverFunction } from './platform/forge-resolver';
+import { readForgeVariable } from './platform/forge-secrets';
+import { randomId } from './platform/ids';
+import { RESOLVERS } from './resolvers';
+import { handleCall, type CallEnvironment } from './resolvers/handle-call';
+import type { Deps } from './services/deps';
+import { createSecretSource, SECRET_VARIABLES } from './services/secrets';
+import { ReleaseStore } from './store/release-store';
+
+const GITHUB_API = 'https://api.github.com';
+
+export interface JobBudget {
+  /** How long one invocation may wait for a run or for prod to report. */
+  followRunForMs: number;
+}
+
+export function composeDeps(budget: JobBudget): Deps {
+  const kv = forgeKeyValueStore();
+  return {
+    store: new ReleaseStore(kv, randomId),
+    clock: systemClock,
+    newId: randomId,
+    queue: forgeDeployQueue(),
+    secrets: createSecretSource(kv, (name) => readForgeVariable(name)),
+    jiraAsApp: createJiraClient(jiraTransportAsApp()),
+    kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
+    github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
+    timing: { followRunForMs: budget.followRunForMs, pollEveryMs: 500, verifyWindowMs: 15 * 60_000, sleep: realSleep },
+  };
+}
+
+function callEnvironment(): CallEnvironment {
+  const deps = composeDeps({ followRunForMs: 0 });
+  return {
+    deps,
+    jiraAsUser: () => createJiraClient(jiraTransportAsUser()),
+    secretValues: async (projectKey) => {
+      const entered = projectKey ? await Promise.all([deps.secrets.get(projectKey, 'kosliToken'), deps.secrets.get(projectKey, 'githubToken')]) : [];
+      const values = [...Object.values(SECRET_VARIABLES).map((name) => readForgeVariable(name)), ...entered];
+      return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
+    },
+  };
+}
+
+function buildResolver() {
+  const handlers: Record<string, ForgeResolverFunction> = {};
+  for (const key of RESOLVER_KEYS) {
+    const definition = RESOLVERS[key];
+    handlers[key] = (request) => handleCall(callEnvironment(), definition, request);
+  }
+  return forgeResolver(handlers);
+}
+
+/** Custom UI resolvers (function `resolver`). */
+export const handler = buildResolver();
+
+/** scheduledTrigger `release-gate-check` (function `scheduled-check`, 300 s). */
+export const scheduledCheck = async () => {
+  const { statusCode, body } = await runScheduledCheck(composeDeps({ followRunForMs: 60_000 }));
+  return { statusCode, body };
+};
+
+/** Queue consumer `deploy-consumer` (function `deploy-worker`, 900 s). */
+export const deployConsumer = async (event: { body?: unknown }) => {
+  return runDeployJob(composeDeps({ followRunForMs: 840_000 }), event.body);
+};
