@@ -16,3 +16,4 @@ export {
 export { LocalKvs, type LocalKvsOptions } from './local-kvs';
 export { type AsyncEvent, type ConsumerHandler, type QueueDelivery, MAX_RETRIES } from './local-queues';
 export { manifestEgress } from './egress';
+export { appEntryFromEnvironment, loadApp, type AppEntry, type AppModule } from './app-entry';

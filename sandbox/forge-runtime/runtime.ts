@@ -293,6 +293,20 @@ export async function installForgeRuntime(options: ForgeRuntimeOptions): Promise
   return runtime;
 }
 
+/**
+ * Runs `load` with the egress wrapper as the global `fetch`, so that a copy of @forge/api it loads
+ * captures it: the app bundle (app-entry.ts) carries its own @forge/api.
+ */
+export function loadWithEgressFetch<T>(load: () => T): T {
+  const realFetch = globalThis.fetch;
+  globalThis.fetch = egressFetch;
+  try {
+    return load();
+  } finally {
+    globalThis.fetch = realFetch;
+  }
+}
+
 function activeRuntime(): LocalForgeRuntime {
   const runtime = slot().active;
   if (!runtime) throw new Error('No local Forge runtime is installed (installForgeRuntime).');

@@ -1,6 +1,7 @@
 /**
  * A whole simulated world in one call: the fake Jira, Kosli and GitHub servers on loopback, the
- * local Forge runtime, the app's real handlers from src/index.ts, the project configured, and the
+ * local Forge runtime, the app's real handlers (src/index.ts, or Forge's bundle of it with
+ * FORGE_APP_ENTRY=bundle), the project configured, and the
  * original process simulated on top. Tests, the sandbox and the benchmark all start here.
  */
 import { readFileSync } from 'node:fs';
@@ -16,7 +17,7 @@ import { createJiraFake, type JiraFake } from '../fakes/jira/jira-fake';
 import { JiraWorld } from '../fakes/jira/world';
 import { createKosliFake, type KosliFake } from '../fakes/kosli/kosli-fake';
 import { KosliWorld } from '../fakes/kosli/world';
-import { installForgeRuntime, LocalKvs, type LocalForgeRuntime } from '../forge-runtime';
+import { installForgeRuntime, loadApp, LocalKvs, type AppModule, type LocalForgeRuntime } from '../forge-runtime';
 import { MemoryRepository, type Repository } from './repository';
 import { DEFAULT_SCENARIO, type Scenario } from './scenario';
 import { Simulation, type SimulatedCommit } from './simulation';
@@ -24,8 +25,6 @@ import { Simulation, type SimulatedCommit } from './simulation';
 export const KOSLI_TOKEN = 'kosli-sandbox-token-3f9a1c';
 export const GITHUB_TOKEN = 'ghp_sandboxToken7Qw2Lm9Xc4';
 const WORKFLOW_FILE = new URL('../../github/workflows/kosli-release-gate-deploy.yml', import.meta.url);
-
-type AppModule = typeof import('../../src/index');
 
 export interface WorldOptions {
   scenario?: Scenario;
@@ -95,7 +94,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     siteUrl: options.siteUrl ?? jiraUrl,
   });
   // @forge/api is loaded once per process (it captures fetch); later worlds re-point the runtime.
-  appModule ??= await import('../../src/index');
+  appModule ??= await loadApp();
   const app = appModule;
   runtime.onQueue('deploy-queue', (event) => app.deployConsumer(event));
 
