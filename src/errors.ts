@@ -83,8 +83,10 @@ const BEARER = /(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
  */
 export function redact(text: string, secrets: readonly string[] = []): string {
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  // Longest first, so a token that contains another is removed whole. Any length: the settings refuse
+  // tokens too short to redact safely, so a short value here is still a secret to hide.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length > 0) out = out.split(secret).join('[redacted]');
   }
   return out.replace(BEARER, (_match, scheme: string) => `${scheme} [redacted]`);
 }

@@ -13,7 +13,7 @@ import { handleCall, type CallEnvironment } from './resolvers/handle-call';
 import { RESOLVER_KEYS } from './contract';
 
 function callEnvironment(): CallEnvironment {
-  const deps = composeDeps({ followRunForMs: 0 });
+  const deps = composeDeps();
   return {
     deps,
     jiraAsUser: () => createJiraClient(jiraTransportAsUser()),
@@ -41,11 +41,11 @@ export const handler = buildResolver();
 
 /** scheduledTrigger `release-gate-check` (function `scheduled-check`, 300 s). */
 export const scheduledCheck = async () => {
-  const { statusCode, body } = await runScheduledCheck(composeDeps({ followRunForMs: 60_000 }));
+  const { statusCode, body } = await runScheduledCheck(composeDeps());
   return { statusCode, body };
 };
 
 /** Queue consumer `deploy-consumer` (function `deploy-worker`, 900 s). */
 export const deployConsumer = async (event: { body?: unknown }) => {
-  return runDeployJob(composeDeps({ followRunForMs: 840_000 }), event.body);
+  return runDeployJob(composeDeps(), event.body);
 };

@@ -5,7 +5,6 @@
 import { createGitHubClient } from '../github/client';
 import { createJiraClient } from '../jira/client';
 import { createKosliClient } from '../kosli/client';
-import { realSleep } from '../http/transport';
 import type { Deps } from '../services/deps';
 import { createSecretSource } from '../services/secrets';
 import { ReleaseStore } from '../store/release-store';
@@ -14,18 +13,15 @@ import { forgeFetch } from './forge-fetch';
 import { jiraTransportAsApp } from './forge-jira';
 import { forgeKeyValueStore } from './forge-kvs';
 import { forgeDeployQueue } from './forge-queue';
+import { consoleSink, createLogger } from './logger';
 import { readForgeVariable } from './forge-secrets';
 import { randomId } from './ids';
 
 const GITHUB_API = 'https://api.github.com';
 
-export interface JobBudget {
-  /** How long one invocation may wait for a run or for prod to report. */
-  followRunForMs: number;
-}
-
-export function composeDeps(budget: JobBudget): Deps {
+export function composeDeps(): Deps {
   const kv = forgeKeyValueStore();
+  const log = createLogger(consoleSink, [readForgeVariable('KOSLI_API_TOKEN'), readForgeVariable('GITHUB_TOKEN')]);
   return {
     store: new ReleaseStore(kv, randomId),
     clock: systemClock,
@@ -35,6 +31,7 @@ export function composeDeps(budget: JobBudget): Deps {
     jiraAsApp: createJiraClient(jiraTransportAsApp()),
     kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
     github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
-    timing: { followRunForMs: budget.followRunForMs, pollEveryMs: 500, verifyWindowMs: 15 * 60_000, sleep: realSleep },
+    timing: { verifyWindowMs: 15 * 60_000 },
+    log,
   };
 }
