@@ -79,6 +79,11 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
       await deps.queue.push({ projectKey, versionId, reason: 'scheduled check: continue after the current lease' }, { delayInSeconds: seconds + 2 });
       return [`deploy in progress (a worker holds the release for up to ${seconds} s more; checking again then)`, ...notes].join('; ');
     }
+    if (outcome.waiting) {
+      // The consumer looks again after the delay, so a run is followed within seconds of ending
+      // rather than at the next check.
+      await deps.queue.push({ projectKey, versionId, reason: 'scheduled check: follow the deploy' }, { delayInSeconds: outcome.waiting.retryInSeconds });
+    }
     const waiting = outcome.waiting ? ` (${outcome.waiting.why})` : '';
     return [`state ${outcome.state?.kind ?? 'unknown'}${waiting}`, ...notes].join('; ');
   } catch (error) {
