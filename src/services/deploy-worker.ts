@@ -99,6 +99,8 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
     try {
       const done = await runStep(step, worker, record);
       if (done === 'reopened') {
+        // The refresh wrote the recomputed candidate (and the reopened state) itself.
+        record = (await deps.store.getRelease(ctx.projectKey, versionId)) ?? record;
         logStep(deps, record, step, 'reopened');
         return { ran: true, state: record.deploy };
       }
