@@ -12,17 +12,22 @@ export function withoutBidiControls(text: string): string {
   return text.replace(BIDI_CONTROLS, '');
 }
 
-/**
- * The same, for every string inside a plain data value (a view model, an export record). Only
- * strings are replaced, by strings, so the value keeps its shape and its type.
- */
+/** The same, for every string inside a plain data value (a view model, an export record). */
 export function withoutBidiControlsDeep<T>(value: T): T {
-  return neutralise(value) as T;
+  return mapStrings(value, withoutBidiControls);
 }
 
-function neutralise(value: unknown): unknown {
-  if (typeof value === 'string') return withoutBidiControls(value);
-  if (Array.isArray(value)) return value.map(neutralise);
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, neutralise(item)]));
+/**
+ * Every string inside a plain data value, passed through `change`. Only strings are replaced, by
+ * strings, so the value keeps its shape and therefore its type.
+ */
+export function mapStrings<T>(value: T, change: (text: string) => string): T {
+  return mapAny(value, change) as T;
+}
+
+function mapAny(value: unknown, change: (text: string) => string): unknown {
+  if (typeof value === 'string') return change(value);
+  if (Array.isArray(value)) return value.map((item) => mapAny(item, change));
+  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapAny(item, change)]));
   return value;
 }

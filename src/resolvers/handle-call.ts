@@ -11,6 +11,7 @@ import { AppError, redact, toAppError } from '../errors';
 import type { JiraClient } from '../jira/types';
 import type { Deps } from '../services/deps';
 import { linksFor, parseLocalId, type SiteIdentity } from '../services/links';
+import { mapStrings } from '../release/display-text';
 import type { ResolverDefinition } from './define';
 import { projectKey as projectKeySchema } from './schemas';
 
@@ -101,7 +102,9 @@ async function callResolver<K extends ResolverKey>(
       jiraAsUser: env.jiraAsUser(),
       links: linksFor(site),
     }, payload);
-    return { ok: true, data };
+    // A last line of defence for stored text that quoted an upstream message: no token this call
+    // came to know leaves in its answer (knowing them costs nothing more than the call did).
+    return { ok: true, data: mapStrings(data, (text) => redact(text, env.deps.log.secrets())) };
   } catch (thrown) {
     const error = toAppError(thrown);
     const secrets = [...(await env.secretValues(projectKey).catch(() => [])), ...env.deps.log.secrets()];
@@ -110,21 +113,10 @@ async function callResolver<K extends ResolverKey>(
       error: {
         code: error.code,
         message: redact(error.message, secrets),
-        ...(error.details ? { details: redactDetails(error.details, secrets) } : {}),
+        ...(error.details ? { details: mapStrings(error.details, (text) => redact(text, secrets)) } : {}),
       },
     };
   }
-}
-
-function redactValue(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redact(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
-  if (typeof value === 'object' && value !== null) return redactDetails(value, secrets);
-  return value;
-}
-
-function redactDetails(details: object, secrets: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, redactValue(value, secrets)]));
 }
 
 /** The identity this instance last stored, so a warm instance writes it once, not per call. */

@@ -10,7 +10,7 @@
  * fingerprints before any approval is attested, so Kosli only ever holds approvals of content
  * that is then dispatched.
  */
-import { AppError, toAppError } from '../errors';
+import { AppError, redact, toAppError } from '../errors';
 import { buildDeployInputs } from '../github/deploy-inputs';
 import type { JiraVersion } from '../jira/types';
 import { approvalAttestation, type ApprovalApprover } from '../release/attestations';
@@ -119,7 +119,9 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
       }
       const failure = toAppError(error);
       const transient = failure.transient || failure.maybeApplied;
-      await move({ type: 'stepFailed', step, reason: failure.message, transient }, `Step ${step} failed${transient ? ' (will retry)' : ''}: ${failure.message}`);
+      // An upstream may quote a token of another system back; the stored reason is shown to people.
+      const reason = redact(failure.message, deps.log.secrets());
+      await move({ type: 'stepFailed', step, reason, transient }, `Step ${step} failed${transient ? ' (will retry)' : ''}: ${reason}`);
       logStep(deps, record, step, 'failed', { code: failure.code, transient });
       return { ran: true, state: record.deploy };
     }
