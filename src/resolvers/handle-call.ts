@@ -7,7 +7,7 @@
  */
 import { z } from 'zod';
 import type { ResolverKey, Result, ResultOf } from '../contract';
-import { AppError, redact, toAppError } from '../errors';
+import { AppError, redact, toAppError, withoutSecrets } from '../errors';
 import type { JiraClient } from '../jira/types';
 import type { Deps } from '../services/deps';
 import { linksFor, parseLocalId, type SiteIdentity } from '../services/links';
@@ -104,7 +104,7 @@ async function callResolver<K extends ResolverKey>(
     }, payload);
     // A last line of defence for stored text that quoted an upstream message: no token this call
     // came to know leaves in its answer (knowing them costs nothing more than the call did).
-    return { ok: true, data: mapStrings(data, (text) => redact(text, env.deps.log.secrets())) };
+    return { ok: true, data: mapStrings(data, (text) => withoutSecrets(text, env.deps.log.secrets())) };
   } catch (thrown) {
     const error = toAppError(thrown);
     const secrets = [...(await env.secretValues(projectKey).catch(() => [])), ...env.deps.log.secrets()];
