@@ -5,7 +5,6 @@
  */
 import { RESOLVER_KEYS } from './contract';
 import { createGitHubClient } from './github/client';
-import { realSleep } from './http/transport';
 import { createJiraClient } from './jira/client';
 import { runDeployJob } from './jobs/deploy-consumer';
 import { runScheduledCheck } from './jobs/scheduled-trigger';
@@ -17,6 +16,7 @@ import { forgeKeyValueStore } from './platform/forge-kvs';
 import { forgeDeployQueue } from './platform/forge-queue';
 import { forgeResolver, type ForgeResolverFunction } from './platform/forge-resolver';
 import { readForgeVariable } from './platform/forge-secrets';
+import { consoleSink, createLogger } from './platform/logger';
 import { randomId } from './platform/ids';
 import { RESOLVERS } from './resolvers';
 import { handleCall, type CallEnvironment } from './resolvers/handle-call';
@@ -26,13 +26,9 @@ import { ReleaseStore } from './store/release-store';
 
 const GITHUB_API = 'https://api.github.com';
 
-export interface JobBudget {
-  /** How long one invocation may wait for a run or for prod to report. */
-  followRunForMs: number;
-}
-
-export function composeDeps(budget: JobBudget): Deps {
+export function composeDeps(): Deps {
   const kv = forgeKeyValueStore();
+  const log = createLogger(consoleSink, Object.values(SECRET_VARIABLES).map((name) => readForgeVariable(name)));
   return {
     store: new ReleaseStore(kv, randomId),
     clock: systemClock,
@@ -42,12 +38,13 @@ export function composeDeps(budget: JobBudget): Deps {
     jiraAsApp: createJiraClient(jiraTransportAsApp()),
     kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
     github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
-    timing: { followRunForMs: budget.followRunForMs, pollEveryMs: 500, verifyWindowMs: 15 * 60_000, sleep: realSleep },
+    timing: { verifyWindowMs: 15 * 60_000 },
+    log,
   };
 }
 
 function callEnvironment(): CallEnvironment {
-  const deps = composeDeps({ followRunForMs: 0 });
+  const deps = composeDeps();
   return {
     deps,
     jiraAsUser: () => createJiraClient(jiraTransportAsUser()),
@@ -73,11 +70,11 @@ export const handler = buildResolver();
 
 /** scheduledTrigger `release-gate-check` (function `scheduled-check`, 300 s). */
 export const scheduledCheck = async () => {
-  const { statusCode, body } = await runScheduledCheck(composeDeps({ followRunForMs: 60_000 }));
+  const { statusCode, body } = await runScheduledCheck(composeDeps());
   return { statusCode, body };
 };
 
 /** Queue consumer `deploy-consumer` (function `deploy-worker`, 900 s). */
 export const deployConsumer = async (event: { body?: unknown }) => {
-  return runDeployJob(composeDeps({ followRunForMs: 840_000 }), event.body);
+  return runDeployJob(composeDeps(), event.body);
 };

@@ -82,9 +82,19 @@ const BEARER = /(bearer|token|basic)\s+[A-Za-z0-9._~+/=-]{6,}/gi;
  * text that may reach a log line, an error message or the UI.
  */
 export function redact(text: string, secrets: readonly string[] = []): string {
+  return withoutSecrets(text, secrets).replace(BEARER, (_match, scheme: string) => `${scheme} [redacted]`);
+}
+
+/**
+ * Removes only the known secret values: for ordinary text (a view, a check's findings) where a
+ * phrase like "the token cannot see it" must stay as written.
+ */
+export function withoutSecrets(text: string, secrets: readonly string[]): string {
   let out = text;
-  for (const secret of secrets) {
-    if (secret.length >= 4) out = out.split(secret).join('[redacted]');
+  // Longest first, so a token that contains another is removed whole. Any length: the settings refuse
+  // tokens too short to redact safely, so a short value here is still a secret to hide.
+  for (const secret of [...secrets].sort((a, b) => b.length - a.length)) {
+    if (secret.length > 0) out = out.split(secret).join('[redacted]');
   }
-  return out.replace(BEARER, (_match, scheme: string) => `${scheme} [redacted]`);
+  return out;
 }

@@ -3,6 +3,9 @@
  * demo, the tests and the host page drive the simulated world with it. Errors answer
  * `{ "error": { "code", "message" } }` with 400 (bad body), 404 (unknown path or thing) or 405.
  * Bodies are checked strictly: an unknown field is a 400, so a typo does not pass silently.
+ * A POST must say `content-type: application/json` (415 otherwise) and come from the sandbox's own
+ * page or from no page at all (403 otherwise): a form or a `text/plain` fetch on any other web
+ * page the user has open could otherwise act as any sandbox user on 127.0.0.1.
  *
  *   POST /sandbox/commits      { "app": "backend", "message": "OPS-12 faster search", "author"?: "<accountId>" }
  *        → { sha, app, fingerprint, keys }  a merged PR on main: git commit, Kosli source + build
@@ -113,8 +116,25 @@ export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: S
       if (path.startsWith('/sandbox/scheduled/')) throw notFound(`No scheduled trigger '${path.slice('/sandbox/scheduled/'.length)}'; the app has '${TRIGGER_KEY}'.`);
       throw notFound(`No control API route ${req.method ?? ''} ${path}.`);
     }
+    if (req.method === 'POST') refuseForeignWrites(req);
     const body = await handler(req);
     if (req.method === 'POST') sandbox.touch();
     sendJson(res, 200, body);
   };
+}
+
+/**
+ * Browsers send a cross-site POST with a "simple" content type (text/plain, form data) without
+ * asking first, and say where it came from in `Origin` / `Sec-Fetch-Site`. JSON only, from our
+ * own origin (or from a script or test, which sends neither header), closes that door.
+ */
+function refuseForeignWrites(req: IncomingMessage): void {
+  const origin = req.headers.origin;
+  const site = req.headers['sec-fetch-site'];
+  const own = `http://${req.headers.host ?? ''}`;
+  if ((origin !== undefined && origin !== own) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
+    throw new HttpError(403, 'FORBIDDEN_ORIGIN', 'The sandbox control API answers only its own page and local scripts.');
+  }
+  const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
+  if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON, with content-type: application/json.');
 }

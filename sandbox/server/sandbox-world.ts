@@ -79,7 +79,9 @@ export async function openSandboxWorld(options: SandboxWorldOptions): Promise<Sa
 
   const repository = new GitRepository({ directory: paths.repo, apps: scenario.apps });
   const storage = new LocalKvs({ filePath: paths.storage });
-  const world = await startWorld({ scenario, repository, storage, siteUrl: options.siteUrl, seed: !complete });
+  // A deploy waiting on a run looks again after a delay (10 s in Forge); the sandbox runs those
+  // delays five times faster, as its workflow runs take seconds rather than minutes.
+  const world = await startWorld({ scenario, repository, storage, siteUrl: options.siteUrl, seed: !complete, queueDelayScaleMs: 200 });
   let restoredFrom: string | null = null;
   if (complete) {
     try {

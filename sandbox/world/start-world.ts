@@ -33,6 +33,8 @@ export interface WorldOptions {
   /** Latency added to every fake upstream call and every storage call (benchmark P2). */
   upstreamLatencyMs?: number;
   storageLatencyMs?: number;
+  /** Milliseconds per second of a queued job's delay (0, the default, delivers at once). */
+  queueDelayScaleMs?: number;
   /** Configure the project and its tokens (default true); false leaves the app unconfigured. */
   configure?: boolean;
   /** Adjust the project configuration before it is stored. */
@@ -92,6 +94,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.storageLatencyMs !== undefined ? { storageLatencyMs: options.storageLatencyMs } : {}),
     siteUrl: options.siteUrl ?? jiraUrl,
+    ...(options.queueDelayScaleMs !== undefined ? { queueDelayScaleMs: options.queueDelayScaleMs } : {}),
   });
   // @forge/api is loaded once per process (it captures fetch); later worlds re-point the runtime.
   appModule ??= await loadApp();

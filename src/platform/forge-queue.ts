@@ -13,11 +13,12 @@ export const DEPLOY_QUEUE_KEY = 'deploy-queue';
 
 export function forgeDeployQueue(queue: Queue = new Queue({ key: DEPLOY_QUEUE_KEY })): DeployQueue {
   return {
-    async push(job: DeployJob): Promise<void> {
+    async push(job: DeployJob, options = {}): Promise<void> {
       try {
         await queue.push({
-          body: { projectKey: job.projectKey, versionId: job.versionId, reason: job.reason },
+          body: { projectKey: job.projectKey, versionId: job.versionId, reason: job.reason, ...(job.hops ? { hops: job.hops } : {}) },
           concurrency: { key: job.versionId, limit: 1 },
+          ...(options.delayInSeconds ? { delayInSeconds: Math.min(900, Math.max(1, Math.round(options.delayInSeconds))) } : {}),
         });
       } catch (error) {
         if (error instanceof RateLimitError) {

@@ -144,17 +144,19 @@ export function dispatchedRun(state: DeployState): { runId: number; runUrl: stri
 }
 
 /**
- * Compares what prod runs with what was approved; returns human-readable mismatches (empty = match).
+ * Compares what an environment runs with what was approved; returns mismatches that name the
+ * environment (empty = match), e.g. "backend: staging runs 1a2b…, approved 3c4d…".
  */
-export function verifyProd(
+export function mismatchesIn(
+  environment: string,
   approved: readonly { name: string; fingerprint: string }[],
-  prod: readonly { name: string; fingerprint: string }[],
+  runningNow: readonly { name: string; fingerprint: string }[],
 ): string[] {
-  const running = new Map(prod.map((artifact) => [artifact.name, artifact.fingerprint]));
+  const running = new Map(runningNow.map((artifact) => [artifact.name, artifact.fingerprint]));
   return approved.flatMap(({ name, fingerprint }) => {
     const actual = running.get(name);
-    if (actual === undefined) return [`${name}: not running in prod (expected ${fingerprint.slice(0, 12)})`];
-    if (actual !== fingerprint) return [`${name}: prod runs ${actual.slice(0, 12)}, approved ${fingerprint.slice(0, 12)}`];
+    if (actual === undefined) return [`${name}: not running in ${environment} (approved ${fingerprint.slice(0, 12)})`];
+    if (actual !== fingerprint) return [`${name}: ${environment} runs ${actual.slice(0, 12)}, approved ${fingerprint.slice(0, 12)}`];
     return [];
   });
 }

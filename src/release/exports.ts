@@ -1,7 +1,9 @@
 /**
  * The two documents a release exports: release notes for people (Markdown) and the audit record
- * for auditors (JSON). Pure formatting over data the caller gathered.
+ * for auditors (JSON). Pure formatting over data the caller gathered. Every piece of text from
+ * outside is escaped for Markdown and loses its bidirectional controls, headings included.
  */
+import { withoutBidiControls } from './display-text';
 
 export interface NotesInput {
   name: string;
@@ -13,11 +15,11 @@ export interface NotesInput {
 }
 
 export function releaseNotesMarkdown(input: NotesInput): string {
-  const lines: string[] = [`# Release ${input.name}`, ''];
+  const lines: string[] = [`# Release ${escapeMarkdown(input.name)}`, ''];
   lines.push(input.releaseDate ? `Released on ${input.releaseDate}.` : 'Not released yet.', '');
   lines.push('## Apps', '', '| App | From | To | Fingerprint | Commits |', '| --- | --- | --- | --- | --- |');
   for (const app of input.apps) {
-    lines.push(`| ${app.name} | ${app.fromCommit ? app.fromCommit.slice(0, 7) : '(first release)'} | ${app.toCommit.slice(0, 7)} | \`${app.fingerprint.slice(0, 12)}\` | ${app.commitCount} |`);
+    lines.push(`| ${escapeMarkdown(app.name)} | ${app.fromCommit ? app.fromCommit.slice(0, 7) : '(first release)'} | ${app.toCommit.slice(0, 7)} | \`${app.fingerprint.slice(0, 12)}\` | ${app.commitCount} |`);
   }
   lines.push('');
   const byType = new Map<string, NotesInput['issues']>();
@@ -25,7 +27,7 @@ export function releaseNotesMarkdown(input: NotesInput): string {
   lines.push('## Issues', '');
   if (input.issues.length === 0) lines.push('No Jira issues.', '');
   for (const [type, issues] of [...byType].sort(([a], [b]) => a.localeCompare(b))) {
-    lines.push(`### ${type}`, '');
+    lines.push(`### ${escapeMarkdown(type)}`, '');
     for (const issue of issues) lines.push(`- [${issue.key}](${issue.url}) ${escapeMarkdown(issue.summary)}`);
     lines.push('');
   }
@@ -35,5 +37,6 @@ export function releaseNotesMarkdown(input: NotesInput): string {
 }
 
 function escapeMarkdown(text: string): string {
-  return text.replace(/([\\`*_[\]<>|])/g, '\\$1');
+  // One line: a line break in a summary or a type must not start a heading or a list of its own.
+  return withoutBidiControls(text).replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]<>|#!])/g, '\\$1');
 }

@@ -7,6 +7,7 @@ export const candidateRefreshResolver = defineResolver({
   key: 'candidate/refresh',
   payload: noPayload,
   project: 'context',
+  role: 'developer',
   run: async (deps, ctx) => {
     await requireReleaseManager(ctx);
     return refreshCandidate(deps, ctx);

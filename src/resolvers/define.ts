@@ -6,6 +6,8 @@ import type { z } from 'zod';
 import type { PayloadOf, ResolverKey, ResultOf } from '../contract';
 import type { CallContext, Deps } from '../services/deps';
 
+export type CallerRole = 'viewer' | 'developer' | 'approver' | 'admin';
+
 export interface ResolverDefinition<K extends ResolverKey> {
   key: K;
   payload: z.ZodType<PayloadOf<K>>;
@@ -14,6 +16,11 @@ export interface ResolverDefinition<K extends ResolverKey> {
    * has no project) the payload's projectKey after an admin check.
    */
   project: 'context' | 'payload';
+  /**
+   * Who the call is for, as the logs name it: the permission the resolver checks (the check itself
+   * happens in the service). Defaults to `admin` for the settings (payload project), else `viewer`.
+   */
+  role?: CallerRole;
   run(deps: Deps, ctx: CallContext, payload: PayloadOf<K>): Promise<ResultOf<K>>;
 }
 

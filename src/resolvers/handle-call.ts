@@ -2,14 +2,16 @@
  * The resolver pipeline every call goes through: read the Forge context (the caller's account id
  * comes from here, never from the payload), validate the payload, run, and wrap the outcome in the
  * shared Result envelope. Errors become `{ ok: false, error }` with a sentence for the user; nothing
- * thrown escapes, and no message carries a token.
+ * thrown escapes, and no message carries a token. Every call leaves one log line: the key, the
+ * caller's role, the outcome, the error code and how long it took (never the payload).
  */
 import { z } from 'zod';
 import type { ResolverKey, Result, ResultOf } from '../contract';
-import { AppError, redact, toAppError } from '../errors';
+import { AppError, redact, toAppError, withoutSecrets } from '../errors';
 import type { JiraClient } from '../jira/types';
 import type { Deps } from '../services/deps';
 import { linksFor, parseLocalId, type SiteIdentity } from '../services/links';
+import { mapStrings } from '../release/display-text';
 import type { ResolverDefinition } from './define';
 import { projectKey as projectKeySchema } from './schemas';
 
@@ -34,7 +36,31 @@ export interface CallEnvironment {
   secretValues: (projectKey: string | undefined) => Promise<string[]>;
 }
 
+/** Longest piece of caller input repeated in an error: an unknown 1 MB key is named, not echoed. */
+const MAX_ECHO = 60;
+
+function clip(text: string): string {
+  return text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}…` : text;
+}
+
 export async function handleCall<K extends ResolverKey>(
+  env: CallEnvironment,
+  definition: ResolverDefinition<K>,
+  request: { payload: unknown; context: unknown },
+): Promise<Result<ResultOf<K>>> {
+  const started = Date.now();
+  const result = await callResolver(env, definition, request);
+  env.deps.log.log(result.ok ? 'info' : 'warn', 'resolver.call', {
+    key: definition.key,
+    role: definition.role ?? (definition.project === 'payload' ? 'admin' : 'viewer'),
+    outcome: result.ok ? 'ok' : 'error',
+    code: result.ok ? null : result.error.code,
+    durationMs: Date.now() - started,
+  });
+  return result;
+}
+
+async function callResolver<K extends ResolverKey>(
   env: CallEnvironment,
   definition: ResolverDefinition<K>,
   request: { payload: unknown; context: unknown },
@@ -48,7 +74,11 @@ export async function handleCall<K extends ResolverKey>(
     const parsed = definition.payload.safeParse(request.payload ?? {});
     if (!parsed.success) {
       const fields: Record<string, string> = {};
-      for (const issue of parsed.error.issues) fields[issue.path.join('.') || '(payload)'] ??= issue.message;
+      for (const issue of parsed.error.issues.slice(0, 20)) {
+        // zod names unknown keys in its message; a key is caller input, so both are clipped.
+        const message = issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.slice(0, 5).map(clip).join(', ')}` : clip(issue.message);
+        fields[clip(issue.path.map(String).join('.')) || '(payload)'] ??= message;
+      }
       throw new AppError('INVALID_INPUT', `Invalid request: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, { details: { fields } });
     }
     const payload = parsed.data;
@@ -72,30 +102,21 @@ export async function handleCall<K extends ResolverKey>(
       jiraAsUser: env.jiraAsUser(),
       links: linksFor(site),
     }, payload);
-    return { ok: true, data };
+    // A last line of defence for stored text that quoted an upstream message: no token this call
+    // came to know leaves in its answer (knowing them costs nothing more than the call did).
+    return { ok: true, data: mapStrings(data, (text) => withoutSecrets(text, env.deps.log.secrets())) };
   } catch (thrown) {
     const error = toAppError(thrown);
-    const secrets = await env.secretValues(projectKey).catch(() => []);
+    const secrets = [...(await env.secretValues(projectKey).catch(() => [])), ...env.deps.log.secrets()];
     return {
       ok: false,
       error: {
         code: error.code,
         message: redact(error.message, secrets),
-        ...(error.details ? { details: redactDetails(error.details, secrets) } : {}),
+        ...(error.details ? { details: mapStrings(error.details, (text) => redact(text, secrets)) } : {}),
       },
     };
   }
-}
-
-function redactValue(value: unknown, secrets: readonly string[]): unknown {
-  if (typeof value === 'string') return redact(value, secrets);
-  if (Array.isArray(value)) return value.map((item) => redactValue(item, secrets));
-  if (typeof value === 'object' && value !== null) return redactDetails(value, secrets);
-  return value;
-}
-
-function redactDetails(details: object, secrets: readonly string[]): Record<string, unknown> {
-  return Object.fromEntries(Object.entries(details).map(([key, value]) => [key, redactValue(value, secrets)]));
 }
 
 /** The identity this instance last stored, so a warm instance writes it once, not per call. */

@@ -13,6 +13,7 @@ export const releaseDecideResolver = defineResolver({
     contentHash,
   }),
   project: 'context',
+  role: 'approver',
   run: async (deps, ctx, payload) => {
     await decide(deps, ctx, payload);
     return releaseView(deps, ctx, payload.versionId);

@@ -9,6 +9,7 @@ export const releaseRetryResolver = defineResolver({
   key: 'release/retry',
   payload: z.strictObject({ versionId }),
   project: 'context',
+  role: 'developer',
   run: async (deps, ctx, payload) => {
     await requireReleaseManager(ctx);
     await retryRelease(deps, ctx, payload.versionId);

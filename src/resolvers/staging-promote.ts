@@ -7,6 +7,7 @@ export const stagingPromoteResolver = defineResolver({
   key: 'staging/promote',
   payload: noPayload,
   project: 'context',
+  role: 'developer',
   run: async (deps, ctx) => {
     await requireReleaseManager(ctx);
     return promoteToStaging(deps, ctx);

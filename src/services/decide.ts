@@ -1,13 +1,17 @@
 /**
  * Approve or decline a release in the app. The decision belongs to the user of the Forge context
  * (never an id from the payload) and is bound to the content hash the user saw: if the candidate
- * changed meanwhile, nothing is recorded and the user is told to review the new content.
+ * changed meanwhile, nothing is recorded and the user is told to review the new content. An
+ * approval is also checked against what staging runs now (one snapshot read): the stored
+ * candidate is refreshed later, and an approval of content staging no longer runs would count for
+ * nothing that can ship.
  */
 import { AppError } from '../errors';
+import { mismatchesIn } from '../release/deploy-state';
 import type { DecisionKind } from '../release/types';
 import { approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
-import { loadConfig } from './project-clients';
+import { latestSnapshot, projectClients } from './project-clients';
 import { loadRelease } from './release-view';
 
 export interface DecideInput {
@@ -22,8 +26,8 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   if (input.decision === 'declined' && reason.length === 0) {
     throw new AppError('INVALID_INPUT', 'A decline needs a reason, so the developers know what to fix.', { details: { fields: { reason: 'Say why you decline' } } });
   }
-  const [config, record, recorded] = await Promise.all([
-    loadConfig(deps, ctx.projectKey),
+  const [{ config, kosli }, record, recorded] = await Promise.all([
+    projectClients(deps, ctx.projectKey),
     loadRelease(deps, ctx.projectKey, input.versionId),
     deps.store.decisions(input.versionId),
   ]);
@@ -33,7 +37,17 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   if (record.deploy.kind !== 'open') {
     throw new AppError('CONFLICT', `Release ${record.name} is already ${record.deploy.kind}: decisions are closed.`);
   }
-  const version = await deps.jiraAsApp.getVersion(input.versionId);
+  const [version, staging] = await Promise.all([
+    deps.jiraAsApp.getVersion(input.versionId),
+    input.decision === 'approved' ? latestSnapshot(config, kosli, 'staging') : Promise.resolve(null),
+  ]);
+  const drift = staging ? mismatchesIn('staging', record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), staging.artifacts) : [];
+  if (drift.length > 0) {
+    throw new AppError(
+      'CANDIDATE_STALE',
+      `Staging no longer runs the content of this release (${drift.join('; ')}), so this approval would be for something that cannot ship: refresh the candidate and review the new content.`,
+    );
+  }
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   const me = status.evaluation.approvers.find((a) => a.accountId === ctx.actor);
   if (!me) throw new AppError('NOT_AN_APPROVER', 'You are not an approver of this release: approvers are listed in the app settings or added on the Jira release.');

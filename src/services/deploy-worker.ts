@@ -1,34 +1,45 @@
 /**
  * Advances one release through its deploy state machine, one persisted step at a time, under the
- * release's lock. Run by the queue consumer (after an approval completes the policy) and by the
+ * release's lease. Run by the queue consumer (after an approval completes the policy) and by the
  * scheduled trigger (native Jira approvals, releases in flight, transient failures). Every step
  * writes its outcome before the next begins, so a crash resumes where it stopped and no step that
  * completed is repeated: no second dispatch, no duplicate approval attestation.
+ *
+ * It never sleeps: a step that must wait (a run in progress, prod not reporting yet) says how long,
+ * and the caller re-queues the job with that delay. Staging is checked against the approved
+ * fingerprints before any approval is attested, so Kosli only ever holds approvals of content
+ * that is then dispatched.
  */
-import { AppError, toAppError } from '../errors';
+import { AppError, redact, toAppError } from '../errors';
 import { buildDeployInputs } from '../github/deploy-inputs';
 import type { JiraVersion } from '../jira/types';
 import { approvalAttestation, type ApprovalApprover } from '../release/attestations';
 import type { ProjectConfig } from '../release/config';
-import { dispatchedRun, nextStep, transition, verifyProd, type DeployEvent } from '../release/deploy-state';
+import { dispatchedRun, mismatchesIn, nextStep, transition, type DeployEvent } from '../release/deploy-state';
 import type { DeployState, DeployStep } from '../release/types';
 import type { ReleaseRecord } from '../store/release-store';
 import { approvalStatus, recordJiraDecisions } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients, type ProjectClients } from './project-clients';
 import { refreshHeld } from './refresh-candidate';
-import { tryWithReleaseLock } from './release-lock';
+import { tryWithReleaseLock, type Lease } from './release-lock';
 
 /** A dispatch that errored may still have started a run: look for it this long before sending again. */
 const DISPATCH_GRACE_MS = 180_000;
-/** Polls start quick (a run often ends in seconds) and slow down to this. */
-const MAX_POLL_MS = 15_000;
+/** How soon to look at a deploy run in progress again. */
+const RUN_POLL_SECONDS = 10;
+/** How soon to read prod again while its environment report catches up. */
+const VERIFY_POLL_SECONDS = 20;
 
-export interface AdvanceOutcome {
-  /** False when another worker held the release's lock. */
-  ran: boolean;
-  state: DeployState | null;
-}
+export type AdvanceOutcome =
+  | {
+      ran: true;
+      state: DeployState | null;
+      /** Set when the release waits on something outside (a run, a report): look again after `retryInSeconds`. */
+      waiting?: { why: string; retryInSeconds: number };
+    }
+  /** Another holder has the release's lease (until `leaseExpiresAt`, unless it renews it). */
+  | { ran: false; state: null; leaseExpiresAt: string | null };
 
 /** Frees the project's candidate slot once its release is released (a new candidate may start). */
 async function freeSlot(deps: Deps, record: ReleaseRecord): Promise<void> {
@@ -36,7 +47,10 @@ async function freeSlot(deps: Deps, record: ReleaseRecord): Promise<void> {
 }
 
 class Waiting {
-  constructor(readonly why: string) {}
+  constructor(
+    readonly why: string,
+    readonly retryInSeconds: number,
+  ) {}
 }
 
 /**
@@ -44,16 +58,18 @@ class Waiting {
  * read it (the scheduled trigger reads every candidate's version in one call).
  */
 export async function advanceRelease(deps: Deps, ctx: CallContext, versionId: string, version?: JiraVersion): Promise<AdvanceOutcome> {
-  const outcome = await tryWithReleaseLock(deps, versionId, () => advanceHeld(deps, ctx, versionId, version));
-  return outcome.ran ? { ran: true, state: outcome.value } : { ran: false, state: null };
+  const outcome = await tryWithReleaseLock(deps, versionId, (lease) => advanceHeld(deps, ctx, versionId, lease, version));
+  return outcome.ran ? outcome.value : { ran: false, state: null, leaseExpiresAt: outcome.expiresAt };
 }
 
-async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, given?: JiraVersion): Promise<DeployState | null> {
+type HeldOutcome = Extract<AdvanceOutcome, { ran: true }>;
+
+async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, lease: Lease, given?: JiraVersion): Promise<HeldOutcome> {
   const loaded = await deps.store.getRelease(ctx.projectKey, versionId);
-  if (!loaded) return null;
+  if (!loaded) return { ran: true, state: null };
   if (loaded.released) {
     await freeSlot(deps, loaded);
-    return loaded.deploy;
+    return { ran: true, state: loaded.deploy };
   }
   let record: ReleaseRecord = loaded;
   const clients = await projectClients(deps, ctx.projectKey);
@@ -72,34 +88,58 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, give
     const approved = await checkApprovals(deps, clients.config, record, version);
     if (JSON.stringify(approved.record.jiraSeen) !== JSON.stringify(record.jiraSeen)) await deps.store.putRelease(approved.record);
     record = approved.record;
-    if (!approved.satisfied) return record.deploy;
+    if (!approved.satisfied) return { ran: true, state: record.deploy };
     await move({ type: 'policySatisfied', contentHash: record.candidate.contentHash }, `Approval policy satisfied for content ${record.candidate.contentHash.slice(0, 12)}`);
   }
 
-  // One budget for the whole invocation, however many steps wait on it.
-  const deadline = Date.now() + deps.timing.followRunForMs;
+  const worker: StepContext = { deps, ctx, clients, save, stagingChecked: false };
   for (let step = nextStep(record.deploy); step !== null; step = nextStep(record.deploy)) {
+    // A lease lost to a takeover (this invocation stalled past it): the new holder goes on from here.
+    if (!lease.held()) return { ran: true, state: record.deploy, waiting: { why: 'The lease passed to another worker', retryInSeconds: RUN_POLL_SECONDS } };
     try {
-      const done = await runStep(step, deps, ctx, clients, record, save, deadline);
-      if (done === 'reopened') return record.deploy;
+      const done = await runStep(step, worker, record);
+      if (done === 'reopened') {
+        // The refresh wrote the recomputed candidate (and the reopened state) itself.
+        record = (await deps.store.getRelease(ctx.projectKey, versionId)) ?? record;
+        logStep(deps, record, step, 'reopened');
+        return { ran: true, state: record.deploy };
+      }
       await move(done.event, done.detail, done.extra);
+      logStep(deps, record, step, 'done');
       if (record.deploy.kind === 'released') await freeSlot(deps, record);
     } catch (error) {
       if (error instanceof Waiting) {
+        logStep(deps, record, step, 'waiting', { retryInSeconds: error.retryInSeconds });
         // Each check while waiting would say the same thing again: the log keeps the first.
         const last = (await deps.store.auditLog(versionId)).at(-1);
         if (last?.action !== 'deploy.waiting' || last.detail !== error.why) {
           await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: error.why });
         }
-        return record.deploy;
+        return { ran: true, state: record.deploy, waiting: { why: error.why, retryInSeconds: error.retryInSeconds } };
       }
       const failure = toAppError(error);
       const transient = failure.transient || failure.maybeApplied;
-      await move({ type: 'stepFailed', step, reason: failure.message, transient }, `Step ${step} failed${transient ? ' (will retry)' : ''}: ${failure.message}`);
-      return record.deploy;
+      // An upstream may quote a token of another system back; the stored reason is shown to people.
+      const reason = redact(failure.message, deps.log.secrets());
+      await move({ type: 'stepFailed', step, reason, transient }, `Step ${step} failed${transient ? ' (will retry)' : ''}: ${reason}`);
+      logStep(deps, record, step, 'failed', { code: failure.code, transient });
+      return { ran: true, state: record.deploy };
     }
   }
-  return record.deploy;
+  return { ran: true, state: record.deploy };
+}
+
+/** One log line per deploy step: which release, which step, how it ended, and the run when there is one. */
+function logStep(deps: Deps, record: ReleaseRecord, step: DeployStep, result: string, extra: Record<string, string | number | boolean> = {}): void {
+  deps.log.log(result === 'failed' ? 'warn' : 'info', 'deploy.step', {
+    release: record.versionId,
+    project: record.projectKey,
+    step,
+    result,
+    state: record.deploy.kind,
+    runId: dispatchedRun(record.deploy)?.runId ?? null,
+    ...extra,
+  });
 }
 
 async function checkApprovals(deps: Deps, config: ProjectConfig, record: ReleaseRecord, version: JiraVersion): Promise<{ record: ReleaseRecord; satisfied: boolean }> {
@@ -111,27 +151,53 @@ async function checkApprovals(deps: Deps, config: ProjectConfig, record: Release
 
 type StepResult = { event: DeployEvent; detail: string; extra?: Partial<ReleaseRecord> } | 'reopened';
 
-async function runStep(
-  step: DeployStep,
-  deps: Deps,
-  ctx: CallContext,
-  clients: ProjectClients,
-  record: ReleaseRecord,
-  save: (next: ReleaseRecord) => Promise<void>,
-  deadline: number,
-): Promise<StepResult> {
+/** What every step of one invocation shares. */
+interface StepContext {
+  deps: Deps;
+  ctx: CallContext;
+  clients: ProjectClients;
+  save: (next: ReleaseRecord) => Promise<void>;
+  /** Staging was found running the approved fingerprints in this invocation (before attesting). */
+  stagingChecked: boolean;
+}
+
+async function runStep(step: DeployStep, worker: StepContext, record: ReleaseRecord): Promise<StepResult> {
+  const { deps, ctx, clients, save } = worker;
   switch (step) {
     case 'attest':
+      if ((await reopenIfStagingMoved(worker, record)) === 'reopened') return 'reopened';
       return attest(deps, ctx, clients, record, save);
     case 'dispatch':
-      return dispatch(deps, ctx, clients, record, save);
+      return dispatch(worker, record);
     case 'follow':
-      return follow(deps, clients, record, save, deadline);
+      return follow(clients, record, save);
     case 'verify':
-      return verify(deps, clients, record, save, deadline);
+      return verify(deps, clients, record, save);
     case 'release':
       return release(deps, record, save);
   }
+}
+
+/**
+ * The approvals are for the content staging ran when they were given. If staging runs something
+ * else now, nothing is attested or dispatched: the candidate is recomputed and the approvals go stale.
+ */
+async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord): Promise<'reopened' | 'same'> {
+  const { deps, ctx, clients } = worker;
+  const staging = await latestSnapshot(clients.config, clients.kosli, 'staging');
+  const drift = mismatchesIn('staging', record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), staging.artifacts);
+  if (drift.length === 0) {
+    worker.stagingChecked = true;
+    return 'same';
+  }
+  await refreshHeld(deps, ctx, record.versionId);
+  await deps.store.audit(record.versionId, {
+    at: deps.clock.now(),
+    actor: ctx.actor,
+    action: 'deploy.stale',
+    detail: `Staging no longer runs the approved content (${drift.join('; ')}): nothing was attested or dispatched, and the approvals are stale`,
+  });
+  return 'reopened';
 }
 
 /** `custom:approval-jira` on the release trail and on each artifact's build trail, by fingerprint. */
@@ -185,7 +251,9 @@ async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectCl
 }
 
 /** Dispatches the prod workflow with the approved commits, never a fresh read of staging. */
-async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }: ProjectClients, given: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+async function dispatch(worker: StepContext, given: ReleaseRecord): Promise<StepResult> {
+  const { deps, clients, save } = worker;
+  const { config, github } = clients;
   let record = given;
   const workflow = config.github.prodWorkflow;
   const pending = record.pendingDispatch;
@@ -198,21 +266,17 @@ async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }:
         extra: { pendingDispatch: null },
       };
     }
-    if (Date.parse(deps.clock.now()) - Date.parse(pending.since) < DISPATCH_GRACE_MS) {
-      throw new Waiting(`A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`);
+    const waited = Date.parse(deps.clock.now()) - Date.parse(pending.since);
+    if (waited < DISPATCH_GRACE_MS) {
+      throw new Waiting(`A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`, Math.max(RUN_POLL_SECONDS, Math.ceil((DISPATCH_GRACE_MS - waited) / 1000 / 3)));
     }
     // No run after the grace period: that dispatch did not happen. Settled, so the content may change.
     await save({ ...record, pendingDispatch: null });
     record = { ...record, pendingDispatch: null };
   }
-  const staging = await latestSnapshot(config, kosli, 'staging');
-  const drift = verifyProd(record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), staging.artifacts);
-  if (drift.length > 0) {
-    // Staging moved since approval: the approvals are for content that no longer runs there.
-    await refreshHeld(deps, ctx, record.versionId);
-    await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.stale', detail: `Staging changed since approval (${drift.join('; ')}); nothing dispatched, approvals are stale` });
-    return 'reopened';
-  }
+  // Attested in an earlier invocation (a crash, a fault): staging may have moved meanwhile. (An
+  // approval attested for content that then does not ship is the lesser harm of the two orders.)
+  if (!worker.stagingChecked && (await reopenIfStagingMoved(worker, record)) === 'reopened') return 'reopened';
 
   // GitHub's clock may lag ours: look for the run from a minute before we sent it.
   const requestId = `rg-${record.versionId}-${deps.newId().slice(0, 12)}`;
@@ -233,41 +297,35 @@ async function dispatch(deps: Deps, ctx: CallContext, { config, kosli, github }:
   };
 }
 
-/** Follows the run to its conclusion, within this invocation's time budget. */
-async function follow(deps: Deps, { github }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>, deadline: number): Promise<StepResult> {
+/** Looks at the run once: concluded, or still going (the caller looks again after a delay). */
+async function follow({ github }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
   const run = dispatchedRun(record.deploy);
   if (!run) throw new AppError('INTERNAL', 'No run recorded for a dispatched release.');
-  for (let wait = deps.timing.pollEveryMs; ; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
-    const current = await github.getRun(run.runId);
-    if (current.status === 'completed') {
-      await save({ ...record, run: { status: current.status, conclusion: current.conclusion } });
-      if (current.conclusion === 'success') return { event: { type: 'runSucceeded' }, detail: `Deploy run ${run.runId} succeeded` };
-      throw new AppError('POLICY_FAILED', `The deploy run ${run.runId} concluded "${current.conclusion ?? 'unknown'}": see ${current.htmlUrl}. Fix the cause, then retry.`);
-    }
-    if (record.run?.status !== current.status) await save({ ...record, run: { status: current.status, conclusion: null } });
-    if (Date.now() + wait > deadline) throw new Waiting(`Deploy run ${run.runId} is ${current.status}`);
-    await deps.timing.sleep(wait);
+  const current = await github.getRun(run.runId);
+  if (current.status === 'completed') {
+    await save({ ...record, run: { status: current.status, conclusion: current.conclusion } });
+    if (current.conclusion === 'success') return { event: { type: 'runSucceeded' }, detail: `Deploy run ${run.runId} succeeded` };
+    throw new AppError('POLICY_FAILED', `The deploy run ${run.runId} concluded "${current.conclusion ?? 'unknown'}": see ${current.htmlUrl}. Fix the cause, then retry.`);
   }
+  if (record.run?.status !== current.status) await save({ ...record, run: { status: current.status, conclusion: null } });
+  throw new Waiting(`Deploy run ${run.runId} is ${current.status.replace('_', ' ')}`, RUN_POLL_SECONDS);
 }
 
-/** Prod must run exactly the approved fingerprints; the environment report may lag, so retry for a bounded time. */
-async function verify(deps: Deps, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>, deadline: number): Promise<StepResult> {
+/** Prod must run exactly the approved fingerprints; the environment report may lag, so look again for a bounded time. */
+async function verify(deps: Deps, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
   const approved = record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint }));
   // When the deploy happened, also after transient failures of this step (the window must not restart).
   const live = record.deploy.kind === 'failed' ? record.deploy.from : record.deploy;
   const deployedAt = live.kind === 'deployed' ? live.at : deps.clock.now();
-  for (let wait = deps.timing.pollEveryMs; ; wait = Math.min(wait * 1.5, MAX_POLL_MS)) {
-    const prod = await latestSnapshot(config, kosli, 'prod');
-    const mismatches = verifyProd(approved, prod.artifacts);
-    const checkedAt = deps.clock.now();
-    await save({ ...record, verification: { ok: mismatches.length === 0, checkedAt, mismatches } });
-    if (mismatches.length === 0) return { event: { type: 'verified' }, detail: `Prod runs exactly the approved artifacts (snapshot #${prod.index})` };
-    if (Date.parse(checkedAt) - Date.parse(deployedAt) > deps.timing.verifyWindowMs) {
-      throw new AppError('POLICY_FAILED', `Prod does not run the approved content ${Math.round(deps.timing.verifyWindowMs / 60000)} min after the deploy: ${mismatches.join('; ')}`);
-    }
-    if (Date.now() + wait > deadline) throw new Waiting(`Waiting for prod to report the approved artifacts: ${mismatches.join('; ')}`);
-    await deps.timing.sleep(wait);
+  const prod = await latestSnapshot(config, kosli, 'prod');
+  const mismatches = mismatchesIn('prod', approved, prod.artifacts);
+  const checkedAt = deps.clock.now();
+  await save({ ...record, verification: { ok: mismatches.length === 0, checkedAt, mismatches } });
+  if (mismatches.length === 0) return { event: { type: 'verified' }, detail: `Prod runs exactly the approved artifacts (snapshot #${prod.index})` };
+  if (Date.parse(checkedAt) - Date.parse(deployedAt) > deps.timing.verifyWindowMs) {
+    throw new AppError('POLICY_FAILED', `Prod does not run the approved content ${Math.round(deps.timing.verifyWindowMs / 60000)} min after the deploy: ${mismatches.join('; ')}`);
   }
+  throw new Waiting(`Waiting for prod to report the approved artifacts: ${mismatches.join('; ')}`, VERIFY_POLL_SECONDS);
 }
 
 async function release(deps: Deps, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {

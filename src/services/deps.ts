@@ -7,6 +7,7 @@ import type { GitHubClient } from '../github/types';
 import type { JiraClient } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
 import type { ProjectConfig } from '../release/config';
+import type { Logger } from '../platform/logger';
 import type { ReleaseStore } from '../store/release-store';
 
 export interface Clock {
@@ -15,13 +16,16 @@ export interface Clock {
 }
 
 export interface DeployQueue {
-  push(event: DeployJob): Promise<void>;
+  /** Queues a deploy job; `delayInSeconds` delivers it later (Forge allows up to 900 s). */
+  push(event: DeployJob, options?: { delayInSeconds?: number }): Promise<void>;
 }
 
 export interface DeployJob {
   projectKey: string;
   versionId: string;
   reason: string;
+  /** How many times this job was re-queued to wait (a run, a lease); bounds the chain. */
+  hops?: number;
 }
 
 export type SecretName = 'kosliToken' | 'githubToken';
@@ -41,8 +45,10 @@ export interface Deps {
   jiraAsApp: JiraClient;
   kosli(config: ProjectConfig, token: string): KosliClient;
   github(config: ProjectConfig, token: string): GitHubClient;
-  /** How long the deploy worker may wait for a run or for prod to report, per invocation. */
-  timing: { followRunForMs: number; pollEveryMs: number; verifyWindowMs: number; sleep(ms: number): Promise<void> };
+  /** How long prod may take to report the approved artifacts after the deploy run succeeded. */
+  timing: { verifyWindowMs: number };
+  /** Structured, redacted log lines (what `forge logs` shows). */
+  log: Logger;
 }
 
 /** The calling user and where the call came from (resolver context; the app itself for jobs). */

@@ -3,6 +3,7 @@
  * decisions, runs, verification, audit log).
  */
 import type { ExportResult } from '../contract';
+import { withoutBidiControlsDeep } from '../release/display-text';
 import { releaseNotesMarkdown } from '../release/exports';
 import type { CallContext, Deps } from './deps';
 import { releaseView } from './release-view';
@@ -37,5 +38,5 @@ export async function exportRelease(deps: Deps, ctx: CallContext, versionId: str
     deploy: view.deploy,
     audit: view.audit,
   };
-  return { filename: `${base}-audit.json`, mimeType: 'application/json', content: JSON.stringify(record, null, 2) };
+  return { filename: `${base}-audit.json`, mimeType: 'application/json', content: JSON.stringify(withoutBidiControlsDeep(record), null, 2) };
 }

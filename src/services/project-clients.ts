@@ -34,6 +34,9 @@ export async function projectClients(deps: Deps, projectKey: string): Promise<Pr
   ]);
   if (!kosliToken) throw new AppError('NOT_CONFIGURED', 'The Kosli API token is not set: an administrator must set it in the app settings.');
   if (!githubToken) throw new AppError('NOT_CONFIGURED', 'The GitHub token is not set: an administrator must set it in the app settings.');
+  // From here these values may surface in an upstream message: every log line hides them.
+  deps.log.knowSecret(kosliToken);
+  deps.log.knowSecret(githubToken);
   return { config, kosli: deps.kosli(config, kosliToken), github: deps.github(config, githubToken) };
 }
 

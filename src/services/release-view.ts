@@ -15,6 +15,7 @@ import type {
 import { AppError, toAppError } from '../errors';
 import type { JiraIssue, JiraUser, JiraVersion } from '../jira/types';
 import { describeRule } from '../release/approvals';
+import { withoutBidiControlsDeep } from '../release/display-text';
 import type { ProjectConfig } from '../release/config';
 import { dispatchedRun, releaseStateName } from '../release/deploy-state';
 import type { EnvironmentSnapshot, Provenance, RunningArtifact } from '../release/types';
@@ -69,7 +70,8 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const unnamed = [...knownUsers].filter((id) => !status.users.has(id));
   // Only people never seen before cost a Jira call; their names are cached for the next view.
   if (unnamed.length > 0) for (const [id, user] of await lookupUsers(deps, unnamed)) status.users.set(id, user);
-  return {
+  // Summaries, reasons, names and audit details come from outside: shown without bidi controls.
+  return withoutBidiControlsDeep({
     versionId,
     name: record.name,
     projectKey: ctx.projectKey,
@@ -88,7 +90,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     deploy: deployView(record, liveRun),
     audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
     warnings,
-  };
+  });
 }
 
 /** Actors that are the app itself rather than a person. */

@@ -11,7 +11,7 @@ import type { CallContext, Deps, Links } from './deps';
 import { advanceRelease } from './deploy-worker';
 import { loadConfig } from './project-clients';
 import { refreshCandidate, writeFixVersions } from './refresh-candidate';
-import { tryWithReleaseLock } from './release-lock';
+import { leaseSecondsLeft, tryWithReleaseLock } from './release-lock';
 
 export interface CheckReport {
   projectKey: string;
@@ -30,12 +30,20 @@ async function readVersion(deps: Deps, versionId: string): Promise<JiraVersion |
 }
 
 export async function scheduledCheck(deps: Deps, links: Links): Promise<CheckReport[]> {
+  const started = Date.now();
   const work = await deps.store.projectsWithCandidates();
   const reports: CheckReport[] = [];
   // Projects one after another: a trigger has minutes, and Jira's burst limits are per tenant.
   for (const { projectKey, versionId } of work) {
-    reports.push({ projectKey, versionId, outcome: await checkProject(deps, links, projectKey, versionId) });
+    const outcome = await checkProject(deps, links, projectKey, versionId);
+    deps.log.log(outcome.startsWith('error') ? 'warn' : 'info', 'scheduled.release', { project: projectKey, release: versionId, outcome });
+    reports.push({ projectKey, versionId, outcome });
   }
+  deps.log.log('info', 'scheduled.run', {
+    projects: work.map((w) => w.projectKey),
+    releasesAdvanced: reports.filter((r) => r.outcome.startsWith('state ')).length,
+    durationMs: Date.now() - started,
+  });
   return reports;
 }
 
@@ -64,7 +72,20 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
       return version === null ? 'deleted in Jira' : 'released in Jira';
     }
     const outcome = await advanceRelease(deps, ctx, versionId, version);
-    return [outcome.ran ? `state ${outcome.state?.kind ?? 'unknown'}` : 'locked by another worker', ...notes].join('; ');
+    if (!outcome.ran) {
+      // Expected while a worker deploys. If that worker died, a job just after its lease runs out
+      // continues the release without waiting for the next check.
+      const seconds = leaseSecondsLeft(outcome.leaseExpiresAt, deps.clock.now());
+      await deps.queue.push({ projectKey, versionId, reason: 'scheduled check: continue after the current lease' }, { delayInSeconds: seconds + 2 });
+      return [`deploy in progress (a worker holds the release for up to ${seconds} s more; checking again then)`, ...notes].join('; ');
+    }
+    if (outcome.waiting) {
+      // The consumer looks again after the delay, so a run is followed within seconds of ending
+      // rather than at the next check.
+      await deps.queue.push({ projectKey, versionId, reason: 'scheduled check: follow the deploy' }, { delayInSeconds: outcome.waiting.retryInSeconds });
+    }
+    const waiting = outcome.waiting ? ` (${outcome.waiting.why})` : '';
+    return [`state ${outcome.state?.kind ?? 'unknown'}${waiting}`, ...notes].join('; ');
   } catch (error) {
     return `error: ${toAppError(error).message}`;
   }

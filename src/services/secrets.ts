@@ -24,6 +24,11 @@ export const SECRET_LABELS: Readonly<Record<SecretName, string>> = {
 };
 
 export const MAX_SECRET_LENGTH = 4096;
+/**
+ * Kosli and GitHub tokens are dozens of characters. A shorter value is a typo or a placeholder, and
+ * a value that short could not be hidden in logs and messages without mangling ordinary text.
+ */
+export const MIN_SECRET_LENGTH = 16;
 
 interface SecretMeta {
   set: true;
@@ -64,8 +69,7 @@ export function createSecretSource(kv: KeyValueStore, readVariable: (name: strin
     },
 
     async set(projectKey, name, value, by) {
-      const problem = secretValueProblem(value);
-      if (problem) throw new AppError('INVALID_INPUT', `${SECRET_LABELS[name]}: ${problem}`, { details: { fields: { value: problem } } });
+      checkSecretValue(name, value);
       await kv.setSecret(secretKey(projectKey, name), value);
       const meta: SecretMeta = { set: true, source: 'settings', updatedAt: by.at, updatedBy: by.accountId };
       await kv.set(metaKey(projectKey, name), meta);
@@ -87,7 +91,14 @@ export function secretValueProblem(value: string): string | null {
   if (value.length === 0) return 'enter the token (it is empty)';
   if (value.length > MAX_SECRET_LENGTH) return `a token is at most ${MAX_SECRET_LENGTH} characters`;
   if (/\s/.test(value)) return 'a token contains no spaces or line breaks';
+  if (value.length < MIN_SECRET_LENGTH) return `a token is at least ${MIN_SECRET_LENGTH} characters (this is shorter: check that it was copied whole)`;
   return null;
+}
+
+/** Throws INVALID_INPUT (without the value) when a token value cannot be stored. */
+export function checkSecretValue(name: SecretName, value: string): void {
+  const problem = secretValueProblem(value);
+  if (problem) throw new AppError('INVALID_INPUT', `${SECRET_LABELS[name]}: ${problem}`, { details: { fields: { value: problem } } });
 }
 
 /**

@@ -9,10 +9,12 @@ import { AppError } from '../errors';
 import { defaultProjectConfig, validateProjectConfig } from '../release/config';
 import type { CallContext, Deps, SecretName } from './deps';
 import { requireJiraAdmin } from './permissions';
-import { secretStore } from './secrets';
+import { checkSecretValue, secretStore } from './secrets';
 
 export async function getSettings(deps: Deps, ctx: CallContext): Promise<SettingsView> {
   await requireJiraAdmin(ctx);
+  // Defaults for a project that does not exist would invite a save that can never be used.
+  if (!(await deps.store.getConfig(ctx.projectKey))) await requireJiraProject(deps, ctx.projectKey);
   return settingsView(deps, ctx.projectKey);
 }
 
@@ -35,7 +37,12 @@ export async function setSecret(deps: Deps, ctx: CallContext, name: SecretName, 
   await requireJiraAdmin(ctx);
   const store = secretStore(deps.secrets);
   if (value === null) await store.clear(ctx.projectKey, name);
-  else await store.set(ctx.projectKey, name, value, { at: deps.clock.now(), accountId: ctx.actor });
+  else {
+    // Validated before the project is looked up, so a bad value costs no Jira call.
+    checkSecretValue(name, value);
+    await requireJiraProject(deps, ctx.projectKey);
+    await store.set(ctx.projectKey, name, value, { at: deps.clock.now(), accountId: ctx.actor });
+  }
   return settingsView(deps, ctx.projectKey);
 }
 

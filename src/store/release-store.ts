@@ -6,7 +6,7 @@
  *   commits:<version>:<app>:<chunk>   the candidate's commits (long lists live in their own keys)
  *   decision:<version>:<at>:<account> one key per decision: append-only, so approvals never race
  *   audit:<version>:<at>:<id>         the audit log, in time order
- *   lock:deploy:<version>             the single-flight lock of the release's worker
+ *   lock:deploy:<version>             the single-flight lease of the release's worker (renewed while it works)
  * The release record is written only by the holder of the release's lock.
  */
 import type { ProjectConfig } from '../release/config';
@@ -236,6 +236,24 @@ export class ReleaseStore {
     if (!(await this.kv.set(takeover, { owner }, { ifAbsent: true, ttlSeconds: ttlSeconds * 2 }))) return false;
     await this.kv.delete(key);
     return this.kv.set(key, lock, { ifAbsent: true, ttlSeconds: ttlSeconds * 2 });
+  }
+
+  /**
+   * Extends the holder's lease (the heartbeat of a live worker). False when the lease is no longer
+   * this owner's: it expired and another worker took it over, so this one must stop writing.
+   */
+  async renewLock(versionId: string, owner: string, nowIso: string, ttlSeconds: number): Promise<boolean> {
+    const key = `lock:deploy:${versionId}`;
+    const held = await this.kv.get<DeployLock>(key);
+    if (held?.owner !== owner || held.expiresAt <= nowIso) return false;
+    const lock: DeployLock = { owner, expiresAt: new Date(Date.parse(nowIso) + ttlSeconds * 1000).toISOString() };
+    await this.kv.set(key, lock, { ttlSeconds: ttlSeconds * 2 });
+    return true;
+  }
+
+  /** The current lease on the release, if any (expired or not), to say when it can be acted on. */
+  heldLock(versionId: string): Promise<DeployLock | undefined> {
+    return this.kv.get<DeployLock>(`lock:deploy:${versionId}`);
   }
 
   async releaseLock(versionId: string, owner: string): Promise<void> {

@@ -26,7 +26,7 @@ it('fails at verify when prod never runs the approved artifacts, and does not re
   const { advanceRelease } = await import('../../src/services/deploy-worker');
   const { linksFor } = await import('../../src/services/links');
   let now = Date.parse('2026-11-28T10:00:00Z');
-  const deps: Deps = { ...composeDeps({ followRunForMs: 0 }), clock: { now: () => new Date(now).toISOString() } };
+  const deps: Deps = { ...composeDeps(), clock: { now: () => new Date(now).toISOString() } };
   const ctx = { projectKey: 'OPS', projectId: world.scenario.project.id, actor: 'deploy-worker', jiraAsUser: null, links: linksFor({ siteUrl: 'http://jira.local', appId: 'a', environmentId: 'e', projectType: 'software' }) };
 
   expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('dispatched');

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InvalidTransition, MAX_TRANSIENT_ATTEMPTS, nextStep, releaseStateName, transition, verifyProd } from '../../src/release/deploy-state';
+import { InvalidTransition, MAX_TRANSIENT_ATTEMPTS, nextStep, releaseStateName, transition, mismatchesIn } from '../../src/release/deploy-state';
 import type { DeployState } from '../../src/release/types';
 import { fingerprint, hash } from '../support/builders';
 
@@ -61,12 +61,13 @@ describe('deploy state machine', () => {
   });
 });
 
-describe('verifyProd', () => {
-  it('lists each app that prod does not run as approved', () => {
+describe('mismatchesIn', () => {
+  it('lists each app that the environment does not run as approved, naming the environment', () => {
     const approved = [{ name: 'backend', fingerprint: fingerprint('b') }, { name: 'frontend', fingerprint: fingerprint('f') }];
-    expect(verifyProd(approved, approved)).toEqual([]);
-    const mismatches = verifyProd(approved, [{ name: 'backend', fingerprint: fingerprint('old') }]);
+    expect(mismatchesIn('prod', approved, approved)).toEqual([]);
+    const mismatches = mismatchesIn('staging', approved, [{ name: 'backend', fingerprint: fingerprint('old') }]);
     expect(mismatches).toHaveLength(2);
-    expect(mismatches[1]).toContain('not running');
+    expect(mismatches[0]).toMatch(/^backend: staging runs [0-9a-f]{12}, approved [0-9a-f]{12}$/);
+    expect(mismatches[1]).toContain('not running in staging');
   });
 });

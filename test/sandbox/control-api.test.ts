@@ -103,9 +103,23 @@ describe('the control API', () => {
       expect({ path, status: reply.status }).toEqual({ path, status: 400 });
       expect(errorMessage(reply.body)).toMatch(message);
     }
-    const notJson = await fetch(`${sandbox.url}/sandbox/commits`, { method: 'POST', body: '{"app":' });
+    const notJson = await fetch(`${sandbox.url}/sandbox/commits`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"app":' });
     expect(notJson.status).toBe(400);
     expect(await notJson.json()).toEqual({ error: { code: 'BAD_REQUEST', message: 'The body is not valid JSON.' } });
+  });
+
+  it('refuses writes that any other web page could send: text/plain (415) and a foreign origin (403)', async () => {
+    const body = JSON.stringify({ accountId: 'po0001', key: 'project/overview', payload: {} });
+    const plain = await fetch(`${sandbox.url}/sandbox/invoke`, { method: 'POST', headers: { 'content-type': 'text/plain' }, body });
+    expect(plain.status).toBe(415);
+    const untyped = await fetch(`${sandbox.url}/sandbox/report`, { method: 'POST' });
+    expect(untyped.status).toBe(415);
+    const foreign = await fetch(`${sandbox.url}/sandbox/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', origin: 'https://evil.example' }, body });
+    expect(foreign.status).toBe(403);
+    const crossSite = await fetch(`${sandbox.url}/sandbox/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', 'sec-fetch-site': 'cross-site' }, body });
+    expect(crossSite.status).toBe(403);
+    const own = await fetch(`${sandbox.url}/sandbox/invoke`, { method: 'POST', headers: { 'content-type': 'application/json', origin: sandbox.url, 'sec-fetch-site': 'same-origin' }, body });
+    expect(own.status).toBe(200);
   });
 
   it('answers 404 for unknown paths and things, 405 for the wrong method', async () => {

@@ -60,6 +60,11 @@ describe('settings/get and settings/save', () => {
     expect(world.runtime.storage.peek('config:NOPE')).toBeUndefined();
   });
 
+  it('answers NOT_FOUND, not the defaults, for a project that does not exist', async () => {
+    const result = await world.invoke(world.people.admin, 'settings/get', { projectKey: 'NOPE' });
+    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('no Jira project with the key NOPE') } });
+  });
+
   it('refuses a payload without a valid project key', async () => {
     const result = await world.invoke(world.people.admin, 'settings/get', { projectKey: 'lower-case' });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
@@ -196,6 +201,20 @@ describe('settings/secret', () => {
     const result = await world.invoke(world.people.admin, 'settings/secret', { projectKey: PROJECT, name: 'githubToken', value });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(message) } });
     if (value.length > 0) expect(JSON.stringify(result)).not.toContain(value.trim());
+    expect(await world.deps.secrets.get(PROJECT, 'githubToken')).toBeUndefined();
+  });
+
+  it('refuses a token for a project that does not exist, storing nothing', async () => {
+    const result = await world.invoke(world.people.admin, 'settings/secret', { projectKey: 'NOPE', name: 'kosliToken', value: KOSLI_TOKEN });
+    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_FOUND', message: expect.stringContaining('NOPE') } });
+    expect(await world.deps.secrets.get('NOPE', 'kosliToken')).not.toBe(KOSLI_TOKEN);
+    expect(world.runtime.storage.peek('secretmeta:NOPE:kosliToken')).toBeUndefined();
+  });
+
+  it.each(['x', 'abc', 'short-token-15c'])('refuses a token too short to be real (%s), without repeating it', async (value) => {
+    const result = await world.invoke(world.people.admin, 'settings/secret', { projectKey: PROJECT, name: 'githubToken', value });
+    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(/at least 16 characters/) } });
+    if (value.length > 1) expect(JSON.stringify(result)).not.toContain(value);
     expect(await world.deps.secrets.get(PROJECT, 'githubToken')).toBeUndefined();
   });
 

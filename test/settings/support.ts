@@ -85,7 +85,7 @@ export async function startTestWorld(options: { now?: string } = {}): Promise<Te
     import('@forge/resolver').then((m) => m.default),
   ]);
   const now = options.now;
-  const deps: Deps = { ...composeDeps({ followRunForMs: 0 }), ...(now ? { clock: { now: () => now } } : {}) };
+  const deps: Deps = { ...composeDeps(), ...(now ? { clock: { now: () => now } } : {}) };
   const env = {
     deps,
     jiraAsUser: () => createJiraClient(jiraTransportAsUser()),

@@ -1,7 +1,8 @@
 /**
- * The release lock over the real @forge/kvs on the local runtime: one holder at a time, and an
- * expired lock is taken over by exactly one of many contenders (a second contender must not delete
- * the first one's fresh lock).
+ * The release lease over the real @forge/kvs on the local runtime: one holder at a time, renewed
+ * only by its holder, and an expired lease is taken over by exactly one of many contenders (a
+ * second contender must not delete the first one's fresh lease). A person who meets a held lease
+ * is told when they can act.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { installForgeRuntime, LocalKvs } from '../../sandbox/forge-runtime';
@@ -39,5 +40,32 @@ describe('release lock', () => {
       const winners = await Promise.all(Array.from({ length: 20 }, (_, i) => contender(i)));
       expect(winners.filter(Boolean)).toHaveLength(1);
     }
+  });
+
+  it('is a lease: its holder renews it, nobody else can, and a lapsed one cannot be renewed', async () => {
+    const at = (seconds: number) => new Date(Date.parse('2026-11-28T10:00:00.000Z') + seconds * 1000).toISOString();
+    expect(await store.acquireLock('300', 'worker', at(0), 60)).toBe(true);
+    expect(await store.renewLock('300', 'intruder', at(20), 60)).toBe(false);
+    expect(await store.renewLock('300', 'worker', at(20), 60)).toBe(true);
+    expect((await store.heldLock('300'))?.expiresAt).toBe(at(80));
+    // Renewed, so still held at 70 s; a dead holder's lease lapses and is taken over once.
+    expect(await store.acquireLock('300', 'next', at(70), 60)).toBe(false);
+    expect(await store.acquireLock('300', 'next', at(81), 60)).toBe(true);
+    expect(await store.renewLock('300', 'worker', at(82), 60)).toBe(false);
+    expect((await store.heldLock('300'))?.owner).toBe('next');
+  });
+});
+
+describe('a held lease, met by a person', () => {
+  it('says when the action can be tried again', async () => {
+    const { composeDeps } = await import('../../src/app');
+    const { withReleaseLock, LEASE_SECONDS } = await import('../../src/services/release-lock');
+    const now = '2026-11-28T11:00:00.000Z';
+    const deps = { ...composeDeps(), store, clock: { now: () => now } };
+    expect(await store.acquireLock('400', 'worker', '2026-11-28T10:59:30.000Z', LEASE_SECONDS)).toBe(true);
+    const refused = await withReleaseLock(deps, '400', async () => 'ran').catch((error: unknown) => error);
+    expect(refused).toMatchObject({ code: 'DEPLOY_IN_PROGRESS', message: expect.stringContaining('you can act in 30 s (at 11:00:30 UTC)') });
+    await store.releaseLock('400', 'worker');
+    expect(await withReleaseLock(deps, '400', async () => 'ran')).toBe('ran');
   });
 });
