@@ -144,8 +144,8 @@ describe('snapshots', () => {
     expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/~1`)).body).toMatchObject({ index: 1 });
     // As the CLI sends them (handleSnapshotExpressions in cmd/kosli/cli_utils.go): "#N" and "@{now}" path-escaped.
     expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/%231`)).body).toMatchObject({ index: 1 });
-    const second = new Date(1_780_000_100 * 1000).toISOString().slice(0, 19);
-    expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/@%7B${second}%7D`)).body).toMatchObject({ index: 2, is_latest: true });
+    const secondAt = new Date(1_780_000_100 * 1000).toISOString().slice(0, 19);
+    expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/@%7B${secondAt}%7D`)).body).toMatchObject({ index: 2, is_latest: true });
     expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/%2323`)).body).toEqual({
       message: `Org: '${ORG}'. Snapshot '${ENVS.staging}#23' resolves to '${ENVS.staging}#23'. len(snapshots) == 2. Indexes are 1-based`,
     });
