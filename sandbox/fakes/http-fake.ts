@@ -86,6 +86,10 @@ export class FakeHttpService {
   private server: Server | undefined;
   /** Optional guard run before routing (e.g. auth); returning a response short-circuits. */
   guard: ((req: FakeRequest) => FakeResponse | undefined) | undefined;
+  /** Headers the system adds to every answer, faults included (e.g. rate-limit headers). */
+  decorate: ((req: FakeRequest, response: FakeResponse) => Record<string, string>) | undefined;
+  /** The answer for a path no route serves, in the system's own error shape. */
+  unrouted: ((req: FakeRequest) => FakeResponse) | undefined;
 
   constructor(system: string) {
     this.system = system;
@@ -182,7 +186,7 @@ export class FakeHttpService {
     } else {
       const guarded = this.guard?.(fakeReq);
       if (guarded) response = guarded;
-      else if (!matched) response = { status: 404, body: { message: `No route ${method} ${url.pathname}` } };
+      else if (!matched) response = this.unrouted?.(fakeReq) ?? { status: 404, body: { message: `No route ${method} ${url.pathname}` } };
       else {
         try {
           response = await matched.handler(fakeReq);
@@ -194,7 +198,7 @@ export class FakeHttpService {
     }
 
     this.record(operation, matched?.pattern ?? url.pathname, fakeReq, response.status, response.body);
-    const headers: Record<string, string> = { ...response.headers };
+    const headers: Record<string, string> = { ...this.decorate?.(fakeReq, response), ...response.headers };
     let payload: string | Buffer = '';
     if (response.rawBody !== undefined) payload = response.rawBody;
     else if (response.body !== undefined && response.status !== 204) {
