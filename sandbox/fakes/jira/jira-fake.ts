@@ -117,6 +117,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     };
   };
 
+  service.unrouted = () => jiraError(404, ['null for uri: the resource does not exist.']);
+
   service.guard = (req) => {
     if (options.token !== undefined && header(req, 'authorization') !== `Bearer ${options.token}`) {
       return jiraError(401, [NOT_AUTHENTICATED]);
@@ -210,6 +212,15 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
       isLast,
       values: values.map((v) => versionJson(req, v, expand)),
     });
+  });
+
+  // The unpaged list a script calls next to the paged one (jira.js `getProjectVersions`): every version, in sequence.
+  service.route('GET', '/rest/api/3/project/{projectIdOrKey}/versions', (req) => {
+    const key = req.params.projectIdOrKey ?? '';
+    const project = visibleProject(req, key);
+    if (!project) return projectNotFound(key);
+    const expand = expands(req);
+    return json(200, world.versionsOf(project.id).map((v) => versionJson(req, v, expand)));
   });
 
   service.route('GET', '/rest/api/3/version/{id}', (req) => {
