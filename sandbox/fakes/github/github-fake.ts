@@ -251,7 +251,7 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
       const headSha = req.query.get('head_sha');
       const branch = req.query.get('branch');
       const runs = world.runs
-        .filter((run) => run.workflowId === workflow.id)
+        .filter((run) => run.workflowId === workflow.id && world.listed(run))
         .filter((run) => event === null || run.event === event)
         .filter((run) => status === null || run.status === status || run.conclusion === status)
         .filter((run) => headSha === null || run.headSha === headSha)
