@@ -8,10 +8,13 @@
  *   SANDBOX_SCENARIO=sandbox/scenarios/example.json npm start   another world (see docs/sandbox.md)
  *   SANDBOX_WORKFLOW_DELAY_MS=3000  how long a dispatched workflow run takes
  *   SANDBOX_TRIGGER_INTERVAL_MS=30000  how often the scheduled check runs (Forge: every 5 minutes; 0 = never)
+ *   SANDBOX_REPORT_INTERVAL_MS=30000  how often every Kosli environment reports (never 0: real reporting is periodic)
+ *   SANDBOX_FAULTS=0.1 SANDBOX_FAULT_SEED=1  random 429/5xx/dropped connections on all three fakes
  */
 import { fileURLToPath } from 'node:url';
 import { z } from 'zod';
 import { DEFAULT_SCENARIO, loadScenario } from './world/scenario';
+import { SANDBOX_REALISM } from './world/start-world';
 import { SandboxStartError } from './server/sandbox-world';
 import { startSandbox } from './server/start-sandbox';
 
@@ -22,6 +25,9 @@ const environment = z.object({
   SANDBOX_WORKFLOW_DELAY_MS: z.coerce.number().int().min(0).max(600_000).default(3000),
   SANDBOX_TRIGGER_INTERVAL_MS: z.coerce.number().int().min(0).max(3_600_000).default(30_000),
   SANDBOX_SCENARIO: z.string().min(1).optional(),
+  SANDBOX_REPORT_INTERVAL_MS: z.coerce.number().int().min(1).max(3_600_000).default(SANDBOX_REALISM.reportIntervalMs),
+  SANDBOX_FAULTS: z.coerce.number().min(0).max(0.9).default(0),
+  SANDBOX_FAULT_SEED: z.coerce.number().int().default(1),
 });
 
 function say(line: string): void {
@@ -54,6 +60,8 @@ async function main(): Promise<void> {
     port: settings.PORT,
     workflowDelayMs: settings.SANDBOX_WORKFLOW_DELAY_MS,
     triggerIntervalMs: settings.SANDBOX_TRIGGER_INTERVAL_MS === 0 ? null : settings.SANDBOX_TRIGGER_INTERVAL_MS,
+    realism: { reportIntervalMs: settings.SANDBOX_REPORT_INTERVAL_MS },
+    ...(settings.SANDBOX_FAULTS > 0 ? { faults: { rate: settings.SANDBOX_FAULTS, seed: settings.SANDBOX_FAULT_SEED } } : {}),
     log,
   });
   const owners = scenario.users.filter((u) => u.role === 'product-owner').map((u) => u.displayName);
@@ -68,7 +76,9 @@ async function main(): Promise<void> {
   say(`  Git       git -C ${sandbox.repository.directory} log --oneline --decorate`);
   say(
     `  Timing    workflow runs take ${settings.SANDBOX_WORKFLOW_DELAY_MS} ms; ` +
-      (settings.SANDBOX_TRIGGER_INTERVAL_MS === 0 ? 'the scheduled check runs only when asked' : `the scheduled check runs every ${settings.SANDBOX_TRIGGER_INTERVAL_MS / 1000} s`),
+      (settings.SANDBOX_TRIGGER_INTERVAL_MS === 0 ? 'the scheduled check runs only when asked' : `the scheduled check runs every ${settings.SANDBOX_TRIGGER_INTERVAL_MS / 1000} s`) +
+      `; Kosli environments report every ${settings.SANDBOX_REPORT_INTERVAL_MS / 1000} s` +
+      (settings.SANDBOX_FAULTS > 0 ? `; ${settings.SANDBOX_FAULTS * 100}% of upstream calls fail at random (seed ${settings.SANDBOX_FAULT_SEED})` : ''),
   );
   say('');
   say('  Ctrl-C stops and saves the world; `npm start -- --fresh` starts over.');

@@ -48,6 +48,33 @@ export interface LoggedRequest {
   responseBody: unknown;
 }
 
+/**
+ * Random faults at a rate, from a seeded generator so a run can be replayed: 429 with Retry-After,
+ * 5xx, and dropped connections after a hang (what a client sees as a timeout). Writes hit by a 5xx
+ * or a drop happen half of the time before the failure, so "maybe applied" is real.
+ */
+export interface FaultProfile {
+  /** Share of requests that fail, 0..1. */
+  rate: number;
+  seed: number;
+  /** How long a dropped request hangs first (ms). */
+  hangMs?: number;
+}
+
+/** mulberry32: small, fast and good enough to pick faults reproducibly. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4_294_967_296;
+  };
+}
+
+type RandomFault = { kind: 'status'; status: number; applied: boolean } | { kind: 'drop'; applied: boolean };
+
 interface RouteEntry {
   method: string;
   pattern: string;
@@ -79,6 +106,9 @@ export class FakeHttpService {
   private readonly routes: RouteEntry[] = [];
   private readonly faults = new Map<string, Fault[]>();
   private readonly latency = new Map<string, number>();
+  private chaos: { rate: number; random: () => number; hangMs: number } | undefined;
+  /** Random faults served so far, by kind ("429", "503", "drop"…), for tests and the demo to report. */
+  readonly randomFaults = new Map<string, number>();
   private defaultLatencyMs = 0;
   /** Every request answered, in order (bounded, oldest dropped). */
   readonly log: LoggedRequest[] = [];
@@ -86,6 +116,10 @@ export class FakeHttpService {
   private server: Server | undefined;
   /** Optional guard run before routing (e.g. auth); returning a response short-circuits. */
   guard: ((req: FakeRequest) => FakeResponse | undefined) | undefined;
+  /** Headers the system adds to every answer, faults included (e.g. rate-limit headers). */
+  decorate: ((req: FakeRequest, response: FakeResponse) => Record<string, string>) | undefined;
+  /** The answer for a path no route serves, in the system's own error shape. */
+  unrouted: ((req: FakeRequest) => FakeResponse) | undefined;
 
   constructor(system: string) {
     this.system = system;
@@ -111,6 +145,28 @@ export class FakeHttpService {
 
   clearFaults(): void {
     this.faults.clear();
+  }
+
+  /** Turns random faults on (a profile) or off (undefined); each system seeds its own generator. */
+  setFaultProfile(profile: FaultProfile | undefined): void {
+    if (!profile || profile.rate <= 0) {
+      this.chaos = undefined;
+      return;
+    }
+    if (!(profile.rate < 1)) throw new Error(`A fault rate is below 1, not ${profile.rate}`);
+    let salt = 0;
+    for (const char of this.system) salt = (Math.imul(salt, 31) + char.charCodeAt(0)) >>> 0;
+    this.chaos = { rate: profile.rate, random: seededRandom(profile.seed ^ salt), hangMs: profile.hangMs ?? 1_500 };
+  }
+
+  private randomFault(method: string): RandomFault | undefined {
+    const chaos = this.chaos;
+    if (!chaos || chaos.random() >= chaos.rate) return undefined;
+    const pick = chaos.random();
+    const applied = method !== 'GET' && chaos.random() < 0.5;
+    if (pick < 0.4) return { kind: 'status', status: 429, applied: false };
+    if (pick < 0.85) return { kind: 'status', status: [500, 502, 503][Math.floor(chaos.random() * 3)] ?? 503, applied };
+    return { kind: 'drop', applied };
   }
 
   /** Adds latency to every request ("*") or to one operation. */
@@ -166,6 +222,25 @@ export class FakeHttpService {
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
 
     const fault = this.takeFault(operation);
+    const random = fault ? undefined : this.randomFault(method);
+    if (random) {
+      this.randomFaults.set(random.kind === 'drop' ? 'drop' : String(random.status), (this.randomFaults.get(random.kind === 'drop' ? 'drop' : String(random.status)) ?? 0) + 1);
+      if (random.applied && matched && !this.guard?.(fakeReq)) await Promise.resolve(matched.handler(fakeReq)).catch(() => undefined);
+      if (random.kind === 'drop') {
+        this.record(operation, matched?.pattern ?? url.pathname, fakeReq, 0, undefined);
+        await new Promise((resolve) => setTimeout(resolve, this.chaos?.hangMs ?? 0));
+        req.socket.destroy();
+        return;
+      }
+      const status = random.status;
+      const headers: Record<string, string> = { ...this.decorate?.(fakeReq, { status }), 'content-type': 'application/json' };
+      if (status === 429) headers['retry-after'] = '1';
+      const body = { message: `Random fault ${status}` };
+      this.record(operation, matched?.pattern ?? url.pathname, fakeReq, status, body);
+      res.writeHead(status, headers);
+      res.end(JSON.stringify(body));
+      return;
+    }
     let response: FakeResponse;
     if (fault?.kind === 'timeout') {
       // Hold the socket open without answering; the client's timeout ends it.
@@ -182,7 +257,7 @@ export class FakeHttpService {
     } else {
       const guarded = this.guard?.(fakeReq);
       if (guarded) response = guarded;
-      else if (!matched) response = { status: 404, body: { message: `No route ${method} ${url.pathname}` } };
+      else if (!matched) response = this.unrouted?.(fakeReq) ?? { status: 404, body: { message: `No route ${method} ${url.pathname}` } };
       else {
         try {
           response = await matched.handler(fakeReq);
@@ -194,7 +269,7 @@ export class FakeHttpService {
     }
 
     this.record(operation, matched?.pattern ?? url.pathname, fakeReq, response.status, response.body);
-    const headers: Record<string, string> = { ...response.headers };
+    const headers: Record<string, string> = { ...this.decorate?.(fakeReq, response), ...response.headers };
     let payload: string | Buffer = '';
     if (response.rawBody !== undefined) payload = response.rawBody;
     else if (response.body !== undefined && response.status !== 204) {

@@ -92,6 +92,11 @@ export interface ForgeRuntimeOptions {
   storageLatencyMs?: number;
   /** The `siteUrl` resolvers see; defaults to `jiraBaseUrl`. */
   siteUrl?: string;
+  /**
+   * Sent as `Authorization: Bearer` on every `requestJira`, as Forge's product proxy presents a
+   * token it mints for the app; the fake Jira then refuses any request without it.
+   */
+  jiraToken?: string;
   cloudId?: string;
   /** Milliseconds per second of queue `delayInSeconds`/`retryAfter`; 0 (default) delivers at once. */
   queueDelayScaleMs?: number;
@@ -132,6 +137,7 @@ export class LocalForgeRuntime {
   readonly egress: Record<string, string>;
   readonly allowedEgress: readonly string[];
   jiraBaseUrl: string;
+  private readonly jiraToken: string | undefined;
   readonly installContext = 'ari:cloud:jira::site/local';
   private readonly cloudId: string;
   private readonly siteUrl: string;
@@ -149,6 +155,7 @@ export class LocalForgeRuntime {
     this.jiraBaseUrl = options.jiraBaseUrl;
     this.cloudId = options.cloudId ?? 'local-cloud';
     this.siteUrl = options.siteUrl ?? options.jiraBaseUrl;
+    this.jiraToken = options.jiraToken;
     this.resolverTimeoutMs = options.resolverTimeoutMs ?? 25_000;
     this.queues = new LocalQueues({
       installContext: this.installContext,
@@ -250,6 +257,7 @@ export class LocalForgeRuntime {
     } else if (provider !== 'app') {
       throw new Error(`requestJira without asApp()/asUser() (provider '${provider}') is not supported by the local Forge runtime.`);
     }
+    if (this.jiraToken !== undefined) headers.set('authorization', `Bearer ${this.jiraToken}`);
     return this.realFetch(`${this.jiraBaseUrl.replace(/\/+$/, '')}${path}`, { ...init, headers });
   }
 

@@ -20,7 +20,8 @@ import { join } from 'node:path';
 import { LocalKvs } from '../forge-runtime';
 import { GitRepository } from '../world/git-repository';
 import { DEFAULT_SCENARIO, type Scenario } from '../world/scenario';
-import { startWorld, type World } from '../world/start-world';
+import type { FaultProfile } from '../fakes/http-fake';
+import { type Realism, startWorld, type World } from '../world/start-world';
 import { hasWorldSnapshot, restoreWorldSnapshot, saveWorldSnapshot, SnapshotMismatch } from './world-snapshot';
 
 export type LogLine = (line: string) => void;
@@ -33,6 +34,10 @@ export interface SandboxWorldOptions {
   /** The URL the browser uses: links the app writes (Jira related work) point here. */
   siteUrl: string;
   workflowDelayMs: number;
+  /** The fakes' eventual consistency (startWorld's Realism). */
+  realism: Realism;
+  /** Random faults on all three fakes, when set. */
+  faults?: FaultProfile;
   /** Null: no automatic trigger (tests run it through the control API). */
   triggerIntervalMs: number | null;
   /** How often unsaved changes are written (default 1 s). */
@@ -81,7 +86,10 @@ export async function openSandboxWorld(options: SandboxWorldOptions): Promise<Sa
   const storage = new LocalKvs({ filePath: paths.storage });
   // A deploy waiting on a run looks again after a delay (10 s in Forge); the sandbox runs those
   // delays five times faster, as its workflow runs take seconds rather than minutes.
-  const world = await startWorld({ scenario, repository, storage, siteUrl: options.siteUrl, seed: !complete, queueDelayScaleMs: 200 });
+  const world = await startWorld({
+    scenario, repository, storage, siteUrl: options.siteUrl, seed: !complete, queueDelayScaleMs: 200,
+    realism: options.realism, ...(options.faults ? { faults: options.faults } : {}),
+  });
   let restoredFrom: string | null = null;
   if (complete) {
     try {

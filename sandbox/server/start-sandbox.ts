@@ -7,7 +7,8 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import { fileURLToPath } from 'node:url';
 import type { GitRepository } from '../world/git-repository';
 import type { Scenario } from '../world/scenario';
-import type { World } from '../world/start-world';
+import type { FaultProfile } from '../fakes/http-fake';
+import { type Realism, SANDBOX_REALISM, type World } from '../world/start-world';
 import { controlApi } from './control-api';
 import { HttpError, sendError } from './http-io';
 import { openSandboxWorld, type LogLine, type SandboxWorld } from './sandbox-world';
@@ -26,6 +27,10 @@ export interface SandboxOptions {
   workflowDelayMs?: number;
   /** Null turns the automatic scheduled trigger off. */
   triggerIntervalMs?: number | null;
+  /** The fakes' delays; SANDBOX_REALISM (Kosli reports every 30 s) unless given. */
+  realism?: Partial<Realism>;
+  /** Random faults on all three fakes (off unless given). */
+  faults?: FaultProfile;
   panelDir?: string;
   log?: LogLine;
 }
@@ -81,6 +86,8 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
       ...(options.scenario ? { scenario: options.scenario } : {}),
       siteUrl: url,
       workflowDelayMs: options.workflowDelayMs ?? 3_000,
+      realism: { ...SANDBOX_REALISM, ...options.realism },
+      ...(options.faults ? { faults: options.faults } : {}),
       triggerIntervalMs: options.triggerIntervalMs === undefined ? 30_000 : options.triggerIntervalMs,
       log,
     });

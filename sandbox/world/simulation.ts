@@ -29,6 +29,9 @@ export class Simulation {
   /** Fingerprint of every build, by commit. */
   private readonly builds = new Map<string, Map<string, string>>();
   private prNumber = 100;
+  /** Set once reporting is periodic: changes then reach Kosli only with the next report. */
+  private reportTimer: ReturnType<typeof setInterval> | undefined;
+  private readonly reportWaiters: (() => void)[] = [];
 
   constructor(
     private readonly worlds: { jira: JiraWorld; kosli: KosliWorld; github: GitHubWorld },
@@ -37,7 +40,36 @@ export class Simulation {
     private readonly scenario: Scenario,
   ) {
     worlds.github.executor = (run, world) => this.deploy(run, world);
-    worlds.github.onRunCompleted(() => this.reportAll());
+    worlds.github.onRunCompleted(() => {
+      if (!this.reportTimer) this.reportAll();
+    });
+  }
+
+  /**
+   * From now on every environment reports every `intervalMs`, like Kosli's reporters (a cron job or
+   * the K8S reporter), instead of the moment something changes: a deploy shows in Kosli only with
+   * the next report. Seeding reports at once; call this afterwards.
+   */
+  startReporting(intervalMs: number): void {
+    if (!(intervalMs > 0)) throw new Error(`The report interval must be a positive number of ms, not ${intervalMs}`);
+    this.stopReporting();
+    this.reportTimer = setInterval(() => {
+      this.reportAll();
+      for (const resolve of this.reportWaiters.splice(0)) resolve();
+    }, intervalMs);
+    this.reportTimer.unref();
+  }
+
+  stopReporting(): void {
+    clearInterval(this.reportTimer);
+    this.reportTimer = undefined;
+    for (const resolve of this.reportWaiters.splice(0)) resolve();
+  }
+
+  /** Resolves after the next periodic report (at once when reports are immediate). */
+  nextReport(): Promise<void> {
+    if (!this.reportTimer) return Promise.resolve();
+    return new Promise((resolve) => this.reportWaiters.push(resolve));
   }
 
   /** A merged pull request on main touching one app, with everything CI reports to Kosli. */
@@ -81,7 +113,7 @@ export class Simulation {
     builds.set(result.sha, result.fingerprint);
     this.builds.set(app.name, builds);
     this.latestBuild.set(app.name, { sha: result.sha, fingerprint: result.fingerprint });
-    this.report(this.config.kosli.environments.dev);
+    if (!this.reportTimer) this.report(this.config.kosli.environments.dev);
     return { sha: result.sha, app: app.name, fingerprint: result.fingerprint, keys };
   }
 

@@ -11,6 +11,7 @@ import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNI
 import { ReleaseStore } from '../../src/store/release-store';
 import { forgeKeyValueStore } from '../../src/platform/forge-kvs';
 import { randomId } from '../../src/platform/ids';
+import type { FaultProfile } from '../fakes/http-fake';
 import { createGitHubFake, type GitHubFake } from '../fakes/github/github-fake';
 import { GitHubWorld } from '../fakes/github/world';
 import { createJiraFake, type JiraFake } from '../fakes/jira/jira-fake';
@@ -24,12 +25,36 @@ import { Simulation, type SimulatedCommit } from './simulation';
 
 export const KOSLI_TOKEN = 'kosli-sandbox-token-3f9a1c';
 export const GITHUB_TOKEN = 'ghp_sandboxToken7Qw2Lm9Xc4';
+/** What the local Forge runtime presents to the fake Jira, as Forge's proxy presents a token it mints. */
+export const JIRA_TOKEN = 'forge-sandbox-jira-token-51c2';
+
+/**
+ * The delays of the real services that the fakes model (eventual consistency). None is ever zero:
+ * the app must cope with each of them.
+ */
+export interface Realism {
+  /** Every Kosli environment reports this often (ms); a deploy shows in Kosli with the next report. */
+  reportIntervalMs: number;
+  /** A dispatched GitHub run appears in the run listings this long after the dispatch (ms). */
+  runListingDelayMs: number;
+  /** Jira's search sees an edit of an issue's fix versions this long after it (ms). */
+  jiraSearchLagMs: number;
+}
+
+/** The sandbox's defaults (`npm start`): about what the real services show. */
+export const SANDBOX_REALISM: Realism = { reportIntervalMs: 30_000, runListingDelayMs: 3_000, jiraSearchLagMs: 1_000 };
+/** The same delays, short, for tests and the benchmark (startWorld's default). */
+export const QUICK_REALISM: Realism = { reportIntervalMs: 150, runListingDelayMs: 100, jiraSearchLagMs: 100 };
 const WORKFLOW_FILE = new URL('../../github/workflows/kosli-release-gate-deploy.yml', import.meta.url);
 
 export interface WorldOptions {
   scenario?: Scenario;
   repository?: Repository;
   storage?: LocalKvs;
+  /** Eventual consistency of the fakes (default QUICK_REALISM; the sandbox uses SANDBOX_REALISM). */
+  realism?: Partial<Realism>;
+  /** Random 429/5xx/dropped connections on all three fakes, seeded (off by default). */
+  faults?: FaultProfile;
   /** Latency added to every fake upstream call and every storage call (benchmark P2). */
   upstreamLatencyMs?: number;
   storageLatencyMs?: number;
@@ -82,11 +107,20 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const jiraWorld = new JiraWorld();
   const kosliWorld = new KosliWorld({ org: scenario.kosli.org, token: KOSLI_TOKEN });
   const githubWorld = new GitHubWorld({ owner: scenario.github.owner, repo: scenario.github.repo, token: GITHUB_TOKEN });
-  const jira = createJiraFake(jiraWorld);
+  const realism = { ...QUICK_REALISM, ...options.realism };
+  for (const [name, value] of Object.entries(realism)) {
+    if (!(value > 0)) throw new Error(`realism.${name} must be a positive number of ms (the real services are never instant), not ${value}`);
+  }
+  jiraWorld.searchLagMs = realism.jiraSearchLagMs;
+  githubWorld.runListingDelayMs = realism.runListingDelayMs;
+  const jira = createJiraFake(jiraWorld, { token: JIRA_TOKEN });
   const kosli = createKosliFake(kosliWorld);
   const github = createGitHubFake(githubWorld);
   const [jiraUrl, kosliUrl, githubUrl] = await Promise.all([jira.service.listen(), kosli.service.listen(), github.service.listen()]);
-  for (const service of [jira.service, kosli.service, github.service]) service.setLatency('*', options.upstreamLatencyMs ?? 0);
+  for (const service of [jira.service, kosli.service, github.service]) {
+    service.setLatency('*', options.upstreamLatencyMs ?? 0);
+    service.setFaultProfile(options.faults);
+  }
 
   const runtime = await installForgeRuntime({
     jiraBaseUrl: jiraUrl,
@@ -95,6 +129,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...(options.storageLatencyMs !== undefined ? { storageLatencyMs: options.storageLatencyMs } : {}),
     siteUrl: options.siteUrl ?? jiraUrl,
     ...(options.queueDelayScaleMs !== undefined ? { queueDelayScaleMs: options.queueDelayScaleMs } : {}),
+    jiraToken: JIRA_TOKEN,
   });
   // @forge/api is loaded once per process (it captures fetch); later worlds re-point the runtime.
   appModule ??= await loadApp();
@@ -137,6 +172,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     simulation.place('staging', initial);
     for (const step of scenario.history) simulation.commit(step.app, step.message);
   }
+  simulation.startReporting(realism.reportIntervalMs);
 
   const call = async <K extends ResolverKey>(accountId: string, key: K, payload: PayloadOf<K>, admin: boolean): Promise<Result<ResultOf<K>>> => {
     const result = await runtime.invokeResolver(app.handler, admin ? { key, payload, accountId, moduleType: 'jira:adminPage' } : { key, payload, accountId, projectKey: scenario.project.key, projectId: scenario.project.id });
@@ -168,6 +204,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     },
     resetCalls: () => services.forEach((s) => s.resetCounters()),
     stop: async () => {
+      simulation.stopReporting();
       await runtime.drainQueues().catch(() => undefined);
       runtime.uninstall();
       await Promise.all(services.map((s) => s.close()));

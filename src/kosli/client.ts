@@ -164,7 +164,10 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
           notFound: `Kosli environment '${environment}' not found in org '${org}'`,
         },
         snapshotResponseSchema,
-      );
+      ).catch((error: unknown) => {
+        if (neverReported(error)) return { kind: 'empty' as const };
+        throw error;
+      });
       if (body.kind === 'empty') return { environment, index: 0, takenAt: null, artifacts: [] };
       const { snapshot } = body;
       return {
@@ -548,3 +551,11 @@ function describeResolution(rule: WireRuleEvaluation, resolution: { type: string
   }
 }
 
+/**
+ * Kosli refuses the latest snapshot of an environment that has never reported, with "Snapshot
+ * '<env>#-1' resolves to '<env>#0'. len(snapshots) == 0. Indexes are 1-based" (the CLI's
+ * cmd/kosli/getSnapshot_test.go); for the app that is an environment running nothing yet.
+ */
+function neverReported(error: unknown): boolean {
+  return error instanceof AppError && error.code === 'UPSTREAM_REJECTED' && error.message.includes('len(snapshots) == 0');
+}

@@ -102,6 +102,8 @@ async function exercise(): Promise<void> {
   await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', fields: ['*all', '-project'], maxResults: 3 });
   await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', maxResults: 200 });
   await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', nextPageToken: 'not-a-token' });
+  await raw('GET', '/rest/api/3/project/ABC/versions');
+  await raw('GET', `/rest/api/3/search/jql?${new URLSearchParams({ jql: 'project = ABC', fields: 'summary,status', maxResults: '2' }).toString()}`);
   await raw('POST', `/rest/api/3/version/${createdId}/relatedwork`, { category: 'Audit' });
   await raw('POST', '/rest/api/3/version', { projectId: 10000, name: 'x'.repeat(256) });
   await probe('PUT', `/rest/api/3/version/${createdId}`, { released: 'yes' });

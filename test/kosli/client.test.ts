@@ -101,6 +101,14 @@ describe('latestSnapshot', () => {
 
   it('answers index 0 for an environment that has not reported, and names a missing one', async () => {
     expect(await kosli.client.latestSnapshot(ENVS.prod, flowFor)).toEqual({ environment: ENVS.prod, index: 0, takenAt: null, artifacts: [] });
+    // What real Kosli answers there (the CLI's cmd/kosli/getSnapshot_test.go): a refusal, not an empty snapshot.
+    expect(kosli.fake.service.log.at(-1)).toMatchObject({
+      status: 400,
+      responseBody: { message: `Org: '${ORG}'. Snapshot '${ENVS.prod}#-1' resolves to '${ENVS.prod}#0'. len(snapshots) == 0. Indexes are 1-based` },
+    });
+    // Any other refusal is still an error.
+    kosli.fake.service.injectFaults('GET /api/v2/snapshots/{org}/{env}/{expression}', { kind: 'status', status: 400, body: { message: 'Invalid snapshot expression' } });
+    expect((await failure(kosli.client.latestSnapshot(ENVS.prod, flowFor))).code).toBe('UPSTREAM_REJECTED');
 
     const error = await failure(kosli.client.latestSnapshot('nowhere', flowFor));
     expect(error.code).toBe('UPSTREAM_NOT_FOUND');
@@ -353,8 +361,9 @@ describe('transport behaviour', () => {
   it('retries a 5xx on a read within bounds', async () => {
     const { fake, client } = kosli;
     fake.service.injectFaults('GET /api/v2/snapshots/{org}/{env}/{expression}', { kind: 'status', status: 503 }, { kind: 'status', status: 502 });
+    // dev has never reported: Kosli's refusal (400) is the app's empty environment.
     expect((await client.latestSnapshot(ENVS.dev, flowFor)).index).toBe(0);
-    expect(fake.service.log.map((e) => e.status)).toEqual([503, 502, 200]);
+    expect(fake.service.log.map((e) => e.status)).toEqual([503, 502, 400]);
 
     fake.service.resetCounters();
     fake.service.injectFaults('*', ...Array.from({ length: 6 }, () => ({ kind: 'status' as const, status: 500 })));

@@ -142,7 +142,13 @@ describe('snapshots', () => {
     expect(running?.commit_lead_time).toBe(1_780_000_100 - 1_779_500_000);
     expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/1`)).body).toMatchObject({ index: 1, is_latest: false });
     expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/~1`)).body).toMatchObject({ index: 1 });
-    expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/@{now}`)).status).toBe(400);
+    // As the CLI sends them (handleSnapshotExpressions in cmd/kosli/cli_utils.go): "#N" and "@{now}" path-escaped.
+    expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/%231`)).body).toMatchObject({ index: 1 });
+    const secondAt = new Date(1_780_000_100 * 1000).toISOString().slice(0, 19);
+    expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/@%7B${secondAt}%7D`)).body).toMatchObject({ index: 2, is_latest: true });
+    expect((await call('GET', `/snapshots/${ORG}/${ENVS.staging}/%2323`)).body).toEqual({
+      message: `Org: '${ORG}'. Snapshot '${ENVS.staging}#23' resolves to '${ENVS.staging}#23'. len(snapshots) == 2. Indexes are 1-based`,
+    });
   });
 
   it('decides prod compliance from the has-release-approval policy', () => {
@@ -165,6 +171,6 @@ describe('snapshots', () => {
   it('refuses seeds Kosli would refuse', () => {
     expect(() => kosli.world.reportSnapshot(ENVS.dev, [{ name: 'x', fingerprint: 'abc' }])).toThrow(KosliWorldError);
     expect(() => kosli.world.createEnvironment('e', { policies: ['no-such-policy'] })).toThrow(KosliWorldError);
-    expect(() => kosli.world.attest(FLOWS.backend, 'no-trail', { type: 'generic', attestation_name: 'x', is_compliant: true })).toThrow("Trail 'no-trail' does not exist");
+    expect(() => kosli.world.attest(FLOWS.backend, 'no-trail', { type: 'generic', attestation_name: 'x', is_compliant: true })).toThrow(`Trail with name 'no-trail' does not exist for Organization '${ORG}' and Flow '${FLOWS.backend}'`);
   });
 });

@@ -139,6 +139,27 @@ function rateLimited(answer: RateLimitAnswer, nowMs: number): FakeResponse {
 export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHubFake {
   const service = new FakeHttpService('github');
 
+  // GitHub's rate-limit headers on every answer: the primary limit of an authenticated token
+  // (5,000 an hour, resource "core"), counted per window.
+  let windowStart = 0;
+  let used = 0;
+  service.decorate = () => {
+    const now = Math.floor(world.now().getTime() / 1000);
+    if (now >= windowStart + 3600) {
+      windowStart = now;
+      used = 0;
+    }
+    used++;
+    return {
+      'x-ratelimit-limit': '5000',
+      'x-ratelimit-remaining': String(Math.max(0, 5000 - used)),
+      'x-ratelimit-used': String(used),
+      'x-ratelimit-reset': String(windowStart + 3600),
+      'x-ratelimit-resource': 'core',
+    };
+  };
+  service.unrouted = () => notFound();
+
   service.guard = (req) => {
     if (world.token !== null) {
       const header = req.headers.authorization;
@@ -230,7 +251,7 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
       const headSha = req.query.get('head_sha');
       const branch = req.query.get('branch');
       const runs = world.runs
-        .filter((run) => run.workflowId === workflow.id)
+        .filter((run) => run.workflowId === workflow.id && world.listed(run))
         .filter((run) => event === null || run.event === event)
         .filter((run) => status === null || run.status === status || run.conclusion === status)
         .filter((run) => headSha === null || run.headSha === headSha)
@@ -315,35 +336,37 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
     }),
   );
 
+  const readRef = (req: FakeRequest, ref: string): FakeResponse => {
+    const sha = world.getRef(ref);
+    return sha === undefined ? notFound() : json(200, gitRefJson(apiBase(req), world, ref, sha));
+  };
+  const moveRef = (req: FakeRequest, ref: string): FakeResponse => {
+    const body = jsonBody(req);
+    if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, errorBody(400, 'Problems parsing JSON'));
+    const fields = new Map(Object.entries(body));
+    const sha = fields.get('sha');
+    const force = fields.get('force') ?? false;
+    if (typeof sha !== 'string') return validationFailed('Invalid request.\n\n"sha" wasn\'t supplied.');
+    // The classic mistake (gh api -f force=true): GitHub refuses the string.
+    if (typeof force !== 'boolean') return validationFailed(`Invalid request.\n\nFor 'properties/force', ${JSON.stringify(force)} is not a boolean.`);
+    const outcome = world.writeRef(ref, sha, { create: false, force });
+    if (!outcome.ok) return json(outcome.status, errorBody(outcome.status, outcome.message));
+    return json(200, gitRefJson(apiBase(req), world, ref, sha));
+  };
+
   for (const kind of ['tags', 'heads'] as const) {
-    service.route(
-      'GET',
-      `${REPO}/git/ref/${kind}/{name}`,
-      repoRoute((req) => {
-        const ref = `${kind}/${req.params.name ?? ''}`;
-        const sha = world.getRef(ref);
-        return sha === undefined ? notFound() : json(200, gitRefJson(apiBase(req), world, ref, sha));
-      }),
-    );
-    service.route(
-      'PATCH',
-      `${REPO}/git/refs/${kind}/{name}`,
-      repoRoute((req) => {
-        const body = jsonBody(req);
-        if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, errorBody(400, 'Problems parsing JSON'));
-        const fields = new Map(Object.entries(body));
-        const sha = fields.get('sha');
-        const force = fields.get('force') ?? false;
-        if (typeof sha !== 'string') return validationFailed('Invalid request.\n\n"sha" wasn\'t supplied.');
-        // The classic mistake (gh api -f force=true): GitHub refuses the string.
-        if (typeof force !== 'boolean') return validationFailed(`Invalid request.\n\nFor 'properties/force', ${JSON.stringify(force)} is not a boolean.`);
-        const ref = `${kind}/${req.params.name ?? ''}`;
-        const outcome = world.writeRef(ref, sha, { create: false, force });
-        if (!outcome.ok) return json(outcome.status, errorBody(outcome.status, outcome.message));
-        return json(200, gitRefJson(apiBase(req), world, ref, sha));
-      }),
-    );
+    service.route('GET', `${REPO}/git/ref/${kind}/{name}`, repoRoute((req) => readRef(req, `${kind}/${req.params.name ?? ''}`)));
+    service.route('PATCH', `${REPO}/git/refs/${kind}/{name}`, repoRoute((req) => moveRef(req, `${kind}/${req.params.name ?? ''}`)));
   }
+  // `{ref}` is one path parameter spanning segments in GitHub's OpenAPI ("heads/feature-a"), so
+  // clients that encode it as one segment (octokit sends `git/ref/tags%2Fx`) reach the same ref.
+  const encodedRef = (handler: (req: FakeRequest, ref: string) => FakeResponse) =>
+    repoRoute((req) => {
+      const ref = req.params.ref ?? '';
+      return /^(tags|heads)\/.+/.test(ref) ? handler(req, ref) : notFound();
+    });
+  service.route('GET', `${REPO}/git/ref/{ref}`, encodedRef(readRef));
+  service.route('PATCH', `${REPO}/git/refs/{ref}`, encodedRef(moveRef));
 
   service.route(
     'POST',

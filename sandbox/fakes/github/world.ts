@@ -158,6 +158,16 @@ export class GitHubWorld {
   executor: RunExecutor = deployExecutor;
   /** When set, every dispatched run starts after half this delay and settles after all of it. */
   settleAfterMs: number | null = null;
+  /**
+   * How long a dispatched run stays out of the run listings (ms). GitHub lists a run seconds after
+   * the dispatch; the run itself (GET /actions/runs/{id}) is readable at once.
+   */
+  runListingDelayMs = 0;
+
+  /** Whether a run shows in `GET …/workflows/{id}/runs` yet. */
+  listed(run: FakeRun): boolean {
+    return this.now().getTime() - Date.parse(run.createdAt) >= this.runListingDelayMs;
+  }
 
   readonly commits = new Map<string, FakeCommit>();
   /** "heads/main" / "tags/running-prod-backend" → sha. */

@@ -87,6 +87,7 @@ function tokenHash(jql: string): string {
 export function createJiraFake(world: JiraWorld = new JiraWorld(), options: JiraFakeOptions = {}): JiraFake {
   const service = new FakeHttpService('jira');
   const now = options.now ?? Date.now;
+  if (options.now) world.clock = options.now;
   const recent: number[] = [];
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
 
@@ -94,6 +95,29 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   const canBrowse = (req: FakeRequest, project: WorldProject): boolean => world.holds(principal(req), 'BROWSE_PROJECTS', project.key);
   const holdsIn = (req: FakeRequest, project: WorldProject, ...permissions: string[]): boolean =>
     permissions.every((p) => world.holds(principal(req), p, project.key));
+
+  // Jira's rate-limit headers on every answer, as real responses carry them: the burst limit per
+  // endpoint (X-RateLimit-*) and the hourly points quota of a Forge app (Beta-RateLimit*).
+  const quota = { points: 100_100, windowSeconds: 3600 };
+  let quotaWindowStart = 0;
+  let quotaUsed = 0;
+  service.decorate = () => {
+    const t = Math.floor(now() / 1000);
+    if (t >= quotaWindowStart + quota.windowSeconds) {
+      quotaWindowStart = t;
+      quotaUsed = 0;
+    }
+    quotaUsed++;
+    const burst = world.burstLimit?.perSecond ?? 350;
+    return {
+      'x-ratelimit-limit': String(burst),
+      'x-ratelimit-remaining': String(Math.max(0, burst - recent.length)),
+      'beta-ratelimit-policy': `"tenant-app-quota";q=${quota.points};w=${quota.windowSeconds}`,
+      'beta-ratelimit': `"tenant-app-quota";r=${Math.max(0, quota.points - quotaUsed)};t=${quotaWindowStart + quota.windowSeconds - t}`,
+    };
+  };
+
+  service.unrouted = () => jiraError(404, ['null for uri: the resource does not exist.']);
 
   service.guard = (req) => {
     if (options.token !== undefined && header(req, 'authorization') !== `Bearer ${options.token}`) {
@@ -114,6 +138,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
             'ratelimit-reason': 'jira-burst-based',
             'x-ratelimit-limit': String(limit.perSecond),
             'x-ratelimit-remaining': '0',
+            // "the request timestamp plus the Retry-After period … in the format yyyy-MM-ddTHH:mmZ" (Jira's rate-limiting docs).
+            'x-ratelimit-reset': `${new Date(t + limit.retryAfterSeconds * 1000).toISOString().slice(0, 16)}Z`,
           },
         };
       }
@@ -186,6 +212,15 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
       isLast,
       values: values.map((v) => versionJson(req, v, expand)),
     });
+  });
+
+  // The unpaged list a script calls next to the paged one (jira.js `getProjectVersions`): every version, in sequence.
+  service.route('GET', '/rest/api/3/project/{projectIdOrKey}/versions', (req) => {
+    const key = req.params.projectIdOrKey ?? '';
+    const project = visibleProject(req, key);
+    if (!project) return projectNotFound(key);
+    const expand = expands(req);
+    return json(200, world.versionsOf(project.id).map((v) => versionJson(req, v, expand)));
   });
 
   service.route('GET', '/rest/api/3/version/{id}', (req) => {
@@ -295,33 +330,34 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     return json(201, relatedWorkWire(item));
   });
 
-  service.route('POST', '/rest/api/3/search/jql', (req) => {
-    const body = jsonBody(req);
-    if (!isRecord(body) || Object.keys(body).some((k) => !SEARCH_PROPERTIES.has(k))) return jiraError(400, [INVALID_PAYLOAD]);
-    const jql = typeof body.jql === 'string' ? body.jql : '';
-    if (body.fields !== undefined && !(Array.isArray(body.fields) && body.fields.every((f) => typeof f === 'string'))) return jiraError(400, [INVALID_PAYLOAD]);
-    if (body.maxResults !== undefined && !(Number.isInteger(body.maxResults) && Number(body.maxResults) >= 0)) return jiraError(400, [INVALID_PAYLOAD]);
-    if (body.nextPageToken !== undefined && typeof body.nextPageToken !== 'string') return jiraError(400, [INVALID_PAYLOAD]);
-    const fields = requestedFields(Array.isArray(body.fields) ? body.fields.map(String) : ['id']);
+  /** Enhanced search, shared by the POST (body) and GET (query) forms of `/rest/api/3/search/jql`. */
+  const search = (req: FakeRequest, input: { jql: string; fields: string[] | undefined; maxResults: number | undefined; nextPageToken: string | undefined }): FakeResponse => {
+    const { jql } = input;
+    const fields = requestedFields(input.fields ?? ['id']);
 
     let offset = 0;
-    if (typeof body.nextPageToken === 'string') {
-      const decoded = readPageToken(body.nextPageToken, jql);
+    if (input.nextPageToken !== undefined) {
+      const decoded = readPageToken(input.nextPageToken, jql);
       if (decoded === undefined) return jiraError(400, ['The provided next page token is invalid or expired.']);
       offset = decoded;
     }
     let issues: WorldIssue[];
     try {
-      issues = runJql(world, parseJql(jql), (issue) => {
-        const project = world.project(issue.projectId);
-        return project !== undefined && canBrowse(req, project);
-      });
+      issues = runJql(
+        world,
+        parseJql(jql),
+        (issue) => {
+          const project = world.project(issue.projectId);
+          return project !== undefined && canBrowse(req, project);
+        },
+        world.searchableIssues(),
+      );
     } catch (error) {
       if (error instanceof JqlError) return jiraError(400, error.messages);
       throw error;
     }
     const cap = fields.size === 0 ? SEARCH_ID_PAGE_CAP : (options.pageCaps?.search ?? SEARCH_PAGE_CAP);
-    const pageSize = Math.min(Math.max(Number(body.maxResults ?? 50), 1), cap);
+    const pageSize = Math.min(Math.max(input.maxResults ?? 50, 1), cap);
     const page = issues.slice(offset, offset + pageSize);
     const isLast = offset + page.length >= issues.length;
     const base = baseUrl(req);
@@ -330,6 +366,34 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
       // Absent, not null, on the last page: the quirk real Jira has (JRACLOUD-92184).
       ...(isLast ? {} : { nextPageToken: pageToken(jql, offset + page.length) }),
       isLast,
+    });
+  };
+
+  service.route('POST', '/rest/api/3/search/jql', (req) => {
+    const body = jsonBody(req);
+    if (!isRecord(body) || Object.keys(body).some((k) => !SEARCH_PROPERTIES.has(k))) return jiraError(400, [INVALID_PAYLOAD]);
+    if (body.fields !== undefined && !(Array.isArray(body.fields) && body.fields.every((f) => typeof f === 'string'))) return jiraError(400, [INVALID_PAYLOAD]);
+    if (body.maxResults !== undefined && !(Number.isInteger(body.maxResults) && Number(body.maxResults) >= 0)) return jiraError(400, [INVALID_PAYLOAD]);
+    if (body.nextPageToken !== undefined && typeof body.nextPageToken !== 'string') return jiraError(400, [INVALID_PAYLOAD]);
+    return search(req, {
+      jql: typeof body.jql === 'string' ? body.jql : '',
+      fields: Array.isArray(body.fields) ? body.fields.map(String) : undefined,
+      maxResults: body.maxResults === undefined ? undefined : Number(body.maxResults),
+      nextPageToken: typeof body.nextPageToken === 'string' ? body.nextPageToken : undefined,
+    });
+  });
+
+  // The same search with its parameters in the query; `fields` is repeated or comma-separated (OpenAPI: array, form).
+  service.route('GET', '/rest/api/3/search/jql', (req) => {
+    const rawMax = req.query.get('maxResults');
+    const maxResults = rawMax === null ? undefined : Number(rawMax);
+    if (maxResults !== undefined && !(Number.isInteger(maxResults) && maxResults >= 0)) return jiraError(400, ["The value of 'maxResults' must be a non-negative integer."]);
+    const fields = req.query.getAll('fields').flatMap((f) => f.split(',')).map((f) => f.trim()).filter((f) => f !== '');
+    return search(req, {
+      jql: req.query.get('jql') ?? '',
+      fields: fields.length > 0 ? fields : undefined,
+      maxResults,
+      nextPageToken: req.query.get('nextPageToken') ?? undefined,
     });
   });
 
@@ -441,8 +505,8 @@ function sortVersions(versions: WorldVersion[], orderBy: string): void {
 function moveUnfixedIssues(world: JiraWorld, from: WorldVersion, to: WorldVersion): void {
   for (const issue of world.allIssues()) {
     if (issue.statusCategory === 'done' || !issue.fixVersionIds.includes(from.id)) continue;
-    issue.fixVersionIds = issue.fixVersionIds.filter((id) => id !== from.id);
-    if (!issue.fixVersionIds.includes(to.id)) issue.fixVersionIds.push(to.id);
+    const kept = issue.fixVersionIds.filter((id) => id !== from.id);
+    world.setFixVersions(issue, kept.includes(to.id) ? kept : [...kept, to.id]);
   }
 }
 
@@ -549,6 +613,6 @@ function applyIssueEdit(world: JiraWorld, issue: WorldIssue, project: WorldProje
     }
   }
   if (problem) return jiraError(400, [], { fixVersions: problem });
-  issue.fixVersionIds = next;
+  world.setFixVersions(issue, next);
   return undefined;
 }

@@ -186,7 +186,8 @@ const DEFAULT_ISSUE_TYPES = ['story', 'task', 'bug', 'epic', 'subtask'];
  * Resolves the query against the world (values that name nothing are errors, as in Jira) and returns
  * the matching issues the caller can see. `visible` hides projects the caller cannot browse.
  */
-export function runJql(world: JiraWorld, query: JqlQuery, visible: (issue: WorldIssue) => boolean): WorldIssue[] {
+/** Runs the query over `issues` (by default every issue; the fake's search passes what its index shows). */
+export function runJql(world: JiraWorld, query: JqlQuery, visible: (issue: WorldIssue) => boolean, issues: readonly WorldIssue[] = world.allIssues()): WorldIssue[] {
   const tests: Array<(issue: WorldIssue) => boolean> = [];
   const errors: string[] = [];
   for (const clause of query.clauses) {
@@ -242,7 +243,7 @@ export function runJql(world: JiraWorld, query: JqlQuery, visible: (issue: World
     }
   }
   if (errors.length > 0) throw new JqlError(errors);
-  const matches = world.allIssues().filter((issue) => visible(issue) && tests.every((test) => test(issue)));
+  const matches = issues.filter((issue) => visible(issue) && tests.every((test) => test(issue)));
   if (query.order) {
     const sign = query.order === 'DESC' ? -1 : 1;
     matches.sort((a, b) => sign * compareKeys(a.key, b.key));

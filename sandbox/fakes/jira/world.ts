@@ -105,6 +105,15 @@ export class JiraWorld {
   private nextIssueId = 10000;
   private nextUserNumber = 1;
   burstLimit: BurstLimit | undefined;
+  /**
+   * How long Jira's search index lags an edit of an issue's fix versions (ms; 0 = at once). Real
+   * Jira indexes asynchronously, so a search right after an edit may not see it yet.
+   */
+  searchLagMs = 0;
+  /** The world's clock (ms since epoch), for the search lag. */
+  clock: () => number = Date.now;
+  /** Earlier fix-version states of edited issues, kept while the search index may still show them. */
+  private readonly fixVersionHistory = new Map<string, { at: number; fixVersionIds: string[] }[]>();
 
   constructor() {
     this.users.set(this.appAccountId, {
@@ -194,6 +203,30 @@ export class JiraWorld {
   /** Every issue, in creation order. */
   allIssues(): WorldIssue[] {
     return [...this.issues.values()];
+  }
+
+  /** Changes an issue's fix versions; search sees the change `searchLagMs` later. */
+  setFixVersions(issue: WorldIssue, fixVersionIds: readonly string[]): void {
+    if (this.searchLagMs > 0) {
+      const now = this.clock();
+      const history = (this.fixVersionHistory.get(issue.key) ?? [{ at: -Infinity, fixVersionIds: [...issue.fixVersionIds] }]).filter(
+        (entry, i, all) => i === all.length - 1 || (all[i + 1]?.at ?? 0) > now - this.searchLagMs,
+      );
+      history.push({ at: now, fixVersionIds: [...fixVersionIds] });
+      this.fixVersionHistory.set(issue.key, history);
+    }
+    issue.fixVersionIds = [...fixVersionIds];
+  }
+
+  /** The issues as the search index has them now: edits younger than `searchLagMs` not yet seen. */
+  searchableIssues(): WorldIssue[] {
+    const seenUntil = this.clock() - this.searchLagMs;
+    return this.allIssues().map((issue) => {
+      const history = this.fixVersionHistory.get(issue.key);
+      if (!history) return issue;
+      const indexed = history.filter((entry) => entry.at <= seenUntil).at(-1) ?? history[0];
+      return indexed ? { ...issue, fixVersionIds: indexed.fixVersionIds } : issue;
+    });
   }
 
   addVersion(input: {

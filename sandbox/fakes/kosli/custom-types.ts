@@ -19,6 +19,8 @@ export interface CustomTypeVersion {
   /** The JSON schema from the `type_schema` file part, or null when none was sent. */
   schema: unknown;
   rules: string[];
+  /** `--summary` entries: how Kosli's UI summarises an attestation of this type. */
+  summary: { name: string; expression: string }[];
   createdAt: number;
 }
 

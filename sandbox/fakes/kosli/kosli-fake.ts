@@ -41,12 +41,12 @@ const createTrailInput = z.object({
   user_data: userData.nullish(),
 });
 
-/** `data_json` of POST …/trail/{trail}/custom (catalog `CustomAttestationPostInput`, no extra fields). */
-const customAttestationInput = z.strictObject({
+/**
+ * The fields every attestation's `data_json` shares: the CLI's `CommonAttestationPayload`
+ * (cmd/kosli/attestation.go); `target_artifacts` comes from `--name <artifact>.<name>`.
+ */
+const commonAttestationFields = {
   attestation_name: z.string(),
-  type_name: z.string().min(1),
-  // The catalog types it as a JSON string (pydantic Json); the CLI sends the decoded object. Both work.
-  attestation_data: z.unknown().refine((value) => value !== undefined, 'attestation_data is required'),
   origin_url: z.string().nullish(),
   description: z.string().nullish(),
   artifact_fingerprint: z.string().nullish(),
@@ -56,7 +56,18 @@ const customAttestationInput = z.strictObject({
   external_urls: externalUrls.nullish(),
   annotations: z.record(z.string(), z.string()).nullish(),
   user_data: userData.nullish(),
+};
+
+/** `data_json` of POST …/trail/{trail}/custom (catalog `CustomAttestationPostInput`, no extra fields). */
+const customAttestationInput = z.strictObject({
+  ...commonAttestationFields,
+  type_name: z.string().min(1),
+  // The catalog types it as a JSON string (pydantic Json); the CLI sends the decoded object. Both work.
+  attestation_data: z.unknown().refine((value) => value !== undefined, 'attestation_data is required'),
 });
+
+/** `data_json` of POST …/trail/{trail}/generic: `GenericAttestationPayload` (cmd/kosli/attestGeneric.go). */
+const genericAttestationInput = z.strictObject({ ...commonAttestationFields, is_compliant: z.boolean() });
 
 /** `data_json` of POST /custom-attestation-types/{org} (catalog `CustomAttestationTypePostInput`). */
 const customTypeInput = z.strictObject({
@@ -68,6 +79,8 @@ const customTypeInput = z.strictObject({
       z.strictObject({ content_type: z.literal('default') }),
     ])
     .nullish(),
+  // `kosli create attestation-type --summary` (CLI v2.38; reference notes B.3): how the UI summarises one.
+  summary: z.array(z.strictObject({ name: z.string().min(1), expression: z.string().min(1) })).nullish(),
 });
 
 /** `data_json` of PUT /flows/{org}/template_file (catalog `CreateFlow`). */
@@ -138,11 +151,40 @@ function jsonPart(text: string, what: string): unknown {
   }
 }
 
+/** The fields of `CommonAttestationPayload`, as the world's attest input. */
+function commonInput(data: z.output<z.ZodObject<typeof commonAttestationFields>>) {
+  return {
+    attestation_name: data.attestation_name,
+    artifact_fingerprint: data.artifact_fingerprint,
+    target_artifacts: data.target_artifacts,
+    git_commit_info: data.git_commit_info,
+    annotations: data.annotations,
+    user_data: data.user_data,
+    external_urls: data.external_urls,
+    origin_url: data.origin_url,
+    description: data.description,
+  };
+}
+
+/**
+ * Bearer is what the app and most CLI commands send; `get snapshot`, `list snapshots` and
+ * `assert snapshot` send the token as the Basic password with an empty user
+ * (`Password: global.ApiToken` in cmd/kosli/getSnapshot.go; internal/requests/requests.go), and
+ * the original scripts sent it as the Basic user (`--user "$TOKEN:unused"`, reference notes A.9).
+ */
+function authenticated(header: string | undefined, token: string): boolean {
+  if (header === `Bearer ${token}`) return true;
+  const basic = /^Basic (.+)$/.exec(header ?? '');
+  if (!basic) return false;
+  const [user = '', password = ''] = Buffer.from(basic[1] ?? '', 'base64').toString('utf8').split(/:(.*)/s);
+  return user === token || password === token;
+}
+
 export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake {
   const service = new FakeHttpService('kosli');
 
   service.guard = (req) => {
-    if (req.headers.authorization !== `Bearer ${world.token}`) {
+    if (!authenticated(req.headers.authorization, world.token)) {
       // unverified: the wording; the status and `{message}` body follow the CLI's error handling.
       return error(401, 'Unauthorized: a valid API token is required (Authorization: Bearer <token>)');
     }
@@ -159,10 +201,8 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
     'GET',
     `${API}/snapshots/{org}/{env}/{expression}`,
     guarded((req) => {
-      const snapshot = world.snapshot(req.params.env ?? '', req.params.expression ?? '');
-      // unverified: the exact body for an environment that never reported; the CLI only shows it
-      // has an empty `type` (getSnapshot.go), so the fake answers an empty object.
-      return json(200, snapshot ?? {});
+      // An environment that never reported is refused (see KosliWorld.snapshot).
+      return json(200, world.snapshot(req.params.env ?? '', req.params.expression ?? ''));
     }),
   );
 
@@ -185,9 +225,10 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
       const form = await readForm(req);
       const data = await dataJson(form, createFlowInput);
       const template = await textPart(form, 'template_file');
-      world.createFlow(data.name, template ?? 'version: 1\n', { description: data.description, visibility: data.visibility ?? undefined });
-      // unverified: the success body; the client only needs the 2xx.
-      return json(201, `Flow '${data.name}' was created or updated`);
+      const outcome = world.createFlow(data.name, template ?? 'version: 1\n', { description: data.description, visibility: data.visibility ?? undefined });
+      // 201 created, 200 updated: the CLI prints "flow '<name>' was updated" on 200 (cmd/kosli/createFlow.go).
+      // unverified: the success body; the CLI does not read it.
+      return json(outcome === 'created' ? 201 : 200, `flow '${data.name}' was ${outcome}`);
     }),
   );
 
@@ -197,13 +238,14 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
     guarded(async (req) => {
       const form = await readForm(req);
       const data = await dataJson(form, createTrailInput);
-      if (form.has('template_file')) throw new KosliWorldError(400, 'The fake Kosli does not support a per-trail template_file');
       const outcome = world.beginTrail(req.params.flow ?? '', data.name, {
         description: data.description,
         gitCommitInfo: data.git_commit_info,
         originUrl: data.origin_url,
         externalUrls: data.external_urls,
         userData: data.user_data,
+        // `kosli begin trail --template-file` sends the file as the `template_file` part (cmd/kosli/beginTrail.go, newFlowForm).
+        templateYaml: await textPart(form, 'template_file'),
       });
       // 201 when created, 200 when updated (notes B.1); the body is unverified.
       return json(outcome === 'created' ? 201 : 200, `Trail '${data.name}' was ${outcome}`);
@@ -251,19 +293,11 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
     guarded(async (req) => {
       const form = await readForm(req);
       const data = await dataJson(form, customAttestationInput);
-      if (data.target_artifacts != null) throw new KosliWorldError(400, 'The fake Kosli does not support target_artifacts');
       world.attest(req.params.flow ?? '', req.params.trail ?? '', {
         type: 'custom',
-        attestation_name: data.attestation_name,
         type_name: data.type_name,
         attestation_data: typeof data.attestation_data === 'string' ? jsonPart(data.attestation_data, 'attestation_data') : data.attestation_data,
-        artifact_fingerprint: data.artifact_fingerprint,
-        git_commit_info: data.git_commit_info,
-        annotations: data.annotations,
-        user_data: data.user_data,
-        external_urls: data.external_urls,
-        origin_url: data.origin_url,
-        description: data.description,
+        ...commonInput(data),
       });
       // The API docs: "Creation Success. The response is of type string."
       return json(201, `custom:${data.type_name} attestation '${data.attestation_name}' is reported to trail: ${req.params.trail ?? ''}`);
@@ -271,13 +305,28 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
   );
 
   service.route(
+    'POST',
+    `${API}/attestations/{org}/{flow}/trail/{trail}/generic`,
+    guarded(async (req) => {
+      const form = await readForm(req);
+      const data = await dataJson(form, genericAttestationInput);
+      world.attest(req.params.flow ?? '', req.params.trail ?? '', { type: 'generic', is_compliant: data.is_compliant, ...commonInput(data) });
+      return json(201, `generic attestation '${data.attestation_name}' is reported to trail: ${req.params.trail ?? ''}`);
+    }),
+  );
+
+  service.route(
     'GET',
     `${API}/asserts/{org}/fingerprint/{fingerprint}`,
     guarded((req) => {
-      const environment = req.query.get('environment_name');
-      // The fake asserts against an environment only (the app's one use); flow/policy scopes are not modelled.
-      if (environment === null) return error(400, 'The fake Kosli asserts against an environment: environment_name is required');
-      return json(200, world.assert(req.params.fingerprint ?? '', environment));
+      // The query `kosli assert artifact` builds (cmd/kosli/assertArtifact.go): any of the three.
+      const environment = req.query.get('environment_name') ?? undefined;
+      const flow = req.query.get('flow_name') ?? undefined;
+      const policies = req.query.getAll('policy_name');
+      if (environment === undefined && flow === undefined && policies.length === 0) {
+        return error(400, 'At least one of environment_name, flow_name or policy_name is required');
+      }
+      return json(200, world.assert(req.params.fingerprint ?? '', { environment, flow, policies }));
     }),
   );
 
@@ -291,11 +340,12 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
       const rules = data.evaluator && data.evaluator.content_type === 'jq' ? data.evaluator.rules : [];
       world.upsertCustomType(data.name, {
         description: data.description,
+        summary: data.summary ?? [],
         schema: schemaText === undefined ? null : jsonPart(schemaText, 'type_schema'),
         rules,
       });
-      // unverified: the success body.
-      return json(201, `Custom attestation type '${data.name}' was created`);
+      // unverified: the success body; the CLI prints "attestation-type <name> was created" (cmd/kosli/createAttestationType.go).
+      return json(201, `attestation-type ${data.name} was created`);
     }),
   );
 

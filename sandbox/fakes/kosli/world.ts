@@ -68,6 +68,12 @@ export interface PullRequestInput {
 interface CommonAttestationInput {
   attestation_name: string;
   artifact_fingerprint?: string | null;
+  /**
+   * The template artifact the attestation is for, before that artifact is reported: the CLI's
+   * `--name <artifact>.<name>` sends `target_artifacts: ["<artifact>"]` (cmd/kosli/attestation.go,
+   * `CommonAttestationOptions.run`). It binds to the artifact once reported.
+   */
+  target_artifacts?: string[] | null;
   /** Defaults to the trail's commit. */
   git_commit_info?: GitCommitInput | null;
   annotations?: Record<string, string> | null;
@@ -150,6 +156,8 @@ interface AttestationRecord {
   payload: Record<string, unknown>;
   /** jq rules of a custom type the fake could not evaluate. */
   unevaluatedRules: string[];
+  /** The template artifact named by `target_artifacts`, until an artifact of that name is reported. */
+  targetArtifact: string | null;
 }
 
 interface TrailRecord {
@@ -165,6 +173,8 @@ interface TrailRecord {
   lastModifiedAt: number;
   attestations: AttestationRecord[];
   artifacts: ArtifactRecord[];
+  /** A per-trail template (`kosli begin trail --template-file`), overriding the flow's. */
+  template: FlowTemplate | null;
 }
 
 interface PolicyRecord {
@@ -306,6 +316,8 @@ interface Provenance {
 const SHA = /^[0-9a-f]{40}$/;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 const NAME = /^[a-zA-Z0-9\-_,]+$/;
+/** Flow and trail names: "must start with a letter or number, and only contain letters, numbers, ., -, _, and ~" (cmd/kosli/beginTrail.go). */
+const ENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._~-]*$/;
 
 const templateSchema = z.strictObject({
   version: z.literal(1).default(1),
@@ -366,8 +378,17 @@ export class KosliWorld {
 
   // ---- flows -------------------------------------------------------------------------------
 
-  /** Creates or updates a flow; the template is Kosli's flow template YAML (`version: 1` when omitted). */
-  createFlow(name: string, templateYaml = 'version: 1\n', options: { description?: string; visibility?: 'public' | 'private'; tags?: Record<string, string> } = {}): void {
+  /**
+   * Creates or updates a flow; the template is Kosli's flow template YAML (`version: 1` when omitted).
+   * 'updated' for an existing flow: the API answers 200 then, and the CLI prints "flow '<name>' was
+   * updated" (cmd/kosli/createFlow.go).
+   */
+  createFlow(
+    name: string,
+    templateYaml = 'version: 1\n',
+    options: { description?: string; visibility?: 'public' | 'private'; tags?: Record<string, string> } = {},
+  ): 'created' | 'updated' {
+    if (!ENTITY_NAME.test(name)) throw new KosliWorldError(400, `Invalid flow name '${name}': it must start with a letter or number and contain only letters, numbers, '.', '-', '_' and '~'`);
     const template = parseTemplate(templateYaml);
     const existing = this.flows.get(name);
     this.flows.set(name, {
@@ -381,11 +402,13 @@ export class KosliWorld {
       templateId: this.id('template'),
       createdAt: existing?.createdAt ?? this.now(),
     });
+    return existing ? 'updated' : 'created';
   }
 
   private requireFlow(name: string): FlowRecord {
     const flow = this.flows.get(name);
-    if (!flow) throw new KosliWorldError(404, `Flow '${name}' does not exist in organization '${this.org}'`);
+    // The wording of the CLI's golden files (cmd/kosli/getFlow_test.go).
+    if (!flow) throw new KosliWorldError(404, `Flow named '${name}' does not exist for organization '${this.org}'`);
     return flow;
   }
 
@@ -415,10 +438,13 @@ export class KosliWorld {
       originUrl?: string | null;
       externalUrls?: Record<string, { href: string; fingerprint?: string | null }> | null;
       userData?: Record<string, unknown> | unknown[] | null;
+      /** `kosli begin trail --template-file`: this trail's own template (cmd/kosli/beginTrail.go). */
+      templateYaml?: string | null;
     } = {},
   ): 'created' | 'updated' {
     this.requireFlow(flowName);
-    if (name.trim() === '') throw new KosliWorldError(400, 'Trail name must not be empty');
+    if (!ENTITY_NAME.test(name)) throw new KosliWorldError(400, `Invalid trail name '${name}': it must start with a letter or number and contain only letters, numbers, '.', '-', '_' and '~'`);
+    const template = options.templateYaml != null ? parseTemplate(options.templateYaml) : null;
     const key = trailKey(flowName, name);
     const existing = this.trails.get(key);
     const now = this.now();
@@ -428,6 +454,7 @@ export class KosliWorld {
       if (options.originUrl != null) existing.originUrl = options.originUrl;
       if (options.externalUrls != null) existing.externalUrls = { ...existing.externalUrls, ...options.externalUrls };
       if (options.userData != null) existing.userData = options.userData;
+      if (template) existing.template = template;
       existing.lastModifiedAt = now;
       return 'updated';
     }
@@ -444,6 +471,7 @@ export class KosliWorld {
       lastModifiedAt: now,
       attestations: [],
       artifacts: [],
+      template,
     });
     return 'created';
   }
@@ -451,7 +479,8 @@ export class KosliWorld {
   private requireTrail(flowName: string, name: string): TrailRecord {
     this.requireFlow(flowName);
     const trail = this.trails.get(trailKey(flowName, name));
-    if (!trail) throw new KosliWorldError(404, `Trail '${name}' does not exist in flow '${flowName}' of organization '${this.org}'`);
+    // The wording of the CLI's golden files (cmd/kosli/getTrail_test.go).
+    if (!trail) throw new KosliWorldError(404, `Trail with name '${name}' does not exist for Organization '${this.org}' and Flow '${flowName}'`);
     return trail;
   }
 
@@ -490,6 +519,12 @@ export class KosliWorld {
         createdAt: now,
       };
       trail.artifacts.push(record);
+      for (const pending of trail.attestations) {
+        if (pending.targetArtifact === input.name) {
+          pending.artifactFingerprint = input.fingerprint;
+          pending.targetArtifact = null;
+        }
+      }
       trail.lastModifiedAt = now;
       return { id: record.id, isCompliant: true };
     }
@@ -500,6 +535,19 @@ export class KosliWorld {
     if (input.artifact_fingerprint != null && !FINGERPRINT.test(input.artifact_fingerprint)) {
       throw new KosliWorldError(400, `Invalid artifact_fingerprint '${input.artifact_fingerprint}': expected 64 hex characters`);
     }
+    if (input.artifact_fingerprint != null && !trail.artifacts.some((a) => a.fingerprint === input.artifact_fingerprint)) {
+      // The wording of the CLI's golden files (cmd/kosli/attestJira_test.go, attestSnyk_test.go);
+      // unverified: the status (the CLI prints any non-2xx message alike).
+      throw new KosliWorldError(
+        404,
+        `Artifact with fingerprint ${input.artifact_fingerprint} does not exist in trail "${trailName}" of flow "${flowName}" belonging to organization "${this.org}"`,
+      );
+    }
+    const targets = input.target_artifacts ?? [];
+    if (targets.length > 1) throw new KosliWorldError(400, 'target_artifacts: at most one template artifact can be named');
+    const target = targets[0] ?? null;
+    if (target !== null && input.artifact_fingerprint != null) throw new KosliWorldError(400, 'target_artifacts and artifact_fingerprint are mutually exclusive');
+    const targetReported = target === null ? undefined : latest(trail.artifacts.filter((a) => a.templateName === target));
     for (const key of Object.keys(input.annotations ?? {})) {
       if (!/^[A-Za-z0-9_-]+$/.test(key)) throw new KosliWorldError(400, `Invalid annotation key '${key}': it must match ^[A-Za-z0-9_-]+$`);
     }
@@ -553,7 +601,7 @@ export class KosliWorld {
       name: input.attestation_name,
       type,
       isCompliant,
-      artifactFingerprint: input.artifact_fingerprint ?? null,
+      artifactFingerprint: input.artifact_fingerprint ?? targetReported?.fingerprint ?? null,
       gitCommitInfo: commit,
       createdAt: now,
       description: input.description ?? null,
@@ -563,6 +611,7 @@ export class KosliWorld {
       externalUrls: input.external_urls ?? null,
       payload,
       unevaluatedRules,
+      targetArtifact: target !== null && targetReported === undefined ? target : null,
     };
     trail.attestations.push(record);
     trail.lastModifiedAt = now;
@@ -627,14 +676,15 @@ export class KosliWorld {
   /** Evaluates the trail against its flow's template, as `compliance_status` shows it. */
   private complianceOf(trail: TrailRecord): { state: TrailState; attestations: AttestationStatusJson[]; artifacts: Record<string, ArtifactStatusJson> } {
     const flow = this.requireFlow(trail.flow);
+    const template = trail.template ?? flow.template;
     const now = this.now();
-    const trailLevel = trail.attestations.filter((a) => a.artifactFingerprint === null);
-    const attestations = statuses(flow.template.trail.attestations, trailLevel);
+    const trailLevel = trail.attestations.filter((a) => a.artifactFingerprint === null && a.targetArtifact === null);
+    const attestations = statuses(template.trail.attestations, trailLevel);
 
     const artifacts: Record<string, ArtifactStatusJson> = {};
-    const names = new Set([...flow.template.trail.artifacts.map((a) => a.name), ...trail.artifacts.map((a) => a.templateName)]);
+    const names = new Set([...template.trail.artifacts.map((a) => a.name), ...trail.artifacts.map((a) => a.templateName)]);
     for (const name of names) {
-      const expected = flow.template.trail.artifacts.find((a) => a.name === name);
+      const expected = template.trail.artifacts.find((a) => a.name === name);
       const artifact = latest(trail.artifacts.filter((a) => a.templateName === name));
       const bound = artifact ? trail.attestations.filter((a) => a.artifactFingerprint === artifact.fingerprint) : [];
       const artifactStatuses = statuses(expected?.attestations ?? [], bound);
@@ -683,7 +733,7 @@ export class KosliWorld {
         evaluated_at: this.now(),
         flow_template_id: flow.templateId,
       },
-      template: { version: flow.template.version, trail: templateTrailJson(flow.template), content: flow.templateYaml },
+      template: { version: (trail.template ?? flow.template).version, trail: templateTrailJson(trail.template ?? flow.template), content: flow.templateYaml },
       compliance_state: compliance.state,
       is_compliant: compliance.state === 'COMPLIANT',
       events: this.trailEvents(flow, trail),
@@ -753,7 +803,7 @@ export class KosliWorld {
   // ---- custom attestation types ------------------------------------------------------------
 
   /** Creates a type or adds a version (POST /custom-attestation-types/{org}); returns the version. */
-  upsertCustomType(name: string, input: { description?: string | null; schema?: unknown; rules?: string[] }): number {
+  upsertCustomType(name: string, input: { description?: string | null; schema?: unknown; rules?: string[]; summary?: { name: string; expression: string }[] }): number {
     const schema = input.schema ?? null;
     if (schema !== null) {
       try {
@@ -764,7 +814,7 @@ export class KosliWorld {
     }
     const versions = this.customTypes.get(name) ?? [];
     const version = versions.length + 1;
-    versions.push({ name, version, description: input.description ?? null, schema, rules: input.rules ?? [], createdAt: this.now() });
+    versions.push({ name, version, description: input.description ?? null, schema, rules: input.rules ?? [], summary: input.summary ?? [], createdAt: this.now() });
     this.customTypes.set(name, versions);
     return version;
   }
@@ -807,7 +857,8 @@ export class KosliWorld {
 
   private requireEnvironment(name: string): EnvironmentRecord {
     const environment = this.environments.get(name);
-    if (!environment) throw new KosliWorldError(404, `Environment '${name}' does not exist in organization '${this.org}'`);
+    // The wording of the CLI's golden files (cmd/kosli/assertSnapshot_test.go).
+    if (!environment) throw new KosliWorldError(404, `Environment named '${name}' does not exist for organization '${this.org}'`);
     return environment;
   }
 
@@ -917,21 +968,53 @@ export class KosliWorld {
   }
 
   /**
-   * GET /snapshots/{org}/{env}/{expression} for the expressions `-1`, `-N`, `N` and `~N`;
-   * undefined when the environment has not reported yet.
+   * GET /snapshots/{org}/{env}/{expression}, for the expressions the CLI sends
+   * (`handleSnapshotExpressions` in cmd/kosli/cli_utils.go): `-1` for a bare environment name, and
+   * the path-escaped `#N` (1-based), `~N` (N before the latest) and `@{…}` (the snapshot running at
+   * a time: `now`, an ISO date-time, or `N.<unit>.ago`); plain `N` and `-N` too.
+   *
+   * An environment that never reported has no snapshot at all: Kosli refuses the request with the
+   * message of cmd/kosli/getSnapshot_test.go ("… resolves to '<env>#0'. len(snapshots) == 0.
+   * Indexes are 1-based"), and so does an index past the end. unverified: the status (400 here);
+   * the CLI prints any non-2xx `message` alike (internal/requests/requests.go).
    */
-  snapshot(environmentName: string, expression: string): SnapshotJson | undefined {
+  snapshot(environmentName: string, expression: string): SnapshotJson {
     const { snapshots } = this.requireEnvironment(environmentName);
-    if (snapshots.length === 0) return undefined;
-    let position: number;
-    if (/^-\d+$/.test(expression)) position = snapshots.length + Number(expression);
-    else if (/^\d+$/.test(expression)) position = Number(expression) - 1;
-    else if (/^~\d+$/.test(expression)) position = snapshots.length - 1 - Number(expression.slice(1));
-    else throw new KosliWorldError(400, `The fake Kosli supports the snapshot expressions N, -N and ~N, not '${expression}'`);
-    const snapshot = snapshots[position];
-    // unverified: the status for an index outside the environment's history.
-    if (!snapshot) throw new KosliWorldError(404, `Snapshot '${expression}' does not exist for environment '${environmentName}'`);
+    const count = snapshots.length;
+    let index: number;
+    if (/^-\d+$/.test(expression)) index = count + Number(expression) + 1;
+    else if (/^#?\d+$/.test(expression)) index = Number(expression.replace('#', ''));
+    else if (/^~\d+$/.test(expression)) index = count - Number(expression.slice(1));
+    else if (/^@\{.+\}$/.test(expression)) index = this.indexAt(snapshots, expression.slice(2, -1));
+    else throw new KosliWorldError(400, `Invalid snapshot expression '${expression}' for environment '${environmentName}'`);
+    const snapshot = index >= 1 ? snapshots[index - 1] : undefined;
+    if (!snapshot) {
+      const asked = expression.startsWith('#') || expression.startsWith('~') || expression.startsWith('@') ? expression : `#${expression}`;
+      throw new KosliWorldError(
+        400,
+        `Org: '${this.org}'. Snapshot '${environmentName}${asked}' resolves to '${environmentName}#${Math.max(index, 0)}'. len(snapshots) == ${count}. Indexes are 1-based`,
+      );
+    }
     return snapshot;
+  }
+
+  /** The 1-based index of the snapshot current at `when` (0 when none was); `when` as in `@{…}`. */
+  private indexAt(snapshots: readonly SnapshotJson[], when: string): number {
+    const units: Record<string, number> = { second: 1, minute: 60, hour: 3600, day: 86_400, week: 604_800 };
+    const relative = /^(\d+)\.(second|minute|hour|day|week)s?\.ago$/.exec(when);
+    let at: number;
+    if (when === 'now') at = this.now();
+    else if (relative) at = this.now() - Number(relative[1]) * (units[relative[2] ?? 'second'] ?? 1);
+    else {
+      const parsed = Date.parse(/[zZ]|[+-]\d\d:\d\d$/.test(when) ? when : `${when}Z`);
+      if (Number.isNaN(parsed)) throw new KosliWorldError(400, `Invalid snapshot time '${when}'`);
+      at = parsed / 1000;
+    }
+    let index = 0;
+    snapshots.forEach((snapshot, i) => {
+      if (snapshot.timestamp <= at) index = i + 1;
+    });
+    return index;
   }
 
   private requirePolicy(name: string): PolicyRecord {
@@ -1061,29 +1144,55 @@ export class KosliWorld {
   }
 
   /**
-   * GET /asserts/{org}/fingerprint/{fp}?environment_name=: the environment's policies evaluated
-   * now, in the shape the CLI reads (`assertArtifactResult` in assertArtifact.go).
+   * GET /asserts/{org}/fingerprint/{fp}, in the shape the CLI reads (`printAssertAsTable` in
+   * cmd/kosli/assertArtifact.go). The scope follows the query the CLI builds there: an environment
+   * name evaluates the environment's policies (scope "environment"), `policy_name`s evaluate those
+   * policies (scope "policy"), and a flow alone asserts the artifact's trail compliance in that
+   * flow (scope "flow", with `flow`, `trail` and `compliance_status` at the top level).
    */
-  assert(fingerprint: string, environmentName: string): Record<string, unknown> {
-    const environment = this.requireEnvironment(environmentName);
-    const provenance = this.provenanceOf(fingerprint);
-    const reported = environment.snapshots.some((s) => s.artifacts.some((a) => a.fingerprint === fingerprint));
-    if (provenance.length === 0 && !reported) throw new KosliWorldError(404, `Artifact with fingerprint '${fingerprint}' does not exist in organization '${this.org}'`);
-    const decisions = environment.policies.map((name) => this.evaluatePolicy(this.requirePolicy(name), fingerprint));
+  assert(fingerprint: string, scope: string | AssertScope): Record<string, unknown> {
+    const { environment: environmentName, flow: flowName, policies = [] } = typeof scope === 'string' ? { environment: scope } : scope;
+    const environment = environmentName === undefined ? undefined : this.requireEnvironment(environmentName);
+    if (flowName !== undefined) this.requireFlow(flowName);
+    const provenance = this.provenanceOf(fingerprint).filter((p) => flowName === undefined || p.flow.name === flowName);
+    const reported = environment?.snapshots.some((s) => s.artifacts.some((a) => a.fingerprint === fingerprint)) ?? false;
+    if (provenance.length === 0 && !reported) {
+      throw new KosliWorldError(404, `Artifact with fingerprint '${fingerprint}' does not exist in ${flowName === undefined ? '' : `flow '${flowName}' of `}organization '${this.org}'`);
+    }
+    const flows = provenance.map((p) => ({ flow: p.flow.name, trail: p.trail.name, compliance_status: { attestations_statuses: this.complianceOf(p.trail).attestations } }));
+    const policyNames = environment?.policies ?? policies;
+    if (environment === undefined && policies.length === 0) {
+      const found = provenance.at(-1);
+      if (!found) throw new KosliWorldError(404, `Artifact with fingerprint '${fingerprint}' does not exist in organization '${this.org}'`);
+      const compliance = this.complianceOf(found.trail);
+      return {
+        scope: 'flow',
+        compliant: compliance.artifacts[found.artifact.templateName]?.is_compliant === true && compliance.state !== 'NON-COMPLIANT',
+        flow: found.flow.name,
+        trail: found.trail.name,
+        compliance_status: { attestations_statuses: compliance.attestations },
+        html_url: this.trailUrl(found.trail),
+        flows,
+      };
+    }
+    const decisions = policyNames.map((name) => this.evaluatePolicy(this.requirePolicy(name), fingerprint));
     return {
-      scope: 'environment',
+      scope: environment ? 'environment' : 'policy',
       // unverified: without policies Kosli "ignores" the environment; here that means compliant.
       compliant: decisions.every((d) => d.status === 'COMPLIANT'),
-      environment: environment.name,
-      html_url: `${this.uiHost}/${this.org}/environments/${encodeURIComponent(environment.name)}`,
+      ...(environment ? { environment: environment.name } : {}),
+      html_url: environment ? `${this.uiHost}/${this.org}/environments/${encodeURIComponent(environment.name)}` : `${this.uiHost}/${this.org}/policies`,
       policy_evaluations: decisions,
-      flows: provenance.map((p) => ({
-        flow: p.flow.name,
-        trail: p.trail.name,
-        compliance_status: { attestations_statuses: this.complianceOf(p.trail).attestations },
-      })),
+      flows,
     };
   }
+}
+
+/** What `kosli assert artifact` asks about: `--environment`, `--flow`, `--policy` (any of them). */
+export interface AssertScope {
+  environment?: string;
+  flow?: string;
+  policies?: string[];
 }
 
 /** Start times (unix seconds) of the running instances: the ones still running keep theirs. */
