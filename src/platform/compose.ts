@@ -4,10 +4,12 @@
  */
 import { createGitHubClient } from '../github/client';
 import { createJiraClient } from '../jira/client';
+import { createJiraDeploymentsClient } from '../jira/deployments';
 import { createKosliClient } from '../kosli/client';
 import { realSleep } from '../http/transport';
 import type { Deps } from '../services/deps';
 import { createSecretSource } from '../services/secrets';
+import { DeploymentReports } from '../store/deployment-reports';
 import { ReleaseStore } from '../store/release-store';
 import { systemClock } from './clock';
 import { forgeFetch } from './forge-fetch';
@@ -33,6 +35,8 @@ export function composeDeps(budget: JobBudget): Deps {
     queue: forgeDeployQueue(),
     secrets: createSecretSource(kv, (name) => (name === 'KOSLI_API_TOKEN' || name === 'GITHUB_TOKEN' ? readForgeVariable(name) : undefined)),
     jiraAsApp: createJiraClient(jiraTransportAsApp()),
+    jiraDeployments: createJiraDeploymentsClient(jiraTransportAsApp()),
+    deploymentReports: new DeploymentReports(kv),
     kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
     github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
     timing: { followRunForMs: budget.followRunForMs, pollEveryMs: 500, verifyWindowMs: 15 * 60_000, sleep: realSleep },

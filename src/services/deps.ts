@@ -4,9 +4,11 @@
  * builds the production set from Forge; tests and the sandbox build the same set on the local runtime.
  */
 import type { GitHubClient } from '../github/types';
+import type { JiraDeploymentsClient } from '../jira/deployments';
 import type { JiraClient } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
 import type { ProjectConfig } from '../release/config';
+import type { DeploymentReports } from '../store/deployment-reports';
 import type { ReleaseStore } from '../store/release-store';
 
 export interface Clock {
@@ -39,6 +41,9 @@ export interface Deps {
   secrets: SecretSource;
   /** Jira as the app (triggers, consumers, writes the app makes on its own behalf). */
   jiraAsApp: JiraClient;
+  /** Jira's Deployments API, as the app (the devops:deploymentInfoProvider module). */
+  jiraDeployments: JiraDeploymentsClient;
+  deploymentReports: DeploymentReports;
   kosli(config: ProjectConfig, token: string): KosliClient;
   github(config: ProjectConfig, token: string): GitHubClient;
   /** How long the deploy worker may wait for a run or for prod to report, per invocation. */
