@@ -6,6 +6,7 @@ import { makeResolver, type ResolverFunction } from '@forge/resolver';
 import { createJiraClient } from './jira/client';
 import { runDeployJob } from './jobs/deploy-consumer';
 import { runScheduledCheck } from './jobs/scheduled-trigger';
+import { answerJqlFunction } from './services/jql-functions';
 import { composeDeps } from './platform/compose';
 import { jiraTransportAsUser } from './platform/forge-jira';
 import { RESOLVERS } from './resolvers';
@@ -49,3 +50,6 @@ export const scheduledCheck = async () => {
 export const deployConsumer = async (event: { body?: unknown }) => {
   return runDeployJob(composeDeps({ followRunForMs: 840_000 }), event.body);
 };
+
+/** jira:jqlFunction runningIn() and releaseGate() (function `jql-function`): `{ jql }` or `{ error }`. */
+export const jqlFunction = async (args: unknown) => answerJqlFunction(composeDeps({ followRunForMs: 0 }), args);

@@ -10,6 +10,7 @@ import { realSleep } from '../http/transport';
 import type { Deps } from '../services/deps';
 import { createSecretSource } from '../services/secrets';
 import { DeploymentReports } from '../store/deployment-reports';
+import { ReleaseIndex } from '../store/release-index';
 import { ReleaseStore } from '../store/release-store';
 import { systemClock } from './clock';
 import { forgeFetch } from './forge-fetch';
@@ -37,6 +38,7 @@ export function composeDeps(budget: JobBudget): Deps {
     jiraAsApp: createJiraClient(jiraTransportAsApp()),
     jiraDeployments: createJiraDeploymentsClient(jiraTransportAsApp()),
     deploymentReports: new DeploymentReports(kv),
+    releaseIndex: new ReleaseIndex(kv),
     kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
     github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
     timing: { followRunForMs: budget.followRunForMs, pollEveryMs: 500, verifyWindowMs: 15 * 60_000, sleep: realSleep },

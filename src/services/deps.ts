@@ -9,6 +9,7 @@ import type { JiraClient } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
 import type { ProjectConfig } from '../release/config';
 import type { DeploymentReports } from '../store/deployment-reports';
+import type { ReleaseIndex } from '../store/release-index';
 import type { ReleaseStore } from '../store/release-store';
 
 export interface Clock {
@@ -44,6 +45,8 @@ export interface Deps {
   /** Jira's Deployments API, as the app (the devops:deploymentInfoProvider module). */
   jiraDeployments: JiraDeploymentsClient;
   deploymentReports: DeploymentReports;
+  /** Every release of every project, read-only (the JQL functions). */
+  releaseIndex: ReleaseIndex;
   kosli(config: ProjectConfig, token: string): KosliClient;
   github(config: ProjectConfig, token: string): GitHubClient;
   /** How long the deploy worker may wait for a run or for prod to report, per invocation. */
