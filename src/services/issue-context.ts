@@ -19,6 +19,13 @@ const ROLES: readonly EnvironmentRole[] = ['dev', 'staging', 'prod'];
 
 export async function issueContext(deps: Deps, ctx: CallContext, issueKey: string): Promise<IssueContextView> {
   const jira = ctx.jiraAsUser ?? deps.jiraAsApp;
+  // One round: the issue (as the user) and the three snapshots do not depend on each other.
+  const snapshotsRead = projectClients(deps, ctx.projectKey).then(async ({ config, kosli }) => ({
+    config,
+    snapshots: await Promise.all(ROLES.map((role) => latestSnapshot(config, kosli, role))),
+  }));
+  // Read alongside the issue; its failure is reported only for an issue the app tracks.
+  void snapshotsRead.catch(() => undefined);
   const issue = await jira.searchIssues(`key = "${issueKey}"`).then(
     (found) => found.find((i) => i.key === issueKey),
     (error: unknown) => {
@@ -29,10 +36,7 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
   );
   if (!issue) throw new AppError('NOT_FOUND', `Issue ${issueKey} was not found, or you may not see it.`);
 
-  const [{ config, kosli }, records] = await Promise.all([
-    projectClients(deps, ctx.projectKey),
-    Promise.all(issue.fixVersionIds.map((id) => deps.store.getRelease(ctx.projectKey, id))),
-  ]);
+  const records = await Promise.all(issue.fixVersionIds.map((id) => deps.store.getRelease(ctx.projectKey, id)));
   const tracked = records.filter((r): r is ReleaseRecord => r !== undefined && r.candidate.issueKeys.includes(issueKey));
   const record = tracked.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
   if (!record) {
@@ -46,8 +50,8 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
   }
 
   const holding = record.candidate.apps.filter((app) => app.jiraKeys.includes(issueKey));
-  const [snapshots, commitLists, staging, prod, decisions] = await Promise.all([
-    Promise.all(ROLES.map((role) => latestSnapshot(config, kosli, role))),
+  const [{ config, snapshots }, commitLists, staging, prod, decisions] = await Promise.all([
+    snapshotsRead,
     Promise.all(holding.map((app) => deps.store.getCommits(record.versionId, app.name))),
     deps.deploymentReports.get(record.versionId, 'staging'),
     deps.deploymentReports.get(record.versionId, 'prod'),
