@@ -157,3 +157,15 @@ describe('the fake Deployments API', () => {
     expect((await fetch(`${jira.baseUrl}${path}`)).status).toBe(404);
   });
 });
+
+describe('coverage', () => {
+  it('the fake serves the four Deployments operations, each exercised above', () => {
+    const served = jira.service.operations.filter((op) => op.includes(' /rest/deployments/'));
+    expect(served.sort()).toEqual([
+      'DELETE /rest/deployments/0.1/bulkByProperties',
+      'DELETE /rest/deployments/0.1/pipelines/{pipelineId}/environments/{environmentId}/deployments/{deploymentSequenceNumber}',
+      'GET /rest/deployments/0.1/pipelines/{pipelineId}/environments/{environmentId}/deployments/{deploymentSequenceNumber}',
+      'POST /rest/deployments/0.1/bulk',
+    ]);
+  });
+});

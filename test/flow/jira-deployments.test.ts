@@ -95,4 +95,20 @@ describe('deployments reported to Jira', () => {
     const states = received(world, 'production').map((d) => d.data.state);
     expect(states).toEqual(['failed', 'successful']);
   });
+
+  it('a report Jira failed to take is sent again with the same deployment key, never as a second deployment', async () => {
+    world = await startWorld();
+    world.github.world.settleAfterMs = 20;
+    const { versionId } = await prepareCandidate(world, { backend: 'OPS-11 faster search' });
+    // Every attempt of the report made when prod is verified fails; the report at release goes through.
+    world.jira.service.injectFaults('POST /rest/deployments/0.1/bulk', ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 503 })));
+    await approveAsBoth(world, versionId);
+    await world.drain();
+
+    const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
+    expect(view.state).toBe('released');
+    expect(view.audit.some((entry) => entry.detail.startsWith('Not reported to Jira (prod successful)'))).toBe(true);
+    const prod = received(world, 'production');
+    expect(prod.map((d) => [d.deploymentSequenceNumber, d.data.state])).toEqual([[1, 'successful']]);
+  });
 });
