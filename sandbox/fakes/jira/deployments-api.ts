@@ -30,21 +30,9 @@ export interface StoredDeployment {
   receivedAt: string;
 }
 
-/** The deployments the fake Jira holds, per world (so the fake's own state stays with its world). */
-const stores = new WeakMap<JiraWorld, Map<string, StoredDeployment>>();
-
-function storeOf(world: JiraWorld): Map<string, StoredDeployment> {
-  let store = stores.get(world);
-  if (!store) {
-    store = new Map();
-    stores.set(world, store);
-  }
-  return store;
-}
-
 /** What the fake Jira received, oldest first: the sandbox's Deployments view and the tests read it. */
 export function jiraDeploymentsOf(world: JiraWorld): StoredDeployment[] {
-  return [...storeOf(world).values()];
+  return [...world.deployments.values()];
 }
 
 const ISSUE_KEY = /^\w{1,255}-\d{1,255}$/;
@@ -97,7 +85,7 @@ function storeKey(pipelineId: string, environmentId: string, sequence: number): 
 }
 
 export function registerDeploymentsApi(service: FakeHttpService, world: JiraWorld, now: () => number): void {
-  const store = storeOf(world);
+  const store = world.deployments;
   // Forge's asUser() carries the user header: the Deployments API answers only the provider app.
   const asApp = (req: FakeRequest): FakeResponse | undefined =>
     req.headers['x-fake-account-id'] === undefined

@@ -5,6 +5,7 @@
  * REST call reaches (approvers deciding in Jira's own release UI).
  */
 import { randomUUID } from 'node:crypto';
+import type { StoredDeployment } from './deployments-api';
 import { JIRA_PERMISSIONS } from './permissions';
 
 export type ApproverStatus = 'PENDING' | 'APPROVED' | 'DECLINED';
@@ -105,6 +106,8 @@ export class JiraWorld {
   private nextIssueId = 10000;
   private nextUserNumber = 1;
   burstLimit: BurstLimit | undefined;
+  /** What the Deployments API received, by (pipeline, environment, sequence number): see deployments-api.ts. */
+  readonly deployments = new Map<string, StoredDeployment>();
 
   constructor() {
     this.users.set(this.appAccountId, {
