@@ -6,7 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jiraDeploymentsOf, type StoredDeployment } from '../../sandbox/fakes/jira/deployments-api';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { approveAsBoth, DEV, ok, PO1, prepareCandidate } from '../support/flow';
+import type { Deps } from '../../src/services/deps';
+import { approveAsBoth, DEV, ok, PO1, PO2, prepareCandidate } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -110,5 +111,29 @@ describe('deployments reported to Jira', () => {
     expect(view.audit.some((entry) => entry.detail.startsWith('Not reported to Jira (prod successful)'))).toBe(true);
     const prod = received(world, 'production');
     expect(prod.map((d) => [d.deploymentSequenceNumber, d.data.state])).toEqual([[1, 'successful']]);
+  });
+
+  it('prod that never runs the approved content is reported failed, never successful', async () => {
+    world = await startWorld();
+    const { versionId } = await prepareCandidate(world, { backend: 'OPS-11 faster search' });
+    // The run "succeeds" but deploys nothing: prod keeps running the old build.
+    world.github.world.executor = () => 'success';
+    world.jira.world.setApprover(versionId, PO1, 'APPROVED');
+    world.jira.world.setApprover(versionId, PO2, 'APPROVED');
+    // Imported after the world installed the local Forge runtime (@forge/api binds fetch on import).
+    const { composeDeps } = await import('../../src/platform/compose');
+    const { advanceRelease } = await import('../../src/services/deploy-worker');
+    const { linksFor } = await import('../../src/services/links');
+    let now = Date.parse('2026-11-28T10:00:00Z');
+    const deps: Deps = { ...composeDeps({ followRunForMs: 0 }), clock: { now: () => new Date(now).toISOString() } };
+    const ctx = { projectKey: 'OPS', projectId: world.scenario.project.id, actor: 'deploy-worker', jiraAsUser: null, links: linksFor({ siteUrl: 'http://jira.local', appId: 'a', environmentId: 'e', projectType: 'software' }) };
+
+    await advanceRelease(deps, ctx, versionId);
+    await world.github.world.settleRuns();
+    expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('deployed');
+    expect(received(world, 'production')).toEqual([]);
+    now += 16 * 60_000;
+    expect((await advanceRelease(deps, ctx, versionId)).state).toMatchObject({ kind: 'failed', step: 'verify' });
+    expect(received(world, 'production').map((d) => d.data.state)).toEqual(['failed']);
   });
 });
