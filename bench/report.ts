@@ -9,6 +9,7 @@ import type { P3Result } from './scenarios/p3-refresh-writes';
 import type { P4Result } from './scenarios/p4-trigger-calls';
 import type { P5Result } from './scenarios/p5-panel-size';
 import type { P6Result } from './scenarios/p6-deploy-time';
+import { p7Row, type P7Result } from './scenarios/p7-issue-context';
 
 export interface Machine {
   cpu: string;
@@ -29,6 +30,7 @@ export interface BenchResults {
   P5_panel_kb_gz?: P5Result;
   /** Also measured with the P2 latencies, for information (the target is for the sandbox). */
   P6_deploy_s?: P6Result & { with_latency?: P6Result };
+  P7_issue_context_ms?: P7Result;
   date: string;
   machine: Machine;
   /** Total wall time of the bench, seconds. */
@@ -131,6 +133,7 @@ export function rows(results: BenchResults): Row[] {
       });
     }
   }
+  if (results.P7_issue_context_ms) out.push(p7Row(results.P7_issue_context_ms));
   return out;
 }
 

@@ -65,7 +65,7 @@ const shortHash = (hash: string) => hash.slice(0, 12);
 
 export async function runDemo(client: SandboxClient, reporter: DemoReporter): Promise<DemoOutcome> {
   const started = Date.now();
-  const TOTAL = 11;
+  const TOTAL = 12;
   let index = 0;
   const step = async <T>(title: string, work: () => Promise<T>): Promise<T> => {
     index += 1;
@@ -207,6 +207,14 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     check(page.state === 'released', `the release page says ${page.state}`);
     reporter.detail(`${version?.name ?? ''} released on ${version?.releaseDate ?? '?'} with ${version?.issueKeys.join(', ') ?? ''}; deploy run linked in Related work`);
     return { releaseDate: version?.releaseDate ?? null };
+  });
+
+  await step('Jira shows the released issues in production: successful (Deployments API)', async () => {
+    const state = await client.state();
+    const keys = state.jira.versions.find((v) => v.id === candidate.versionId)?.issueKeys ?? [];
+    const prod = state.jira.deployments.filter((d) => d.environmentType === 'production' && d.state === 'successful' && d.label === candidate.name);
+    for (const key of keys) check(prod.some((d) => d.issueKeys.includes(key)), `Jira has no successful production deployment for ${key}`);
+    reporter.detail(`${keys.map((key) => `${key} production: successful`).join(', ')} (verified by Kosli, reported by the app)`);
   });
 
   return { versionId: candidate.versionId, versionName: candidate.name, approved, prodTags, releaseDate: final.releaseDate, totalMs: Date.now() - started };

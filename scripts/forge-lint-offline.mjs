@@ -5,7 +5,8 @@
 // exist, and `timeoutSeconds` sits only on scheduledTrigger/consumer functions.
 //
 // The permission linter normally downloads Atlassian's OpenAPI documents; we feed it the real Jira
-// platform document vendored in reference/jira (empty stubs for the products we do not call). Because
+// platform document vendored in reference/jira, the Deployments operations of Jira Software from
+// reference/jira/jira-software-deployments-openapi.json (empty stubs for the products we do not call). Because
 // that linter silently skips routes it cannot find or read, this script also reports:
 //   - every requestJira call it matched to a Jira REST operation, with the scopes that operation needs;
 //   - routes that are not in the Jira document (an error: likely a typo, and unchecked otherwise);
@@ -78,7 +79,8 @@ function useLocalSpecs(jiraSpec) {
     USE_LOCAL_SWAGGER: '1',
     LOCAL_JIRA_SWAGGER: jiraSpec,
     LOCAL_JSM_SWAGGER: empty,
-    LOCAL_JSW_SWAGGER: empty,
+    // Jira Software: only its Deployments operations, which the app calls (devops:deploymentInfoProvider).
+    LOCAL_JSW_SWAGGER: path.join(repoRoot, 'reference/jira/jira-software-deployments-openapi.json'),
     LOCAL_CONF_SWAGGER: empty,
     LOCAL_CONF_V2_SWAGGER: empty,
     LOCAL_BB_SWAGGER: empty,

@@ -6,6 +6,7 @@
 import { RESOLVER_KEYS } from './contract';
 import { createGitHubClient } from './github/client';
 import { createJiraClient } from './jira/client';
+import { createJiraDeploymentsClient } from './jira/deployments';
 import { runDeployJob } from './jobs/deploy-consumer';
 import { runScheduledCheck } from './jobs/scheduled-trigger';
 import { createKosliClient } from './kosli/client';
@@ -21,7 +22,10 @@ import { randomId } from './platform/ids';
 import { RESOLVERS } from './resolvers';
 import { handleCall, type CallEnvironment } from './resolvers/handle-call';
 import type { Deps } from './services/deps';
+import { answerJqlFunction } from './services/jql-functions';
 import { createSecretSource, SECRET_VARIABLES } from './services/secrets';
+import { DeploymentReports } from './store/deployment-reports';
+import { ReleaseIndex } from './store/release-index';
 import { ReleaseStore } from './store/release-store';
 
 const GITHUB_API = 'https://api.github.com';
@@ -36,6 +40,9 @@ export function composeDeps(): Deps {
     queue: forgeDeployQueue(),
     secrets: createSecretSource(kv, (name) => readForgeVariable(name)),
     jiraAsApp: createJiraClient(jiraTransportAsApp()),
+    jiraDeployments: createJiraDeploymentsClient(jiraTransportAsApp()),
+    deploymentReports: new DeploymentReports(kv),
+    releaseIndex: new ReleaseIndex(kv),
     kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
     github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
     timing: { verifyWindowMs: 15 * 60_000 },
@@ -78,3 +85,6 @@ export const scheduledCheck = async () => {
 export const deployConsumer = async (event: { body?: unknown }) => {
   return runDeployJob(composeDeps(), event.body);
 };
+
+/** jira:jqlFunction runningIn() and releaseGate() (function `jql-function`): `{ jql }` or `{ error }`. */
+export const jqlFunction = async (args: unknown) => answerJqlFunction(composeDeps(), args);

@@ -196,6 +196,43 @@ export interface ConnectionCheck {
   message: string;
 }
 
+/** One environment on the issue's "Where does this issue run?" panel. */
+export interface IssueEnvironmentView {
+  role: 'dev' | 'staging' | 'prod';
+  /** The Kosli environment's name. */
+  environment: string;
+  /** running: every app of the issue runs a build that holds its commits; unknown: no evidence either way. */
+  status: 'running' | 'not-running' | 'unknown';
+  /** One sentence a product owner understands. */
+  summary: string;
+  apps: { app: string; fingerprint: string; commit: string | null; compliant: boolean | null; kosliUrl: string | null; exact: boolean }[];
+  /** Since when (ISO): when Kosli verified it and the app reported it to Jira, else the snapshot's time. */
+  since: string | null;
+  sinceSource: 'verified' | 'snapshot' | null;
+  snapshotIndex: number;
+}
+
+export interface IssueReleaseView {
+  versionId: string;
+  name: string;
+  state: ReleaseState;
+  released: boolean;
+  releaseDate: string | null;
+  approval: { satisfied: boolean; validApprovals: number; needed: number; summary: string };
+  deploy: string;
+  releasePageUrl: string;
+}
+
+export interface IssueContextView {
+  issueKey: string;
+  summary: string;
+  /** The release (version) the app tracks that holds the issue; null when none does. */
+  release: IssueReleaseView | null;
+  environments: IssueEnvironmentView[];
+  /** Evidence that is missing, said plainly (untracked issue, no provenance, an environment never reported). */
+  notes: string[];
+}
+
 /** Every resolver: key → payload and result. */
 export interface ResolverContract {
   'project/overview': { payload: Record<string, never>; result: ProjectOverview };
@@ -217,6 +254,7 @@ export interface ResolverContract {
   'settings/check': { payload: { projectKey: string }; result: { checks: ConnectionCheck[] } };
   'settings/setup-kosli': { payload: { projectKey: string }; result: { steps: ConnectionCheck[] } };
   'report/compliance': { payload: { from: string; to: string }; result: ComplianceReport };
+  'issue/context': { payload: { issueKey: string }; result: IssueContextView };
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -237,4 +275,5 @@ export const RESOLVER_KEYS = [
   'settings/check',
   'settings/setup-kosli',
   'report/compliance',
+  'issue/context',
 ] as const satisfies readonly ResolverKey[];

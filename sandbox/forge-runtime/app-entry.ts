@@ -54,6 +54,7 @@ function loadBundle(bundleDir: string): AppModule {
     handler: bundled(byExport, 'handler'),
     scheduledCheck: bundled(byExport, 'scheduledCheck'),
     deployConsumer: bundled(byExport, 'deployConsumer'),
+    jqlFunction: bundled(byExport, 'jqlFunction'),
   };
 }
 

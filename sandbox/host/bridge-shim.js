@@ -33,6 +33,8 @@
   var THEME_KEY = 'krg-sandbox:theme';
   var PROJECT = { id: '10000', key: 'OPS', type: 'software' };
   var moduleKey = new URLSearchParams(window.location.search).get('module') || 'release-gate';
+  // The issue view (issue.html) opens the issue-context module on ?issue=<key>.
+  var issueKey = new URLSearchParams(window.location.search).get('issue');
   var themingEnabled = false;
 
   function stored(key) {
@@ -88,7 +90,12 @@
       timezone: 'UTC',
       moduleKey: moduleKey,
       theme: { colorMode: colorMode() },
-      extension: moduleKey === 'release-gate' ? { type: 'jira:projectPage', project: PROJECT } : { type: 'jira:adminPage' },
+      extension:
+        moduleKey === 'issue-where-running'
+          ? { type: 'jira:issueContext', project: PROJECT, issue: { id: '0', key: issueKey, type: 'Story' } }
+          : moduleKey === 'release-gate'
+            ? { type: 'jira:projectPage', project: PROJECT }
+            : { type: 'jira:adminPage' },
     };
   }
 

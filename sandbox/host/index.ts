@@ -18,6 +18,12 @@ const FILES: Record<string, { file: string; contentType: string }> = {
   '/host/host.css': { file: 'host.css', contentType: 'text/css; charset=utf-8' },
   '/host/tokens.css': { file: 'tokens.css', contentType: 'text/css; charset=utf-8' },
   '/panel/bridge-shim.js': { file: 'bridge-shim.js', contentType: 'text/javascript; charset=utf-8' },
+  // Jira's issue view with the issue-context module, and Jira's Deployments view (issue #20).
+  '/issue.html': { file: 'issue.html', contentType: 'text/html; charset=utf-8' },
+  '/host/issue.js': { file: 'issue.js', contentType: 'text/javascript; charset=utf-8' },
+  '/deployments.html': { file: 'deployments.html', contentType: 'text/html; charset=utf-8' },
+  '/host/deployments.js': { file: 'deployments.js', contentType: 'text/javascript; charset=utf-8' },
+  '/host/jira-views.css': { file: 'jira-views.css', contentType: 'text/css; charset=utf-8' },
 };
 
 /** URL path → file content; read at each call so edits show on reload while the sandbox runs. */

@@ -15,7 +15,7 @@
  *   POST /sandbox/workflows/settle  → { runs: [...] }  completes every queued or running workflow run
  *   POST /sandbox/jira/approvers    { "versionId", "accountId", "status": "PENDING"|"APPROVED"|"DECLINED", "declineReason"? }
  *        → { versionId, approvers }  an approver decides in Jira's own release UI (no REST API can)
- *   POST /sandbox/invoke       { "accountId", "key": "<resolver key>", "payload"?: {...}, "moduleKey"?: "release-gate"|"release-gate-settings" }
+ *   POST /sandbox/invoke       { "accountId", "key": "<resolver key>", "payload"?: {...}, "moduleKey"?: "release-gate"|"release-gate-settings"|"issue-where-running" }
  *        → the resolver's Result { ok: true, data } | { ok: false, error }, called as that user from
  *          the project page (or the admin page for release-gate-settings), like the panel's invoke
  *   POST /sandbox/scheduled/release-gate-check  → { trigger, result }  runs the scheduled trigger
@@ -37,6 +37,7 @@ type Handler = (req: IncomingMessage) => Promise<unknown>;
 const TRIGGER_KEY = 'release-gate-check';
 const PROJECT_MODULE = 'release-gate';
 const ADMIN_MODULE = 'release-gate-settings';
+const ISSUE_MODULE = 'issue-where-running';
 
 function oneOf(what: string, allowed: readonly string[]) {
   return z.string().refine((value) => allowed.includes(value), { message: `${what} must be one of: ${allowed.join(', ')}` });
@@ -63,7 +64,7 @@ export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: S
     accountId: knownUser,
     key: z.enum(RESOLVER_KEYS),
     payload: z.unknown().optional(),
-    moduleKey: z.enum([PROJECT_MODULE, ADMIN_MODULE]).optional(),
+    moduleKey: z.enum([PROJECT_MODULE, ADMIN_MODULE, ISSUE_MODULE]).optional(),
   });
 
   const post = new Map<string, Handler>(Object.entries({
@@ -95,7 +96,7 @@ export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: S
       const { project } = world.scenario;
       return body.moduleKey === ADMIN_MODULE
         ? world.runtime.invokeResolver(world.app.handler, { key: body.key, payload, accountId: body.accountId, moduleType: 'jira:adminPage' })
-        : world.runtime.invokeResolver(world.app.handler, { key: body.key, payload, accountId: body.accountId, projectKey: project.key, projectId: project.id });
+        : world.runtime.invokeResolver(world.app.handler, { key: body.key, payload, accountId: body.accountId, projectKey: project.key, projectId: project.id, ...(body.moduleKey ? { moduleKey: body.moduleKey } : {}) });
     },
     [`/sandbox/scheduled/${TRIGGER_KEY}`]: async (req) => {
       await readJson(req, empty);

@@ -4,6 +4,7 @@
  */
 import { z } from 'zod';
 import type { FakeRun } from '../fakes/github/world';
+import { jiraDeploymentsOf } from '../fakes/jira/deployments-api';
 import type { GitRepository } from '../world/git-repository';
 import type { World } from '../world/start-world';
 
@@ -36,6 +37,23 @@ export const snapshotStateSchema = z.object({
 });
 export type SnapshotState = z.output<typeof snapshotStateSchema>;
 
+export const jiraDeploymentStateSchema = z.object({
+  pipelineId: z.string(),
+  environmentId: z.string(),
+  environmentType: z.string(),
+  deploymentSequenceNumber: z.number(),
+  updateSequenceNumber: z.number(),
+  state: z.string(),
+  displayName: z.string(),
+  label: z.string().nullable(),
+  url: z.string(),
+  description: z.string(),
+  lastUpdated: z.string(),
+  issueKeys: z.array(z.string()),
+  receivedAt: z.string(),
+});
+export type JiraDeploymentState = z.output<typeof jiraDeploymentStateSchema>;
+
 export const snapshotsSchema = z.record(z.string(), snapshotStateSchema.nullable());
 
 export const sandboxStateSchema = z.object({
@@ -53,6 +71,8 @@ export const sandboxStateSchema = z.object({
         relatedWork: z.array(z.object({ category: z.string(), title: z.string().nullable(), url: z.string() })),
       }),
     ),
+    /** What Jira's Deployments API received from the app (the issues' "Releases", the Deployments view). */
+    deployments: z.array(jiraDeploymentStateSchema),
   }),
   git: z.object({ directory: z.string(), head: z.string().nullable(), tags: z.record(z.string(), z.string()) }),
   github: z.object({ runs: z.array(runStateSchema) }),
@@ -118,10 +138,40 @@ export function describeWorld(world: World, repository: GitRepository): SandboxS
         approvers: version.approvers.map(({ accountId, status, declineReason }) => ({ accountId, status, ...(declineReason === undefined ? {} : { declineReason }) })),
         relatedWork: version.relatedWork.map(({ category, title, url }) => ({ category, title, url })),
       })),
+      deployments: jiraDeploymentsOf(jira).map(jiraDeploymentState),
     },
     git: { directory: repository.directory, ...repository.refs() },
     github: { runs: world.github.world.runs.map(runState) },
     kosli: { trails: trails(world, versions.map((v) => v.id)), snapshots: latestSnapshots(world) },
+  };
+}
+
+const storedDeployment = z.object({
+  displayName: z.string(),
+  label: z.string().optional(),
+  url: z.string(),
+  description: z.string(),
+  lastUpdated: z.string(),
+  state: z.string(),
+  environment: z.object({ type: z.string() }),
+});
+
+function jiraDeploymentState(deployment: ReturnType<typeof jiraDeploymentsOf>[number]): JiraDeploymentState {
+  const data = storedDeployment.parse(deployment.data);
+  return {
+    pipelineId: deployment.pipelineId,
+    environmentId: deployment.environmentId,
+    environmentType: data.environment.type,
+    deploymentSequenceNumber: deployment.deploymentSequenceNumber,
+    updateSequenceNumber: deployment.updateSequenceNumber,
+    state: data.state,
+    displayName: data.displayName,
+    label: data.label ?? null,
+    url: data.url,
+    description: data.description,
+    lastUpdated: data.lastUpdated,
+    issueKeys: deployment.issueKeys,
+    receivedAt: deployment.receivedAt,
   };
 }
 

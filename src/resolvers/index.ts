@@ -5,6 +5,7 @@
 import type { ResolverKey } from '../contract';
 import { candidateRefreshResolver } from './candidate-refresh';
 import type { ResolverDefinition } from './define';
+import { issueContextResolver } from './issue-context';
 import { projectOverviewResolver } from './project-overview';
 import { releaseDecideResolver } from './release-decide';
 import { releaseExportResolver } from './release-export';
@@ -32,4 +33,5 @@ export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'settings/check': settingsCheckResolver,
   'settings/setup-kosli': settingsSetupKosliResolver,
   'report/compliance': reportComplianceResolver,
+  'issue/context': issueContextResolver,
 };

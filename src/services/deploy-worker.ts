@@ -22,6 +22,7 @@ import { approvalStatus, recordJiraDecisions } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients, type ProjectClients } from './project-clients';
 import { refreshHeld } from './refresh-candidate';
+import { reportDeployOutcome } from './report-deployments';
 import { tryWithReleaseLock, type Lease } from './release-lock';
 
 /** A dispatch that errored may still have started a run: look for it this long before sending again. */
@@ -81,6 +82,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
   const move = async (event: DeployEvent, detail: string, extra: Partial<ReleaseRecord> = {}) => {
     await save({ ...record, ...extra, deploy: transition(record.deploy, event, deps.clock.now()) });
     await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: `deploy.${event.type}`, detail });
+    await reportDeployOutcome(deps, ctx.actor, clients.config, record);
   };
 
   if (record.deploy.kind === 'open') {

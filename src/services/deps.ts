@@ -4,10 +4,13 @@
  * builds the production set from Forge; tests and the sandbox build the same set on the local runtime.
  */
 import type { GitHubClient } from '../github/types';
+import type { JiraDeploymentsClient } from '../jira/deployments';
 import type { JiraClient } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
 import type { ProjectConfig } from '../release/config';
 import type { Logger } from '../platform/logger';
+import type { DeploymentReports } from '../store/deployment-reports';
+import type { ReleaseIndex } from '../store/release-index';
 import type { ReleaseStore } from '../store/release-store';
 
 export interface Clock {
@@ -43,6 +46,11 @@ export interface Deps {
   secrets: SecretSource;
   /** Jira as the app (triggers, consumers, writes the app makes on its own behalf). */
   jiraAsApp: JiraClient;
+  /** Jira's Deployments API, as the app (the devops:deploymentInfoProvider module). */
+  jiraDeployments: JiraDeploymentsClient;
+  deploymentReports: DeploymentReports;
+  /** Every release of every project, read-only (the JQL functions). */
+  releaseIndex: ReleaseIndex;
   kosli(config: ProjectConfig, token: string): KosliClient;
   github(config: ProjectConfig, token: string): GitHubClient;
   /** How long prod may take to report the approved artifacts after the deploy run succeeded. */

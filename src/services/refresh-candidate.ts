@@ -19,6 +19,7 @@ import type { KosliClient } from '../kosli/types';
 import { recordJiraDecisions } from './approval-status';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
+import { reportStagingDeployment } from './report-deployments';
 import { withReleaseLock } from './release-lock';
 
 /** Commits per app beyond which an ordinary (non-first) release is refused as implausible. */
@@ -294,6 +295,7 @@ async function recordContent(
       action: 'kosli.staging-software',
       detail: `Recorded staging-software on Kosli trail ${config.kosli.releaseFlow}/${record.versionId}`,
     });
+    await reportStagingDeployment(deps, ctx.actor, config, current, composed.staging);
   }
   return writeFixVersions(deps, ctx.actor, current);
 }

@@ -154,7 +154,9 @@ describe('Jira client and fake Jira against the Jira Cloud OpenAPI document', ()
   });
 
   it('serves only operations that exist in the spec, and exercises every one of them', () => {
-    const served = jira.service.operations;
+    // Jira Software's Deployments API is not in the platform document: its own suite checks it
+    // (test/contract/jira-deployments.contract.test.ts).
+    const served = jira.service.operations.filter((op) => !op.includes(' /rest/deployments/'));
     expect(served.filter((op) => {
       const [method = '', template = ''] = op.split(' ');
       return spec.operation(method, template) === undefined;

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { FakeHttpService, type FakeRequest, type FakeResponse, json, jsonBody } from '../http-fake';
+import { registerDeploymentsApi } from './deployments-api';
 import { parseJql, runJql, JqlError } from './jql';
 import { isKnownPermission, JIRA_PERMISSIONS } from './permissions';
 import { type IssueFieldName, ISSUE_FIELDS, issueWire, jiraError, projectWire, relatedWorkWire, userWire, versionWire } from './wire';
@@ -454,6 +455,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     return json(200, { permissions });
   });
 
+  registerDeploymentsApi(service, world, now);
   return { service, world };
 }
 

@@ -5,6 +5,7 @@
  * REST call reaches (approvers deciding in Jira's own release UI).
  */
 import { randomUUID } from 'node:crypto';
+import type { StoredDeployment } from './deployments-api';
 import { JIRA_PERMISSIONS } from './permissions';
 
 export type ApproverStatus = 'PENDING' | 'APPROVED' | 'DECLINED';
@@ -114,6 +115,8 @@ export class JiraWorld {
   clock: () => number = Date.now;
   /** Earlier fix-version states of edited issues, kept while the search index may still show them. */
   private readonly fixVersionHistory = new Map<string, { at: number; fixVersionIds: string[] }[]>();
+  /** What the Deployments API received, by (pipeline, environment, sequence number): see deployments-api.ts. */
+  readonly deployments = new Map<string, StoredDeployment>();
 
   constructor() {
     this.users.set(this.appAccountId, {

@@ -1,11 +1,12 @@
 import { lazy, Suspense } from 'react';
-import { loadPanelContext, PROJECT_PAGE, SETTINGS_PAGE } from './forge';
+import { ISSUE_CONTEXT, loadPanelContext, PROJECT_PAGE, SETTINGS_PAGE } from './forge';
 import { ErrorState, Loading, Notice } from './components/states';
 import { ProjectPage } from './project/project-page';
 import { useLoad } from './use-load';
 
 // The admin page is opened rarely and by few: keep it out of the project page's initial JS.
 const SettingsPage = lazy(() => import('./settings/settings-page').then((module) => ({ default: module.SettingsPage })));
+const IssueContextPanel = lazy(() => import('./issue/issue-context').then((module) => ({ default: module.IssueContextPanel })));
 
 /** One bundle, two Forge modules: the project page (releases) and the admin page (settings). */
 export function App() {
@@ -14,7 +15,14 @@ export function App() {
   if (state.status === 'loading') return <Loading label="Loading Kosli Release Gate…" />;
   if (state.status === 'failed') return <ErrorState title="The app could not start" error={state.error} onRetry={reload} />;
 
-  const { moduleKey, projectKey, siteUrl } = state.data;
+  const { moduleKey, projectKey, siteUrl, issueKey } = state.data;
+  if (moduleKey === ISSUE_CONTEXT && issueKey) {
+    return (
+      <Suspense fallback={<Loading label="Loading where this issue runs…" />}>
+        <IssueContextPanel issueKey={issueKey} />
+      </Suspense>
+    );
+  }
   if (moduleKey === SETTINGS_PAGE) {
     return (
       <Suspense fallback={<Loading label="Loading settings…" />}>

@@ -8,6 +8,8 @@ import { isRecord } from './api';
 /** Module keys from manifest.yml: one bundle serves both. */
 export const PROJECT_PAGE = 'release-gate';
 export const SETTINGS_PAGE = 'release-gate-settings';
+/** jira:issueContext "Where does this issue run?". */
+export const ISSUE_CONTEXT = 'issue-where-running';
 
 export interface PanelContext {
   moduleKey: string;
@@ -16,13 +18,17 @@ export interface PanelContext {
   accountId: string | null;
   /** The Jira site, e.g. https://acme.atlassian.net, for links the resolvers do not build. */
   siteUrl: string | null;
+  /** The issue of an issue module; null elsewhere. */
+  issueKey: string | null;
 }
 
 export async function loadPanelContext(): Promise<PanelContext> {
   const context = await view.getContext();
   const project: unknown = context.extension['project'];
   const projectKey = isRecord(project) && typeof project['key'] === 'string' ? project['key'] : null;
-  return { moduleKey: context.moduleKey, projectKey, accountId: context.accountId ?? null, siteUrl: context.siteUrl || null };
+  const issue: unknown = context.extension['issue'];
+  const issueKey = isRecord(issue) && typeof issue['key'] === 'string' ? issue['key'] : null;
+  return { moduleKey: context.moduleKey, projectKey, accountId: context.accountId ?? null, siteUrl: context.siteUrl || null, issueKey };
 }
 
 /** In-app navigation: Jira keeps the path in its own URL, so routes survive reloads and can be shared. */

@@ -99,6 +99,8 @@ function locationOf(path: string): FakeLocation {
 export interface FakeWorld {
   moduleKey: string;
   projectKey: string | null;
+  /** Set for issue modules (jira:issueContext): the issue the panel is opened on. */
+  issueKey?: string;
   accountId: string;
   siteUrl: string;
   answers: Answers;
@@ -169,7 +171,9 @@ async function callBridge(command: string, args?: unknown): Promise<unknown> {
         siteUrl: current.siteUrl,
         timezone: 'UTC',
         theme: { colorMode: 'light' },
-        extension: current.projectKey
+        extension: current.issueKey
+          ? { type: 'jira:issueContext', project: { id: '10000', key: current.projectKey, type: 'software' }, issue: { id: '10011', key: current.issueKey, type: 'Story' } }
+          : current.projectKey
           ? { type: 'jira:projectPage', project: { id: '10000', key: current.projectKey, type: 'software' } }
           : { type: 'jira:adminPage' },
       };

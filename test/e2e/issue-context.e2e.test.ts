@@ -1,0 +1,102 @@
+/**
+ * "Where does this issue run?" in a real browser on the sandbox: OPS-11 released to prod, OPS-12 in
+ * the next candidate (staging). The sandbox's Jira issue view shows the app's issue-context module
+ * and Jira's own Releases field (what the Deployments API received); the Deployments view lists it.
+ * Screenshots in test-results/screenshots/ (issue-*.png, deployments.png).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, it } from 'vitest';
+import { z } from 'zod';
+import { SandboxClient } from '../../sandbox/server/control-client';
+import { startSandbox, type Sandbox } from '../../sandbox/server/start-sandbox';
+import { launchBrowser } from './browser';
+
+const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
+const VIEWPORT = { width: 1366, height: 900 };
+const dataDir = mkdtempSync(join(tmpdir(), 'krg-e2e-issue-'));
+let sandbox: Sandbox;
+let client: SandboxClient;
+let browser: Browser;
+let context: BrowserContext;
+
+const candidateSchema = z.object({ versionId: z.string(), name: z.string() });
+
+async function candidateOf(app: string, message: string): Promise<z.output<typeof candidateSchema>> {
+  await client.commit(app, message);
+  await client.invokeOk('dev0001', 'staging/promote', {}, z.object({ runId: z.number() }));
+  await client.settle();
+  return client.invokeOk('dev0001', 'candidate/refresh', {}, candidateSchema);
+}
+
+beforeAll(async () => {
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null }), launchBrowser()]);
+  client = new SandboxClient(sandbox.url);
+  const first = await candidateOf('backend', 'OPS-11 Faster product search');
+  const view = await client.invokeOk('po0001', 'release/get', { versionId: first.versionId }, z.object({ contentHash: z.string() }));
+  for (const po of ['po0001', 'po0002']) {
+    await client.invokeOk(po, 'release/decide', { versionId: first.versionId, decision: 'approved', contentHash: view.contentHash }, z.unknown());
+  }
+  await client.runScheduledCheck();
+  await candidateOf('frontend', 'OPS-12 Align the checkout button on mobile');
+  context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
+});
+
+afterAll(async () => {
+  await context?.close();
+  await browser?.close();
+  await sandbox?.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function screenshot(page: Page, name: string): Promise<void> {
+  await page.mouse.move(0, VIEWPORT.height - 1);
+  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
+}
+
+async function openIssue(page: Page, key: string) {
+  await page.goto(`${sandbox.url}/issue.html?key=${key}`);
+  const panel = page.frameLocator('#panel');
+  await panel.getByRole('region', { name: `Where ${key} runs` }).waitFor();
+  return panel;
+}
+
+it('an issue in staging: runs in staging (verified), not yet in prod, its release awaits approval', async () => {
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  const panel = await openIssue(page, 'OPS-12');
+  const staging = panel.locator('li[data-role="staging"]');
+  await expect(staging.textContent()).resolves.toContain('Runs here');
+  await expect(staging.textContent()).resolves.toContain('verified by Kosli');
+  await expect(panel.locator('li[data-role="prod"]').textContent()).resolves.toContain('Not yet');
+  await expect(panel.getByText(/Awaiting approval: 0 of 2/).isVisible()).resolves.toBe(true);
+  await expect(page.locator('#issue-deployments').textContent()).resolves.toContain('staging: successful');
+  await expect(page.locator('#issue-deployments').textContent()).resolves.not.toContain('production');
+  await screenshot(page, 'issue-in-staging');
+  expect(errors).toEqual([]);
+});
+
+it('an issue in prod: runs in prod since Kosli verified it, released, and Jira shows production: successful', async () => {
+  const page = await context.newPage();
+  const panel = await openIssue(page, 'OPS-11');
+  const prod = panel.locator('li[data-role="prod"]');
+  await expect(prod.textContent()).resolves.toContain('Runs here');
+  await expect(prod.textContent()).resolves.toContain('verified by Kosli');
+  await expect(panel.getByText(/^Released on /).isVisible()).resolves.toBe(true);
+  await expect(page.locator('#issue-deployments').textContent()).resolves.toContain('production: successful');
+  await screenshot(page, 'issue-in-prod');
+});
+
+it("Jira's Deployments view lists what the Deployments API received", async () => {
+  const page = await context.newPage();
+  await page.goto(`${sandbox.url}/deployments.html`);
+  const rows = page.locator('#deployment-rows tr');
+  await expect.poll(() => rows.count()).toBe(3);
+  await expect(page.locator('#deployment-rows tr[data-environment="production"]').textContent()).resolves.toContain('successful');
+  await screenshot(page, 'deployments');
+});

@@ -1,0 +1,139 @@
+/**
+ * What Jira's Deployments API receives through a release: staging deployments once Kosli's staging
+ * snapshot runs the candidate, production only after prod is verified, and a failed deploy as
+ * failed. Driven through the real handlers on the fakes.
+ */
+import { afterEach, describe, expect, it } from 'vitest';
+import { jiraDeploymentsOf, type StoredDeployment } from '../../sandbox/fakes/jira/deployments-api';
+import { startWorld, type World } from '../../sandbox/world/start-world';
+import type { Deps } from '../../src/services/deps';
+import { approveAsBoth, DEV, ok, PO1, PO2, prepareCandidate } from '../support/flow';
+
+let world: World | undefined;
+afterEach(async () => {
+  await world?.stop();
+  world = undefined;
+});
+
+function received(w: World, type: 'staging' | 'production'): StoredDeployment[] {
+  return jiraDeploymentsOf(w.jira.world).filter((d) => (d.data.environment as { type: string }).type === type);
+}
+
+describe('deployments reported to Jira', () => {
+  it('promote → staging deployment for the candidate issues; release → production only after verification', async () => {
+    world = await startWorld();
+    world.github.world.settleAfterMs = 20;
+    world.simulation.commit('backend', 'OPS-11 faster search');
+    ok(await world.invoke(DEV, 'staging/promote', {}));
+    // Dispatched, not yet running in staging: nothing to report.
+    expect(jiraDeploymentsOf(world.jira.world)).toEqual([]);
+    await world.github.world.settleRuns();
+    const created = ok(await world.invoke(DEV, 'candidate/refresh', {}));
+
+    const [staging, ...more] = received(world, 'staging');
+    expect(more).toEqual([]);
+    expect(staging?.issueKeys).toEqual(['OPS-11']);
+    expect(staging?.data).toMatchObject({ state: 'successful', label: created.name, environment: { id: 'staging' } });
+    expect(String(staging?.data.url)).toContain('/environments/staging/snapshots/');
+    expect(staging?.properties).toEqual({ projectKey: 'OPS', versionId: created.versionId });
+    expect(received(world, 'production')).toEqual([]);
+
+    // A refresh of unchanged content reports nothing new.
+    ok(await world.invoke(DEV, 'candidate/refresh', {}));
+    expect(jiraDeploymentsOf(world.jira.world)).toHaveLength(1);
+
+    await approveAsBoth(world, created.versionId);
+    await world.drain();
+    const view = ok(await world.invoke(PO1, 'release/get', { versionId: created.versionId }));
+    expect(view.state).toBe('released');
+    const [prod, ...again] = received(world, 'production');
+    expect(again).toEqual([]);
+    expect(prod?.issueKeys).toEqual(['OPS-11']);
+    expect(prod?.data).toMatchObject({ state: 'successful', label: created.name, url: view.deploy.runUrl });
+    // Reported after Kosli verified prod, never at dispatch.
+    const log = view.audit.map((entry) => entry.detail);
+    const verified = log.findIndex((detail) => detail.startsWith('Prod runs exactly the approved artifacts'));
+    const reported = log.findIndex((detail) => detail.startsWith('Reported to Jira: prod successful'));
+    const dispatched = log.findIndex((detail) => detail.startsWith('Dispatched'));
+    expect(dispatched).toBeGreaterThanOrEqual(0);
+    expect(verified).toBeGreaterThan(dispatched);
+    expect(reported).toBeGreaterThan(verified);
+  });
+
+  it('the next release gets higher sequence numbers in both environments', async () => {
+    world = await startWorld();
+    world.github.world.settleAfterMs = 20;
+    const first = await prepareCandidate(world, { backend: 'OPS-11 faster search' });
+    await approveAsBoth(world, first.versionId);
+    await world.drain();
+    const second = await prepareCandidate(world, { frontend: 'OPS-12 fix checkout button' });
+    await approveAsBoth(world, second.versionId);
+    await world.drain();
+    for (const type of ['staging', 'production'] as const) {
+      const sequence = received(world, type).map((d) => d.deploymentSequenceNumber);
+      expect(sequence).toHaveLength(2);
+      expect(sequence[1]).toBeGreaterThan(sequence[0] ?? Infinity);
+    }
+  });
+
+  it('a failed deploy run is reported as a failed production deployment, a successful retry as successful', async () => {
+    world = await startWorld();
+    world.github.world.settleAfterMs = 20;
+    const { versionId } = await prepareCandidate(world);
+    world.github.world.failNextRun('failure');
+    await approveAsBoth(world, versionId);
+    await world.drain();
+    await world.runTrigger();
+
+    const [failed, ...rest] = received(world, 'production');
+    expect(rest).toEqual([]);
+    expect(failed?.data.state).toBe('failed');
+    expect(failed?.issueKeys).toEqual(['OPS-11', 'OPS-12']);
+
+    ok(await world.invoke(DEV, 'release/retry', { versionId }));
+    await world.drain();
+    for (let i = 0; i < 5 && !world.jira.world.version(versionId)?.released; i++) await world.runTrigger();
+    const states = received(world, 'production').map((d) => d.data.state);
+    expect(states).toEqual(['failed', 'successful']);
+  });
+
+  it('a report Jira failed to take is sent again with the same deployment key, never as a second deployment', async () => {
+    world = await startWorld();
+    world.github.world.settleAfterMs = 20;
+    const { versionId } = await prepareCandidate(world, { backend: 'OPS-11 faster search' });
+    // Every attempt of the report made when prod is verified fails; the report at release goes through.
+    world.jira.service.injectFaults('POST /rest/deployments/0.1/bulk', ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 503 })));
+    await approveAsBoth(world, versionId);
+    await world.drain();
+
+    const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
+    expect(view.state).toBe('released');
+    expect(view.audit.some((entry) => entry.detail.startsWith('Not reported to Jira (prod successful)'))).toBe(true);
+    const prod = received(world, 'production');
+    expect(prod.map((d) => [d.deploymentSequenceNumber, d.data.state])).toEqual([[1, 'successful']]);
+  });
+
+  it('prod that never runs the approved content is reported failed, never successful', async () => {
+    world = await startWorld();
+    const { versionId } = await prepareCandidate(world, { backend: 'OPS-11 faster search' });
+    // The run "succeeds" but deploys nothing: prod keeps running the old build.
+    world.github.world.executor = () => 'success';
+    world.jira.world.setApprover(versionId, PO1, 'APPROVED');
+    world.jira.world.setApprover(versionId, PO2, 'APPROVED');
+    // Imported after the world installed the local Forge runtime (@forge/api binds fetch on import).
+    const { composeDeps } = await import('../../src/app');
+    const { advanceRelease } = await import('../../src/services/deploy-worker');
+    const { linksFor } = await import('../../src/services/links');
+    let now = Date.parse('2026-11-28T10:00:00Z');
+    const deps: Deps = { ...composeDeps(), clock: { now: () => new Date(now).toISOString() } };
+    const ctx = { projectKey: 'OPS', projectId: world.scenario.project.id, actor: 'deploy-worker', jiraAsUser: null, links: linksFor({ siteUrl: 'http://jira.local', appId: 'a', environmentId: 'e', projectType: 'software' }) };
+
+    await advanceRelease(deps, ctx, versionId);
+    await world.github.world.settleRuns();
+    expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('deployed');
+    expect(received(world, 'production')).toEqual([]);
+    now += 16 * 60_000;
+    expect((await advanceRelease(deps, ctx, versionId)).state).toMatchObject({ kind: 'failed', step: 'verify' });
+    expect(received(world, 'production').map((d) => d.data.state)).toEqual(['failed']);
+  });
+});
