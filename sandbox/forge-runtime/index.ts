@@ -16,4 +16,5 @@ export {
 export { LocalKvs, type LocalKvsOptions } from './local-kvs';
 export { type AsyncEvent, type ConsumerHandler, type QueueDelivery, MAX_RETRIES } from './local-queues';
 export { manifestEgress } from './egress';
+export { FORGE_LIMITS, ForgeLimitError } from './limits';
 export { appEntryFromEnvironment, loadApp, type AppEntry, type AppModule } from './app-entry';

@@ -7,8 +7,8 @@
  * `KEY_NOT_FOUND` (the SDK turns it into `undefined`); `keyPolicy: FAIL_IF_EXISTS` on an existing key
  * answers 409 `KEY_CONFLICT` (the SDK throws its real `ForgeKvsAPIError`); TTLs expire on read;
  * queries are by key prefix, in key order, paged by an opaque cursor; secrets live apart and are
- * never returned by a query. Key format, key length, value size and depth are checked with the
- * limits of /platform/forge/limits-kvs-ce and the codes of /platform/forge/storage-reference/handling-errors-kvs.
+ * never returned by a query. Key format, key length, value size, depth and the query page size are
+ * checked with the limits in ./limits.ts and the codes of /platform/forge/storage-reference/handling-errors-kvs.
  *
  * For the sandbox it can persist to a JSON file (loaded at start, written debounced and on close);
  * for the benchmark it adds a fixed latency to every call; `calls` counts the calls.
@@ -16,6 +16,7 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { z } from 'zod';
+import { FORGE_LIMITS, jsonBytes } from './limits';
 
 export interface LocalKvsOptions {
   /** Persist to this JSON file: loaded now, written debounced after changes and on `close()`. */
@@ -33,13 +34,15 @@ export interface KvsReply {
   body?: unknown;
 }
 
-const MAX_KEY_LENGTH = 500;
-const KEY_FORMAT = /^(?!\s+$)[a-zA-Z0-9:._\s\-#]+$/;
-const MAX_VALUE_BYTES = 240 * 1024;
-const MAX_DEPTH = 32;
+const {
+  kvsKeyLength: MAX_KEY_LENGTH,
+  kvsKeyFormat: KEY_FORMAT,
+  kvsValueBytes: MAX_VALUE_BYTES,
+  kvsObjectDepth: MAX_DEPTH,
+  kvsQueryLimit: MAX_QUERY_LIMIT,
+  kvsTransactionOperations: MAX_TRANSACTION_OPERATIONS,
+} = FORGE_LIMITS;
 const DEFAULT_QUERY_LIMIT = 10;
-const MAX_QUERY_LIMIT = 100;
-const MAX_TRANSACTION_OPERATIONS = 25;
 
 const TTL_UNIT_MS = { SECONDS: 1_000, MINUTES: 60_000, HOURS: 3_600_000, DAYS: 86_400_000 } as const;
 
@@ -114,7 +117,7 @@ function checkKey(key: string): KvsReply | undefined {
 
 function checkValue(value: unknown): KvsReply | undefined {
   if (value === undefined) return forgeError(400, 'INVALID_REQUEST', 'A value is required.');
-  if (Buffer.byteLength(JSON.stringify(value)) > MAX_VALUE_BYTES) return forgeError(400, 'MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
+  if (jsonBytes(value) > MAX_VALUE_BYTES) return forgeError(400, 'MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
   if (depth(value) > MAX_DEPTH) return forgeError(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${MAX_DEPTH}) limit.`);
   return undefined;
 }
@@ -271,7 +274,7 @@ export class LocalKvs {
     const request = querySchema.safeParse(body);
     if (!request.success) return invalidRequest(request.error);
     const { limit = DEFAULT_QUERY_LIMIT, after, where = [], options } = request.data;
-    if (limit < 1 || limit > MAX_QUERY_LIMIT) return forgeError(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Limit for list query should be between 1 and ${MAX_QUERY_LIMIT}.`);
+    if (limit < 1 || limit > MAX_QUERY_LIMIT) return forgeError(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Limit for list query should be between 1 and ${MAX_QUERY_LIMIT} (the local store holds the app to Forge's strictest documented figure).`);
     if (where.length > 1) return forgeError(400, 'QUERY_WHERE_INVALID', 'KVS queries should contain only a single "where" clause.');
     const clause = where[0];
     let prefix = '';

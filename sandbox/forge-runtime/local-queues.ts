@@ -10,10 +10,12 @@
  * `delayScaleMs`, 0 by default so tests do not wait). `concurrency: { key, limit }` is honoured.
  * A consumer returning an `InvocationError` (`{ _retry: true, retryOptions }`) is invoked again
  * with `retryContext`, up to MAX_RETRIES times. A consumer that throws is not retried: the error is
- * reported to `onError`, or kept and rethrown by `drain()`.
+ * reported to `onError`, or kept and rethrown by `drain()`; so is one that outlives its function's
+ * timeoutSeconds. An event over the consumer's size limit is refused at push with 413, as Forge does.
  */
 import { randomUUID } from 'node:crypto';
 import { z } from 'zod';
+import { jsonBytes, raceTimeLimit } from './limits';
 
 export interface AsyncEvent {
   body: Record<string, unknown>;
@@ -63,6 +65,8 @@ export interface LocalQueuesOptions {
   /** Runs a consumer invocation in the runtime's invocation context (no user). */
   runAsConsumer: <T>(fn: () => T) => T;
   onError: ((error: unknown, event: AsyncEvent) => void) | undefined;
+  /** Forge's limits for the consumer of a queue: its run time and the largest event it takes. */
+  limitsOf: (queueName: string) => { timeoutMs: number; maxEventBytes: number };
 }
 
 export class LocalQueues {
@@ -86,6 +90,12 @@ export class LocalQueues {
     const { queueName, jobId, payload } = request.data;
     if (!this.consumers.has(queueName)) {
       return Response.json({ message: `No consumer for queue '${queueName}' in the local Forge runtime (runtime.onQueue).` }, { status: 404 });
+    }
+    const { maxEventBytes } = this.options.limitsOf(queueName);
+    const oversized = payload.findIndex((pushed) => jsonBytes(pushed) > maxEventBytes);
+    if (oversized !== -1) {
+      // @forge/events turns a 413 into its PayloadTooBigError with this message.
+      return Response.json({ errorMessage: `Event ${oversized} is over the ${maxEventBytes}-byte limit of an event for this queue's consumer.` }, { status: 413 });
     }
     for (const pushed of payload) {
       const event: AsyncEvent = { ...pushed, queueName, jobId, eventId: randomUUID() };
@@ -115,7 +125,8 @@ export class LocalQueues {
     const release = await this.acquire(event.concurrency);
     let result: unknown;
     try {
-      result = await this.options.runAsConsumer(() => handler(structuredClone(event), { installContext: this.options.installContext }));
+      const invocation = Promise.resolve(this.options.runAsConsumer(() => handler(structuredClone(event), { installContext: this.options.installContext })));
+      result = await raceTimeLimit(invocation, `the consumer of '${event.queueName}'`, this.options.limitsOf(event.queueName).timeoutMs);
     } catch (error) {
       this.record(event, attempt, 'threw');
       if (this.options.onError) this.options.onError(error, event);

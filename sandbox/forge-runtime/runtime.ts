@@ -28,6 +28,8 @@ import { AsyncLocalStorage } from 'node:async_hooks';
 import { z } from 'zod';
 import { egressDenied, egressUnmapped, isEgressAllowed, manifestEgress, rewriteEgress } from './egress';
 import { LocalKvs } from './local-kvs';
+import { FORGE_LIMITS, ForgeLimitError, jsonBytes, raceTimeLimit } from './limits';
+import { manifestTimeouts, type FunctionTimeouts } from './manifest-functions';
 import { type ConsumerHandler, LocalQueues, type AsyncEvent, type QueueDelivery } from './local-queues';
 
 /** Who is calling, for asUser(): set around each resolver, trigger or consumer invocation. */
@@ -102,8 +104,13 @@ export interface ForgeRuntimeOptions {
   queueDelayScaleMs?: number;
   /** Receives errors thrown by queue consumers; without it, `drainQueues()` rethrows them. */
   onConsumerError?: (error: unknown, event: AsyncEvent) => void;
-  /** Forge stops a resolver after 25 s. */
+  /** Forge stops a resolver after 25 s; this overrides that one limit. */
   resolverTimeoutMs?: number;
+  /**
+   * Milliseconds per second of Forge's invocation time limits (25 s resolvers, the manifest's
+   * timeoutSeconds for triggers and consumers); 1000 by default, smaller in tests that reach them.
+   */
+  timeLimitMsPerSecond?: number;
 }
 
 /** The handler `new Resolver().getDefinitions()` returns, as Forge invokes it. */
@@ -143,6 +150,8 @@ export class LocalForgeRuntime {
   private readonly siteUrl: string;
   private readonly queues: LocalQueues;
   private readonly resolverTimeoutMs: number;
+  private readonly timeouts: FunctionTimeouts;
+  private readonly msPerSecond: number;
 
   constructor(
     options: ForgeRuntimeOptions,
@@ -156,12 +165,22 @@ export class LocalForgeRuntime {
     this.cloudId = options.cloudId ?? 'local-cloud';
     this.siteUrl = options.siteUrl ?? options.jiraBaseUrl;
     this.jiraToken = options.jiraToken;
-    this.resolverTimeoutMs = options.resolverTimeoutMs ?? 25_000;
+    this.msPerSecond = options.timeLimitMsPerSecond ?? 1000;
+    this.resolverTimeoutMs = options.resolverTimeoutMs ?? FORGE_LIMITS.resolverSeconds * this.msPerSecond;
+    this.timeouts = manifestTimeouts(options.manifestPath);
     this.queues = new LocalQueues({
       installContext: this.installContext,
       delayScaleMs: options.queueDelayScaleMs ?? 0,
       runAsConsumer: (fn) => slot().invocations.run({ accountId: undefined }, fn),
       onError: options.onConsumerError,
+      limitsOf: (queueName) => {
+        const seconds = this.timeouts.consumer(queueName);
+        return {
+          timeoutMs: seconds * this.msPerSecond,
+          // Consumers allowed more than the default 55 s take events of at most 100 KB each.
+          maxEventBytes: seconds > FORGE_LIMITS.defaultFunctionSeconds ? FORGE_LIMITS.queueEventBytesLongRunning : FORGE_LIMITS.queuePushBytes,
+        };
+      },
     });
   }
 
@@ -200,20 +219,33 @@ export class LocalForgeRuntime {
         extension,
       },
     };
+    const payloadBytes = jsonBytes(call.payload);
+    if (payloadBytes > FORGE_LIMITS.resolverPayloadBytes) {
+      throw new ForgeLimitError('PAYLOAD_TOO_LARGE', `Forge refused resolver '${call.key}': its payload of ${payloadBytes} bytes is over the ${FORGE_LIMITS.resolverPayloadBytes}-byte limit.`);
+    }
     const backend = { principal: { accountId: call.accountId }, installContext: this.installContext };
-    const result = await this.withTimeout(
+    const result = await raceTimeLimit(
       slot().invocations.run({ accountId: call.accountId }, () => handler(request, backend)),
       `resolver '${call.key}'`,
+      this.resolverTimeoutMs,
     );
+    const resultBytes = jsonBytes(result);
+    if (resultBytes > FORGE_LIMITS.resolverResponseBytes) {
+      throw new ForgeLimitError('RESPONSE_TOO_LARGE', `Forge dropped the answer of resolver '${call.key}': ${resultBytes} bytes is over the ${FORGE_LIMITS.resolverResponseBytes}-byte limit.`);
+    }
     // The bridge carries the result to the browser as JSON.
     const wire: unknown = result === undefined ? undefined : JSON.parse(JSON.stringify(result));
     return wire;
   }
 
-  /** Calls a scheduledTrigger function as Forge does: no user, app context only. */
+  /** Calls a scheduledTrigger function as Forge does: no user, app context only, stopped at its timeoutSeconds. */
   runScheduledTrigger(fn: ScheduledTriggerHandler, moduleKey = 'release-gate-check'): Promise<unknown> {
     const request = { context: { cloudId: this.cloudId, moduleKey }, contextToken: 'local' };
-    return Promise.resolve(slot().invocations.run({ accountId: undefined }, () => fn(request, { installContext: this.installContext })));
+    return raceTimeLimit(
+      Promise.resolve(slot().invocations.run({ accountId: undefined }, () => fn(request, { installContext: this.installContext }))),
+      `scheduled trigger '${moduleKey}'`,
+      this.timeouts.trigger(moduleKey) * this.msPerSecond,
+    );
   }
 
   /** Removes the globals; the runtime's state (storage, deliveries) stays readable. */
@@ -261,14 +293,6 @@ export class LocalForgeRuntime {
     return this.realFetch(`${this.jiraBaseUrl.replace(/\/+$/, '')}${path}`, { ...init, headers });
   }
 
-  private withTimeout<T>(promise: Promise<T>, what: string): Promise<T> {
-    let timer: NodeJS.Timeout | undefined;
-    const timeout = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`Forge stopped ${what} after ${this.resolverTimeoutMs} ms (invocation time limit).`)), this.resolverTimeoutMs);
-      timer.unref();
-    });
-    return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
-  }
 }
 
 /**

@@ -17,12 +17,15 @@
  *   'enableTheming' → loads /host/tokens.css and sets data-color-mode from the host's light/dark
  *                     toggle, following later toggles.
  *   'navigate'      args { url, type: 'same-tab' | 'new-tab' } (router.navigate / router.open)
- *                     → opens the URL in a new tab: the sandbox has no Jira pages to go to.
+ *                     → handed to the host page ({ type: 'krg-sandbox:open', url, target }), which asks
+ *                     before leaving as Jira does. The panel cannot open it itself: like Forge's, its
+ *                     iframe is sandboxed without allow-popups.
  *   'reload'        → reloads the panel.
  * Any other command rejects with an error naming it, so a missing piece shows up at once.
  *
  * Messages to the host page (window.parent, same origin):
  *   { type: 'krg-sandbox:route', moduleKey, path }  after every in-app navigation.
+ *   { type: 'krg-sandbox:open', url, target }       router.open ('new-tab') / router.navigate ('same-tab').
  * Messages from the host page:
  *   { type: 'krg-sandbox:theme', colorMode: 'light' | 'dark' }
  */
@@ -198,11 +201,11 @@
   });
 
   function navigate(args) {
-    if (args && typeof args.url === 'string') {
-      window.open(args.url, '_blank', 'noopener');
-      return;
+    if (!args || typeof args.url !== 'string') {
+      throw new Error('The sandbox bridge opens URLs only, not Jira targets like ' + JSON.stringify(args));
     }
-    throw new Error('The sandbox bridge opens URLs only, not Jira targets like ' + JSON.stringify(args));
+    if (window.parent === window) throw new Error('router.open needs the host page: open the sandbox at / rather than the panel alone.');
+    tellHost({ type: 'krg-sandbox:open', url: args.url, target: args.type === 'same-tab' ? 'same-tab' : 'new-tab' });
   }
 
   var commands = {

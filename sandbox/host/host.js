@@ -1,7 +1,8 @@
 /*
  * The sandbox's Jira-like page: user switcher, light/dark toggle, and the app's iframe.
  * The current user and theme live in localStorage (same origin as the iframe), where the bridge shim
- * (bridge-shim.js) reads them. The host URL mirrors the app's route: #/<module key><app path>, e.g.
+ * (bridge-shim.js) reads them. External links the app opens (router.open) arrive here and are shown
+ * in a "leaving" dialog first, as Jira asks before leaving. The host URL mirrors the app's route: #/<module key><app path>, e.g.
  * #/release-gate/release/10001 or #/release-gate-settings/, so a page can be reloaded or linked.
  */
 (function () {
@@ -17,6 +18,9 @@
   var toggle = document.getElementById('theme-toggle');
   var breadcrumbs = document.getElementById('breadcrumbs');
   var hostError = document.getElementById('host-error');
+  var leaveDialog = document.getElementById('leave-dialog');
+  var leaveUrl = document.getElementById('leave-url');
+  var pendingOpen = null;
 
   function stored(key) {
     try {
@@ -107,9 +111,40 @@
     loadFrame(parseHash(), false);
   });
 
+  // External links: router.open / router.navigate from the app, handed over by the bridge shim.
+
+  function askToOpen(url, target) {
+    var parsed;
+    try {
+      parsed = new URL(url);
+    } catch (error) {
+      showError('The app asked to open an address that is not a URL: ' + url);
+      return;
+    }
+    if (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') {
+      showError('The app asked to open a ' + parsed.protocol + ' address, which the host refuses: ' + url);
+      return;
+    }
+    pendingOpen = { url: parsed.href, target: target };
+    leaveUrl.textContent = parsed.href;
+    leaveDialog.showModal();
+  }
+
+  leaveDialog.addEventListener('close', function () {
+    var chosen = pendingOpen;
+    pendingOpen = null;
+    if (!chosen || leaveDialog.returnValue !== 'open') return;
+    if (chosen.target === 'same-tab') window.location.assign(chosen.url);
+    else window.open(chosen.url, '_blank', 'noopener,noreferrer');
+  });
+
   window.addEventListener('message', function (event) {
     if (event.origin !== window.location.origin || event.source !== frame.contentWindow) return;
     var data = event.data;
+    if (data && data.type === 'krg-sandbox:open' && typeof data.url === 'string') {
+      askToOpen(data.url, data.target === 'same-tab' ? 'same-tab' : 'new-tab');
+      return;
+    }
     if (!data || data.type !== 'krg-sandbox:route' || MODULES.indexOf(data.moduleKey) === -1 || typeof data.path !== 'string') return;
     shown = { moduleKey: data.moduleKey, path: data.path };
     window.history.replaceState(null, '', '#/' + data.moduleKey + data.path);

@@ -9,6 +9,8 @@ import type { GitRepository } from '../world/git-repository';
 import type { Scenario } from '../world/scenario';
 import type { FaultProfile } from '../fakes/http-fake';
 import { type Realism, SANDBOX_REALISM, type World } from '../world/start-world';
+import { CspReports } from '../host/csp-reports';
+import { CSP_REPORT_PATH } from '../host/forge-frame';
 import { controlApi } from './control-api';
 import { HttpError, sendError } from './http-io';
 import { openSandboxWorld, type LogLine, type SandboxWorld } from './sandbox-world';
@@ -41,6 +43,8 @@ export interface Sandbox {
   world: World;
   repository: GitRepository;
   sandbox: SandboxWorld;
+  /** Content-Security-Policy violations the panel reported so far. */
+  cspReports: CspReports;
   stop(): Promise<void>;
 }
 
@@ -50,9 +54,11 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
   const log = options.log ?? (() => undefined);
   const pages = staticSite(options.panelDir ?? DEFAULT_PANEL_DIR);
   let control: ((req: IncomingMessage, res: ServerResponse, path: string) => Promise<void>) | undefined;
+  const cspReports = new CspReports(log);
 
   const handle = async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const path = new URL(req.url ?? '/', 'http://sandbox').pathname;
+    if (path === CSP_REPORT_PATH && req.method === 'POST') return cspReports.receive(req, res);
     if (path.startsWith('/sandbox/')) {
       if (!control) throw new HttpError(503, 'STARTING', 'The sandbox is still starting.');
       await control(req, res, path);
@@ -103,5 +109,5 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     server.closeAllConnections();
     await Promise.all([closed, sandbox.stop()]);
   };
-  return { url, world: sandbox.world, repository: sandbox.repository, sandbox, stop: () => (stopped ??= stop()) };
+  return { url, world: sandbox.world, repository: sandbox.repository, sandbox, cspReports, stop: () => (stopped ??= stop()) };
 }

@@ -1,12 +1,14 @@
 /**
  * The pages of the sandbox: the Jira-like host page (sandbox/host) at `/`, the built panel
- * (static/panel/build) under `/panel/` with the bridge shim injected into its index.html, and
+ * (static/panel/build) under `/panel/` with the bridge shim injected into its index.html and Forge's
+ * Content-Security-Policy (../host/forge-frame.ts), and
  * redirects from the Jira URLs the app writes into links (the release page's Related-work link,
  * Jira's own version page) to the host page showing that release.
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { extname, join, resolve, sep } from 'node:path';
+import { panelContentSecurityPolicy } from '../host/forge-frame';
 import { hostAssets, injectBridgeShim } from '../host/index';
 
 const CONTENT_TYPES: Record<string, string> = {
@@ -40,7 +42,9 @@ export function staticSite(panelDir: string): (req: IncomingMessage, res: Server
       if (!existsSync(index)) {
         return send(res, 503, 'text/html; charset=utf-8', '<p>The panel is not built yet: run <code>npm run build</code> (npm start does it for you).</p>', 'no-store');
       }
-      return send(res, 200, 'text/html; charset=utf-8', injectBridgeShim(readFileSync(index, 'utf8')), 'no-cache');
+      // Served as Forge serves a Custom UI resource: under the CSP @forge/csp computes for it.
+      const html = injectBridgeShim(readFileSync(index, 'utf8'));
+      return send(res, 200, 'text/html; charset=utf-8', html, 'no-cache', { 'content-security-policy': panelContentSecurityPolicy(html) });
     }
     if (path.startsWith('/panel/')) {
       const file = resolve(root, `.${path.slice('/panel'.length)}`);
@@ -54,8 +58,8 @@ export function staticSite(panelDir: string): (req: IncomingMessage, res: Server
   };
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, cache: string): true {
-  res.writeHead(status, { 'content-type': contentType, 'cache-control': cache, 'x-content-type-options': 'nosniff' });
+function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, cache: string, headers: Record<string, string> = {}): true {
+  res.writeHead(status, { 'content-type': contentType, 'cache-control': cache, 'x-content-type-options': 'nosniff', ...headers });
   res.end(body);
   return true;
 }

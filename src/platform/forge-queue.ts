@@ -4,7 +4,7 @@
  * guarantee; this only avoids pointless contention).
  * @see https://developer.atlassian.com/platform/forge/runtime-reference/async-events-api/
  */
-import { Queue, RateLimitError } from '@forge/events';
+import { PayloadTooBigError, Queue, RateLimitError } from '@forge/events';
 import { AppError } from '../errors';
 import type { DeployJob, DeployQueue } from '../services/deps';
 
@@ -23,6 +23,10 @@ export function forgeDeployQueue(queue: Queue = new Queue({ key: DEPLOY_QUEUE_KE
       } catch (error) {
         if (error instanceof RateLimitError) {
           throw new AppError('UPSTREAM_RATE_LIMITED', 'Too many deploys were queued in the last minute; try again shortly.', { cause: error });
+        }
+        // Refused for its size, the same job is refused every time: not worth another try.
+        if (error instanceof PayloadTooBigError) {
+          throw new AppError('UPSTREAM_REJECTED', 'The deploy job is larger than Forge queues accept.', { cause: error });
         }
         throw new AppError('UPSTREAM_UNAVAILABLE', 'The deploy could not be queued; try again.', { cause: error });
       }

@@ -19,6 +19,8 @@ import type { KeyValueStore } from './key-value-store';
 const USER_CACHE_SECONDS = 24 * 3600;
 
 const COMMIT_CHUNK = 200;
+/** Entries per KVS query page: the query reference allows "up to a maximum of 20". */
+const QUERY_PAGE_SIZE = 20;
 /** Untracked changes kept inline; the count is always exact. */
 const UNTRACKED_INLINE = 100;
 
@@ -108,7 +110,7 @@ export class ReleaseStore {
     const out: { key: string; value: T }[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.kv.query<T>(prefix, { limit: 100, ...(cursor ? { cursor } : {}) });
+      const page = await this.kv.query<T>(prefix, { limit: QUERY_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
       out.push(...page.results);
       cursor = page.nextCursor;
     } while (cursor);
@@ -179,8 +181,8 @@ export class ReleaseStore {
     }
     await Promise.all(writes);
     // Chunks beyond the new length belong to an earlier, longer candidate.
-    const stale = await this.kv.query<CommitInfo[]>(`commits:${versionId}:${app}:`, { limit: 100 });
-    await Promise.all(stale.results.slice(chunks).map((r) => this.kv.delete(r.key)));
+    const stale = await this.queryAll<CommitInfo[]>(`commits:${versionId}:${app}:`);
+    await Promise.all(stale.slice(chunks).map((r) => this.kv.delete(r.key)));
   }
 
   async getCommits(versionId: string, app: string): Promise<CommitInfo[]> {

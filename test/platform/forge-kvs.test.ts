@@ -61,10 +61,10 @@ describe('forgeKeyValueStore', () => {
     expect(await store.getSecret('token:ABC:github')).toBeUndefined();
   });
 
-  it('translates storage failures into AppError, naming the operation and keeping the cause', async () => {
+  it('translates a storage refusal into a permanent AppError, naming the operation and keeping the cause', async () => {
     const error: unknown = await store.set('bad/key', 1).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(AppError);
-    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', system: 'storage', operation: 'set bad/key', status: 400 });
+    expect(error).toMatchObject({ code: 'UPSTREAM_REJECTED', system: 'storage', operation: 'set bad/key', status: 400, transient: false });
     expect(error instanceof AppError && error.cause instanceof ForgeKvsAPIError && error.cause.code).toBe('INVALID_KEY');
   });
 });

@@ -4,7 +4,7 @@
  * offline, `npm run bundle` packs this file instead (FORGE_RUNTIME_PATH, @forge/bundler's own switch).
  * It does the one thing of the real wrapper the app depends on: resolve a manifest handler
  * ("index.handler") to the function the bundle exports ("index.cjs", export "handler"). The local
- * Forge runtime (sandbox/forge-runtime/bundle.ts) loads the app's handlers through it, so a handler
+ * Forge runtime (sandbox/forge-runtime/app-entry.ts) loads the app's handlers through it, so a handler
  * string in manifest.yml that the bundle does not export fails there as it would on Forge.
  * CommonJS on purpose: it runs as a .cjs file inside the bundle folder.
  */
