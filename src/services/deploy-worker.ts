@@ -97,7 +97,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
   const worker: StepContext = { deps, ctx, clients, save, stagingChecked: false };
   for (let step = nextStep(record.deploy); step !== null; step = nextStep(record.deploy)) {
     // A lease lost to a takeover (this invocation stalled past it): the new holder goes on from here.
-    if (!lease.held()) return { ran: true, state: record.deploy, waiting: { why: 'The lease passed to another worker', retryInSeconds: RUN_POLL_SECONDS } };
+    if (!lease.held()) return { ran: true, state: record.deploy };
     try {
       const done = await runStep(step, worker, record);
       if (done === 'reopened') {

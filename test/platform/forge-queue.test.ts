@@ -25,4 +25,18 @@ describe('forgeDeployQueue', () => {
       }),
     ]);
   });
+
+  it('pushes a re-queued job with its delay and hop count (Forge caps a delay at 900 s)', async () => {
+    const events: AsyncEvent[] = [];
+    runtime.onQueue(DEPLOY_QUEUE_KEY, (event) => {
+      events.push(event);
+    });
+    await forgeDeployQueue().push({ projectKey: 'ABC', versionId: '10002', reason: 'waiting', hops: 3 }, { delayInSeconds: 10 });
+    await forgeDeployQueue().push({ projectKey: 'ABC', versionId: '10003', reason: 'waiting' }, { delayInSeconds: 5000 });
+    await runtime.drainQueues();
+    expect(events.map((e) => [e.body, e.delayInSeconds])).toEqual([
+      [{ projectKey: 'ABC', versionId: '10002', reason: 'waiting', hops: 3 }, 10],
+      [{ projectKey: 'ABC', versionId: '10003', reason: 'waiting' }, 900],
+    ]);
+  });
 });
