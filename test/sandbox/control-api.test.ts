@@ -21,7 +21,8 @@ let sandbox: Sandbox;
 let client: SandboxClient;
 
 const open = async () => {
-  sandbox = await startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null });
+  // Kosli reports every 300 ms here: short, never instant.
+  sandbox = await startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } });
   client = new SandboxClient(sandbox.url);
 };
 
