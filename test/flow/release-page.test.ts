@@ -107,6 +107,7 @@ describe('release page', () => {
 describe('promote', () => {
   it('dispatches nothing and names the failing rule when staging policies refuse an artifact', async () => {
     world.simulation.commit('frontend', 'no ticket here');
+    await world.simulation.nextReport();
     const runsBefore = world.github.world.runs.length;
     const error = errorOf(await world.invoke(DEV, 'staging/promote', {}));
     expect(error.code).toBe('POLICY_FAILED');
