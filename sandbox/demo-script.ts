@@ -111,14 +111,8 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
   const invokeOk = async <S extends z.ZodType>(accountId: string, key: Parameters<SandboxClient['invokeOk']>[1], payload: unknown, schema: S) => (await invoke(accountId, key, payload, schema)).value;
   /** Kosli learns what runs where from periodic environment reports: wait for the one that shows these builds. */
   const reported = async (environment: 'dev' | 'staging', builds: readonly { name: string; fingerprint: string }[]) => {
-    const since = Date.now();
-    for (;;) {
-      const running = (await client.state()).kosli.snapshots[environment]?.artifacts ?? [];
-      if (builds.every((b) => running.some((a) => a.name === b.name && a.fingerprint === b.fingerprint))) break;
-      if (Date.now() - since > REPORT_WAIT_MS) throw new Error(`Kosli's ${environment} report does not show ${builds.map((b) => `${b.name}@${shortHash(b.fingerprint)}`).join(', ')} after ${REPORT_WAIT_MS / 1000} s`);
-      await pause(200);
-    }
-    reporter.detail(`Kosli's ${environment} report shows ${builds.map((b) => `${b.name}@${shortHash(b.fingerprint)}`).join(', ')} (after ${((Date.now() - since) / 1000).toFixed(1)} s)`);
+    const waited = await client.reported(environment, builds, REPORT_WAIT_MS);
+    reporter.detail(`Kosli's ${environment} report shows ${builds.map((b) => `${b.name}@${shortHash(b.fingerprint)}`).join(', ')} (after ${(waited / 1000).toFixed(1)} s)`);
   };
   const getRelease = (accountId: string, versionId: string) => invokeOk(accountId, 'release/get', { versionId }, releaseView);
   const promoteAndSettle = async () => {
