@@ -12,7 +12,7 @@
  * file (the fake refuses one; the release flow already has that template).
  */
 import { z } from 'zod';
-import { KOSLI_TOKEN, type World } from '../sandbox/world/start-world';
+import { JIRA_TOKEN, KOSLI_TOKEN, type World } from '../sandbox/world/start-world';
 
 export interface OriginalEnvironment {
   jiraBaseUrl: string;
@@ -84,7 +84,7 @@ async function body<S extends z.ZodType>(response: Response, schema: S, what: st
 export function createOriginalScripts(env: OriginalEnvironment) {
   // The scripts authenticate to Jira with Basic auth as a service user; the fake Jira treats a
   // request without the runtime's user header as a fully privileged caller, which that user is.
-  const jiraHeaders = { authorization: `Basic ${Buffer.from('release-bot@example.com:jira-api-token').toString('base64')}`, accept: 'application/json' };
+  const jiraHeaders = { authorization: `Basic ${Buffer.from(`release-bot@example.com:${JIRA_TOKEN}`).toString('base64')}`, accept: 'application/json' };
   const kosliHeaders = { authorization: `Bearer ${env.kosliToken}`, accept: 'application/json' };
   const jira = (path: string, init: { method?: string; json?: unknown } = {}) =>
     fetch(`${env.jiraBaseUrl}${path}`, {

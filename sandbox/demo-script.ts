@@ -9,7 +9,7 @@
  */
 import { execFileSync } from 'node:child_process';
 import { z } from 'zod';
-import type { SandboxClient } from './server/control-client';
+import { ControlApiError, type SandboxClient } from './server/control-client';
 
 export interface DemoReporter {
   /** A step begins. */
@@ -56,9 +56,15 @@ const releaseView = z.object({
     outstanding: z.array(z.string()),
     decisions: z.array(z.object({ displayName: z.string(), decision: z.string(), valid: z.boolean() })),
   }),
-  deploy: z.object({ step: z.string(), runId: z.number().nullable(), runConclusion: z.string().nullable(), failure: z.object({ reason: z.string() }).nullable() }),
+  deploy: z.object({ step: z.string(), runId: z.number().nullable(), runConclusion: z.string().nullable(), failure: z.object({ reason: z.string(), transient: z.boolean() }).nullable() }),
 });
 type ReleaseView = z.output<typeof releaseView>;
+
+/** Resolver errors a person meets when an upstream service hiccups, and answers by trying again. */
+const TRANSIENT = new Set(['UPSTREAM_UNAVAILABLE', 'UPSTREAM_RATE_LIMITED', 'CONFLICT']);
+/** How long the demo waits for Kosli's periodic environment report (the sandbox reports every 30 s by default). */
+const REPORT_WAIT_MS = 120_000;
+const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 const short = (sha: string) => sha.slice(0, 7);
 const shortHash = (hash: string) => hash.slice(0, 12);
@@ -90,9 +96,27 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
   const [owner1, owner2] = owners;
   if (!developer || !owner1 || !owner2) throw new DemoFailure('Users', 'the demo needs a developer and two product owners (the default scenario)');
 
-  const getRelease = (accountId: string, versionId: string) => client.invokeOk(accountId, 'release/get', { versionId }, releaseView);
+  /** A resolver call, tried again (as a person would press the button again) while the failure is transient. */
+  const invoke = async <S extends z.ZodType>(accountId: string, key: Parameters<SandboxClient['invokeOk']>[1], payload: unknown, schema: S): Promise<{ value: z.output<S>; attempts: number }> => {
+    for (let attempts = 1; ; attempts++) {
+      try {
+        return { value: await client.invokeOk(accountId, key, payload, schema), attempts };
+      } catch (error) {
+        if (!(error instanceof ControlApiError && TRANSIENT.has(error.code)) || attempts >= 8) throw error;
+        reporter.detail(`${key} failed for now (${error.code}); trying again`);
+        await pause(300);
+      }
+    }
+  };
+  const invokeOk = async <S extends z.ZodType>(accountId: string, key: Parameters<SandboxClient['invokeOk']>[1], payload: unknown, schema: S) => (await invoke(accountId, key, payload, schema)).value;
+  /** Kosli learns what runs where from periodic environment reports: wait for the one that shows these builds. */
+  const reported = async (environment: 'dev' | 'staging', builds: readonly { name: string; fingerprint: string }[]) => {
+    const waited = await client.reported(environment, builds, REPORT_WAIT_MS);
+    reporter.detail(`Kosli's ${environment} report shows ${builds.map((b) => `${b.name}@${shortHash(b.fingerprint)}`).join(', ')} (after ${(waited / 1000).toFixed(1)} s)`);
+  };
+  const getRelease = (accountId: string, versionId: string) => invokeOk(accountId, 'release/get', { versionId }, releaseView);
   const promoteAndSettle = async () => {
-    const run = await client.invokeOk(developer.accountId, 'staging/promote', {}, promoted);
+    const run = await invokeOk(developer.accountId, 'staging/promote', {}, promoted);
     reporter.detail(`${developer.displayName} promotes: staging run ${run.runId} with ${run.apps.map((a) => `${a.name}@${short(a.commit)}`).join(', ')}`);
     const settled = await client.settle();
     const ours = settled.runs.find((r) => r.id === run.runId);
@@ -100,6 +124,7 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     check(conclusion === 'success', `the staging run ${run.runId} concluded ${conclusion ?? 'nothing'}`);
     const staging = (await client.state()).git.tags;
     reporter.detail(`run ${run.runId} completed (success): ${run.apps.map((a) => `running-staging-${a.name} → ${short(staging[`running-staging-${a.name}`] ?? '?')}`).join(', ')}`);
+    await reported('staging', run.apps);
   };
 
   await step('Two Jira issues to ship', async () => {
@@ -112,20 +137,24 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
   });
 
   await step('Change both apps on main', async () => {
+    const builds: { name: string; fingerprint: string }[] = [];
     for (const [app, message] of [
       ['backend', 'OPS-11 Faster product search'],
       ['frontend', 'OPS-12 Align the checkout button on mobile'],
     ] as const) {
       const commit = await client.commit(app, message, developer.accountId);
+      builds.push({ name: app, fingerprint: commit.fingerprint });
       reporter.detail(`${app}: commit ${short(commit.sha)} "${message}" → Kosli trails, artifact ${shortHash(commit.fingerprint)}, running in dev`);
     }
+    await reported('dev', builds);
   });
 
   await step('Promote dev to staging', promoteAndSettle);
 
   const candidate = await step('Create the release candidate', async () => {
-    const created = await client.invokeOk(developer.accountId, 'candidate/refresh', {}, refreshed);
-    check(created.created, 'no new candidate was created');
+    const { value: created, attempts } = await invoke(developer.accountId, 'candidate/refresh', {}, refreshed);
+    // A try that failed after Jira made the version leaves it to the next one, which adopts it.
+    check(created.created || attempts > 1, 'no new candidate was created');
     reporter.detail(`Jira version ${created.name} (${created.versionId}) with ${created.addedKeys.join(', ')}; content hash ${shortHash(created.contentHash)}`);
     return created;
   });
@@ -133,11 +162,12 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
   await step('A second change to the backend', async () => {
     const commit = await client.commit('backend', 'OPS-13 Show the delivery estimate', developer.accountId);
     reporter.detail(`backend: commit ${short(commit.sha)} "OPS-13 Show the delivery estimate", artifact ${shortHash(commit.fingerprint)}`);
+    await reported('dev', [{ name: 'backend', fingerprint: commit.fingerprint }]);
     await promoteAndSettle();
   });
 
   const current = await step('Refresh the candidate', async () => {
-    const refresh = await client.invokeOk(developer.accountId, 'candidate/refresh', {}, refreshed);
+    const refresh = await invokeOk(developer.accountId, 'candidate/refresh', {}, refreshed);
     check(refresh.versionId === candidate.versionId && !refresh.created, 'the refresh made another version instead of updating the candidate');
     check(refresh.changed && refresh.addedKeys.includes('OPS-13'), `expected OPS-13 to be added, got [${refresh.addedKeys.join(', ')}]`);
     reporter.detail(`added ${refresh.addedKeys.join(', ')}; content hash ${shortHash(candidate.contentHash)} → ${shortHash(refresh.contentHash)}`);
@@ -151,7 +181,7 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
   let view: ReleaseView = current;
   for (const owner of [owner1, owner2]) {
     view = await step(`Approve as ${owner.displayName}`, async () => {
-      const after = await client.invokeOk(owner.accountId, 'release/decide', { versionId: candidate.versionId, decision: 'approved', contentHash: current.contentHash }, releaseView);
+      const after = await invokeOk(owner.accountId, 'release/decide', { versionId: candidate.versionId, decision: 'approved', contentHash: current.contentHash }, releaseView);
       reporter.detail(after.approvals.satisfied ? 'approval policy satisfied: the deploy is queued' : `still needed: ${after.approvals.outstanding.join('; ')}`);
       return after;
     });
@@ -174,15 +204,21 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
         await new Promise((resolve) => setTimeout(resolve, 200));
       }
     })();
+    let after: ReleaseView;
     try {
-      await client.runScheduledCheck();
+      // Forge runs the check every five minutes; a transient failure waits for the next run.
+      for (let run = 1; ; run++) {
+        await client.runScheduledCheck();
+        after = await getRelease(owner1.accountId, candidate.versionId);
+        if (after.state === 'released' || (after.deploy.failure !== null && !after.deploy.failure.transient) || run >= 10) break;
+        reporter.detail(`after scheduled run ${run}: ${after.deploy.failure ? `${after.deploy.failure.reason} (transient, the next run retries)` : `state ${after.state}`}`);
+      }
     } finally {
       checking = false;
       await watcher;
     }
     await watch();
-    const after = await getRelease(owner1.accountId, candidate.versionId);
-    check(after.deploy.failure === null, `the deploy failed: ${after.deploy.failure?.reason ?? ''}`);
+    check(after.state === 'released', `the deploy did not finish: ${after.deploy.failure?.reason ?? `state ${after.state}`}`);
     reporter.detail(`release state: ${after.state}`);
   });
 

@@ -85,6 +85,22 @@ export class SandboxClient {
     return this.call('POST', '/sandbox/scheduled/release-gate-check', z.object({ trigger: z.string(), result: z.unknown() }));
   }
 
+  /**
+   * Resolves once Kosli's latest report of the environment shows these builds running, with the
+   * milliseconds waited: environments report periodically, so a change shows in Kosli a while later.
+   */
+  async reported(environment: string, builds: readonly { name: string; fingerprint: string }[], timeoutMs = 120_000): Promise<number> {
+    const since = Date.now();
+    for (;;) {
+      const running = (await this.state()).kosli.snapshots[environment]?.artifacts ?? [];
+      if (builds.every((b) => running.some((a) => a.name === b.name && a.fingerprint === b.fingerprint))) return Date.now() - since;
+      if (Date.now() - since > timeoutMs) {
+        throw new Error(`Kosli's ${environment} report does not show ${builds.map((b) => `${b.name}@${b.fingerprint.slice(0, 12)}`).join(', ')} after ${timeoutMs / 1000} s`);
+      }
+      await new Promise((resolve) => setTimeout(resolve, 200));
+    }
+  }
+
   state(): Promise<SandboxState> {
     return this.call('GET', '/sandbox/state', sandboxStateSchema);
   }

@@ -28,7 +28,7 @@ const fingerprints: Record<string, string> = {};
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 600, triggerIntervalMs: null }), launchBrowser()]);
+  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 600, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
   client = new SandboxClient(sandbox.url);
   // A developer's part, through the control API: two changes, promoted to staging, made a candidate.
   for (const [app, message] of [
@@ -37,8 +37,11 @@ beforeAll(async () => {
   ] as const) {
     fingerprints[app] = (await client.commit(app, message)).fingerprint;
   }
+  // Kosli sees the builds in dev, then the deploy in staging, with each environment's next report.
+  await client.reported('dev', Object.entries(fingerprints).map(([name, fingerprint]) => ({ name, fingerprint })));
   await client.invokeOk('dev0001', 'staging/promote', {}, z.object({ runId: z.number() }));
   await client.settle();
+  await client.reported('staging', Object.entries(fingerprints).map(([name, fingerprint]) => ({ name, fingerprint })));
   candidate = await client.invokeOk('dev0001', 'candidate/refresh', {}, z.object({ versionId: z.string(), name: z.string() }));
   context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
 });

@@ -45,8 +45,11 @@ describe('candidate', () => {
     world = await startWorld();
     const created = await prepareCandidate(world);
     world.simulation.commit('backend', 'OPS-13 delivery estimate');
+    await world.simulation.nextReport();
     ok(await world.invoke(DEV, 'staging/promote', {}));
     await world.github.world.settleRuns();
+    // Kosli sees the deploy with the environment's next report.
+    await world.simulation.nextReport();
     world.jira.service.resetCounters();
     const refreshed = ok(await world.invoke(DEV, 'candidate/refresh', {}));
     expect(refreshed).toMatchObject({ versionId: created.versionId, changed: true, addedKeys: ['OPS-13'] });
@@ -61,8 +64,11 @@ describe('candidate', () => {
     world.jira.service.injectFaults('PUT /rest/api/3/issue/{issueIdOrKey}', { kind: 'status', status: 403, body: { errorMessages: ['no'], errors: {} } });
     world.simulation.commit('backend', 'OPS-11 faster search');
     world.simulation.commit('frontend', 'OPS-12 fix checkout button');
+    await world.simulation.nextReport();
     ok(await world.invoke(DEV, 'staging/promote', {}));
     await world.github.world.settleRuns();
+    // Kosli sees the deploy with the environment's next report.
+    await world.simulation.nextReport();
     expect(errorOf(await world.invoke(DEV, 'candidate/refresh', {})).code).toBe('UPSTREAM_AUTH');
     const retried = ok(await world.invoke(DEV, 'candidate/refresh', {}));
     expect(retried).toMatchObject({ created: false, addedKeys: ['OPS-11', 'OPS-12'] });
@@ -73,8 +79,11 @@ describe('candidate', () => {
     world = await startWorld();
     world.jira.service.injectFaults('POST /rest/api/3/version', { kind: 'after', status: 502 });
     world.simulation.commit('backend', 'OPS-11 faster search');
+    await world.simulation.nextReport();
     ok(await world.invoke(DEV, 'staging/promote', {}));
     await world.github.world.settleRuns();
+    // Kosli sees the deploy with the environment's next report.
+    await world.simulation.nextReport();
     expect(errorOf(await world.invoke(DEV, 'candidate/refresh', {})).code).toBe('UPSTREAM_UNAVAILABLE');
     const adopted = ok(await world.invoke(DEV, 'candidate/refresh', {}));
     expect(world.jira.world.versionsOf('OPS').map((v) => v.id)).toEqual([adopted.versionId]);

@@ -66,6 +66,8 @@ interface FaultCase {
 async function letDispatchGraceExpire(w: World, versionId: string): Promise<void> {
   const record = await w.store.getRelease(w.scenario.project.key, versionId);
   if (record?.pendingDispatch) {
+    // The grace period (minutes) outlasts GitHub's listing delay (seconds): a run the dispatch did start is listed by then.
+    await new Promise((resolve) => setTimeout(resolve, w.github.world.runListingDelayMs));
     await w.store.putRelease({ ...record, pendingDispatch: { ...record.pendingDispatch, since: new Date(Date.now() - 3_600_000).toISOString() } });
   }
 }

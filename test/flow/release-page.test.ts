@@ -70,8 +70,11 @@ describe('release page', () => {
     expect(after.approvals.satisfied).toBe(false);
 
     world.simulation.commit('backend', 'OPS-13 delivery estimate');
+    await world.simulation.nextReport();
     ok(await world.invoke(DEV, 'staging/promote', {}));
     await world.github.world.settleRuns();
+    // Kosli sees the deploy with the environment's next report.
+    await world.simulation.nextReport();
     ok(await world.invoke(DEV, 'candidate/refresh', {}));
 
     const changed = ok(await world.invoke(PO1, 'release/get', { versionId }));
@@ -104,6 +107,7 @@ describe('release page', () => {
 describe('promote', () => {
   it('dispatches nothing and names the failing rule when staging policies refuse an artifact', async () => {
     world.simulation.commit('frontend', 'no ticket here');
+    await world.simulation.nextReport();
     const runsBefore = world.github.world.runs.length;
     const error = errorOf(await world.invoke(DEV, 'staging/promote', {}));
     expect(error.code).toBe('POLICY_FAILED');

@@ -31,6 +31,8 @@ it('fails at verify when prod never runs the approved artifacts, and does not re
 
   expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('dispatched');
   await world.github.world.settleRuns();
+  // Kosli sees the deploy with the environment's next report.
+  await world.simulation.nextReport();
   expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('deployed');
 
   now += 16 * 60_000;

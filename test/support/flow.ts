@@ -21,8 +21,11 @@ export function errorOf<T>(result: Result<T>): { code: string; message: string }
 /** Changes both apps, promotes dev to staging, lets the run finish and creates the candidate. */
 export async function prepareCandidate(world: World, messages: Record<string, string> = { backend: 'OPS-11 faster search', frontend: 'OPS-12 fix checkout button' }): Promise<RefreshResult & { contentHash: string }> {
   for (const [app, message] of Object.entries(messages)) world.simulation.commit(app, message);
+  // Kosli reports environments periodically: dev shows the builds, then staging the deploy, each with its next report.
+  await world.simulation.nextReport();
   ok(await world.invoke(DEV, 'staging/promote', {}));
   await world.github.world.settleRuns();
+  await world.simulation.nextReport();
   return ok(await world.invoke(DEV, 'candidate/refresh', {}));
 }
 

@@ -85,6 +85,13 @@ function tokenHash(jql: string): string {
   return createHash('sha256').update(jql).digest('hex').slice(0, 16);
 }
 
+/** A Forge app's Bearer token, or an API token as the Basic password (`email:api-token`), as scripts send it. */
+function authenticated(authorization: string | undefined, token: string): boolean {
+  if (authorization === `Bearer ${token}`) return true;
+  const basic = /^Basic (.+)$/.exec(authorization ?? '');
+  return basic !== null && Buffer.from(basic[1] ?? '', 'base64').toString('utf8').split(':').slice(1).join(':') === token;
+}
+
 export function createJiraFake(world: JiraWorld = new JiraWorld(), options: JiraFakeOptions = {}): JiraFake {
   const service = new FakeHttpService('jira');
   const now = options.now ?? Date.now;
@@ -121,7 +128,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   service.unrouted = () => jiraError(404, ['null for uri: the resource does not exist.']);
 
   service.guard = (req) => {
-    if (options.token !== undefined && header(req, 'authorization') !== `Bearer ${options.token}`) {
+    if (options.token !== undefined && !authenticated(header(req, 'authorization'), options.token)) {
       return jiraError(401, [NOT_AUTHENTICATED]);
     }
     const asUser = header(req, ACCOUNT_HEADER);
