@@ -1,7 +1,8 @@
 /**
  * Approve or decline a release in the app. The decision belongs to the user of the Forge context
  * (never an id from the payload) and is bound to the content hash the user saw: if the candidate
- * changed meanwhile, nothing is recorded and the user is told to review the new content.
+ * changed meanwhile, nothing is recorded and the user is told to review the new content. An approval
+ * may carry a comment (in `reason`): it is kept with the decision, in the audit and in the attestation.
  */
 import { AppError } from '../errors';
 import type { DecisionKind } from '../release/types';
@@ -48,7 +49,7 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
     at,
     actor: ctx.actor,
     action: `approval.app.${input.decision}`,
-    detail: `${input.decision === 'approved' ? 'Approved' : `Declined: ${reason}`} (content ${record.candidate.contentHash.slice(0, 12)})`,
+    detail: `${input.decision === 'approved' ? `Approved${reason ? ` with comment: ${reason}` : ''}` : `Declined: ${reason}`} (content ${record.candidate.contentHash.slice(0, 12)})`,
   });
 
   const after = await approvalStatus(deps, config, record, [...recorded, decision], version, status.users);

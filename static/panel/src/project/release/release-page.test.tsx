@@ -195,7 +195,7 @@ describe('approvals', () => {
     const user = userEvent.setup({ delay: null });
     await openRelease();
     fake.answer('release/decide', () =>
-      ok(aReleaseView({ approvals: anApprovals({ satisfied: true, outstanding: [], me: { accountId: 'acc-po1', eligible: true, reason: null, current: 'approved' } }) })),
+      ok(aReleaseView({ approvals: anApprovals({ satisfied: true, outstanding: [], me: { accountId: 'acc-po1', eligible: true, reason: null, current: 'approved', lastApproval: false, stale: false } }) })),
     );
     await user.click(screen.getByRole('button', { name: 'Approve' }));
     expect(await screen.findByText('The approval policy is satisfied for this content.')).toBeTruthy();
@@ -244,7 +244,7 @@ describe('approvals', () => {
   });
 
   it('offers no buttons to someone who is not eligible, and says why', async () => {
-    await openRelease(aReleaseView({ approvals: anApprovals({ me: { accountId: 'acc-dev', eligible: false, reason: 'You cannot approve: you committed to this release.', current: null } }) }));
+    await openRelease(aReleaseView({ approvals: anApprovals({ me: { accountId: 'acc-dev', eligible: false, reason: 'You cannot approve: you committed to this release.', current: null, lastApproval: false, stale: false } }) }));
     expect(screen.getByText('You cannot approve: you committed to this release.')).toBeTruthy();
     expect(screen.queryByRole('button', { name: 'Approve' })).toBeNull();
     expect(screen.queryByRole('button', { name: 'Decline' })).toBeNull();
