@@ -5,7 +5,7 @@
 // exist, and `timeoutSeconds` sits only on scheduledTrigger/consumer functions.
 //
 // The permission linter normally downloads Atlassian's OpenAPI documents; we feed it the real Jira
-// platform document from ../shared/reference (empty stubs for the products we do not call). Because
+// platform document vendored in reference/jira (empty stubs for the products we do not call). Because
 // that linter silently skips routes it cannot find or read, this script also reports:
 //   - every requestJira call it matched to a Jira REST operation, with the scopes that operation needs;
 //   - routes that are not in the Jira document (an error: likely a typo, and unchecked otherwise);
@@ -59,12 +59,12 @@ const fail = (message) => {
 function jiraSpecPath() {
   const candidate = process.env.LOCAL_JIRA_SWAGGER
     ? path.resolve(process.env.LOCAL_JIRA_SWAGGER)
-    : path.resolve(repoRoot, '../shared/reference/jira/jira-platform-openapi-v3.json');
+    : path.resolve(repoRoot, 'reference/jira/jira-platform-openapi-v3.json');
   if (!fs.existsSync(candidate)) {
     fail(
       `the Jira OpenAPI document is missing at ${candidate}.\n` +
-        'The scope check needs the real document: clone the repository next to the shared/ folder ' +
-        '(…/shared/reference/jira/jira-platform-openapi-v3.json) or set LOCAL_JIRA_SWAGGER to its path.',
+        'The scope check needs the real document: restore reference/jira/jira-platform-openapi-v3.json ' +
+        '(reference/README.md says where it comes from) or set LOCAL_JIRA_SWAGGER to its path.',
     );
   }
   return candidate;

@@ -1,6 +1,6 @@
 /**
  * The data of the custom Kosli attestations the app records, in the original process's schemas
- * (../shared/reference/original/custom-attestation-types), built from plain data.
+ * (reference/original/custom-attestation-types), built from plain data.
  */
 import type { AppConfig } from './config';
 import type { EnvironmentSnapshot } from './types';

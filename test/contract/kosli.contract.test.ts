@@ -26,7 +26,7 @@ import {
 } from '../../src/kosli/schemas';
 import { aCommit, APPROVAL_JIRA, aPullRequest, anOriginalSetup, buildTemplate, RUNNING_SW, SOURCE_TEMPLATE, aWorld, ENVS, fingerprint, FLOWS, seedBuild, seedSourceCommit, startKosli, type StartedKosli } from '../kosli/builders';
 
-const REFERENCE = new URL('../../../shared/reference/kosli/', import.meta.url);
+const REFERENCE = new URL('../../reference/kosli/', import.meta.url);
 const readReference = (path: string): unknown => JSON.parse(readFileSync(new URL(path, REFERENCE), 'utf8'));
 
 const parameterSchema = z.looseObject({ name: z.string(), in: z.string(), required: z.boolean().optional(), description: z.string().optional(), schema: z.unknown() });

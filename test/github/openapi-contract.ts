@@ -1,6 +1,6 @@
 /**
  * Checks logged exchanges with the fake GitHub against GitHub's REST OpenAPI description (the
- * dereferenced subset from @octokit/openapi in shared/reference): the concrete path and method are
+ * dereferenced subset from @octokit/openapi in reference/github): the concrete path and method are
  * an operation of the spec, query and path parameters are declared and well-typed, the JSON request
  * body matches the requestBody schema, and the response body matches the schema declared for its
  * status.
@@ -11,8 +11,8 @@ import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import type { LoggedRequest } from '../../sandbox/fakes/http-fake';
 
-/** shared/ sits beside the repository, locally and in CI. */
-export const GITHUB_OPENAPI_PATH = new URL('../../../shared/reference/github/github-rest-openapi-subset.json', import.meta.url);
+/** Vendored in the repository (reference/README.md names its source). */
+export const GITHUB_OPENAPI_PATH = new URL('../../reference/github/github-rest-openapi-subset.json', import.meta.url);
 
 /**
  * Statuses GitHub may answer to any operation although the description often leaves them out:

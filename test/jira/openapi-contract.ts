@@ -10,8 +10,8 @@ import addFormats from 'ajv-formats';
 import { z } from 'zod';
 import type { LoggedRequest } from '../../sandbox/fakes/http-fake';
 
-/** shared/ sits beside the repository, locally and in CI. */
-export const JIRA_OPENAPI_PATH = new URL('../../../shared/reference/jira/jira-platform-openapi-v3.json', import.meta.url);
+/** Vendored in the repository (reference/README.md names its source). */
+export const JIRA_OPENAPI_PATH = new URL('../../reference/jira/jira-platform-openapi-v3.json', import.meta.url);
 
 /**
  * Statuses any Jira operation may answer although few operations declare them: a malformed request

@@ -2,7 +2,7 @@
  * The panel's seam to the Forge host (context, in-app history, theming). Views never import
  * `@forge/bridge` themselves: resolver calls go through api.ts, everything else through here.
  */
-import { view } from '@forge/bridge';
+import { router, view } from '@forge/bridge';
 import { isRecord } from './api';
 
 /** Module keys from manifest.yml: one bundle serves both. */
@@ -52,4 +52,12 @@ function pathnameOf(update: unknown): string | null {
 /** Follows Jira's light or dark theme through the design tokens the host injects. */
 export async function enableTheme(): Promise<void> {
   await view.theme.enable();
+}
+
+/**
+ * Opens a page outside Jira in a new tab through the host: Forge's sandboxed iframe has no
+ * allow-popups, so a target=_blank link or window.open from the panel would be blocked.
+ */
+export function openExternal(url: string): Promise<void> {
+  return router.open(url);
 }

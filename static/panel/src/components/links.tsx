@@ -1,9 +1,19 @@
 import { createContext, useContext, type MouseEvent, type ReactNode } from 'react';
+import { openExternal } from '../forge';
 
-/** Opens outside the panel: Forge's iframe may not navigate itself to other sites. */
+/**
+ * A link to a page outside Jira (Kosli, GitHub, Jira issues). The host opens it (router.open): Forge's
+ * sandboxed iframe may neither navigate itself to other sites nor open popups. The href stays so the
+ * address can be seen and copied.
+ */
 export function ExternalLink({ href, children, label }: { href: string; children: ReactNode; label?: string }) {
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    // The host may ask the user to confirm leaving Jira; a declined or failed open leaves the page as it is.
+    openExternal(href).catch(() => undefined);
+  };
   return (
-    <a href={href} target="_blank" rel="noreferrer noopener" aria-label={label}>
+    <a href={href} onClick={onClick} aria-label={label}>
       {children}
       <span className="visually-hidden"> (opens in a new tab)</span>
     </a>
