@@ -10,7 +10,7 @@ export const releaseRetryResolver = defineResolver({
   payload: z.strictObject({ versionId }),
   project: 'context',
   run: async (deps, ctx, payload) => {
-    await requireReleaseManager(ctx);
+    await requireReleaseManager(ctx, 'retry a failed deploy');
     await retryRelease(deps, ctx, payload.versionId);
     return releaseView(deps, ctx, payload.versionId);
   },
