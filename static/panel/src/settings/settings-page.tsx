@@ -29,7 +29,7 @@ export function SettingsPage() {
   };
 
   return (
-    <div className="page settings">
+    <main className="page settings">
       <div className="page-header">
         <h1>Kosli Release Gate settings</h1>
         <p className="subtle">Per Jira project: where Kosli and GitHub are, which apps to release and who approves.</p>
@@ -57,7 +57,7 @@ export function SettingsPage() {
         </button>
       </form>
       {projectKey ? <ProjectSettings key={projectKey} projectKey={projectKey} /> : <p className="subtle">Load a project to see its settings.</p>}
-    </div>
+    </main>
   );
 }
 

@@ -61,7 +61,6 @@ function useNow(ticking: boolean): number {
 export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }: { release: ReleaseView; onUpdate: (release: ReleaseView) => void; onReload: () => void; now?: number }) {
   return (
     <article className="release" aria-label={`Release ${release.name}`}>
-      <SkipToDecision />
       <Breadcrumbs name={release.name} />
       <ReleaseHeader release={release} />
       {release.warnings.length > 0 && (
@@ -86,8 +85,8 @@ export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }
   );
 }
 
-/** The first stop for keyboard users: straight to the verdict and its buttons. */
-function SkipToDecision() {
+/** The first stop for keyboard users on a release page: straight to the verdict and its buttons. */
+export function SkipToDecision() {
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     event.preventDefault();
     const target = document.getElementById('decision-heading');
