@@ -217,4 +217,4 @@ it('walks a release through every state as product owners, a developer and an ad
   await checkStop('settings-admin', { decision: false });
 
   expect(pageErrors).toEqual([]);
-}, 240_000);
+}, 420_000);
