@@ -176,7 +176,7 @@ describe('secrets', () => {
 });
 
 describe('connection check and Kosli setup', () => {
-  it('lists each check with its outcome and message', async () => {
+  it('lists each check with its outcome and message, failing checks first', async () => {
     const user = userEvent.setup({ delay: null });
     await openSettings();
     fake.answer(
@@ -191,9 +191,10 @@ describe('connection check and Kosli setup', () => {
     await user.click(screen.getByRole('button', { name: 'Check connection' }));
     expect(await screen.findByText('Connection check: 1 of 2 failed')).toBeTruthy();
     const items = within(screen.getByRole('list', { name: 'Connection check' })).getAllByRole('listitem');
+    // Failures first, whatever order the checks ran in.
     expect(items.map((item) => item.textContent)).toEqual([
-      '✓OK: Kosli organisation — kosli-public exists',
       '✕Failed: GitHub workflow dispatch — The token may not dispatch workflows (403).',
+      '✓OK: Kosli organisation — kosli-public exists',
     ]);
   });
 

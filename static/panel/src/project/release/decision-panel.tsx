@@ -50,10 +50,10 @@ export function DecisionPanel({ release, onUpdate, onReload, now }: Props) {
       {verdict.detail && <p className="decision-detail">{verdict.detail}</p>}
       <ChangeBanners release={release} />
       <DeployStatus release={release} onUpdate={updated} now={now} />
-      <ul className="checks" aria-label="Checks behind the verdict">
+      <ul className="decision-checks" aria-label="Checks behind the verdict">
         {checksOf(release).map((check) => (
-          <li key={check.id} className={`check check-${check.status}`}>
-            <span className="check-mark" aria-hidden="true">
+          <li key={check.id} className={`decision-check-${check.status}`}>
+            <span className="decision-check-mark" aria-hidden="true">
               {CHECK_MARK[check.status].mark}
             </span>
             <span className="visually-hidden">{CHECK_MARK[check.status].label}: </span>
