@@ -1,4 +1,4 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { call, toUiError, type UiError } from '../api';
 import type { FieldErrors, ProjectConfig, SettingsView } from '../../../../src/contract';
 import { nextStep, Notice } from '../components/states';
@@ -22,12 +22,21 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
       draft.apps.map((app, i) => (i === index ? { ...app, [field]: value } : app)),
     );
 
+  const failedNotice = useRef<HTMLDivElement>(null);
+  // After a save that did not happen, focus goes where the reader must act: the first field in
+  // error, or the failure itself; never back to the top of the page.
+  const refused = (fields: FieldErrors) => {
+    setErrors(fields);
+    setSaving({ status: 'invalid' });
+    const first = Object.keys(fields)[0];
+    if (first) setTimeout(() => focusField(first), 0);
+  };
+
   const save = async (event: FormEvent) => {
     event.preventDefault();
     const converted = fromDraft(draft);
     if (!converted.ok) {
-      setErrors(converted.errors);
-      setSaving({ status: 'invalid' });
+      refused(converted.errors);
       return;
     }
     setSaving({ status: 'saving' });
@@ -40,8 +49,13 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
     } catch (error) {
       const failure = toUiError(error);
       const fields = failure.code === 'INVALID_INPUT' ? failure.fieldErrors : {};
-      setErrors(fields);
-      setSaving(Object.keys(fields).length > 0 ? { status: 'invalid' } : { status: 'failed', error: failure });
+      if (Object.keys(fields).length > 0) {
+        refused(fields);
+      } else {
+        setErrors({});
+        setSaving({ status: 'failed', error: failure });
+        setTimeout(() => failedNotice.current?.focus(), 0);
+      }
     }
   };
 
@@ -244,15 +258,18 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
           <p>Settings saved. Run "Check connection" below to confirm they reach Kosli, GitHub and Jira.</p>
         </Notice>
       )}
-      {saving.status === 'failed' &&
-        (saving.error.code === 'FORBIDDEN' ? (
-          <Forbidden />
-        ) : (
-          <Notice appearance="error" title="The settings were not saved">
-            <p>{saving.error.message}</p>
-            <p>{nextStep(saving.error)}</p>
-          </Notice>
-        ))}
+      {saving.status === 'failed' && (
+        <div ref={failedNotice} tabIndex={-1}>
+          {saving.error.code === 'FORBIDDEN' ? (
+            <Forbidden />
+          ) : (
+            <Notice appearance="error" title="The settings were not saved">
+              <p>{saving.error.message}</p>
+              <p>{nextStep(saving.error)}</p>
+            </Notice>
+          )}
+        </div>
+      )}
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import { fake, fail, ok } from '../test/fake-bridge';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { renderApp } from '../test/harness';
@@ -101,6 +101,8 @@ describe('the settings page', () => {
 
     expect(await screen.findByText('Nothing was saved: 4 settings need attention')).toBeTruthy();
     const path = screen.getByLabelText('App 2 path');
+    // Focus goes to the first field in error, not back to the top.
+    await waitFor(() => expect(document.activeElement).toBe(path));
     expect(path.getAttribute('aria-invalid')).toBe('true');
     const pathError = document.getElementById(path.getAttribute('aria-describedby') ?? '');
     expect(pathError?.textContent).toBe('Path in the repository, e.g. apps/backend (no leading slash, no "..")');
@@ -131,6 +133,7 @@ describe('the settings page', () => {
     fake.answer('settings/save', fail('FORBIDDEN', 'Not an admin.'));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(await screen.findByText('Only Jira administrators can change these settings')).toBeTruthy();
+    await waitFor(() => expect(document.activeElement?.contains(screen.getByText('Only Jira administrators can change these settings'))).toBe(true));
   });
 });
 
