@@ -259,9 +259,16 @@ export interface SecretStatus {
   updatedAt: string | null;
 }
 
+export interface Person {
+  accountId: string;
+  displayName: string;
+}
+
 export interface SettingsView {
   projectKey: string;
   config: ProjectConfig;
+  /** The listed approvers by name, in the order of `config.approval.approvers`. */
+  approvers: Person[];
   saved: boolean;
   secrets: { kosliToken: SecretStatus; githubToken: SecretStatus };
 }
@@ -313,6 +320,8 @@ export interface ResolverContract {
   'settings/check': { payload: { projectKey: string }; result: { checks: ConnectionCheck[] } };
   'settings/setup-kosli': { payload: { projectKey: string }; result: { steps: ConnectionCheck[] } };
   'report/compliance': { payload: { from: string; to: string }; result: ComplianceReport };
+  /** People to pick as approvers, found by name or e-mail (Jira administrators only). */
+  'users/search': { payload: { projectKey: string; query: string }; result: { users: Person[] } };
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -333,4 +342,5 @@ export const RESOLVER_KEYS = [
   'settings/check',
   'settings/setup-kosli',
   'report/compliance',
+  'users/search',
 ] as const satisfies readonly ResolverKey[];

@@ -17,6 +17,7 @@ import { settingsSaveResolver } from './settings-save';
 import { settingsSecretResolver } from './settings-secret';
 import { settingsSetupKosliResolver } from './settings-setup-kosli';
 import { stagingPromoteResolver } from './staging-promote';
+import { usersSearchResolver } from './users-search';
 
 export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'project/overview': projectOverviewResolver,
@@ -32,4 +33,5 @@ export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'settings/check': settingsCheckResolver,
   'settings/setup-kosli': settingsSetupKosliResolver,
   'report/compliance': reportComplianceResolver,
+  'users/search': usersSearchResolver,
 };

@@ -1,6 +1,7 @@
 import { useRef, useState, type FormEvent } from 'react';
 import { call, toUiError, type UiError } from '../api';
-import type { FieldErrors, ProjectConfig, SettingsView } from '../../../../src/contract';
+import type { FieldErrors, Person, ProjectConfig, SettingsView } from '../../../../src/contract';
+import { ApproverPicker } from './approver-picker';
 import { nextStep, Notice } from '../components/states';
 import { fieldLabel, fromDraft, KOSLI_REGIONS, toDraft, type AppDraft, type ConfigDraft, type HostChoice } from './config-draft';
 import { CheckboxField, describedBy, errorFor, FieldError, fieldId, TextField } from './fields';
@@ -10,7 +11,7 @@ type Saving = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | 
 
 const EMPTY_APP: AppDraft = { name: '', path: '', buildFlow: '', templateName: '' };
 
-export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string; config: ProjectConfig; onSaved: (view: SettingsView) => void }) {
+export function ConfigForm({ projectKey, config, approvers, onSaved }: { projectKey: string; config: ProjectConfig; approvers: Person[]; onSaved: (view: SettingsView) => void }) {
   const [draft, setDraft] = useState<ConfigDraft>(() => toDraft(config));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState<Saving>({ status: 'idle' });
@@ -182,17 +183,7 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
 
       <fieldset>
         <legend>Approval policy</legend>
-        <div className="field">
-          <label htmlFor={fieldId('approval.approvers')}>Approvers (Atlassian account ids, comma or one per line)</label>
-          <textarea
-            {...describedBy('approval.approvers', approversError)}
-            rows={3}
-            value={draft.approvers}
-            onChange={(event) => set('approvers', event.target.value)}
-            spellCheck={false}
-          />
-          <FieldError path="approval.approvers" error={approversError} />
-        </div>
+        <ApproverPicker projectKey={projectKey} value={draft.approvers} known={approvers} error={approversError} onChange={(value) => set('approvers', value)} />
         <CheckboxField
           path="approval.includeJiraApprovers"
           label="Count the Jira version's release approvers as required approvers"

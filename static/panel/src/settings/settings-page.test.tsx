@@ -62,7 +62,30 @@ describe('the settings page', () => {
     await user.type(screen.getByLabelText('App 2 path'), 'apps/worker');
     await user.type(screen.getByLabelText('App 2 build flow'), 'worker-build');
     await user.type(screen.getByLabelText('App 2 template name'), 'worker');
-    await user.type(screen.getByLabelText(/^Approvers/), 'acc-po1, acc-po2\nacc-po3');
+    fake.answer('users/search', (payload) =>
+      ok({
+        users:
+          payload['query'] === 'ow'
+            ? [
+                { accountId: 'acc-po1', displayName: 'Paula Owner' },
+                { accountId: 'acc-po2', displayName: 'Pete Owner' },
+              ]
+            : [{ accountId: 'acc-po3', displayName: 'Quinn Quality' }],
+      }),
+    );
+    await user.type(screen.getByLabelText(/^Find a person/), 'ow{Enter}');
+    await user.click(await screen.findByRole('button', { name: 'Add Paula Owner' }));
+    await user.click(screen.getByRole('button', { name: 'Add Pete Owner' }));
+    await user.clear(screen.getByLabelText(/^Find a person/));
+    await user.type(screen.getByLabelText(/^Find a person/), 'quinn');
+    await user.click(screen.getByRole('button', { name: 'Find' }));
+    await user.click(await screen.findByRole('button', { name: 'Add Quinn Quality' }));
+    expect(fake.invocationsOf('users/search')).toEqual([
+      { projectKey: 'OPS', query: 'ow' },
+      { projectKey: 'OPS', query: 'quinn' },
+    ]);
+    expect(screen.getByRole('button', { name: 'Remove Pete Owner' })).toBeTruthy();
+    expect(fake.invocationsOf('settings/save')).toEqual([]);
     await user.click(screen.getByLabelText('At least'));
     await user.clear(screen.getByLabelText('Number of approvals required'));
     await user.type(screen.getByLabelText('Number of approvals required'), '2');
@@ -110,7 +133,7 @@ describe('the settings page', () => {
 
     const org = screen.getByLabelText('Organisation');
     expect(document.getElementById(org.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Kosli organisation: letters, digits');
-    expect(screen.getByLabelText(/^Approvers/).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByLabelText(/^Find a person/).getAttribute('aria-invalid')).toBe('true');
     expect(document.getElementById('field-kosli-environments-error')?.textContent).toBe('Dev, staging and prod must be different environments');
 
     await user.click(screen.getByRole('button', { name: 'App 2 path' }));

@@ -79,7 +79,7 @@ function SettingsEditor({ view, onChange }: { view: SettingsView; onChange: (vie
           <p>The form shows the defaults, named after the original release scripts. Review them, then save.</p>
         </Notice>
       )}
-      <ConfigForm projectKey={view.projectKey} config={view.config} onSaved={onChange} />
+      <ConfigForm projectKey={view.projectKey} config={view.config} approvers={view.approvers} onSaved={onChange} />
       <SecretsSection projectKey={view.projectKey} secrets={view.secrets} onChange={onChange} />
       <ChecksSection projectKey={view.projectKey} />
     </>

@@ -210,6 +210,7 @@ export function aSettingsView(overrides: Partial<SettingsView> = {}): SettingsVi
   return {
     projectKey: 'OPS',
     config: defaultProjectConfig(),
+    approvers: defaultProjectConfig().approval.approvers.map((accountId) => ({ accountId, displayName: accountId })),
     saved: true,
     secrets: { kosliToken: aSecretStatus(), githubToken: aSecretStatus() },
     ...overrides,
