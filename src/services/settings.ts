@@ -14,6 +14,8 @@ import { secretStore } from './secrets';
 
 export async function getSettings(deps: Deps, ctx: CallContext): Promise<SettingsView> {
   await requireJiraAdmin(ctx);
+  // A mistyped key must not load the defaults as if the project existed.
+  await requireJiraProject(deps, ctx.projectKey);
   return settingsView(deps, ctx.projectKey);
 }
 

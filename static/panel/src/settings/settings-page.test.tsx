@@ -42,6 +42,14 @@ describe('the settings page', () => {
     expect(screen.getByLabelText<HTMLInputElement>('Tag pattern').value).toBe('running-{env}-{app}');
   });
 
+  it('says a project key does not exist instead of showing defaults for it', async () => {
+    fake.answer('settings/get', fail('NOT_FOUND', 'There is no Jira project with the key OPS (or the app cannot see it): check the key.'));
+    renderApp({ module: 'release-gate-settings' });
+    expect(await screen.findByText('No settings for OPS')).toBeTruthy();
+    expect(screen.getByText(/There is no Jira project with the key OPS/)).toBeTruthy();
+    expect(screen.queryByRole('form', { name: 'Configuration of OPS' })).toBeNull();
+  });
+
   it('refuses a non-admin with a clear sentence', async () => {
     fake.answer('settings/get', fail('FORBIDDEN', 'Only Jira administrators can read or change the settings.'));
     renderApp({ module: 'release-gate-settings' });

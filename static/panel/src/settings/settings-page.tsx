@@ -66,6 +66,14 @@ function ProjectSettings({ projectKey }: { projectKey: string }) {
   if (state.status === 'loading') return <Loading label={`Loading the settings of ${projectKey}…`} />;
   if (state.status === 'failed') {
     if (state.error.code === 'FORBIDDEN') return <Forbidden />;
+    if (state.error.code === 'NOT_FOUND') {
+      return (
+        <Notice appearance="warning" title={`No settings for ${projectKey}`}>
+          <p>{state.error.message}</p>
+          <p>Check the project key above and load again.</p>
+        </Notice>
+      );
+    }
     return <ErrorState title={`The settings of ${projectKey} could not be loaded`} error={state.error} onRetry={reload} />;
   }
   return <SettingsEditor view={state.data} onChange={replace} />;

@@ -1,4 +1,4 @@
-/** The approver picker's search and the approvers' names on the settings page, through the real handler and the fake Jira. */
+/** The approver picker's search, the approvers' names and the project check on the settings page, through the real handler and the fake Jira. */
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { startWorld, type World } from '../../sandbox/world/start-world';
 import { DEV, errorOf, ok, PO1 } from '../support/flow';
@@ -29,4 +29,10 @@ it('names the listed approvers on the settings page', async () => {
   const view = ok(await world.invokeAdmin(DEV, 'settings/get', { projectKey: 'OPS' }));
   expect(view.approvers).toEqual(view.config.approval.approvers.map((accountId) => ({ accountId, displayName: expect.any(String) as string })));
   expect(view.approvers.map((a) => a.displayName)).toContain('Paula Product');
+});
+
+it('refuses to load the settings of a project that does not exist, instead of showing defaults', async () => {
+  const error = errorOf(await world.invokeAdmin(DEV, 'settings/get', { projectKey: 'NOPE' }));
+  expect(error.code).toBe('NOT_FOUND');
+  expect(error.message).toContain('There is no Jira project with the key NOPE');
 });
