@@ -214,6 +214,13 @@ it('walks a release through every state as product owners, a developer and an ad
   // The admin's settings page.
   panel = await open(DEV, 'release-gate-settings/');
   await panel.getByRole('heading', { level: 1, name: 'Kosli Release Gate settings' }).waitFor();
+  await panel.getByLabel('Jira project key').fill('OPS');
+  await panel.getByRole('button', { name: 'Load' }).click();
+  await panel.getByRole('form', { name: 'Configuration of OPS' }).waitFor();
+  // The approver picker finds people by name.
+  await panel.getByLabel(/^Find a person/).fill('om');
+  await panel.getByRole('button', { name: 'Find', exact: true }).click();
+  await panel.getByRole('button', { name: 'Add Omar Owner' }).waitFor();
   await checkStop('settings-admin', { decision: false });
 
   expect(pageErrors).toEqual([]);
