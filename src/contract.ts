@@ -7,7 +7,7 @@ import type { ErrorCode } from './errors';
 import type { FieldErrors, ProjectConfig } from './release/config';
 import type { CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, DeployStep, TrailCompliance } from './release/types';
 
-export type { ErrorCode, FieldErrors, ProjectConfig, CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, TrailCompliance };
+export type { ErrorCode, FieldErrors, ProjectConfig, CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, DeployStep, TrailCompliance };
 
 export type Result<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
 
@@ -22,6 +22,31 @@ export interface ReleaseSummary {
   issueCount: number;
   apps: { name: string; fingerprint: string; commit: string }[];
   updatedAt: string;
+  /** The open candidate only (null for past releases): whose turn it is. */
+  approvals: ApprovalProgress | null;
+  /** The open candidate only: how many of its issues are done. */
+  issues: IssueProgress | null;
+  /** Why the deploy failed, in a sentence; null unless failed. */
+  failure: { step: DeployStep; reason: string } | null;
+}
+
+/** Approvals in numbers and names, for the decision panel and the project card. */
+export interface ApprovalProgress {
+  approved: number;
+  needed: number;
+  /** Display names of the eligible approvers whose approval is still missing. */
+  waitingFor: string[];
+  /** Valid declines of the current content. */
+  declinedBy: { displayName: string; reason: string | null; at: string }[];
+  /** The caller is an approver who has not decided on the current content and decisions are open. */
+  myTurn: boolean;
+}
+
+export interface IssueProgress {
+  total: number;
+  done: number;
+  /** Issues not in a done status: key and status. */
+  notDone: { key: string; status: string }[];
 }
 
 export interface ProjectOverview {
@@ -52,6 +77,17 @@ export interface EnvironmentRow {
   stagingDiffersFromCandidate: boolean;
 }
 
+/** One commit of an app's release, with its review and Jira evidence from the source flow. */
+export interface CommitEvidenceView {
+  sha: string;
+  title: string;
+  author: string;
+  date: string;
+  url: string | null;
+  pullRequests: { url: string; author: string | null; approvers: string[] }[];
+  jiraKeys: string[];
+}
+
 export interface ArtifactView {
   app: string;
   fingerprint: string;
@@ -69,6 +105,10 @@ export interface ArtifactView {
   jiraKeys: string[];
   commitCount: number;
   truncated: boolean;
+  /** The release's commits of this app, newest first (the first 200; `commitCount` is exact). */
+  commits: CommitEvidenceView[];
+  /** Commits with a pull request that someone other than its author approved (of those shown). */
+  reviewedCommits: number;
 }
 
 export interface IssueView {
@@ -89,6 +129,24 @@ export interface DecisionView {
   source: 'app' | 'jira';
   /** Made for the current content; stale decisions no longer count. */
   valid: boolean;
+  /** A later decision by the same person replaced this one. */
+  superseded: boolean;
+}
+
+/** What changed between content someone decided on and the current content. */
+export interface ContentChange {
+  /** The content the decisions were made for. */
+  fromHash: string;
+  /** Who decided on that content (their latest decision), by name. */
+  decidedBy: string[];
+  /** When the content changed, and who changed it, from the audit log (null when unknown). */
+  changedAt: string | null;
+  changedBy: string | null;
+  apps: { name: string; change: 'added' | 'removed' | 'changed'; fromCommit: string | null; toCommit: string | null; addedCommits: number }[];
+  addedKeys: string[];
+  removedKeys: string[];
+  /** False when the app has no record of the earlier content (older releases): only the time is known. */
+  known: boolean;
 }
 
 export interface ApproverView {
@@ -111,7 +169,19 @@ export interface ApprovalsView {
   satisfied: boolean;
   /** Sentences saying what is still missing, e.g. "1 more approval from: Ann". */
   outstanding: string[];
-  me: { accountId: string; eligible: boolean; reason: string | null; current: DecisionKind | null };
+  me: {
+    accountId: string;
+    eligible: boolean;
+    reason: string | null;
+    current: DecisionKind | null;
+    /** Approving now would satisfy the policy and start the deploy to prod. */
+    lastApproval: boolean;
+    /** The caller's latest decision was for earlier content. */
+    stale: boolean;
+  };
+  progress: ApprovalProgress;
+  /** One entry per earlier content that someone's latest decision was made for. */
+  changes: ContentChange[];
 }
 
 export interface DeployView {
@@ -123,6 +193,13 @@ export interface DeployView {
   runConclusion: string | null;
   failure: { step: DeployStep; reason: string; transient: boolean; attempts: number } | null;
   verification: { ok: boolean; checkedAt: string; mismatches: string[] } | null;
+  /** When the release entered its current step, and when the policy was first satisfied (deploy start). */
+  stepSince: string | null;
+  startedAt: string | null;
+  /** Whether the caller may retry a failed step (null when nothing failed). */
+  canRetry: boolean | null;
+  /** Who can act on a failure, in a sentence. */
+  whoCanRetry: string | null;
 }
 
 export interface AuditEntryView {
@@ -182,9 +259,16 @@ export interface SecretStatus {
   updatedAt: string | null;
 }
 
+export interface Person {
+  accountId: string;
+  displayName: string;
+}
+
 export interface SettingsView {
   projectKey: string;
   config: ProjectConfig;
+  /** The listed approvers by name, in the order of `config.approval.approvers`. */
+  approvers: Person[];
   saved: boolean;
   secrets: { kosliToken: SecretStatus; githubToken: SecretStatus };
 }
@@ -240,6 +324,7 @@ export interface ResolverContract {
   'candidate/refresh': { payload: Record<string, never>; result: RefreshResult };
   'release/get': { payload: { versionId: string }; result: ReleaseView };
   'release/decide': {
+    /** `reason`: why, for a decline (required); an optional comment for an approval. */
     payload: { versionId: string; decision: DecisionKind; reason?: string; contentHash: string };
     result: ReleaseView;
   };
@@ -255,6 +340,8 @@ export interface ResolverContract {
   'settings/setup-kosli': { payload: { projectKey: string }; result: { steps: ConnectionCheck[] } };
   'report/compliance': { payload: { from: string; to: string }; result: ComplianceReport };
   'issue/context': { payload: { issueKey: string }; result: IssueContextView };
+  /** People to pick as approvers, found by name or e-mail (Jira administrators only). */
+  'users/search': { payload: { projectKey: string; query: string }; result: { users: Person[] } };
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -276,4 +363,5 @@ export const RESOLVER_KEYS = [
   'settings/setup-kosli',
   'report/compliance',
   'issue/context',
+  'users/search',
 ] as const satisfies readonly ResolverKey[];

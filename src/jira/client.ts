@@ -295,6 +295,21 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
       return { accountId: user.accountId, displayName: user.displayName, emailAddress: user.emailAddress ?? null } satisfies JiraUser;
     },
 
+    /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-search-get */
+    async searchUsers(query) {
+      const ctx = call('GET /rest/api/3/user/search', true, 'Jira user search is not available.');
+      const response = await sendWithRetry(
+        (signal) => requestJira(route`/rest/api/3/user/search?query=${query}&maxResults=${20}`, { method: 'GET', headers: READ, signal }),
+        ctx,
+        options,
+      );
+      const users = await readJson(response, z.array(userSchema.extend({ accountType: z.string().optional(), active: z.boolean().optional() })), ctx);
+      // Only people can approve: apps and deactivated accounts are left out.
+      return users
+        .filter((user) => (user.accountType ?? 'atlassian') === 'atlassian' && user.active !== false)
+        .map((user) => ({ accountId: user.accountId, displayName: user.displayName, emailAddress: user.emailAddress ?? null }) satisfies JiraUser);
+    },
+
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/#api-rest-api-3-mypermissions-get */
     async myPermissions(permissions, projectKey) {
       if (permissions.length === 0) throw new AppError('INVALID_INPUT', 'Ask Jira for at least one permission.');

@@ -60,6 +60,8 @@ export interface JiraClient {
   /** update.fixVersions[].add — never overwrites the issue's other fix versions. */
   addFixVersion(issueKey: string, versionId: string): Promise<void>;
   getUser(accountId: string): Promise<JiraUser>;
+  /** Active people whose name or e-mail starts with `query` (at most 20): the approver picker. */
+  searchUsers(query: string): Promise<JiraUser[]>;
   /** Which of the permissions the calling principal holds (in the project when given). */
   myPermissions(permissions: readonly string[], projectKey?: string): Promise<Record<string, boolean>>;
 }

@@ -81,7 +81,8 @@ export function evaluateApprovals(inputs: ApprovalInputs, describe: (accountId: 
     outstanding.push('No approvers yet: list approvers in the app settings or add approvers on the Jira release.');
   }
   for (const decliner of decliners) {
-    outstanding.push(`Declined by ${describe(decliner.accountId)}${decliner.latest?.reason ? `: ${decliner.latest.reason}` : ''}.`);
+    // The reason is the decliner's own sentence: no second full stop after theirs.
+    outstanding.push(`Declined by ${describe(decliner.accountId)}${decliner.latest?.reason ? `: ${decliner.latest.reason.replace(/[.!?]+$/, '')}` : ''}.`);
   }
   if (policy.rule.kind === 'all') {
     const blockedForever = approvers.filter((a) => a.ineligibleReason !== null);

@@ -34,6 +34,8 @@ export interface ApprovalApprover {
   emailAddress: string;
   /** Jira's words; the original schema said REJECTED where Jira says DECLINED. */
   status: 'APPROVED' | 'PENDING' | 'DECLINED';
+  /** The approver's comment, given with the approval in the app. */
+  comment?: string;
 }
 
 /** `custom:approval-jira`: the approved version and who approved it, bound to the content hash. */
@@ -72,6 +74,7 @@ export const APPROVAL_JIRA_SCHEMA = {
           displayName: { type: 'string', minLength: 1 },
           emailAddress: { type: 'string' },
           status: { type: 'string', enum: ['APPROVED', 'PENDING', 'DECLINED'] },
+          comment: { type: 'string' },
         },
         required: ['accountId', 'displayName', 'emailAddress', 'status'],
       },

@@ -18,6 +18,7 @@ import { settingsSaveResolver } from './settings-save';
 import { settingsSecretResolver } from './settings-secret';
 import { settingsSetupKosliResolver } from './settings-setup-kosli';
 import { stagingPromoteResolver } from './staging-promote';
+import { usersSearchResolver } from './users-search';
 
 export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'project/overview': projectOverviewResolver,
@@ -34,4 +35,5 @@ export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'settings/setup-kosli': settingsSetupKosliResolver,
   'report/compliance': reportComplianceResolver,
   'issue/context': issueContextResolver,
+  'users/search': usersSearchResolver,
 };

@@ -11,7 +11,7 @@ export const releaseRetryResolver = defineResolver({
   project: 'context',
   role: 'developer',
   run: async (deps, ctx, payload) => {
-    await requireReleaseManager(ctx);
+    await requireReleaseManager(ctx, 'retry a failed deploy');
     await retryRelease(deps, ctx, payload.versionId);
     return releaseView(deps, ctx, payload.versionId);
   },

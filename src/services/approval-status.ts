@@ -9,6 +9,7 @@ import type { Decision } from '../release/types';
 import type { JiraUser, JiraVersion } from '../jira/types';
 import type { ReleaseRecord } from '../store/release-store';
 import type { Deps } from './deps';
+import type { ApprovalProgress } from '../contract';
 
 export interface ApprovalStatus {
   evaluation: ApprovalEvaluation;
@@ -18,6 +19,10 @@ export interface ApprovalStatus {
   unrecorded: Decision[];
   seen: SeenJiraStatuses;
   users: Map<string, JiraUser>;
+  /** Required approvers who committed to the release (matched by e-mail). */
+  committers: ReadonlySet<string>;
+  /** Whether an approval by this person now would satisfy the policy (and so start the deploy). */
+  wouldComplete: (accountId: string, at: string) => boolean;
 }
 
 /** Display names and e-mails, cached in storage: names rarely change and the release page is hot. */
@@ -61,11 +66,27 @@ export async function approvalStatus(
       if (email && emails.has(email)) committers.add(id);
     }
   }
-  const evaluation = evaluateApprovals(
-    { policy: config.approval, contentHash: hash, decisions, jiraApprovers: version.approvers, committers },
-    (id) => users.get(id)?.displayName ?? id,
-  );
-  return { evaluation, decisions, unrecorded: native.decisions, seen: native.seen, users };
+  const inputs = { policy: config.approval, contentHash: hash, decisions, jiraApprovers: version.approvers, committers };
+  const evaluation = evaluateApprovals(inputs, (id) => users.get(id)?.displayName ?? id);
+  const wouldComplete = (accountId: string, at: string) =>
+    evaluateApprovals({ ...inputs, decisions: [...decisions, { accountId, decision: 'approved', at, contentHash: hash, source: 'app' }] }).satisfied;
+  return { evaluation, decisions, unrecorded: native.decisions, seen: native.seen, users, committers, wouldComplete };
+}
+
+/** Approvals in numbers and names: who approved, who is still awaited, who declined, and whether it is the caller's turn. */
+export function approvalProgress(status: ApprovalStatus, me: string, decisionsOpen: boolean): ApprovalProgress {
+  const { evaluation, users } = status;
+  const name = (id: string) => users.get(id)?.displayName ?? id;
+  const mine = evaluation.approvers.find((a) => a.accountId === me);
+  return {
+    approved: evaluation.validApprovals,
+    needed: evaluation.needed,
+    waitingFor: evaluation.approvers.filter((a) => a.current === null && a.ineligibleReason === null).map((a) => name(a.accountId)),
+    declinedBy: evaluation.approvers
+      .filter((a) => a.current === 'declined')
+      .map((a) => ({ displayName: name(a.accountId), reason: a.latest?.reason ?? null, at: a.latest?.at ?? '' })),
+    myTurn: decisionsOpen && mine !== undefined && mine.current === null && mine.ineligibleReason === null,
+  };
 }
 
 /** Records native Jira approver changes as decisions, each with its audit line. */

@@ -5,6 +5,8 @@
  * approval is also checked against what staging runs now (one snapshot read): the stored
  * candidate is refreshed later, and an approval of content staging no longer runs would count for
  * nothing that can ship.
+ * An approval may carry a comment (in `reason`): it is kept with the decision, in the audit and in
+ * the attestation.
  */
 import { AppError } from '../errors';
 import { mismatchesIn } from '../release/deploy-state';
@@ -62,7 +64,7 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
     at,
     actor: ctx.actor,
     action: `approval.app.${input.decision}`,
-    detail: `${input.decision === 'approved' ? 'Approved' : `Declined: ${reason}`} (content ${record.candidate.contentHash.slice(0, 12)})`,
+    detail: `${input.decision === 'approved' ? `Approved${reason ? ` with comment: ${reason}` : ''}` : `Declined: ${reason}`} (content ${record.candidate.contentHash.slice(0, 12)})`,
   });
 
   const after = await approvalStatus(deps, config, record, [...recorded, decision], version, status.users);

@@ -212,7 +212,8 @@ async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectCl
     .filter((a) => a.current === 'approved')
     .map((a) => {
       const user = status.users.get(a.accountId);
-      return { accountId: a.accountId, displayName: user?.displayName ?? a.accountId, emailAddress: user?.emailAddress ?? '', status: 'APPROVED' };
+      const comment = a.latest?.reason;
+      return { accountId: a.accountId, displayName: user?.displayName ?? a.accountId, emailAddress: user?.emailAddress ?? '', status: 'APPROVED', ...(comment ? { comment } : {}) };
     });
   const data = approvalAttestation({
     version: { id: record.versionId, name: record.name, projectId: record.projectId, description: version.description },

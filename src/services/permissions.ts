@@ -12,9 +12,10 @@ export async function canManageReleases(ctx: CallContext): Promise<boolean> {
   return held['EDIT_ISSUES'] === true;
 }
 
-export async function requireReleaseManager(ctx: CallContext): Promise<void> {
+/** `action`: what the refusal names, e.g. "retry a failed deploy". */
+export async function requireReleaseManager(ctx: CallContext, action = 'promote builds and create release candidates'): Promise<void> {
   if (!(await canManageReleases(ctx))) {
-    throw new AppError('FORBIDDEN', `Only people who can edit issues in ${ctx.projectKey} can promote builds and create release candidates.`);
+    throw new AppError('FORBIDDEN', `Only people who can edit issues in ${ctx.projectKey} can ${action}.`);
   }
 }
 

@@ -1,14 +1,16 @@
 /**
- * The project page: the open candidate first, then recent releases, from storage only (fast; the
- * release page does the upstream reads).
+ * The project page: the open candidate first, then recent releases. Past releases come from storage
+ * only; the open candidate also says whose turn it is and how its issues stand (one Jira version
+ * read and one issue search, in parallel; if Jira does not answer, the card shows without them).
  */
-import type { ProjectOverview, ReleaseSummary } from '../contract';
+import type { IssueProgress, ProjectOverview, ReleaseSummary } from '../contract';
 import { releaseStateName } from '../release/deploy-state';
 import type { ReleaseRecord } from '../store/release-store';
+import { approvalProgress, approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { canManageReleases } from './permissions';
 
-function summary(record: ReleaseRecord): ReleaseSummary {
+function summary(record: ReleaseRecord, extra: Pick<ReleaseSummary, 'approvals' | 'issues'> = { approvals: null, issues: null }): ReleaseSummary {
   return {
     versionId: record.versionId,
     name: record.name,
@@ -18,7 +20,29 @@ function summary(record: ReleaseRecord): ReleaseSummary {
     issueCount: record.candidate.issueKeys.length,
     apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })),
     updatedAt: record.updatedAt,
+    failure: record.deploy.kind === 'failed' ? { step: record.deploy.step, reason: record.deploy.reason } : null,
+    ...extra,
   };
+}
+
+async function openCandidateProgress(deps: Deps, ctx: CallContext, record: ReleaseRecord): Promise<Pick<ReleaseSummary, 'approvals' | 'issues'>> {
+  const stored = await deps.store.getConfig(ctx.projectKey);
+  if (!stored) return { approvals: null, issues: null };
+  const keys = record.candidate.issueKeys;
+  const [decisions, version, issues] = await Promise.all([
+    deps.store.decisions(record.versionId),
+    deps.jiraAsApp.getVersion(record.versionId).catch(() => null),
+    keys.length > 0 ? deps.jiraAsApp.searchIssues(`key in (${keys.join(', ')})`).catch(() => null) : Promise.resolve([]),
+  ]);
+  const approvals = version ? approvalProgress(await approvalStatus(deps, stored.config, record, decisions, version, new Map()), ctx.actor, record.deploy.kind === 'open') : null;
+  const progress: IssueProgress | null = issues
+    ? {
+        total: keys.length,
+        done: issues.filter((issue) => issue.statusCategory === 'done').length,
+        notDone: issues.filter((issue) => issue.statusCategory !== 'done').map((issue) => ({ key: issue.key, status: issue.status })),
+      }
+    : null;
+  return { approvals, issues: progress };
 }
 
 export async function projectOverview(deps: Deps, ctx: CallContext): Promise<ProjectOverview> {
@@ -33,7 +57,7 @@ export async function projectOverview(deps: Deps, ctx: CallContext): Promise<Pro
     projectKey: ctx.projectKey,
     configured: config !== undefined,
     canManageReleases: permissions,
-    openCandidate: open ? summary(open) : null,
-    recent: recent.filter((r) => r.versionId !== openId).map(summary),
+    openCandidate: open ? summary(open, await openCandidateProgress(deps, ctx, open)) : null,
+    recent: recent.filter((r) => r.versionId !== openId).map((r) => summary(r)),
   };
 }

@@ -25,7 +25,7 @@ export async function promoteToStaging(deps: Deps, ctx: CallContext): Promise<Pr
   const staging = config.kosli.environments.staging;
   const asserts = await Promise.all(apps.map(({ artifact }) => kosli.assertArtifact(artifact.fingerprint, staging)));
   const failures = asserts.flatMap((result, i) =>
-    result.compliant ? [] : result.failures.map((f) => ({ app: apps[i]?.app ?? '?', policy: f.policy, rule: f.rule, resolutions: f.resolutions })),
+    result.compliant ? [] : result.failures.map((f) => ({ app: apps[i]?.app ?? '?', commit: apps[i]?.artifact.commit ?? null, policy: f.policy, rule: f.rule, resolutions: f.resolutions })),
   );
   if (failures.length > 0) {
     const lines = failures.map((f) => `${f.app}: ${f.policy} / ${f.rule}${f.resolutions.length ? ` (${f.resolutions.join('; ')})` : ''}`);

@@ -12,7 +12,7 @@ import { addedKeys, composeCandidate, planRelease, type AppCommits, type AppRang
 import { versionName, type ProjectConfig } from '../release/config';
 import { canReopen, transition } from '../release/deploy-state';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
-import { toStoredCandidate, type ReleaseRecord } from '../store/release-store';
+import { contentSnapshot, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
 import type { GitHubClient } from '../github/types';
 import type { JiraVersion } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
@@ -159,6 +159,7 @@ async function setUpCreated(
     releaseDate: null,
   };
   await deps.store.putRelease(record);
+  await deps.store.putContentSnapshot(version.id, contentSnapshot(record.candidate, now, ctx.actor));
   await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
 
   const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
@@ -201,6 +202,7 @@ async function refreshExisting(
   };
   await deps.store.putRelease(next);
   if (changed) {
+    await deps.store.putContentSnapshot(versionId, contentSnapshot(next.candidate, now, ctx.actor));
     await deps.store.audit(versionId, {
       at: now,
       actor: ctx.actor,

@@ -6,6 +6,8 @@ import type {
   ApprovalsView,
   ArtifactCell,
   ArtifactView,
+  CommitEvidenceView,
+  ContentChange,
   DecisionView,
   DeployView,
   EnvironmentRow,
@@ -18,11 +20,13 @@ import { describeRule } from '../release/approvals';
 import { withoutBidiControlsDeep } from '../release/display-text';
 import type { ProjectConfig } from '../release/config';
 import { dispatchedRun, releaseStateName } from '../release/deploy-state';
-import type { EnvironmentSnapshot, Provenance, RunningArtifact } from '../release/types';
-import type { ReleaseRecord } from '../store/release-store';
+import { diffContent } from '../release/content-change';
+import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
+import type { AuditEntry, ContentSnapshot, ReleaseRecord } from '../store/release-store';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
-import { approvalStatus, lookupUsers } from './approval-status';
+import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
+import { canManageReleases } from './permissions';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
 
@@ -41,35 +45,45 @@ export async function loadRelease(deps: Deps, projectKey: string, versionId: str
   return record;
 }
 
+/** The release page lists at most this many commits per app; the counts stay exact. */
+const COMMITS_SHOWN = 200;
+
 export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
-  const [record, decisions, audit, clients] = await Promise.all([
+  const [record, decisions, audit, clients, snapshots] = await Promise.all([
     loadRelease(deps, ctx.projectKey, versionId),
     deps.store.decisions(versionId),
     deps.store.auditLog(versionId),
     projectClients(deps, ctx.projectKey),
+    deps.store.contentSnapshots(versionId),
   ]);
   const { config, kosli, github } = clients;
+  const commitsByApp = new Map(await Promise.all(record.candidate.apps.map(async (app) => [app.name, await deps.store.getCommits(versionId, app.name)] as const)));
   const warnings: string[] = [];
   const run = dispatchedRun(record.deploy);
   const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
+  const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, COMMITS_SHOWN).map((c) => c.sha));
 
-  const [version, issues, dev, staging, prod, provenance, pullRequests, liveRun, cachedUsers] = await Promise.all([
+  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayRetry] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
     settle('Jira issues', warnings, () => (record.candidate.issueKeys.length > 0 ? deps.jiraAsApp.searchIssues(`key in (${record.candidate.issueKeys.join(', ')})`) : Promise.resolve([]))),
     settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
     settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
     settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
     Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false })))),
-    // PR evidence in bulk in the same round, instead of a second round per trail.
-    Promise.all(record.candidate.apps.map((app) => settle(`Kosli pull requests of ${app.name}`, warnings, () => kosli.pullRequestEvidence(app.to.flow, [app.to.commit])))),
+    // Review and Jira evidence of every commit, from the source flow, in bulk and in the same round as the trails.
+    settle('Kosli pull requests', warnings, () => kosli.pullRequestEvidence(config.kosli.sourceFlow, shown)),
+    settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
     run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
     usersFromCache(deps, knownUsers),
+    // Only a failure needs to know whether this person may retry it.
+    record.deploy.kind === 'failed' ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
   ]);
 
   const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
   const unnamed = [...knownUsers].filter((id) => !status.users.has(id));
   // Only people never seen before cost a Jira call; their names are cached for the next view.
   if (unnamed.length > 0) for (const [id, user] of await lookupUsers(deps, unnamed)) status.users.set(id, user);
+  const evidence = { commitsByApp, pullRequests: pullRequests ?? new Map<string, PullRequestAttestation>(), jiraKeys: jiraKeys ?? new Map<string, JiraEvidence>() };
   // Summaries, reasons, names and audit details come from outside: shown without bidi controls.
   return withoutBidiControlsDeep({
     versionId,
@@ -81,15 +95,56 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     state: releaseStateName(record.deploy),
     released: record.released || version.released,
     releaseDate: record.releaseDate ?? version.releaseDate,
-    artifacts: artifactViews(record, provenance, pullRequests),
+    artifacts: artifactViews(record, provenance, evidence),
     environments: environmentRows(config, record, dev, staging, prod),
     issues: issueViews(ctx, record, issues ?? []),
     missingKeys: record.candidate.missingKeys,
     untracked: record.candidate.untracked,
-    approvals: approvalsView(config, record, version, status, ctx.actor),
-    deploy: deployView(record, liveRun),
+    approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, status, snapshots, audit, commitsByApp)),
+    deploy: deployView(ctx, record, liveRun, audit, mayRetry),
     audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
     warnings,
+  });
+}
+
+/** Stored commits are oldest first; the page shows the newest first. Old records kept no list: the artifact's commit stands in. */
+function newestFirst(commits: readonly CommitInfo[], artifactCommit: string): CommitInfo[] {
+  if (commits.length === 0) return [{ sha: artifactCommit, title: '', author: '', authorEmail: null, date: '', url: null }];
+  return [...commits].reverse();
+}
+
+/**
+ * For every earlier content that someone's latest decision was made for: what changed since, from
+ * the content snapshots the refresh records (when the release predates them, only the time is known).
+ */
+function contentChanges(
+  record: ReleaseRecord,
+  status: ApprovalStatus,
+  snapshots: ContentSnapshot[],
+  audit: AuditEntry[],
+  commitsByApp: Map<string, CommitInfo[]>,
+): ContentChange[] {
+  const hash = record.candidate.contentHash;
+  const latest = new Map<string, Decision>();
+  for (const d of status.decisions) if ((latest.get(d.accountId)?.at ?? '') <= d.at) latest.set(d.accountId, d);
+  const staleBy = new Map<string, string[]>();
+  for (const d of latest.values()) if (d.contentHash !== hash) staleBy.set(d.contentHash, [...(staleBy.get(d.contentHash) ?? []), status.users.get(d.accountId)?.displayName ?? d.accountId]);
+  const byHash = new Map(snapshots.map((s) => [s.contentHash, s]));
+  const current = byHash.get(hash);
+  const changedAt = current?.at ?? [...audit].reverse().find((entry) => entry.action === 'candidate.changed')?.at ?? null;
+  const changer = current?.actor ?? null;
+  return [...staleBy].map(([fromHash, decidedBy]) => {
+    const before = byHash.get(fromHash);
+    const after = { apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })), issueKeys: record.candidate.issueKeys };
+    const diff = before ? diffContent(before, after, (app) => commitsByApp.get(app) ?? []) : { apps: [], addedKeys: [], removedKeys: [] };
+    return {
+      fromHash,
+      decidedBy,
+      changedAt,
+      changedBy: changer ? actorName(changer, status.users) : null,
+      ...diff,
+      known: before !== undefined,
+    };
   });
 }
 
@@ -136,10 +191,27 @@ async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string,
   return new Map(found.filter((u): u is JiraUser => u !== undefined).map((u) => [u.accountId, u]));
 }
 
-function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[], pullRequests: (Map<string, PullRequestAttestation> | null)[]): ArtifactView[] {
+interface CommitEvidence {
+  commitsByApp: Map<string, CommitInfo[]>;
+  pullRequests: Map<string, PullRequestAttestation>;
+  jiraKeys: Map<string, JiraEvidence>;
+}
+
+function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[], evidence: CommitEvidence): ArtifactView[] {
   return record.candidate.apps.map((app, i) => {
     const p = provenance[i] ?? null;
-    const prs = pullRequests[i]?.get(app.to.commit)?.pullRequests ?? [];
+    const commits: CommitEvidenceView[] = newestFirst(evidence.commitsByApp.get(app.name) ?? [], app.to.commit)
+      .slice(0, COMMITS_SHOWN)
+      .map((commit) => ({
+        sha: commit.sha,
+        title: commit.title,
+        author: commit.author,
+        date: commit.date,
+        url: commit.url,
+        pullRequests: evidence.pullRequests.get(commit.sha.toLowerCase())?.pullRequests ?? [],
+        jiraKeys: (evidence.jiraKeys.get(commit.sha.toLowerCase())?.keys ?? []).filter((k) => k.exists).map((k) => k.key),
+      }));
+    const byUrl = new Map(commits.flatMap((c) => c.pullRequests).map((pr) => [pr.url, pr]));
     return {
       app: app.name,
       fingerprint: app.to.fingerprint,
@@ -153,10 +225,13 @@ function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[],
       buildUrl: p?.buildUrl ?? null,
       compliance: p?.compliance ?? 'UNKNOWN',
       failing: p?.failing ?? [],
-      pullRequests: prs,
+      // Every pull request the app's commits came from, not only the artifact commit's.
+      pullRequests: [...byUrl.values()],
       jiraKeys: app.jiraKeys,
       commitCount: app.commitCount,
       truncated: app.truncated,
+      commits,
+      reviewedCommits: commits.filter((c) => c.pullRequests.some((pr) => pr.approvers.some((approver) => approver !== pr.author))).length,
     };
   });
 }
@@ -210,15 +285,27 @@ function approvalsView(
   config: ProjectConfig,
   record: ReleaseRecord,
   version: JiraVersion,
-  status: Awaited<ReturnType<typeof approvalStatus>>,
+  status: ApprovalStatus,
   me: string,
+  now: string,
+  changes: ContentChange[],
 ): ApprovalsView {
   const hash = record.candidate.contentHash;
   const name = (id: string) => status.users.get(id)?.displayName ?? id;
   const decisions: DecisionView[] = [...status.decisions]
     .sort((a, b) => b.at.localeCompare(a.at))
-    .map((d) => ({ accountId: d.accountId, displayName: name(d.accountId), decision: d.decision, reason: d.reason ?? null, at: d.at, source: d.source, valid: d.contentHash === hash }));
+    .map((d, i, newest) => ({
+      accountId: d.accountId,
+      displayName: name(d.accountId),
+      decision: d.decision,
+      reason: d.reason ?? null,
+      at: d.at,
+      source: d.source,
+      valid: d.contentHash === hash,
+      superseded: newest.slice(0, i).some((later) => later.accountId === d.accountId),
+    }));
   const mine = status.evaluation.approvers.find((a) => a.accountId === me);
+  const open = record.deploy.kind === 'open';
   return {
     rule: describeRule(config.approval),
     approvers: status.evaluation.approvers.map((a) => {
@@ -248,13 +335,18 @@ function approvalsView(
               ? `You cannot approve: you ${mine.ineligibleReason}.`
               : null,
       current: mine?.current ?? null,
+      lastApproval: open && mine !== undefined && mine.current !== 'approved' && mine.ineligibleReason === null && status.wouldComplete(me, now),
+      stale: mine?.latest !== null && mine?.latest !== undefined && mine.latest.contentHash !== hash,
     },
+    progress: approvalProgress(status, me, open),
+    changes,
   };
 }
 
-function deployView(record: ReleaseRecord, liveRun: WorkflowRun | null): DeployView {
+function deployView(ctx: CallContext, record: ReleaseRecord, liveRun: WorkflowRun | null, audit: AuditEntry[], mayRetry: boolean | null): DeployView {
   const state = record.deploy;
   const run = dispatchedRun(state);
+  const started = [...audit].reverse().find((entry) => entry.action === 'deploy.policySatisfied');
   return {
     state: releaseStateName(state),
     step: state.kind === 'failed' ? `failed at ${state.step}` : state.kind,
@@ -264,7 +356,12 @@ function deployView(record: ReleaseRecord, liveRun: WorkflowRun | null): DeployV
     runConclusion: liveRun?.conclusion ?? record.run?.conclusion ?? null,
     failure: state.kind === 'failed' ? { step: state.step, reason: state.reason, transient: state.transient, attempts: state.attempts } : null,
     verification: record.verification,
+    stepSince: state.kind === 'open' ? null : state.at,
+    startedAt: state.kind === 'open' ? null : (started?.at ?? null),
+    canRetry: mayRetry,
+    whoCanRetry:
+      state.kind === 'failed'
+        ? `People who can edit issues in ${ctx.projectKey} (the developers) can retry${state.transient ? '; the app also retries by itself at its next scheduled check' : ''}.`
+        : null,
   };
 }
-
-

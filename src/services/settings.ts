@@ -3,7 +3,8 @@
  * user). A save is validated completely before anything is written, so a bad save changes nothing;
  * tokens are written only to the secret store and reported back as "set" / "not set".
  */
-import type { SettingsView } from '../contract';
+import type { Person, SettingsView } from '../contract';
+import { lookupUsers } from './approval-status';
 import type { ProjectConfig } from '../release/config';
 import { AppError } from '../errors';
 import { defaultProjectConfig, validateProjectConfig } from '../release/config';
@@ -13,8 +14,8 @@ import { checkSecretValue, secretStore } from './secrets';
 
 export async function getSettings(deps: Deps, ctx: CallContext): Promise<SettingsView> {
   await requireJiraAdmin(ctx);
-  // Defaults for a project that does not exist would invite a save that can never be used.
-  if (!(await deps.store.getConfig(ctx.projectKey))) await requireJiraProject(deps, ctx.projectKey);
+  // A mistyped key must not load the defaults as if the project existed.
+  await requireJiraProject(deps, ctx.projectKey);
   return settingsView(deps, ctx.projectKey);
 }
 
@@ -53,12 +54,22 @@ async function settingsView(deps: Deps, projectKey: string): Promise<SettingsVie
     store.status(projectKey, 'kosliToken'),
     store.status(projectKey, 'githubToken'),
   ]);
+  const config = stored?.config ?? defaultProjectConfig();
+  const names = await lookupUsers(deps, config.approval.approvers);
   return {
     projectKey,
-    config: stored?.config ?? defaultProjectConfig(),
+    config,
+    approvers: config.approval.approvers.map((accountId) => ({ accountId, displayName: names.get(accountId)?.displayName ?? accountId })),
     saved: stored !== undefined,
     secrets: { kosliToken, githubToken },
   };
+}
+
+/** People an admin can pick as approvers: Jira's user search, as the app. */
+export async function searchPeople(deps: Deps, ctx: CallContext, query: string): Promise<{ users: Person[] }> {
+  await requireJiraAdmin(ctx);
+  const users = await deps.jiraAsApp.searchUsers(query);
+  return { users: users.map(({ accountId, displayName }) => ({ accountId, displayName })) };
 }
 
 /** The saved configuration, for the checks and the Kosli set-up (they test what was saved). */

@@ -6,6 +6,7 @@
  *   commits:<version>:<app>:<chunk>   the candidate's commits (long lists live in their own keys)
  *   decision:<version>:<at>:<account> one key per decision: append-only, so approvals never race
  *   audit:<version>:<at>:<id>         the audit log, in time order
+ *   content:<version>:<hash>          what each content hash held (apps, keys), to say what changed
  *   lock:deploy:<version>             the single-flight lease of the release's worker (renewed while it works)
  * The release record is written only by the holder of the release's lock.
  */
@@ -68,6 +69,26 @@ export interface AuditEntry {
   actor: string;
   action: string;
   detail: string;
+}
+
+/** What one content hash of a release held: enough to tell an approver what changed since. */
+export interface ContentSnapshot {
+  contentHash: string;
+  /** When this content became the candidate's, and who refreshed it. */
+  at: string;
+  actor: string;
+  apps: { name: string; fingerprint: string; commit: string }[];
+  issueKeys: string[];
+}
+
+export function contentSnapshot(candidate: StoredCandidate, at: string, actor: string): ContentSnapshot {
+  return {
+    contentHash: candidate.contentHash,
+    at,
+    actor,
+    apps: candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })),
+    issueKeys: candidate.issueKeys,
+  };
 }
 
 export interface StoredConfig {
@@ -211,6 +232,14 @@ export class ReleaseStore {
 
   async decisions(versionId: string): Promise<Decision[]> {
     return (await this.queryAll<Decision>(`decision:${versionId}:`)).map((r) => r.value);
+  }
+
+  async putContentSnapshot(versionId: string, snapshot: ContentSnapshot): Promise<void> {
+    await this.kv.set(`content:${versionId}:${snapshot.contentHash}`, snapshot);
+  }
+
+  async contentSnapshots(versionId: string): Promise<ContentSnapshot[]> {
+    return (await this.queryAll<ContentSnapshot>(`content:${versionId}:`)).map((r) => r.value);
   }
 
   async audit(versionId: string, entry: AuditEntry): Promise<void> {

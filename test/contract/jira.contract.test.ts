@@ -75,6 +75,7 @@ async function exercise(): Promise<void> {
   await succeed('releaseVersion', client.releaseVersion(createdId, '2026-03-02'));
   await succeed('getUser', client.getUser('acc-po'));
   await succeed('getUser with hidden e-mail', client.getUser('acc-dev'));
+  await succeed('searchUsers', client.searchUsers('a'));
   await succeed('myPermissions in a project', client.myPermissions(['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS', 'ADMINISTER'], 'ABC'));
   await succeed('myPermissions as a user', jira.clientAs('acc-dev').myPermissions(['EDIT_ISSUES']));
 
@@ -97,6 +98,7 @@ async function exercise(): Promise<void> {
   await raw('PUT', '/rest/api/3/issue/ABC-6?notifyUsers=false', { update: { fixVersions: [{ add: { id: hotfix.id } }] } }, 'acc-dev');
   await raw('PUT', '/rest/api/3/issue/ABC-6', { update: { labels: [{ add: 'x' }] } });
   await raw('GET', `/rest/api/3/version/${version.id}?expand=approvers,issuesstatus`);
+  await raw('GET', '/rest/api/3/user/search');
   await raw('GET', '/rest/api/3/project/ABC/version?orderBy=-releaseDate&status=released,unreleased&expand=issuesstatus&query=v1&maxResults=5');
   await probe('GET', '/rest/api/3/project/ABC/version?orderBy=colour');
   await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', fields: ['*all', '-project'], maxResults: 3 });

@@ -90,7 +90,7 @@ it('takes a release from the candidate to released, as both product owners', asy
   const panel = page.frameLocator('#panel');
   const card = panel.getByRole('article', { name: `Release candidate ${candidate.name}` });
   await card.waitFor();
-  await expect(card.textContent()).resolves.toContain(fingerprints['backend']?.slice(0, 12));
+  await expect(card.textContent()).resolves.toContain('0 of 2 approved — your decision is needed.');
   await screenshot(page, '01-project-page');
 
   await card.getByRole('link', { name: 'Open release' }).click();
@@ -113,14 +113,15 @@ it('takes a release from the candidate to released, as both product owners', asy
   await page.locator('#theme-toggle').click();
   await expect.poll(() => panel.locator('html').getAttribute('data-color-mode')).toBe('light');
 
-  await panel.getByRole('button', { name: 'Approve' }).click();
+  await panel.getByRole('button', { name: 'Approve (1 of 2)' }).click();
   await panel.getByText('You approved this content.').waitFor();
-  await expect(panel.getByText('Waiting for approval from: Omar Owner.').first().isVisible()).resolves.toBe(true);
+  await expect(panel.getByRole('heading', { level: 2, name: 'Waiting for Omar Owner' }).isVisible()).resolves.toBe(true);
   await screenshot(page, '04-approved-by-paula');
 
   const asOmar = await actAs(page, 'po0002');
-  await asOmar.getByRole('button', { name: 'Approve' }).click();
-  await asOmar.getByText('The approval policy is satisfied for this content.').waitFor();
+  await asOmar.getByRole('button', { name: 'Approve and deploy to prod' }).click();
+  await asOmar.getByRole('dialog').getByRole('button', { name: 'Approve and deploy to prod' }).click();
+  await asOmar.getByRole('heading', { level: 2, name: /^(Ready to ship|Shipping to prod|Released to prod)/ }).waitFor();
   await screenshot(page, '05-approved-by-omar');
 
   // Forge's five-minute check, now: it deploys and releases (the run settles after 600 ms).

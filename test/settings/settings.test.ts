@@ -33,6 +33,7 @@ describe('settings/get and settings/save', () => {
       data: {
         projectKey: PROJECT,
         config: defaultProjectConfig(),
+        approvers: [],
         saved: false,
         secrets: { kosliToken: { set: false, source: null, updatedAt: null }, githubToken: { set: false, source: null, updatedAt: null } },
       },

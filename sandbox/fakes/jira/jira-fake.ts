@@ -12,6 +12,7 @@ import { registerDeploymentsApi } from './deployments-api';
 import { parseJql, runJql, JqlError } from './jql';
 import { isKnownPermission, JIRA_PERMISSIONS } from './permissions';
 import { type IssueFieldName, ISSUE_FIELDS, issueWire, jiraError, projectWire, relatedWorkWire, userWire, versionWire } from './wire';
+import { routeUserSearch } from './user-search';
 import { JiraWorld, type WorldIssue, type WorldProject, type WorldVersion } from './world';
 
 export const ACCOUNT_HEADER = 'x-fake-account-id';
@@ -438,6 +439,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     if (!user) return jiraError(404, ['Specified user does not exist or you do not have required permissions']);
     return json(200, userWire(baseUrl(req), user));
   });
+
+  routeUserSearch(service, world, baseUrl);
 
   service.route('GET', '/rest/api/3/mypermissions', (req) => {
     const raw = req.query.get('permissions');

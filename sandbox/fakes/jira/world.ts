@@ -167,6 +167,11 @@ export class JiraWorld {
     return this.users.get(accountId);
   }
 
+  /** Every user, apps included (the user search returns them as Jira does; callers filter). */
+  allUsers(): WorldUser[] {
+    return [...this.users.values()];
+  }
+
   /** Adds an issue to the project its key names (which must exist). Fix versions must belong to it. */
   addIssue(input: {
     key: string;

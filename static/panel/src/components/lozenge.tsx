@@ -8,15 +8,19 @@ export function Lozenge({ appearance = 'default', children }: { appearance?: App
   return <span className={`lozenge lozenge-${appearance}`}>{children}</span>;
 }
 
-const RELEASE_STATES: Record<ReleaseState, Appearance> = {
+/** A release's state, where a valid decline of an open release shows as its own state. */
+export type ShownReleaseState = ReleaseState | 'declined';
+
+const RELEASE_STATES: Record<ShownReleaseState, Appearance> = {
   open: 'default',
+  declined: 'removed',
   approved: 'new',
   deploying: 'inprogress',
   released: 'success',
   failed: 'removed',
 };
 
-export function ReleaseStateLozenge({ state }: { state: ReleaseState }) {
+export function ReleaseStateLozenge({ state }: { state: ShownReleaseState }) {
   return <Lozenge appearance={RELEASE_STATES[state]}>{state}</Lozenge>;
 }
 

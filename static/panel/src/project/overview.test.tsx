@@ -6,16 +6,36 @@ import { renderApp } from '../test/harness';
 import { anOverview, aReleaseSummary, FP_BACKEND } from '../test/builders';
 
 describe('the releases overview', () => {
-  it('shows the open candidate first, with its state, issues, apps and a link to it', async () => {
+  it('shows the open candidate first: whose turn it is, issue progress, apps and a link to it', async () => {
     fake.answer('project/overview', ok(anOverview()));
     renderApp();
     const card = await screen.findByRole('article', { name: 'Release candidate 2025-06-02-10-00-00' });
     expect(within(card).getByText('open')).toBeTruthy();
-    expect(within(card).getByText(/2 issues/)).toBeTruthy();
-    const apps = within(card).getByRole('list', { name: 'Apps in this release' });
-    expect(within(apps).getByText(FP_BACKEND.slice(0, 12))).toBeTruthy();
-    expect(within(apps).queryByText(FP_BACKEND)).toBeNull();
+    expect(within(card).getByText('0 of 2 approved — your decision is needed.')).toBeTruthy();
+    expect(within(card).getByText(/1 of 2 issues done \(not done: OPS-2 In Progress\) · backend, frontend/)).toBeTruthy();
+    expect(within(card).queryByText(FP_BACKEND.slice(0, 12))).toBeNull();
     expect(within(card).getByRole('link', { name: 'Open release' }).getAttribute('href')).toBe('#/release/10001');
+  });
+
+  it.each([
+    [{ approvals: { approved: 1, needed: 2, waitingFor: ['Omar Owner'], declinedBy: [], myTurn: false } }, '1 of 2 approved — waiting for Omar Owner.'],
+    [{ approvals: { approved: 0, needed: 2, waitingFor: ['Paula'], declinedBy: [{ displayName: 'Omar Owner', reason: 'Not yet', at: '2025-06-02T11:00:00.000Z' }], myTurn: false } }, 'Declined by Omar Owner: “Not yet”'],
+    [{ state: 'failed' as const, failure: { step: 'follow' as const, reason: 'The deploy run concluded "failure".' } }, 'The deploy to prod failed: a developer can retry it.'],
+  ])('says whose turn it is on the card (%#)', async (overrides, line) => {
+    fake.answer('project/overview', ok(anOverview({ openCandidate: aReleaseSummary(overrides) })));
+    renderApp();
+    const card = await screen.findByRole('article', { name: 'Release candidate 2025-06-02-10-00-00' });
+    expect(within(card).getByText(line)).toBeTruthy();
+  });
+
+  it('shows a declined candidate as declined, and a failure with its reason', async () => {
+    fake.answer(
+      'project/overview',
+      ok(anOverview({ openCandidate: aReleaseSummary({ approvals: { approved: 0, needed: 2, waitingFor: [], declinedBy: [{ displayName: 'Omar Owner', reason: null, at: '' }], myTurn: false } }) })),
+    );
+    renderApp();
+    const card = await screen.findByRole('article', { name: 'Release candidate 2025-06-02-10-00-00' });
+    expect(within(card).getByText('declined').className).toContain('lozenge-removed');
   });
 
   it('lists recent releases with their state', async () => {
@@ -101,11 +121,12 @@ describe('the releases overview', () => {
     expect(screen.getByText(/Approvals given for the earlier content are now stale/)).toBeTruthy();
 
     fake.answer('candidate/refresh', ok({ versionId: '10001', name: '2025-06-02-10-00-00', created: false, changed: false, addedKeys: [], contentHash: 'x' }));
-    fake.answer('project/overview', ok(anOverview({ openCandidate: aReleaseSummary({ issueCount: 3 }) })));
+    fake.answer('project/overview', ok(anOverview({ openCandidate: aReleaseSummary({ issues: { total: 3, done: 3, notDone: [] } }) })));
     await user.click(screen.getByRole('button', { name: 'Create / refresh candidate' }));
     expect(await screen.findByText('Nothing changed')).toBeTruthy();
     expect(screen.getByText(/already holds what runs in staging/)).toBeTruthy();
-    expect(await screen.findByText(/3 issues/)).toBeTruthy();
+    expect(screen.queryByText('Release candidate refreshed')).toBeNull();
+    expect(await screen.findByText(/3 of 3 issues done/)).toBeTruthy();
     expect(fake.invocationsOf('project/overview')).toHaveLength(3);
   });
 
@@ -120,13 +141,32 @@ describe('the releases overview', () => {
     expect(screen.getByText(/Added OPS-1, OPS-2\./)).toBeTruthy();
   });
 
-  it('explains a refused action and what to do next', async () => {
+  it('tells a developer there is nothing to release as information, not as an error', async () => {
     const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview()));
     fake.answer('candidate/refresh', fail('NOTHING_TO_RELEASE', 'Staging runs what prod runs: there is nothing to release.'));
     renderApp();
     await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
-    expect(await screen.findByText('The candidate could not be updated')).toBeTruthy();
+    const notice = (await screen.findByText('Nothing to release')).closest('.notice');
+    expect(notice?.className).toContain('notice-info');
     expect(screen.getByText('Staging runs what prod runs: there is nothing to release.')).toBeTruthy();
+    expect(screen.queryByText(/tell your Jira administrator/)).toBeNull();
+  });
+
+  it('names the refused build and what fixes it when staging policy refuses a promotion', async () => {
+    const user = userEvent.setup({ delay: null });
+    fake.answer('project/overview', ok(anOverview()));
+    fake.answer(
+      'staging/promote',
+      fail('POLICY_FAILED', "Not promoted: staging's Kosli policies refuse backend: trail-compliant / trail-compliance (non_compliant_in_trail: …).", {
+        failures: [{ app: 'backend', commit: 'da9045527fb3940da277ed195edb712e876fed14', policy: 'trail-compliant', rule: 'trail-compliance', resolutions: ['non_compliant_in_trail'] }],
+      }),
+    );
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Promote dev → staging' }));
+    expect(await screen.findByText("Not promoted: staging's Kosli policy refuses a build")).toBeTruthy();
+    const item = screen.getByText('backend').closest('li');
+    expect(item?.textContent).toBe('backend at da90455: its Kosli trail is not compliant: an attestation (Jira reference, pull request review, tests) is missing or failed.');
+    expect(screen.queryByText(/non_compliant_in_trail/)).toBeNull();
   });
 });

@@ -1,10 +1,11 @@
 import type { ReactElement } from 'react';
-import { call } from '../api';
+import { call, isRecord } from '../api';
 import type { ProjectOverview, PromoteResult, RefreshResult, ReleaseSummary } from '../../../../src/contract';
 import { ExternalLink, RouteLink } from '../components/links';
 import { ReleaseStateLozenge } from '../components/lozenge';
 import { EmptyState, ErrorState, Loading, nextStep, Notice } from '../components/states';
-import { formatDate, formatTime, plural, shortFingerprint, shortSha } from '../format';
+import { formatDate, formatTime, plural, shortSha } from '../format';
+import { displayState, failedDoing, names } from './release/verdict';
 import { routePath } from '../routes';
 import { useAction, useLoad, type ActionState } from '../use-load';
 
@@ -57,25 +58,22 @@ function NotConfigured({ projectKey }: { projectKey: string }) {
 }
 
 function CandidateCard({ release }: { release: ReleaseSummary }) {
+  const { approvals, issues, failure } = release;
+  const declined = approvals !== null && approvals.declinedBy.length > 0;
   return (
     <article className="card" aria-label={`Release candidate ${release.name}`}>
       <div className="card-header">
         <h3>{release.name}</h3>
-        <ReleaseStateLozenge state={release.state} />
+        <ReleaseStateLozenge state={displayState(release.state, declined)} />
       </div>
+      <p className="card-turn">{whoseTurn(release)}</p>
+      {failure && <p className="warning-text">Failed while {failedDoing(failure.step)}: {failure.reason}</p>}
       <p className="subtle">
-        {plural(release.issueCount, 'issue')} · updated {formatTime(release.updatedAt)}
+        {issues ? `${issues.done} of ${plural(issues.total, 'issue')} done` : plural(release.issueCount, 'issue')}
+        {issues && issues.notDone.length > 0 && ` (not done: ${issues.notDone.map((i) => `${i.key} ${i.status}`).join(', ')})`}
+        {' · '}
+        {release.apps.map((app) => app.name).join(', ') || 'no apps'} · updated {formatTime(release.updatedAt)}
       </p>
-      {release.apps.length > 0 && (
-        <ul className="inline-list" aria-label="Apps in this release">
-          {release.apps.map((app) => (
-            <li key={app.name}>
-              <strong>{app.name}</strong> <code title={app.fingerprint}>{shortFingerprint(app.fingerprint)}</code>{' '}
-              <span className="subtle">({shortSha(app.commit)})</span>
-            </li>
-          ))}
-        </ul>
-      )}
       <p>
         <RouteLink to={routePath({ name: 'release', versionId: release.versionId })} className="button button-primary">
           Open release
@@ -83,6 +81,20 @@ function CandidateCard({ release }: { release: ReleaseSummary }) {
       </p>
     </article>
   );
+}
+
+/** The card's one line: whose turn it is now. */
+function whoseTurn(release: ReleaseSummary): string {
+  const { approvals } = release;
+  if (release.state === 'released') return 'Released to prod.';
+  if (release.failure) return 'The deploy to prod failed: a developer can retry it.';
+  if (release.state === 'approved' || release.state === 'deploying') return 'Approved: deploying to prod.';
+  if (!approvals) return 'Open the release to see its approvals.';
+  const declined = approvals.declinedBy[0];
+  if (declined) return `Declined by ${declined.displayName}${declined.reason ? `: “${declined.reason}”` : ''}`;
+  const count = `${approvals.approved} of ${approvals.needed} approved`;
+  if (approvals.myTurn) return `${count} — your decision is needed.`;
+  return approvals.waitingFor.length > 0 ? `${count} — waiting for ${names(approvals.waitingFor)}.` : `${count}.`;
 }
 
 function RecentReleases({ overview }: { overview: ProjectOverview }) {
@@ -129,6 +141,11 @@ function DeveloperActions({ onChanged }: { onChanged: () => void }) {
   const promote = useAction(() => call('staging/promote', {}), onChanged);
   const refresh = useAction(() => call('candidate/refresh', {}), onChanged);
   const busy = promote.state.status === 'running' || refresh.state.status === 'running';
+  // Each action's outcome replaces the last one: notices never pile up.
+  const run = (action: { run: () => Promise<void> }, other: { reset: () => void }) => () => {
+    other.reset();
+    void action.run();
+  };
 
   return (
     <section aria-labelledby="actions-heading" className="section actions-panel">
@@ -136,10 +153,10 @@ function DeveloperActions({ onChanged }: { onChanged: () => void }) {
         Developer actions
       </h2>
       <div className="button-row">
-        <button type="button" className="button" onClick={promote.run} disabled={busy} aria-busy={promote.state.status === 'running'}>
+        <button type="button" className="button" onClick={run(promote, refresh)} disabled={busy} aria-busy={promote.state.status === 'running'}>
           {promote.state.status === 'running' ? 'Promoting…' : 'Promote dev → staging'}
         </button>
-        <button type="button" className="button" onClick={refresh.run} disabled={busy} aria-busy={refresh.state.status === 'running'}>
+        <button type="button" className="button" onClick={run(refresh, promote)} disabled={busy} aria-busy={refresh.state.status === 'running'}>
           {refresh.state.status === 'running' ? 'Updating candidate…' : 'Create / refresh candidate'}
         </button>
       </div>
@@ -151,16 +168,69 @@ function DeveloperActions({ onChanged }: { onChanged: () => void }) {
 
 function ActionOutcome<T>({ state, failedTitle, describe }: { state: ActionState<T>; failedTitle: string; describe: (result: T) => ReactElement }) {
   if (state.status === 'done') return describe(state.result);
-  if (state.status === 'failed') {
+  if (state.status !== 'failed') return null;
+  const { error } = state;
+  if (error.code === 'NOTHING_TO_RELEASE') {
     return (
-      <Notice appearance="error" title={failedTitle}>
-        <p>{state.error.message}</p>
-        <p>{nextStep(state.error)}</p>
+      <Notice appearance="info" title="Nothing to release">
+        <p>{error.message}</p>
+        <p>Merge a change, let it reach dev, then promote it to staging.</p>
       </Notice>
     );
   }
-  return null;
+  const refusals = policyRefusals(error.details);
+  if (error.code === 'POLICY_FAILED' && refusals.length > 0) {
+    return (
+      <Notice appearance="warning" title="Not promoted: staging's Kosli policy refuses a build">
+        <ul>
+          {refusals.map((r) => (
+            <li key={`${r.app}-${r.rule}`}>
+              <strong>{r.app}</strong>
+              {r.commit && (
+                <>
+                  {' '}
+                  at <code>{shortSha(r.commit)}</code>
+                </>
+              )}
+              : {r.explanation}
+            </li>
+          ))}
+        </ul>
+        <p>Fix the evidence in Kosli (or merge a fixed commit and let it build), then promote again.</p>
+      </Notice>
+    );
+  }
+  return (
+    <Notice appearance="error" title={failedTitle}>
+      <p>{error.message}</p>
+      <p>{nextStep(error)}</p>
+    </Notice>
+  );
 }
+
+interface Refusal {
+  app: string;
+  commit: string | null;
+  rule: string;
+  explanation: string;
+}
+
+/** The failures of a staging policy refusal, in words: which build, and what the rule wants. */
+function policyRefusals(details: Record<string, unknown> | undefined): Refusal[] {
+  const failures = details?.['failures'];
+  if (!Array.isArray(failures)) return [];
+  return failures.flatMap((failure: unknown): Refusal[] => {
+    if (!isRecord(failure) || typeof failure['app'] !== 'string' || typeof failure['rule'] !== 'string') return [];
+    const rule = failure['rule'];
+    return [{ app: failure['app'], commit: typeof failure['commit'] === 'string' ? failure['commit'] : null, rule, explanation: RULES[rule] ?? `its Kosli evidence does not meet the rule "${rule}".` }];
+  });
+}
+
+/** What a Kosli policy rule asks for, as a developer reads it. */
+const RULES: Record<string, string> = {
+  'trail-compliance': 'its Kosli trail is not compliant: an attestation (Jira reference, pull request review, tests) is missing or failed.',
+  provenance: 'Kosli does not know where the build came from.',
+};
 
 function describePromotion(result: PromoteResult) {
   const run = `workflow run #${result.runId}`;

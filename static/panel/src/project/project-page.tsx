@@ -5,7 +5,7 @@ import { EmptyState, ErrorState, Loading } from '../components/states';
 import { parseRoute, routePath } from '../routes';
 import { useLoad } from '../use-load';
 import { Overview } from './overview';
-import { ReleasePage } from './release/release-page';
+import { ReleasePage, SkipToDecision } from './release/release-page';
 
 // Auditors' view, opened monthly: loaded on demand so the release pages stay light.
 const ComplianceView = lazy(() => import('./compliance/compliance-view').then((module) => ({ default: module.ComplianceView })));
@@ -36,6 +36,7 @@ function ProjectRoutes({ history, projectKey, siteUrl }: { history: PanelHistory
   return (
     <NavigateContext.Provider value={navigate}>
       <div className="page">
+        {route.name === 'release' && <SkipToDecision />}
         <nav className="tabs" aria-label="Kosli Release Gate">
           <RouteLink to={routePath({ name: 'overview' })} className="tab" current={section === 'releases'}>
             Releases

@@ -46,7 +46,8 @@ function Outcome({ state, title }: { state: ActionState<ConnectionCheck[]>; titl
         {title}: {failed === 0 ? 'all good' : `${failed} of ${state.result.length} failed`}
       </h3>
       <ul className="check-list" aria-label={title}>
-        {state.result.map((item) => (
+        {/* Failures first: they are what the admin came to fix. */}
+        {[...state.result].sort((a, b) => Number(a.ok) - Number(b.ok)).map((item) => (
           <li key={item.id} className={item.ok ? 'check check-ok' : 'check check-fail'}>
             <span className="check-mark" aria-hidden="true">
               {item.ok ? '✓' : '✕'}

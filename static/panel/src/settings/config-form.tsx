@@ -1,6 +1,7 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { call, toUiError, type UiError } from '../api';
-import type { FieldErrors, ProjectConfig, SettingsView } from '../../../../src/contract';
+import type { FieldErrors, Person, ProjectConfig, SettingsView } from '../../../../src/contract';
+import { ApproverPicker } from './approver-picker';
 import { nextStep, Notice } from '../components/states';
 import { fieldLabel, fromDraft, KOSLI_REGIONS, toDraft, type AppDraft, type ConfigDraft, type HostChoice } from './config-draft';
 import { CheckboxField, describedBy, errorFor, FieldError, fieldId, TextField } from './fields';
@@ -10,7 +11,7 @@ type Saving = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | 
 
 const EMPTY_APP: AppDraft = { name: '', path: '', buildFlow: '', templateName: '' };
 
-export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string; config: ProjectConfig; onSaved: (view: SettingsView) => void }) {
+export function ConfigForm({ projectKey, config, approvers, onSaved }: { projectKey: string; config: ProjectConfig; approvers: Person[]; onSaved: (view: SettingsView) => void }) {
   const [draft, setDraft] = useState<ConfigDraft>(() => toDraft(config));
   const [errors, setErrors] = useState<FieldErrors>({});
   const [saving, setSaving] = useState<Saving>({ status: 'idle' });
@@ -22,12 +23,21 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
       draft.apps.map((app, i) => (i === index ? { ...app, [field]: value } : app)),
     );
 
+  const failedNotice = useRef<HTMLDivElement>(null);
+  // After a save that did not happen, focus goes where the reader must act: the first field in
+  // error, or the failure itself; never back to the top of the page.
+  const refused = (fields: FieldErrors) => {
+    setErrors(fields);
+    setSaving({ status: 'invalid' });
+    const first = Object.keys(fields)[0];
+    if (first) setTimeout(() => focusField(first), 0);
+  };
+
   const save = async (event: FormEvent) => {
     event.preventDefault();
     const converted = fromDraft(draft);
     if (!converted.ok) {
-      setErrors(converted.errors);
-      setSaving({ status: 'invalid' });
+      refused(converted.errors);
       return;
     }
     setSaving({ status: 'saving' });
@@ -40,8 +50,13 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
     } catch (error) {
       const failure = toUiError(error);
       const fields = failure.code === 'INVALID_INPUT' ? failure.fieldErrors : {};
-      setErrors(fields);
-      setSaving(Object.keys(fields).length > 0 ? { status: 'invalid' } : { status: 'failed', error: failure });
+      if (Object.keys(fields).length > 0) {
+        refused(fields);
+      } else {
+        setErrors({});
+        setSaving({ status: 'failed', error: failure });
+        setTimeout(() => failedNotice.current?.focus(), 0);
+      }
     }
   };
 
@@ -168,17 +183,7 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
 
       <fieldset>
         <legend>Approval policy</legend>
-        <div className="field">
-          <label htmlFor={fieldId('approval.approvers')}>Approvers (Atlassian account ids, comma or one per line)</label>
-          <textarea
-            {...describedBy('approval.approvers', approversError)}
-            rows={3}
-            value={draft.approvers}
-            onChange={(event) => set('approvers', event.target.value)}
-            spellCheck={false}
-          />
-          <FieldError path="approval.approvers" error={approversError} />
-        </div>
+        <ApproverPicker projectKey={projectKey} value={draft.approvers} known={approvers} error={approversError} onChange={(value) => set('approvers', value)} />
         <CheckboxField
           path="approval.includeJiraApprovers"
           label="Count the Jira version's release approvers as required approvers"
@@ -244,15 +249,18 @@ export function ConfigForm({ projectKey, config, onSaved }: { projectKey: string
           <p>Settings saved. Run "Check connection" below to confirm they reach Kosli, GitHub and Jira.</p>
         </Notice>
       )}
-      {saving.status === 'failed' &&
-        (saving.error.code === 'FORBIDDEN' ? (
-          <Forbidden />
-        ) : (
-          <Notice appearance="error" title="The settings were not saved">
-            <p>{saving.error.message}</p>
-            <p>{nextStep(saving.error)}</p>
-          </Notice>
-        ))}
+      {saving.status === 'failed' && (
+        <div ref={failedNotice} tabIndex={-1}>
+          {saving.error.code === 'FORBIDDEN' ? (
+            <Forbidden />
+          ) : (
+            <Notice appearance="error" title="The settings were not saved">
+              <p>{saving.error.message}</p>
+              <p>{nextStep(saving.error)}</p>
+            </Notice>
+          )}
+        </div>
+      )}
     </form>
   );
 }

@@ -1,5 +1,5 @@
 import { fake, fail, ok } from '../test/fake-bridge';
-import { screen, within } from '@testing-library/react';
+import { screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { beforeEach, describe, expect, it } from 'vitest';
 import { renderApp } from '../test/harness';
@@ -42,6 +42,14 @@ describe('the settings page', () => {
     expect(screen.getByLabelText<HTMLInputElement>('Tag pattern').value).toBe('running-{env}-{app}');
   });
 
+  it('says a project key does not exist instead of showing defaults for it', async () => {
+    fake.answer('settings/get', fail('NOT_FOUND', 'There is no Jira project with the key OPS (or the app cannot see it): check the key.'));
+    renderApp({ module: 'release-gate-settings' });
+    expect(await screen.findByText('No settings for OPS')).toBeTruthy();
+    expect(screen.getByText(/There is no Jira project with the key OPS/)).toBeTruthy();
+    expect(screen.queryByRole('form', { name: 'Configuration of OPS' })).toBeNull();
+  });
+
   it('refuses a non-admin with a clear sentence', async () => {
     fake.answer('settings/get', fail('FORBIDDEN', 'Only Jira administrators can read or change the settings.'));
     renderApp({ module: 'release-gate-settings' });
@@ -62,7 +70,30 @@ describe('the settings page', () => {
     await user.type(screen.getByLabelText('App 2 path'), 'apps/worker');
     await user.type(screen.getByLabelText('App 2 build flow'), 'worker-build');
     await user.type(screen.getByLabelText('App 2 template name'), 'worker');
-    await user.type(screen.getByLabelText(/^Approvers/), 'acc-po1, acc-po2\nacc-po3');
+    fake.answer('users/search', (payload) =>
+      ok({
+        users:
+          payload['query'] === 'ow'
+            ? [
+                { accountId: 'acc-po1', displayName: 'Paula Owner' },
+                { accountId: 'acc-po2', displayName: 'Pete Owner' },
+              ]
+            : [{ accountId: 'acc-po3', displayName: 'Quinn Quality' }],
+      }),
+    );
+    await user.type(screen.getByLabelText(/^Find a person/), 'ow{Enter}');
+    await user.click(await screen.findByRole('button', { name: 'Add Paula Owner' }));
+    await user.click(screen.getByRole('button', { name: 'Add Pete Owner' }));
+    await user.clear(screen.getByLabelText(/^Find a person/));
+    await user.type(screen.getByLabelText(/^Find a person/), 'quinn');
+    await user.click(screen.getByRole('button', { name: 'Find' }));
+    await user.click(await screen.findByRole('button', { name: 'Add Quinn Quality' }));
+    expect(fake.invocationsOf('users/search')).toEqual([
+      { projectKey: 'OPS', query: 'ow' },
+      { projectKey: 'OPS', query: 'quinn' },
+    ]);
+    expect(screen.getByRole('button', { name: 'Remove Pete Owner' })).toBeTruthy();
+    expect(fake.invocationsOf('settings/save')).toEqual([]);
     await user.click(screen.getByLabelText('At least'));
     await user.clear(screen.getByLabelText('Number of approvals required'));
     await user.type(screen.getByLabelText('Number of approvals required'), '2');
@@ -101,6 +132,8 @@ describe('the settings page', () => {
 
     expect(await screen.findByText('Nothing was saved: 4 settings need attention')).toBeTruthy();
     const path = screen.getByLabelText('App 2 path');
+    // Focus goes to the first field in error, not back to the top.
+    await waitFor(() => expect(document.activeElement).toBe(path));
     expect(path.getAttribute('aria-invalid')).toBe('true');
     const pathError = document.getElementById(path.getAttribute('aria-describedby') ?? '');
     expect(pathError?.textContent).toBe('Path in the repository, e.g. apps/backend (no leading slash, no "..")');
@@ -108,7 +141,7 @@ describe('the settings page', () => {
 
     const org = screen.getByLabelText('Organisation');
     expect(document.getElementById(org.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Kosli organisation: letters, digits');
-    expect(screen.getByLabelText(/^Approvers/).getAttribute('aria-invalid')).toBe('true');
+    expect(screen.getByLabelText(/^Find a person/).getAttribute('aria-invalid')).toBe('true');
     expect(document.getElementById('field-kosli-environments-error')?.textContent).toBe('Dev, staging and prod must be different environments');
 
     await user.click(screen.getByRole('button', { name: 'App 2 path' }));
@@ -131,6 +164,7 @@ describe('the settings page', () => {
     fake.answer('settings/save', fail('FORBIDDEN', 'Not an admin.'));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(await screen.findByText('Only Jira administrators can change these settings')).toBeTruthy();
+    await waitFor(() => expect(document.activeElement?.contains(screen.getByText('Only Jira administrators can change these settings'))).toBe(true));
   });
 });
 
@@ -176,7 +210,7 @@ describe('secrets', () => {
 });
 
 describe('connection check and Kosli setup', () => {
-  it('lists each check with its outcome and message', async () => {
+  it('lists each check with its outcome and message, failing checks first', async () => {
     const user = userEvent.setup({ delay: null });
     await openSettings();
     fake.answer(
@@ -191,9 +225,10 @@ describe('connection check and Kosli setup', () => {
     await user.click(screen.getByRole('button', { name: 'Check connection' }));
     expect(await screen.findByText('Connection check: 1 of 2 failed')).toBeTruthy();
     const items = within(screen.getByRole('list', { name: 'Connection check' })).getAllByRole('listitem');
+    // Failures first, whatever order the checks ran in.
     expect(items.map((item) => item.textContent)).toEqual([
-      '✓OK: Kosli organisation — kosli-public exists',
       '✕Failed: GitHub workflow dispatch — The token may not dispatch workflows (403).',
+      '✓OK: Kosli organisation — kosli-public exists',
     ]);
   });
 

@@ -29,7 +29,7 @@ export function SettingsPage() {
   };
 
   return (
-    <div className="page settings">
+    <main className="page settings">
       <div className="page-header">
         <h1>Kosli Release Gate settings</h1>
         <p className="subtle">Per Jira project: where Kosli and GitHub are, which apps to release and who approves.</p>
@@ -57,7 +57,7 @@ export function SettingsPage() {
         </button>
       </form>
       {projectKey ? <ProjectSettings key={projectKey} projectKey={projectKey} /> : <p className="subtle">Load a project to see its settings.</p>}
-    </div>
+    </main>
   );
 }
 
@@ -66,6 +66,14 @@ function ProjectSettings({ projectKey }: { projectKey: string }) {
   if (state.status === 'loading') return <Loading label={`Loading the settings of ${projectKey}…`} />;
   if (state.status === 'failed') {
     if (state.error.code === 'FORBIDDEN') return <Forbidden />;
+    if (state.error.code === 'NOT_FOUND') {
+      return (
+        <Notice appearance="warning" title={`No settings for ${projectKey}`}>
+          <p>{state.error.message}</p>
+          <p>Check the project key above and load again.</p>
+        </Notice>
+      );
+    }
     return <ErrorState title={`The settings of ${projectKey} could not be loaded`} error={state.error} onRetry={reload} />;
   }
   return <SettingsEditor view={state.data} onChange={replace} />;
@@ -79,7 +87,7 @@ function SettingsEditor({ view, onChange }: { view: SettingsView; onChange: (vie
           <p>The form shows the defaults, named after the original release scripts. Review them, then save.</p>
         </Notice>
       )}
-      <ConfigForm projectKey={view.projectKey} config={view.config} onSaved={onChange} />
+      <ConfigForm projectKey={view.projectKey} config={view.config} approvers={view.approvers} onSaved={onChange} />
       <SecretsSection projectKey={view.projectKey} secrets={view.secrets} onChange={onChange} />
       <ChecksSection projectKey={view.projectKey} />
     </>

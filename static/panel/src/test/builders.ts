@@ -39,6 +39,9 @@ export function aReleaseSummary(overrides: Partial<ReleaseSummary> = {}): Releas
       { name: 'frontend', fingerprint: FP_FRONTEND, commit: SHA_PROD },
     ],
     updatedAt: '2025-06-02T10:05:00.000Z',
+    approvals: { approved: 0, needed: 2, waitingFor: ['Paula Owner', 'Pete Owner'], declinedBy: [], myTurn: true },
+    issues: { total: 2, done: 1, notDone: [{ key: 'OPS-2', status: 'In Progress' }] },
+    failure: null,
     ...overrides,
   };
 }
@@ -72,6 +75,18 @@ export function anArtifact(overrides: Partial<ArtifactView> = {}): ArtifactView 
     jiraKeys: ['OPS-1'],
     commitCount: 3,
     truncated: false,
+    commits: [
+      {
+        sha: SHA_BACKEND,
+        title: 'OPS-1 Faster search',
+        author: 'Dana Developer',
+        date: '2025-06-01T09:00:00.000Z',
+        url: `https://github.com/acme/shop/commit/${SHA_BACKEND}`,
+        pullRequests: [{ url: 'https://github.com/acme/shop/pull/42', author: 'dev-dana', approvers: ['rev-rui'] }],
+        jiraKeys: ['OPS-1'],
+      },
+    ],
+    reviewedCommits: 1,
     ...overrides,
   };
 }
@@ -123,6 +138,7 @@ export function aDecision(overrides: Partial<DecisionView> = {}): DecisionView {
     at: '2025-06-02T11:00:00.000Z',
     source: 'app',
     valid: true,
+    superseded: false,
     ...overrides,
   };
 }
@@ -134,7 +150,9 @@ export function anApprovals(overrides: Partial<ApprovalsView> = {}): ApprovalsVi
     decisions: [],
     satisfied: false,
     outstanding: ['2 more approvals from: Paula Owner, Pete Owner'],
-    me: { accountId: 'acc-po1', eligible: true, reason: null, current: null },
+    me: { accountId: 'acc-po1', eligible: true, reason: null, current: null, lastApproval: false, stale: false },
+    progress: { approved: 0, needed: 2, waitingFor: ['Paula Owner', 'Pete Owner'], declinedBy: [], myTurn: true },
+    changes: [],
     ...overrides,
   };
 }
@@ -149,6 +167,10 @@ export function aDeploy(overrides: Partial<DeployView> = {}): DeployView {
     runConclusion: null,
     failure: null,
     verification: null,
+    stepSince: null,
+    startedAt: null,
+    canRetry: null,
+    whoCanRetry: null,
     ...overrides,
   };
 }
@@ -189,6 +211,7 @@ export function aSettingsView(overrides: Partial<SettingsView> = {}): SettingsVi
   return {
     projectKey: 'OPS',
     config: defaultProjectConfig(),
+    approvers: defaultProjectConfig().approval.approvers.map((accountId) => ({ accountId, displayName: accountId })),
     saved: true,
     secrets: { kosliToken: aSecretStatus(), githubToken: aSecretStatus() },
     ...overrides,

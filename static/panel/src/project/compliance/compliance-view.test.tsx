@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import { downloads, renderApp } from '../../test/harness';
 import { aComplianceReport, aComplianceRow } from '../../test/builders';
 import { parseCsv } from '../../../../../src/release/compliance-csv';
-import { lastCalendarMonth, periodPayload, periodProblem } from './period';
+import { lastDays, periodPayload, periodProblem } from './period';
 
 const manyRows = (count: number) =>
   Array.from({ length: count }, (_, index) =>
@@ -23,10 +23,10 @@ const rowsOnScreen = () => [...(document.querySelector('table[aria-label="Commit
 const button = (name: string) => screen.getByText(name, { selector: 'button' });
 
 describe('the report period', () => {
-  it('defaults to the last calendar month in UTC, also across a year end', () => {
-    expect(lastCalendarMonth(new Date('2025-06-15T12:00:00Z'))).toEqual({ from: '2025-05-01', to: '2025-05-31' });
-    expect(lastCalendarMonth(new Date('2025-01-01T00:30:00Z'))).toEqual({ from: '2024-12-01', to: '2024-12-31' });
-    expect(lastCalendarMonth(new Date('2024-03-31T23:59:59Z'))).toEqual({ from: '2024-02-01', to: '2024-02-29' });
+  it('defaults to the last 30 days up to today in UTC, so it opens on recent work, also across a year end', () => {
+    expect(lastDays(new Date('2025-06-15T12:00:00Z'))).toEqual({ from: '2025-05-17', to: '2025-06-15' });
+    expect(lastDays(new Date('2025-01-10T00:30:00Z'))).toEqual({ from: '2024-12-12', to: '2025-01-10' });
+    expect(lastDays(new Date('2024-03-01T23:59:59Z'), 7)).toEqual({ from: '2024-02-24', to: '2024-03-01' });
   });
 
   it('asks for whole days, ending before now', () => {
@@ -43,14 +43,18 @@ describe('the report period', () => {
 });
 
 describe('the compliance report', () => {
-  it('runs for the last calendar month on arrival and shows rows and totals', async () => {
+  it('runs for the last 30 days on arrival and shows rows and totals', async () => {
     fake.answer('report/compliance', ok(aComplianceReport({ rows: manyRows(3) })));
     renderApp({ path: '/compliance' });
     await screen.findByText(/^Rows 1–/);
-    const { from, to } = lastCalendarMonth(new Date());
+    const { from, to } = lastDays(new Date());
     expect(screen.getByLabelText<HTMLInputElement>('From (UTC)').value).toBe(from);
     expect(screen.getByLabelText<HTMLInputElement>('To, included (UTC)').value).toBe(to);
-    expect(fake.invocationsOf('report/compliance')).toEqual([{ from: `${from}T00:00:00.000Z`, to: periodPayload({ from, to }, new Date()).to }]);
+    const [asked] = fake.invocationsOf('report/compliance');
+    expect(asked?.['from']).toBe(`${from}T00:00:00.000Z`);
+    // The period ends now: today is included up to this moment.
+    expect(Date.parse(String(asked?.['to']))).toBeLessThanOrEqual(Date.now());
+    expect(Date.parse(String(asked?.['to']))).toBeGreaterThan(Date.now() - 60_000);
 
     const [first, second] = rowsOnScreen();
     expect(within(first ?? document.body).getAllByText('None')).toHaveLength(2);

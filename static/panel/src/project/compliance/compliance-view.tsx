@@ -6,13 +6,13 @@ import { EmptyState, ErrorState, Loading, Notice } from '../../components/states
 import { downloadFile } from '../../download';
 import { formatDate, formatTime, issueUrl, pullRequestLabel, shortSha } from '../../format';
 import { useLoad } from '../../use-load';
-import { lastCalendarMonth, periodPayload, periodProblem, type Period } from './period';
+import { lastDays, periodPayload, periodProblem, type Period } from './period';
 
 export const PAGE_SIZE = 100;
 
 /** Every change to main in a period, with its author, reviewers and Jira issues: the auditors' report. */
 export function ComplianceView({ siteUrl }: { siteUrl: string | null }) {
-  const [draft, setDraft] = useState<Period>(() => lastCalendarMonth(new Date()));
+  const [draft, setDraft] = useState<Period>(() => lastDays(new Date()));
   const [period, setPeriod] = useState(draft);
   const [problem, setProblem] = useState<string | null>(null);
   const { state, reload } = useLoad(() => call('report/compliance', periodPayload(period, new Date())), [period]);

@@ -9,11 +9,11 @@ export interface Period {
 
 const day = (date: Date) => date.toISOString().slice(0, 10);
 
-/** The calendar month before `now`'s, in UTC: the auditors' usual period. */
-export function lastCalendarMonth(now: Date): Period {
-  const first = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth() - 1, 1));
-  const last = new Date(Date.UTC(now.getUTCFullYear(), now.getUTCMonth(), 0));
-  return { from: day(first), to: day(last) };
+/** The last `days` days up to today (UTC): a period that holds recent work, so the report opens on data. */
+export function lastDays(now: Date, days = 30): Period {
+  const first = new Date(now.getTime());
+  first.setUTCDate(first.getUTCDate() - (days - 1));
+  return { from: day(first), to: day(now) };
 }
 
 /**

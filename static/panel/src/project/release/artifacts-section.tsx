@@ -6,9 +6,16 @@ import { EmptyState } from '../../components/states';
 import { plural, pullRequestLabel, shortFingerprint, shortSha } from '../../format';
 
 export function ArtifactsSection({ artifacts }: { artifacts: ArtifactView[] }) {
+  const shown = artifacts.reduce((n, a) => n + a.commits.length, 0);
+  const reviewed = artifacts.reduce((n, a) => n + a.reviewedCommits, 0);
   return (
     <section aria-labelledby="artifacts-heading" className="section">
       <h2 id="artifacts-heading">Artifacts</h2>
+      {artifacts.length > 0 && (
+        <p className={reviewed === shown ? 'success-text' : 'warning-text'}>
+          Pull request review coverage: {reviewed} of {plural(shown, 'commit')} reviewed by someone other than the author.
+        </p>
+      )}
       {artifacts.length === 0 ? (
         <EmptyState title="This release ships no artifacts">
           <p>Nothing runs in staging that differs from prod. Promote a change to staging, then refresh the candidate.</p>
@@ -34,7 +41,68 @@ export function ArtifactsSection({ artifacts }: { artifacts: ArtifactView[] }) {
           </table>
         </div>
       )}
+      {artifacts.map((artifact) => (
+        <CommitEvidence key={artifact.app} artifact={artifact} />
+      ))}
     </section>
+  );
+}
+
+/** Every commit of the app with its pull request, author, reviewers and Jira keys; closed until asked. */
+function CommitEvidence({ artifact }: { artifact: ArtifactView }) {
+  const { commits } = artifact;
+  return (
+    <details className="commit-evidence">
+      <summary>
+        Commits of {artifact.app}: {plural(artifact.commitCount, 'commit')}, {artifact.reviewedCommits} of {commits.length} reviewed
+      </summary>
+      {commits.length < artifact.commitCount && <p className="subtle">The newest {commits.length} are listed.</p>}
+      <div className="table-scroll">
+        <table className="table">
+          <thead>
+            <tr>
+              <th scope="col">Commit</th>
+              <th scope="col">Author</th>
+              <th scope="col">Pull request</th>
+              <th scope="col">Reviewers</th>
+              <th scope="col">Jira</th>
+            </tr>
+          </thead>
+          <tbody>
+            {commits.map((commit) => (
+              <tr key={commit.sha}>
+                <td>
+                  <MaybeLink href={commit.url}>
+                    <code>{shortSha(commit.sha)}</code>
+                  </MaybeLink>{' '}
+                  {commit.title}
+                </td>
+                <td>{commit.author || '—'}</td>
+                <td>
+                  {commit.pullRequests.length === 0 ? (
+                    <span className="warning-text">None</span>
+                  ) : (
+                    commit.pullRequests.map((pr) => (
+                      <div key={pr.url}>
+                        <ExternalLink href={pr.url}>{pullRequestLabel(pr.url)}</ExternalLink>
+                      </div>
+                    ))
+                  )}
+                </td>
+                <td>
+                  {commit.pullRequests.some((pr) => pr.approvers.length > 0) ? (
+                    [...new Set(commit.pullRequests.flatMap((pr) => pr.approvers))].join(', ')
+                  ) : (
+                    <span className="warning-text">Not reviewed</span>
+                  )}
+                </td>
+                <td>{commit.jiraKeys.length > 0 ? commit.jiraKeys.join(', ') : <span className="warning-text">No key</span>}</td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      </div>
+    </details>
   );
 }
 

@@ -1,9 +1,7 @@
-import { call } from '../../api';
 import type { DeployView, ReleaseView } from '../../../../../src/contract';
 import { ExternalLink } from '../../components/links';
-import { Notice, nextStep } from '../../components/states';
+import { Notice } from '../../components/states';
 import { formatTime } from '../../format';
-import { useAction } from '../../use-load';
 
 type FailedStep = NonNullable<DeployView['failure']>['step'];
 
@@ -11,27 +9,27 @@ type FailedStep = NonNullable<DeployView['failure']>['step'];
 const STEPS = [
   { id: 'open', label: 'Open' },
   { id: 'approved', label: 'Approved' },
-  { id: 'attested', label: 'Approval attested in Kosli' },
-  { id: 'dispatched', label: 'Prod deploy started' },
-  { id: 'deployed', label: 'Deployed' },
-  { id: 'verified', label: 'Verified in prod' },
-  { id: 'released', label: 'Released in Jira' },
+  { id: 'attested', label: 'Record the approval in Kosli' },
+  { id: 'dispatched', label: 'Start the prod deploy' },
+  { id: 'deployed', label: 'Prod deploy run' },
+  { id: 'verified', label: 'Verify what runs in prod' },
+  { id: 'released', label: 'Release the Jira version' },
 ] as const;
 
-/** The timeline step a failed worker step was trying to reach, and what it was doing. */
-const FAILED_STEP: Record<FailedStep, { reaching: (typeof STEPS)[number]['id']; doing: string }> = {
-  attest: { reaching: 'attested', doing: 'attesting the approval in Kosli' },
-  dispatch: { reaching: 'dispatched', doing: 'starting the prod deploy' },
-  follow: { reaching: 'deployed', doing: 'following the deploy run' },
-  verify: { reaching: 'verified', doing: 'verifying what runs in prod' },
-  release: { reaching: 'released', doing: 'releasing the Jira version' },
+/** The timeline step a failed worker step was trying to reach. */
+const FAILED_STEP: Record<FailedStep, (typeof STEPS)[number]['id']> = {
+  attest: 'attested',
+  dispatch: 'dispatched',
+  follow: 'deployed',
+  verify: 'verified',
+  release: 'released',
 };
 
-export function DeploySection({ release, onUpdate }: { release: ReleaseView; onUpdate: (release: ReleaseView) => void }) {
+/** The deploy's steps as a timeline; what failed and the retry are at the top, in the decision panel. */
+export function DeploySection({ release }: { release: ReleaseView }) {
   const { deploy } = release;
-  const retry = useAction(() => call('release/retry', { versionId: release.versionId }), onUpdate);
   const failure = deploy.failure;
-  const failedAt = failure ? STEPS.findIndex((step) => step.id === FAILED_STEP[failure.step].reaching) : -1;
+  const failedAt = failure ? STEPS.findIndex((step) => step.id === FAILED_STEP[failure.step]) : -1;
   const currentAt = failure ? failedAt : STEPS.findIndex((step) => step.id === deploy.step);
 
   return (
@@ -53,41 +51,13 @@ export function DeploySection({ release, onUpdate }: { release: ReleaseView; onU
           );
         })}
       </ol>
-      {deploy.state === 'open' && (
-        <p className="subtle">
-          {release.approvals.satisfied
-            ? 'The approval policy is satisfied: the deploy to prod is queued and starts within moments (or at the next scheduled check).'
-            : 'The deploy to prod starts once the approval policy is satisfied.'}
-        </p>
-      )}
+      {deploy.state === 'open' && <p className="subtle">The deploy to prod starts once the approval policy is satisfied.</p>}
       {deploy.runId !== null && (
         <p>
           {deploy.runUrl ? <ExternalLink href={deploy.runUrl}>Workflow run #{deploy.runId}</ExternalLink> : `Workflow run #${deploy.runId}`}
           {deploy.runStatus && <span> · status {deploy.runStatus}</span>}
           {deploy.runConclusion && <span> · conclusion {deploy.runConclusion}</span>}
         </p>
-      )}
-      {failure && (
-        <Notice appearance="error" title={`The deploy failed while ${FAILED_STEP[failure.step].doing}`}>
-          <p>{failure.reason}</p>
-          <p>
-            {failure.attempts > 1 ? `${failure.attempts} attempts so far. ` : ''}
-            {failure.transient
-              ? 'This looks temporary: the app tries again on its next scheduled check, or you can retry now.'
-              : 'Fix the cause, then retry.'}
-          </p>
-          <p>
-            <button type="button" className="button" onClick={retry.run} disabled={retry.state.status === 'running'}>
-              {retry.state.status === 'running' ? 'Retrying…' : 'Retry'}
-            </button>
-          </p>
-        </Notice>
-      )}
-      {retry.state.status === 'failed' && (
-        <Notice appearance="error" title="The retry did not start">
-          <p>{retry.state.error.message}</p>
-          <p>{nextStep(retry.state.error)}</p>
-        </Notice>
       )}
       {deploy.verification &&
         (deploy.verification.ok ? (

@@ -3,14 +3,14 @@ import { CopyButton } from '../../components/copy-button';
 import { ExternalLink } from '../../components/links';
 import { ReleaseStateLozenge } from '../../components/lozenge';
 import { formatDate } from '../../format';
+import { displayState } from './verdict';
 
 export function ReleaseHeader({ release }: { release: ReleaseView }) {
-  const { approvals } = release;
   return (
     <header className="page-header">
       <div className="title-row">
         <h1>{release.name}</h1>
-        <ReleaseStateLozenge state={release.state} />
+        <ReleaseStateLozenge state={displayState(release.state, release.approvals.progress.declinedBy.length > 0)} />
       </div>
       <p className="meta">
         <ExternalLink href={release.jiraUrl}>Jira release</ExternalLink>
@@ -26,9 +26,6 @@ export function ReleaseHeader({ release }: { release: ReleaseView }) {
           Content <code title={release.contentHash}>{release.contentHash.slice(0, 12)}</code>{' '}
           <CopyButton value={release.contentHash} label="Copy the content hash" />
         </span>
-      </p>
-      <p className={approvals.satisfied ? 'summary summary-ok' : 'summary'}>
-        {approvals.satisfied ? 'Approval policy satisfied.' : (approvals.outstanding[0] ?? 'Waiting for approvals.')}
       </p>
     </header>
   );

@@ -1,3 +1,4 @@
+import { useEffect, useState, type MouseEvent } from 'react';
 import { call } from '../../api';
 import type { ReleaseView } from '../../../../../src/contract';
 import { RouteLink } from '../../components/links';
@@ -7,15 +8,27 @@ import { useLoad } from '../../use-load';
 import { ApprovalsSection } from './approvals-section';
 import { ArtifactsSection } from './artifacts-section';
 import { AuditSection } from './audit-section';
+import { DecisionPanel } from './decision-panel';
 import { DeploySection } from './deploy-section';
 import { EnvironmentsSection } from './environments-section';
 import { ExportsSection } from './exports-section';
 import { ReleaseHeader } from './release-header';
 import { IssuesSection } from './issues-section';
 
+/** While the deploy moves, the page asks again this often; it stops once the release settles. */
+const POLL_MS = 3000;
+
 /** One release: what it ships, where it runs, who approved it and how its deploy went. One invoke. */
 export function ReleasePage({ versionId }: { versionId: string }) {
   const { state, reload, replace } = useLoad(() => call('release/get', { versionId }), [versionId]);
+  const live = state.status === 'ready' && isMoving(state.data);
+  const now = useNow(live);
+
+  useEffect(() => {
+    if (!live) return;
+    const timer = setInterval(reload, POLL_MS);
+    return () => clearInterval(timer);
+  }, [live, reload]);
 
   if (state.status === 'loading') return <Loading label="Loading release…" />;
   if (state.status === 'failed') {
@@ -26,11 +39,26 @@ export function ReleasePage({ versionId }: { versionId: string }) {
       </>
     );
   }
-  return <ReleaseContent release={state.data} onUpdate={replace} onReload={reload} />;
+  return <ReleaseContent release={state.data} onUpdate={replace} onReload={reload} now={now} />;
 }
 
-export function ReleaseContent({ release, onUpdate, onReload }: { release: ReleaseView; onUpdate: (release: ReleaseView) => void; onReload: () => void }) {
-  const drifted = release.environments.filter((row) => row.stagingDiffersFromCandidate).map((row) => row.app);
+/** Approved and not yet settled: the worker is at it, so the page follows. */
+function isMoving(release: ReleaseView): boolean {
+  return release.state === 'approved' || release.state === 'deploying' || (release.state === 'open' && release.approvals.satisfied);
+}
+
+/** The current time, ticking every second while `ticking` (for elapsed times). */
+function useNow(ticking: boolean): number {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!ticking) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [ticking]);
+  return now;
+}
+
+export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }: { release: ReleaseView; onUpdate: (release: ReleaseView) => void; onReload: () => void; now?: number }) {
   return (
     <article className="release" aria-label={`Release ${release.name}`}>
       <Breadcrumbs name={release.name} />
@@ -45,22 +73,30 @@ export function ReleaseContent({ release, onUpdate, onReload }: { release: Relea
           <p>The rest is current. Reload the page in a minute to try again.</p>
         </Notice>
       )}
-      {drifted.length > 0 && (release.state === 'open' || release.state === 'approved') && (
-        <Notice appearance="warning" title="Staging no longer runs this candidate">
-          <p>
-            Staging now runs something else for {drifted.join(', ')}. A developer should refresh the candidate so that what you
-            approve is what runs in staging.
-          </p>
-        </Notice>
-      )}
+      <DecisionPanel release={release} onUpdate={onUpdate} onReload={onReload} now={now} />
       <ArtifactsSection artifacts={release.artifacts} />
-      <EnvironmentsSection rows={release.environments} />
       <IssuesSection issues={release.issues} missingKeys={release.missingKeys} untracked={release.untracked} />
-      <ApprovalsSection release={release} onUpdate={onUpdate} onReload={onReload} />
-      <DeploySection release={release} onUpdate={onUpdate} />
+      <ApprovalsSection release={release} />
+      <DeploySection release={release} />
+      <EnvironmentsSection rows={release.environments} />
       <AuditSection audit={release.audit} />
       <ExportsSection versionId={release.versionId} />
     </article>
+  );
+}
+
+/** The first stop for keyboard users on a release page: straight to the verdict and its buttons. */
+export function SkipToDecision() {
+  const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
+    event.preventDefault();
+    const target = document.getElementById('decision-heading');
+    target?.focus();
+    target?.scrollIntoView({ block: 'start' });
+  };
+  return (
+    <a href="#decision" className="skip-link" onClick={onClick}>
+      Skip to the decision
+    </a>
   );
 }
 
