@@ -43,16 +43,27 @@ function addIssues(world: World, from: number, count: number): void {
   world.simulation.place('staging', { [app]: head });
 }
 
+/**
+ * Waits until Jira's search sees the last edits (the fake lags them by `searchLagMs`, as Jira's
+ * index does): refreshes are minutes apart in real use, so each finds the previous one's fix
+ * versions. Without it the original's existing-keys search misses them and rewrites every issue.
+ */
+async function searchCaughtUp(world: World): Promise<void> {
+  await new Promise((resolve) => setTimeout(resolve, world.jira.world.searchLagMs + 20));
+}
+
 /** Runs `setup`, then counts the Jira writes of `refresh` in the two situations. */
 async function writesOf(plan: HistoryPlan, options: P3Options, refresh: (world: World) => Promise<void>): Promise<{ unchanged: WriteCount; after: WriteCount }> {
   const world = await startPlannedWorld(plan, { spareIssues: options.newIssues });
   try {
     growHistory(world, plan);
     await refresh(world);
+    await searchCaughtUp(world);
     world.resetCalls();
     await refresh(world);
     const unchanged = counted(world);
     addIssues(world, options.issues, options.newIssues);
+    await searchCaughtUp(world);
     world.resetCalls();
     await refresh(world);
     return { unchanged, after: counted(world) };

@@ -101,6 +101,17 @@ export class SandboxClient {
     }
   }
 
+  /**
+   * A developer's promotion as a person makes it: once Kosli's dev report shows the builds, promote
+   * them, let the run finish, and wait until Kosli's staging report shows them too.
+   */
+  async promoteReported(accountId: string, builds: readonly { name: string; fingerprint: string }[]): Promise<void> {
+    await this.reported('dev', builds);
+    await this.invokeOk(accountId, 'staging/promote', {}, z.object({ runId: z.number() }));
+    await this.settle();
+    await this.reported('staging', builds);
+  }
+
   state(): Promise<SandboxState> {
     return this.call('GET', '/sandbox/state', sandboxStateSchema);
   }

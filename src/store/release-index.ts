@@ -5,6 +5,9 @@
 import type { KeyValueStore } from './key-value-store';
 import type { ReleaseRecord } from './release-store';
 
+/** Forge storage returns at most 20 entries per query page (the same figure as the ReleaseStore's). */
+const QUERY_PAGE_SIZE = 20;
+
 export class ReleaseIndex {
   constructor(private readonly kv: KeyValueStore) {}
 
@@ -14,7 +17,7 @@ export class ReleaseIndex {
     const out: ReleaseRecord[] = [];
     let cursor: string | undefined;
     do {
-      const page = await this.kv.query<ReleaseRecord>(prefix, { limit: 100, ...(cursor ? { cursor } : {}) });
+      const page = await this.kv.query<ReleaseRecord>(prefix, { limit: QUERY_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
       out.push(...page.results.map((r) => r.value));
       cursor = page.nextCursor;
     } while (cursor);

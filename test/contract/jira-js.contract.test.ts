@@ -72,6 +72,7 @@ describe('jira.js against the fake Jira', () => {
     expect(mine.permissions?.['WORK_ON_ISSUES']).toMatchObject({ key: 'WORK_ON_ISSUES', havePermission: false });
     expect(mine.permissions?.['ADMINISTER']?.havePermission).toBe(false);
     expect(await api.users.getUser({ accountId: 'acc-po' })).toMatchObject({ accountId: 'acc-po', displayName: 'Pat Owner' });
+    expect((await api.userSearch.findUsers({ query: 'pat', maxResults: 10 })).map((u) => u.accountId)).toEqual(['acc-po']);
 
     await api.projectVersions.updateVersion({ id, body: { released: true, releaseDate: '2026-12-02' } });
     expect(await api.projectVersions.getVersion({ id })).toMatchObject({ released: true, releaseDate: '2026-12-02' });
@@ -113,6 +114,9 @@ describe('jira.js against the fake Jira', () => {
     const problems = jira.service.log.flatMap((entry) => spec.checkExchange(entry));
     expect(problems).toEqual([]);
     const operations = new Set(jira.service.log.map((entry) => `${entry.method} ${entry.route}`));
-    expect([...operations].sort()).toEqual([...jira.service.operations].sort());
+    // Jira Software's Deployments API is not in the platform document jira.js is generated from:
+    // its own suite checks it (test/contract/jira-deployments.contract.test.ts).
+    const platform = jira.service.operations.filter((op) => !op.includes(' /rest/deployments/'));
+    expect([...operations].sort()).toEqual([...platform].sort());
   });
 });

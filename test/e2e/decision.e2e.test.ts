@@ -36,14 +36,13 @@ const pageErrors: string[] = [];
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
   // The scheduled trigger runs every 1.5 s here (every 5 min on Forge); runs take 3 s.
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 3000, triggerIntervalMs: 1500 }), launchBrowser()]);
+  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 3000, triggerIntervalMs: 1500, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
   client = new SandboxClient(sandbox.url);
   await client.commit('backend', 'OPS-11 Faster product search');
   await client.commit('backend', 'Tidy the search logging');
-  await client.commit('backend', 'OPS-12 Align the checkout button on mobile');
-  await client.commit('frontend', 'OPS-12 Align the checkout button on mobile');
-  await client.invokeOk(DEV, 'staging/promote', {}, z.object({ runId: z.number() }));
-  await client.settle();
+  const backend = await client.commit('backend', 'OPS-12 Align the checkout button on mobile');
+  const frontend = await client.commit('frontend', 'OPS-12 Align the checkout button on mobile');
+  await client.promoteReported(DEV, [{ name: 'backend', fingerprint: backend.fingerprint }, { name: 'frontend', fingerprint: frontend.fingerprint }]);
   const created = await client.invokeOk(DEV, 'candidate/refresh', {}, z.object({ versionId: z.string(), name: z.string() }));
   versionId = created.versionId;
   releaseName = created.name;
@@ -88,7 +87,7 @@ async function setTheme(mode: 'light' | 'dark'): Promise<void> {
 /** axe-core inside the app's iframe: the serious and critical findings, as "rule: target" lines. */
 async function axeFindings(): Promise<string[]> {
   const frame = await panelFrame();
-  if (!(await frame.evaluate(() => 'axe' in window))) await frame.addScriptTag({ content: AXE });
+  if (!(await frame.evaluate(() => 'axe' in window))) await frame.evaluate(AXE); // through the debugger protocol: the panel's CSP (rightly) refuses an injected <script>
   const result: unknown = await frame.evaluate(async () => {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe;
     return axe.run(document, { resultTypes: ['violations'] });
@@ -150,13 +149,12 @@ it('walks a release through every state as product owners, a developer and an ad
   await checkStop('partly-approved-po');
   panel = await open(PO2, 'release-gate/');
   const card = panel.getByRole('article', { name: `Release candidate ${releaseName}` });
-  await expect(card.getByText('1 of 2 approved — your decision is needed.').isVisible()).resolves.toBe(true);
+  await card.getByText('1 of 2 approved — your decision is needed.').waitFor();
   await checkStop('card-partly-approved', { decision: false });
 
   // Stale: a new change reaches staging and the candidate is refreshed.
-  await client.commit('backend', 'OPS-13 Show a delivery estimate');
-  await client.invokeOk(DEV, 'staging/promote', {}, z.object({ runId: z.number() }));
-  await client.settle();
+  const estimate = await client.commit('backend', 'OPS-13 Show a delivery estimate');
+  await client.promoteReported(DEV, [{ name: 'backend', fingerprint: estimate.fingerprint }]);
   await client.invokeOk(DEV, 'candidate/refresh', {}, z.object({ changed: z.literal(true) }));
   panel = await openRelease(PO1);
   const banner = panel.getByText(/^The release changed since your decision on .* by Dana Developer: it no longer counts$/);

@@ -25,20 +25,24 @@ let versionId: string;
 const offMachine: string[] = [];
 
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null }), launchBrowser()]);
+  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
   const client = new SandboxClient(sandbox.url);
   // A commit without a Jira key under the built one: the page lists it, linked to GitHub.
   await client.commit('backend', 'Tidy the build script');
-  await client.commit('backend', 'OPS-11 Faster product search');
-  await client.invokeOk('dev0001', 'staging/promote', {}, z.object({ runId: z.number() }));
-  await client.settle();
+  const built = await client.commit('backend', 'OPS-11 Faster product search');
+  await client.promoteReported('dev0001', [{ name: 'backend', fingerprint: built.fingerprint }]);
   ({ versionId } = await client.invokeOk('dev0001', 'candidate/refresh', {}, z.object({ versionId: z.string() })));
   // Approved by both product owners and deployed, so the page also links the prod workflow run.
   const { contentHash } = await client.invokeOk('po0001', 'release/get', { versionId }, z.object({ contentHash: z.string() }));
   for (const owner of ['po0001', 'po0002']) await client.invokeOk(owner, 'release/decide', { versionId, decision: 'approved', contentHash }, z.object({ versionId: z.string() }));
-  await client.runScheduledCheck();
-  await client.settle();
-  await client.runScheduledCheck();
+  // The scheduled check deploys; the release completes once Kosli's next prod report shows the build.
+  for (let attempt = 0; attempt < 60; attempt += 1) {
+    await client.runScheduledCheck();
+    await client.settle();
+    const { state } = await client.invokeOk('po0001', 'release/get', { versionId }, z.object({ state: z.string() }));
+    if (state === 'released') break;
+    await new Promise((resolve) => setTimeout(resolve, 500));
+  }
   context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   await context.route(
     (url) => url.hostname !== '127.0.0.1',
@@ -76,6 +80,8 @@ it('opens every kind of external link through the host, with no CSP violation', 
   const panel = page.frameLocator('#panel');
   await panel.getByRole('heading', { level: 1 }).waitFor();
   await panel.locator('a[href*="/actions/runs/"]').first().waitFor();
+  // Each app's commits and their pull requests sit in a collapsed list: open them as a reader would.
+  for (const summary of await panel.locator('details.commit-evidence > summary').all()) await summary.click();
   const kinds: [string, string][] = [
     ['Kosli trail', 'a[href*="/trails/"]'],
     ['GitHub run', 'a[href*="/actions/runs/"]'],

@@ -26,15 +26,14 @@ let context: BrowserContext;
 const candidateSchema = z.object({ versionId: z.string(), name: z.string() });
 
 async function candidateOf(app: string, message: string): Promise<z.output<typeof candidateSchema>> {
-  await client.commit(app, message);
-  await client.invokeOk('dev0001', 'staging/promote', {}, z.object({ runId: z.number() }));
-  await client.settle();
+  const built = await client.commit(app, message);
+  await client.promoteReported('dev0001', [{ name: app, fingerprint: built.fingerprint }]);
   return client.invokeOk('dev0001', 'candidate/refresh', {}, candidateSchema);
 }
 
 beforeAll(async () => {
   mkdirSync(SCREENSHOTS, { recursive: true });
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null }), launchBrowser()]);
+  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
   client = new SandboxClient(sandbox.url);
   const first = await candidateOf('backend', 'OPS-11 Faster product search');
   const view = await client.invokeOk('po0001', 'release/get', { versionId: first.versionId }, z.object({ contentHash: z.string() }));

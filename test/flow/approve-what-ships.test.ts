@@ -18,8 +18,11 @@ afterEach(async () => {
 /** A new backend build reaches staging; the stored candidate still holds the old one. */
 async function moveStaging(w: World): Promise<void> {
   w.simulation.commit('backend', 'OPS-13 late change');
+  // Kosli reports periodically: dev shows the new build, then staging the deploy, each with its next report.
+  await w.simulation.nextReport();
   ok(await w.invoke(DEV, 'staging/promote', {}));
   await w.github.world.settleRuns();
+  await w.simulation.nextReport();
 }
 
 describe('approvals only for what ships', () => {

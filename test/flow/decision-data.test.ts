@@ -14,8 +14,11 @@ afterEach(async () => {
 });
 
 async function promoteAndRefresh(w: World) {
+  // Kosli reports periodically: dev shows the new builds, then staging the deploy, each with its next report.
+  await w.simulation.nextReport();
   ok(await w.invoke(DEV, 'staging/promote', {}));
   await w.github.world.settleRuns();
+  await w.simulation.nextReport();
   return ok(await w.invoke(DEV, 'candidate/refresh', {}));
 }
 

@@ -28,17 +28,17 @@ function bundleFolder(indexSource: string, handlers: string[]): string {
   return folder;
 }
 
-const EXPORTS = ['index.handler', 'index.scheduledCheck', 'index.deployConsumer'];
+const EXPORTS = ['index.handler', 'index.scheduledCheck', 'index.deployConsumer', 'index.jqlFunction'];
 
 describe('the app entry', () => {
   it('loads each handler the manifest names from the bundle, through the wrapper packed beside it', async () => {
     const folder = bundleFolder(
-      "exports.handler = async () => 'resolver'; exports.scheduledCheck = async () => 'trigger'; exports.deployConsumer = async () => 'consumer';",
+      "exports.handler = async () => 'resolver'; exports.jqlFunction = async () => 'jql'; exports.scheduledCheck = async () => 'trigger'; exports.deployConsumer = async () => 'consumer';",
       EXPORTS,
     );
     const app = await loadApp('bundle', folder);
     const bundled: unknown = createRequire(join(folder, 'index.cjs'))(join(folder, 'index.cjs'));
-    expect(bundled).toMatchObject({ handler: app.handler, scheduledCheck: app.scheduledCheck, deployConsumer: app.deployConsumer });
+    expect(bundled).toMatchObject({ handler: app.handler, jqlFunction: app.jqlFunction, scheduledCheck: app.scheduledCheck, deployConsumer: app.deployConsumer });
     expect(await app.scheduledCheck()).toBe('trigger');
   });
 
@@ -65,7 +65,12 @@ describe('the app entry', () => {
       if (appEntryFromEnvironment() === 'bundle') {
         const index = join(bundleDirFromEnvironment(), 'index.cjs');
         const bundled: unknown = createRequire(index)(index);
-        expect(bundled).toMatchObject({ handler: world.app.handler, scheduledCheck: world.app.scheduledCheck, deployConsumer: world.app.deployConsumer });
+        expect(bundled).toMatchObject({
+          handler: world.app.handler,
+          jqlFunction: world.app.jqlFunction,
+          scheduledCheck: world.app.scheduledCheck,
+          deployConsumer: world.app.deployConsumer,
+        });
       } else {
         const source = await import('../../src/index');
         expect(world.app.handler).toBe(source.handler);
