@@ -6,7 +6,7 @@
  */
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { GITHUB_TOKEN, KOSLI_TOKEN, startWorld, type World } from '../../sandbox/world/start-world';
-import { approveAsBoth, errorOf, ok, PO1, prepareCandidate } from '../support/flow';
+import { approveAsBoth, errorOf, ok, PO1, prepareCandidate, untilSettled } from '../support/flow';
 
 const lines: string[] = [];
 beforeAll(() => {
@@ -42,7 +42,7 @@ describe('logs', () => {
     w.github.world.settleAfterMs = 10;
     const { versionId } = await prepareCandidate(w);
     await approveAsBoth(w, versionId);
-    await w.drain();
+    await untilSettled(w, versionId);
     await w.runTrigger();
     expect(w.jira.world.version(versionId)?.released).toBe(true);
 
@@ -69,7 +69,7 @@ describe('logs', () => {
     const { versionId } = await prepareCandidate(w);
     inject(w);
     await approveAsBoth(w, versionId);
-    await w.drain();
+    await untilSettled(w, versionId);
     const view = ok(await w.invoke(PO1, 'release/get', { versionId }));
     expect(view.state).toBe('failed');
     expect(JSON.stringify(view)).not.toContain(GITHUB_TOKEN);

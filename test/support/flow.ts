@@ -45,3 +45,18 @@ export function prodDispatches(world: World): number {
 export function approvalAttestations(world: World, flow: string, trail: string): number {
   return world.kosli.world.trailAttestationsJson(flow, trail, 'release-approval').length;
 }
+
+/**
+ * Drains the deploy queue, then, while the release is neither released nor failed, waits for Kosli's
+ * next report and runs the scheduled check (up to five times): the queue follows a release only a few
+ * hops, and Kosli's prod report may come later, when Forge's scheduled check carries on.
+ */
+export async function untilSettled(world: World, versionId: string): Promise<void> {
+  await world.drain();
+  for (let attempt = 0; attempt < 5; attempt += 1) {
+    const { state } = ok(await world.invoke(PO1, 'release/get', { versionId }));
+    if (state === 'released' || state === 'failed') return;
+    await world.simulation.nextReport();
+    await world.runTrigger();
+  }
+}
