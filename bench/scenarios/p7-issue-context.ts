@@ -57,6 +57,8 @@ export async function measureIssueContext(options: P7Options = P7_DEFAULTS): Pro
     const viewer = developer(world);
 
     await samplePanel(world, viewer, issueKey, 2);
+    // Kosli's periodic environment reports reach the fake Kosli too: they are the world's calls, not the panel's.
+    world.simulation.stopReporting();
     world.resetCalls();
     const storageBefore = world.runtime.storage.calls;
     await samplePanel(world, viewer, issueKey, 1);
