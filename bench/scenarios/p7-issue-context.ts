@@ -59,11 +59,17 @@ export async function measureIssueContext(options: P7Options = P7_DEFAULTS): Pro
     await samplePanel(world, viewer, issueKey, 2);
     // Kosli's periodic environment reports reach the fake Kosli too: they are the world's calls, not the panel's.
     world.simulation.stopReporting();
-    world.resetCalls();
-    const storageBefore = world.runtime.storage.calls;
-    await samplePanel(world, viewer, issueKey, 1);
-    const upstreamCalls = world.calls().total;
-    const storageCalls = world.runtime.storage.calls - storageBefore;
+    // The fewest calls over three views: work the world does meanwhile (a queued job, a report) is
+    // counted by the same fakes, and is not the panel's; a panel that made more calls would make them each time.
+    let upstreamCalls = Number.POSITIVE_INFINITY;
+    let storageCalls = Number.POSITIVE_INFINITY;
+    for (let view = 0; view < 3; view += 1) {
+      world.resetCalls();
+      const storageBefore = world.runtime.storage.calls;
+      await samplePanel(world, viewer, issueKey, 1);
+      upstreamCalls = Math.min(upstreamCalls, world.calls().total);
+      storageCalls = Math.min(storageCalls, world.runtime.storage.calls - storageBefore);
+    }
 
     const zero = median(await samplePanel(world, viewer, issueKey, options.samples));
     setLatency(world, options.upstreamLatencyMs, options.storageLatencyMs);
