@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { jiraDeploymentsOf, type StoredDeployment } from '../../sandbox/fakes/jira/deployments-api';
 import { startWorld, type World } from '../../sandbox/world/start-world';
 import type { Deps } from '../../src/services/deps';
-import { approveAsBoth, DEV, ok, PO1, PO2, prepareCandidate } from '../support/flow';
+import { approveAsBoth, DEV, ok, PO1, PO2, prepareCandidate, untilSettled } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -17,18 +17,6 @@ afterEach(async () => {
 
 function received(w: World, type: 'staging' | 'production'): StoredDeployment[] {
   return jiraDeploymentsOf(w.jira.world).filter((d) => (d.data.environment as { type: string }).type === type);
-}
-
-/**
- * The deploy queue follows the release a few hops; when Kosli's prod report comes later than that,
- * the scheduled check carries on, as it does in Forge.
- */
-async function untilReleased(w: World, versionId: string): Promise<void> {
-  await w.drain();
-  for (let i = 0; i < 5 && !w.jira.world.version(versionId)?.released; i++) {
-    await w.simulation.nextReport();
-    await w.runTrigger();
-  }
 }
 
 describe('deployments reported to Jira', () => {
@@ -59,7 +47,7 @@ describe('deployments reported to Jira', () => {
     expect(jiraDeploymentsOf(world.jira.world)).toHaveLength(1);
 
     await approveAsBoth(world, created.versionId);
-    await untilReleased(world, created.versionId);
+    await untilSettled(world, created.versionId);
     const view = ok(await world.invoke(PO1, 'release/get', { versionId: created.versionId }));
     expect(view.state).toBe('released');
     const [prod, ...again] = received(world, 'production');
@@ -81,12 +69,12 @@ describe('deployments reported to Jira', () => {
     world.github.world.settleAfterMs = 20;
     const first = await prepareCandidate(world, { backend: 'OPS-11 faster search' });
     await approveAsBoth(world, first.versionId);
-    await untilReleased(world, first.versionId);
+    await untilSettled(world, first.versionId);
     // Release names are stamped to the second (the default name pattern): the next release is named in a later one.
     await new Promise((resolve) => setTimeout(resolve, 1010 - (Date.now() % 1000)));
     const second = await prepareCandidate(world, { frontend: 'OPS-12 fix checkout button' });
     await approveAsBoth(world, second.versionId);
-    await untilReleased(world, second.versionId);
+    await untilSettled(world, second.versionId);
     for (const type of ['staging', 'production'] as const) {
       const sequence = received(world, type).map((d) => d.deploymentSequenceNumber);
       expect(sequence).toHaveLength(2);
@@ -122,7 +110,7 @@ describe('deployments reported to Jira', () => {
     // Every attempt of the report made when prod is verified fails; the report at release goes through.
     world.jira.service.injectFaults('POST /rest/deployments/0.1/bulk', ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 503 })));
     await approveAsBoth(world, versionId);
-    await untilReleased(world, versionId);
+    await untilSettled(world, versionId);
 
     const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
     expect(view.state).toBe('released');
