@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { DEV, ok, PO1, PO2, prepareCandidate } from '../support/flow';
+import { DEV, ok, PO1, PO2, prepareCandidate, untilSettled } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -93,7 +93,7 @@ describe('decision data', () => {
     ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash }));
     const last = ok(await world.invoke(PO2, 'release/decide', { versionId, decision: 'approved', reason: 'Checked the search numbers with support', contentHash }));
     expect(last.approvals.decisions[0]).toMatchObject({ displayName: 'Omar Owner', reason: 'Checked the search numbers with support' });
-    await world.drain();
+    await untilSettled(world, versionId);
     const released = ok(await world.invoke(PO1, 'release/get', { versionId }));
     expect(released.state).toBe('released');
     expect(released.audit.map((a) => a.detail)).toContain(`Approved with comment: Checked the search numbers with support (content ${contentHash.slice(0, 12)})`);

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import type { Fault, FakeHttpService } from '../../sandbox/fakes/http-fake';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { approvalAttestations, approveAsBoth, DEV, errorOf, ok, PO1, PO2, prepareCandidate, prodDispatches } from '../support/flow';
+import { approvalAttestations, approveAsBoth, DEV, errorOf, ok, PO1, PO2, prepareCandidate, prodDispatches, untilSettled } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -45,8 +45,7 @@ describe('single flight', () => {
         : w.runtime.runScheduledTrigger(() => w.app.scheduledCheck()),
     );
     await Promise.all(calls);
-    await w.drain();
-    for (let i = 0; i < 5 && !w.jira.world.version(versionId)?.released; i++) await w.runTrigger();
+    await untilSettled(w, versionId);
     assertReleasedOnce(w, versionId);
   });
 });
@@ -115,8 +114,7 @@ describe('failures that need a person', () => {
 
     expect(errorOf(await w.invoke(PO1, 'release/retry', { versionId })).code).toBe('FORBIDDEN');
     ok(await w.invoke(DEV, 'release/retry', { versionId }));
-    await w.drain();
-    for (let i = 0; i < 5 && !w.jira.world.version(versionId)?.released; i++) await w.runTrigger();
+    await untilSettled(w, versionId);
     expect(w.jira.world.version(versionId)?.released).toBe(true);
     expect(prodDispatches(w)).toBe(2);
   });

@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IssueContextView } from '../../src/contract';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { approveAsBoth, DEV, errorOf, ok, prepareCandidate } from '../support/flow';
+import { approveAsBoth, DEV, errorOf, ok, prepareCandidate, untilSettled } from '../support/flow';
 
 let world: World;
 let versionId: string;
@@ -18,18 +18,6 @@ beforeAll(async () => {
   await new Promise((resolve) => setTimeout(resolve, world.jira.world.searchLagMs + 20));
 });
 afterAll(() => world.stop());
-
-/**
- * The deploy queue follows the release a few hops; when Kosli's prod report comes later than that,
- * the scheduled check carries on, as it does in Forge.
- */
-async function untilReleased(w: World, versionId: string): Promise<void> {
-  await w.drain();
-  for (let i = 0; i < 5 && !w.jira.world.version(versionId)?.released; i++) {
-    await w.simulation.nextReport();
-    await w.runTrigger();
-  }
-}
 
 function env(view: IssueContextView, role: 'dev' | 'staging' | 'prod') {
   const found = view.environments.find((e) => e.role === role);
@@ -55,7 +43,7 @@ describe('issue context', () => {
 
   it('after the release the issue runs in prod, since Kosli verified it', async () => {
     await approveAsBoth(world, versionId);
-    await untilReleased(world, versionId);
+    await untilSettled(world, versionId);
     const view = ok(await world.invoke(DEV, 'issue/context', { issueKey: 'OPS-12' }));
     expect(view.release).toMatchObject({ state: 'released', released: true });
     expect(view.release?.deploy).toContain('Released');

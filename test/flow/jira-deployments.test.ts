@@ -97,8 +97,7 @@ describe('deployments reported to Jira', () => {
     expect(failed?.issueKeys).toEqual(['OPS-11', 'OPS-12']);
 
     ok(await world.invoke(DEV, 'release/retry', { versionId }));
-    await world.drain();
-    for (let i = 0; i < 5 && !world.jira.world.version(versionId)?.released; i++) await world.runTrigger();
+    await untilSettled(world, versionId);
     const states = received(world, 'production').map((d) => d.data.state);
     expect(states).toEqual(['failed', 'successful']);
   });

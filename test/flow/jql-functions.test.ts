@@ -5,7 +5,7 @@
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { parseJql, runJql } from '../../sandbox/fakes/jira/jql';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { approveAsBoth, prepareCandidate } from '../support/flow';
+import { approveAsBoth, prepareCandidate, untilSettled } from '../support/flow';
 
 let world: World;
 beforeAll(async () => {
@@ -13,18 +13,6 @@ beforeAll(async () => {
   world.github.world.settleAfterMs = 20;
 });
 afterAll(() => world.stop());
-
-/**
- * The deploy queue follows the release a few hops; when Kosli's prod report comes later than that,
- * the scheduled check carries on, as it does in Forge.
- */
-async function untilReleased(w: World, versionId: string): Promise<void> {
-  await w.drain();
-  for (let i = 0; i < 5 && !w.jira.world.version(versionId)?.released; i++) {
-    await w.simulation.nextReport();
-    await w.runTrigger();
-  }
-}
 
 async function search(functionName: string, args: string[]): Promise<string[]> {
   const answer = await world.app.jqlFunction({ precomputationId: 'p-1', clause: { field: 'issue', type: ['issue'], operator: 'in', functionName, arguments: args } });
@@ -38,7 +26,7 @@ it('follows a release: awaiting approval and in staging, then released and in pr
   expect(await search('releaseGate', ['awaiting-approval'])).toEqual(['OPS-11']);
   expect(await search('runningIn', ['staging'])).toEqual(['OPS-11']);
   await approveAsBoth(world, versionId);
-  await untilReleased(world, versionId);
+  await untilSettled(world, versionId);
   world.resetCalls();
   expect(await search('runningIn', ['prod', 'OPS'])).toEqual(['OPS-11']);
   expect(await search('releaseGate', ['released'])).toEqual(['OPS-11']);

@@ -91,7 +91,7 @@ describe('dispatchWorkflow', () => {
 
   it('does not retry a dispatch that timed out', async () => {
     gh.service.injectFaults(DISPATCH, { kind: 'timeout' });
-    const client = gh.client({ retry: { timeoutMs: 150, baseDelayMs: 1, maxDelayMs: 2 } });
+    const client = gh.client({ retry: { timeoutMs: 1_000, baseDelayMs: 1, maxDelayMs: 2 } });
     const error = await rejection(client.dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: deployInputs('rq-slow-000001'), requestId: 'rq-slow-000001' }));
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: true });
     expect(calls(gh, DISPATCH)).toHaveLength(1);
