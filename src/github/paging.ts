@@ -22,3 +22,19 @@ export function nextPage(link: string | null): number | null {
   }
   return null;
 }
+
+/** The page number the `rel="last"` link points at, or null when the answer names no last page. */
+export function lastPage(link: string | null): number | null {
+  if (!link) return null;
+  for (const part of link.split(',')) {
+    const match = /<([^>]*)>\s*;\s*rel="?([^";]*)"?/.exec(part.trim());
+    if (!match || !(match[2] ?? '').split(/\s+/).includes('last')) continue;
+    try {
+      const page = Number(new URL(match[1] ?? '').searchParams.get('page'));
+      return Number.isInteger(page) && page > 0 ? page : null;
+    } catch {
+      return null;
+    }
+  }
+  return null;
+}

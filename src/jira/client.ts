@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors';
+import { mapBounded } from '../http/bounded';
 import { type CallContext, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
 import type { JiraApprover } from '../release/types';
 import { type RequestJira, route } from './route';
@@ -16,6 +17,8 @@ const WRITE = { Accept: 'application/json', 'Content-Type': 'application/json' }
 /** Jira may cap either page size silently; the loops read the real one back from each page. */
 const VERSION_PAGE_SIZE = 50;
 const SEARCH_PAGE_SIZE = 100;
+/** Key searches run at once for one release page: 5,000 keys in 5 rounds, within Jira's burst allowance. */
+const SEARCH_CONCURRENCY = 10;
 const SEARCH_FIELDS = ['summary', 'status', 'issuetype', 'fixVersions'];
 
 const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });
@@ -120,7 +123,7 @@ function invalid(operation: string, message: string): AppError {
 }
 
 export function createJiraClient(requestJira: RequestJira, options: TransportOptions = {}): JiraClient {
-  return {
+  const client: JiraClient = {
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-projectidorkey-get */
     async getProject(projectIdOrKey) {
       const ctx = call('GET /rest/api/3/project/{projectIdOrKey}', true, `Jira project ${projectIdOrKey} not found (or the app cannot browse it).`);
@@ -267,6 +270,13 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
       }
     },
 
+    async searchIssuesByKeys(keys) {
+      const chunks: string[][] = [];
+      for (let i = 0; i < keys.length; i += SEARCH_PAGE_SIZE) chunks.push(keys.slice(i, i + SEARCH_PAGE_SIZE));
+      const found = await mapBounded(chunks, SEARCH_CONCURRENCY, (chunk) => client.searchIssues(`key in (${chunk.join(', ')})`));
+      return found.flat();
+    },
+
     /**
      * Without `notifyUsers=false`: Jira honours it only for project or Jira admins and answers 403
      * to anyone else, and the app must work with plain Edit issues permission.
@@ -333,4 +343,5 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
       return held;
     },
   };
+  return client;
 }

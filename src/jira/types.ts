@@ -57,6 +57,8 @@ export interface JiraClient {
   addRelatedWork(versionId: string, link: { category: string; title: string; url: string }): Promise<RelatedWork>;
   /** POST /rest/api/3/search/jql, every page via nextPageToken. */
   searchIssues(jql: string): Promise<JiraIssue[]>;
+  /** The issues of these keys: one search per 100 keys, a few at once (a release page of 5,000 issues). */
+  searchIssuesByKeys(keys: readonly string[]): Promise<JiraIssue[]>;
   /** update.fixVersions[].add — never overwrites the issue's other fix versions. */
   addFixVersion(issueKey: string, versionId: string): Promise<void>;
   getUser(accountId: string): Promise<JiraUser>;

@@ -36,7 +36,7 @@ import type {
 /** `list_attestations_for_criteria` is called with at most this many commits (keeps the URL short). */
 export const MAX_COMMITS_PER_CALL = 100;
 /** How many of those calls run at once. */
-export const CRITERIA_CONCURRENCY = 4;
+export const CRITERIA_CONCURRENCY = 10;
 
 const SHA = /^[0-9a-f]{40}$/;
 const ATTESTATION_NAME = /^[a-zA-Z0-9\-_,]+$/;

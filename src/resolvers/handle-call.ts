@@ -38,6 +38,8 @@ export interface CallEnvironment {
 
 /** Longest piece of caller input repeated in an error: an unknown 1 MB key is named, not echoed. */
 const MAX_ECHO = 60;
+/** Forge stops a resolver after 25 s (limits-invocation); deadlines inside count from the call's start. */
+const RESOLVER_LIMIT_SECONDS = 25;
 
 function clip(text: string): string {
   return text.length > MAX_ECHO ? `${text.slice(0, MAX_ECHO)}…` : text;
@@ -65,6 +67,7 @@ async function callResolver<K extends ResolverKey>(
   definition: ResolverDefinition<K>,
   request: { payload: unknown; context: unknown },
 ): Promise<Result<ResultOf<K>>> {
+  const startedAt = env.deps.clock.now();
   let projectKey: string | undefined;
   try {
     const context = forgeContext.safeParse(request.context);
@@ -101,6 +104,7 @@ async function callResolver<K extends ResolverKey>(
       actor: context.data.accountId,
       jiraAsUser: env.jiraAsUser(),
       links: linksFor(site),
+      invocation: { startedAt, limitSeconds: RESOLVER_LIMIT_SECONDS },
     }, payload);
     // A last line of defence for stored text that quoted an upstream message: no token this call
     // came to know leaves in its answer (knowing them costs nothing more than the call did).

@@ -68,6 +68,8 @@ export interface CallContext {
   /** Jira as the calling user, for permission checks; jobs have none. */
   jiraAsUser: JiraClient | null;
   links: Links;
+  /** When the invocation began (the injected clock) and its time limit: deadlines count from there. */
+  invocation?: { startedAt: string; limitSeconds: number };
 }
 
 export interface Links {

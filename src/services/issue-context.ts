@@ -36,9 +36,17 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
   );
   if (!issue) throw new AppError('NOT_FOUND', `Issue ${issueKey} was not found, or you may not see it.`);
 
-  const records = await Promise.all(issue.fixVersionIds.map((id) => deps.store.getRelease(ctx.projectKey, id)));
-  const tracked = records.filter((r): r is ReleaseRecord => r !== undefined && r.candidate.issueKeys.includes(issueKey));
-  const record = tracked.sort((a, b) => b.createdAt.localeCompare(a.createdAt))[0];
+  // Each record, then the one bucket of its keys that can hold this issue.
+  const records = await Promise.all(
+    issue.fixVersionIds.map(async (id) => {
+      const record = await deps.store.getRelease(ctx.projectKey, id);
+      const entry = record ? await deps.store.keys.find(id, record.candidate.keys, issueKey) : undefined;
+      return record && entry ? { record, apps: entry.apps } : undefined;
+    }),
+  );
+  const tracked = records.filter((r): r is { record: ReleaseRecord; apps: string[] } => r !== undefined);
+  const found = tracked.sort((a, b) => b.record.createdAt.localeCompare(a.record.createdAt))[0];
+  const record = found?.record;
   if (!record) {
     return {
       issueKey,
@@ -49,7 +57,7 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
     };
   }
 
-  const holding = record.candidate.apps.filter((app) => app.jiraKeys.includes(issueKey));
+  const holding = record.candidate.apps.filter((app) => found?.apps.includes(app.name));
   const [{ config, snapshots }, commitLists, staging, prod, decisions] = await Promise.all([
     snapshotsRead,
     Promise.all(holding.map((app) => deps.store.getCommits(record.versionId, app.name))),

@@ -21,11 +21,12 @@ export async function answerJqlFunction(deps: Deps, input: unknown): Promise<Jql
   const parsed = invocation.safeParse(input);
   if (!parsed.success) return { error: 'Kosli Release Gate could not read this JQL function call.' };
   const records = await deps.releaseIndex.all();
+  const keys = await Promise.all(records.map((r) => deps.store.issueKeys(r)));
   return answerJql(
     parsed.data.clause,
-    records.map((r) => ({
+    records.map((r, i) => ({
       projectKey: r.projectKey,
-      issueKeys: r.candidate.issueKeys,
+      issueKeys: keys[i] ?? [],
       deploy: r.deploy,
       released: r.released,
       inStaging: r.stagingRecordedHash === r.candidate.contentHash,

@@ -5,20 +5,20 @@
  */
 import type { IssueProgress, ProjectOverview, ReleaseSummary } from '../contract';
 import { releaseStateName } from '../release/deploy-state';
-import type { ReleaseRecord } from '../store/release-store';
+import { summarise, type ReleaseRecord, type ReleaseSummaryRecord } from '../store/release-store';
 import { approvalProgress, approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { canManageReleases } from './permissions';
 
-function summary(record: ReleaseRecord, extra: Pick<ReleaseSummary, 'approvals' | 'issues'> = { approvals: null, issues: null }): ReleaseSummary {
+function summary(record: ReleaseSummaryRecord, extra: Pick<ReleaseSummary, 'approvals' | 'issues'> = { approvals: null, issues: null }): ReleaseSummary {
   return {
     versionId: record.versionId,
     name: record.name,
     state: releaseStateName(record.deploy),
     released: record.released,
     releaseDate: record.releaseDate,
-    issueCount: record.candidate.issueKeys.length,
-    apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })),
+    issueCount: record.issueCount,
+    apps: record.apps,
     updatedAt: record.updatedAt,
     failure: record.deploy.kind === 'failed' ? { step: record.deploy.step, reason: record.deploy.reason } : null,
     ...extra,
@@ -28,16 +28,15 @@ function summary(record: ReleaseRecord, extra: Pick<ReleaseSummary, 'approvals' 
 async function openCandidateProgress(deps: Deps, ctx: CallContext, record: ReleaseRecord): Promise<Pick<ReleaseSummary, 'approvals' | 'issues'>> {
   const stored = await deps.store.getConfig(ctx.projectKey);
   if (!stored) return { approvals: null, issues: null };
-  const keys = record.candidate.issueKeys;
   const [decisions, version, issues] = await Promise.all([
     deps.store.decisions(record.versionId),
     deps.jiraAsApp.getVersion(record.versionId).catch(() => null),
-    keys.length > 0 ? deps.jiraAsApp.searchIssues(`key in (${keys.join(', ')})`).catch(() => null) : Promise.resolve([]),
+    deps.store.issueKeys(record).then((keys) => deps.jiraAsApp.searchIssuesByKeys(keys)).catch(() => null),
   ]);
   const approvals = version ? approvalProgress(await approvalStatus(deps, stored.config, record, decisions, version, new Map()), ctx.actor, record.deploy.kind === 'open') : null;
   const progress: IssueProgress | null = issues
     ? {
-        total: keys.length,
+        total: record.candidate.issueCount,
         done: issues.filter((issue) => issue.statusCategory === 'done').length,
         notDone: issues.filter((issue) => issue.statusCategory !== 'done').map((issue) => ({ key: issue.key, status: issue.status })),
       }
@@ -46,18 +45,18 @@ async function openCandidateProgress(deps: Deps, ctx: CallContext, record: Relea
 }
 
 export async function projectOverview(deps: Deps, ctx: CallContext): Promise<ProjectOverview> {
-  const [config, openId, recent, permissions] = await Promise.all([
+  const [config, open, recent, permissions] = await Promise.all([
     deps.store.getConfig(ctx.projectKey),
-    deps.store.openCandidateId(ctx.projectKey),
+    deps.store.openCandidateId(ctx.projectKey).then((id) => (id ? deps.store.getRelease(ctx.projectKey, id) : undefined)),
     deps.store.recentReleases(ctx.projectKey),
     canManageReleases(ctx),
   ]);
-  const open = recent.find((r) => r.versionId === openId) ?? null;
+  const openId = open?.versionId;
   return {
     projectKey: ctx.projectKey,
     configured: config !== undefined,
     canManageReleases: permissions,
-    openCandidate: open ? summary(open, await openCandidateProgress(deps, ctx, open)) : null,
+    openCandidate: open ? summary(summarise(open), await openCandidateProgress(deps, ctx, open)) : null,
     recent: recent.filter((r) => r.versionId !== openId).map((r) => summary(r)),
   };
 }

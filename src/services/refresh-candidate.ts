@@ -9,10 +9,12 @@ import { AppError } from '../errors';
 import { runningSoftware } from '../release/attestations';
 import { jiraDecisions } from '../release/approvals';
 import { addedKeys, composeCandidate, planRelease, type AppCommits, type AppRange } from '../release/candidate';
+import { mapBounded } from '../http/bounded';
 import { versionName, type ProjectConfig } from '../release/config';
 import { canReopen, transition } from '../release/deploy-state';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
-import { contentSnapshot, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
+import { FIXED_PER_CHUNK } from '../store/candidate-keys';
+import { contentSnapshot, keyEntries, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
 import type { GitHubClient } from '../github/types';
 import type { JiraVersion } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
@@ -24,6 +26,11 @@ import { withReleaseLock } from './release-lock';
 
 /** Commits per app beyond which an ordinary (non-first) release is refused as implausible. */
 const RANGE_LIMIT = 5000;
+/**
+ * The most Jira keys one candidate may hold: the JQL functions answer at most 5,000 keys, and a
+ * Jira Deployments report of more is ten requests. Refused before anything is written.
+ */
+export const MAX_ISSUE_KEYS = 5000;
 
 interface Composed {
   candidate: Candidate;
@@ -33,18 +40,52 @@ interface Composed {
   prod: EnvironmentSnapshot;
 }
 
+interface Running {
+  staging: EnvironmentSnapshot;
+  prod: EnvironmentSnapshot;
+  ranges: AppRange[];
+}
+
+async function readRunning(config: ProjectConfig, kosli: KosliClient): Promise<Running> {
+  const [staging, prod] = await Promise.all([latestSnapshot(config, kosli, 'staging'), latestSnapshot(config, kosli, 'prod')]);
+  return { staging, prod, ranges: planRelease(config.apps, staging, prod) };
+}
+
 /** Reads what runs and composes the candidate: 2 snapshot reads, ⌈C/100⌉ commit pages per app, ⌈C/100⌉ Kosli lookups. */
-export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient): Promise<Composed> {
-  const [staging, prod] = await Promise.all([
-    latestSnapshot(config, kosli, 'staging'),
-    latestSnapshot(config, kosli, 'prod'),
-  ]);
-  const ranges = planRelease(config.apps, staging, prod);
+export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient, known?: Running): Promise<Composed> {
+  const { staging, prod, ranges } = known ?? (await readRunning(config, kosli));
   const commitLists = await Promise.all(ranges.map((range) => commitsFor(github, range, config.release.firstReleaseCommitLimit)));
   const commits = new Map(ranges.map((range, i) => [range.app.name, commitLists[i] ?? { commits: [], baseFound: false, truncated: false }]));
   const shas = [...new Set(commitLists.flatMap((list) => list.commits.map((c) => c.sha)))];
   const evidence = shas.length > 0 ? await kosli.jiraEvidence(config.kosli.sourceFlow, shas) : new Map<string, JiraEvidence>();
   return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod };
+}
+
+/** Staging and prod run exactly the artifacts the record was composed from. */
+function sameArtifacts(record: ReleaseRecord, ranges: readonly AppRange[]): boolean {
+  const apps = record.candidate.apps;
+  return (
+    apps.length === ranges.length &&
+    ranges.every((range) => {
+      const app = apps.find((a) => a.name === range.app.name);
+      return app !== undefined && app.to.fingerprint === range.to.fingerprint && (app.from?.fingerprint ?? null) === (range.from?.fingerprint ?? null);
+    })
+  );
+}
+
+/** Nothing is left to do for the recorded content. */
+function settled(record: ReleaseRecord): boolean {
+  const setUp = record.setup.trail && record.setup.prodSoftware && record.setup.links;
+  return setUp && record.stagingRecordedHash === record.candidate.contentHash && record.fixVersions.pending === 0;
+}
+
+function refuseOversized(candidate: Candidate): void {
+  if (candidate.issueKeys.length > MAX_ISSUE_KEYS) {
+    throw new AppError(
+      'INVALID_INPUT',
+      `This candidate references ${candidate.issueKeys.length} Jira issues; a release holds at most ${MAX_ISSUE_KEYS} (the limit of Jira's JQL function answers). Release the apps in smaller steps.`,
+    );
+  }
 }
 
 async function commitsFor(github: GitHubClient, range: AppRange, firstReleaseLimit: number): Promise<AppCommits> {
@@ -75,13 +116,34 @@ function describeContent(candidate: Candidate): string {
  */
 const VERSION_DESCRIPTION = 'Release candidate managed by Kosli Release Gate: its content, evidence and approvals are on the release page linked under Related work.';
 
-/** Fix-version writes a refresh makes before it leaves the rest to the scheduled check (resolvers have 25 s). */
-const FIX_VERSION_BUDGET_MS = 12_000;
+/**
+ * Share of the invocation's time limit after which fix-version writes stop and leave the rest to the
+ * next run (25 s for a resolver: about 17 s; the scheduled check's 300 s: 210 s). The deadline is
+ * measured from the invocation's start, so reading and composing count against it.
+ */
+const FIX_VERSION_SHARE = 0.7;
+/** Fix-version edits at once: Jira's burst limits punish more; 429 Retry-After is honoured by the transport. */
+const FIX_VERSION_CONCURRENCY = 6;
+/** A resolver's limit, when the caller does not say. */
+const RESOLVER_LIMIT_SECONDS = 25;
+
+function fixVersionDeadline(deps: Deps, ctx: CallContext): number {
+  const started = Date.parse(ctx.invocation?.startedAt ?? deps.clock.now());
+  return started + (ctx.invocation?.limitSeconds ?? RESOLVER_LIMIT_SECONDS) * 1000 * FIX_VERSION_SHARE;
+}
 
 export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const composed = await composeFromWorld(config, kosli, github);
-  const owned = await deps.store.openCandidateId(ctx.projectKey);
+  const [running, owned] = await Promise.all([readRunning(config, kosli), deps.store.openCandidateId(ctx.projectKey)]);
+  if (owned) {
+    // Same artifacts in staging and prod, nothing left to write: answered from what is stored.
+    const record = await deps.store.getRelease(ctx.projectKey, owned);
+    if (record && settled(record) && sameArtifacts(record, running.ranges)) {
+      return { versionId: owned, name: record.name, created: false, changed: false, addedKeys: [], contentHash: record.candidate.contentHash };
+    }
+  }
+  const composed = await composeFromWorld(config, kosli, github, running);
+  refuseOversized(composed.candidate);
   if (owned) return withReleaseLock(deps, owned, () => refreshExisting(deps, ctx, config, kosli, owned, composed));
   // Creation is single-flight per project: the project lock stops two clicks creating two versions.
   return withReleaseLock(deps, `project-${ctx.projectKey}`, async () => {
@@ -95,6 +157,7 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<Re
 export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
   const composed = await composeFromWorld(config, kosli, github);
+  refuseOversized(composed.candidate);
   return refreshExisting(deps, ctx, config, kosli, versionId, composed);
 }
 
@@ -107,22 +170,36 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
 
 /**
  * Creating a version is not idempotent: a 5xx or timeout may hide a version Jira did create. The
- * intended name is written down first, so the next attempt adopts that version instead of making a
- * twin (or failing forever on a duplicate name).
+ * intended name is written down first and cleared only once the project's slot names the version,
+ * so any failure before that (the version, its record, its keys) leads the next attempt to adopt
+ * that version instead of making a twin (or failing forever on a duplicate name).
  */
 async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string): Promise<JiraVersion> {
   await deps.store.setPendingVersion(ctx.projectKey, name);
-  const version = await deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name, description: VERSION_DESCRIPTION, startDate: today(now) });
-  await deps.store.setPendingVersion(ctx.projectKey, null);
-  return version;
+  return deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name, description: VERSION_DESCRIPTION, startDate: today(now) });
 }
 
 async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext): Promise<JiraVersion | undefined> {
   const name = await deps.store.pendingVersion(ctx.projectKey);
   if (!name) return undefined;
-  const found = (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);
-  await deps.store.setPendingVersion(ctx.projectKey, null);
-  return found;
+  return (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);
+}
+
+/** Writes the content's keys, then the record naming them; returns the keys written. */
+async function writeContent(deps: Deps, record: Omit<ReleaseRecord, 'candidate'>, composed: Composed, previous: ReleaseRecord | null): Promise<{ record: ReleaseRecord; keys: string[] }> {
+  const { candidate } = composed;
+  const entries = keyEntries(candidate, keysBySha(composed.evidence));
+  const counts = new Map(previous?.candidate.apps.map((app) => [app.name, app.commitCount]) ?? []);
+  const [buckets] = await Promise.all([
+    deps.store.keys.put(record.versionId, candidate.contentHash, entries),
+    ...candidate.apps.map((app) => deps.store.putCommits(record.versionId, app.name, app.commits, counts.get(app.name) ?? 0)),
+  ]);
+  const fixed = previous ? new Set(await deps.store.keys.fixed(record.versionId, previous.fixVersions.chunks)) : new Set<string>();
+  const pending = candidate.issueKeys.filter((key) => !fixed.has(key)).length;
+  const next: ReleaseRecord = { ...record, candidate: toStoredCandidate(candidate, entries, buckets), fixVersions: { ...record.fixVersions, pending } };
+  await deps.store.putRelease(next);
+  if (previous && previous.candidate.keys.contentHash !== candidate.contentHash) await deps.store.keys.drop(record.versionId, previous.candidate.keys);
+  return { record: next, keys: candidate.issueKeys };
 }
 
 async function setUpCreated(
@@ -135,32 +212,38 @@ async function setUpCreated(
   now: string,
 ): Promise<RefreshResult> {
   const { candidate } = composed;
-  // Claimed right after creation: from here on the app owns this version and never creates another.
-  await deps.store.setCandidateSlot(ctx.projectKey, version.id);
-  const record: ReleaseRecord = {
-    versionId: version.id,
-    projectKey: ctx.projectKey,
-    projectId: ctx.projectId,
-    name: version.name,
-    createdAt: now,
-    updatedAt: now,
-    candidate: toStoredCandidate(candidate, keysBySha(composed.evidence)),
-    deploy: { kind: 'open' },
-    setup: { trail: false, prodSoftware: false, links: false },
-    fixVersionKeys: [],
-    jiraSeen: {},
-    stagingRecordedHash: null,
-    attestedFor: null,
-    pendingDispatch: null,
-    run: null,
-    runLinked: false,
-    verification: null,
-    released: false,
-    releaseDate: null,
-  };
-  await deps.store.putRelease(record);
-  await deps.store.putContentSnapshot(version.id, contentSnapshot(record.candidate, now, ctx.actor));
+  // Everything the release is made of is written before the slot names it: a failure on the way
+  // leaves no slot pointing at a missing record, and the pending name adopts the version next time.
+  const { record, keys } = await writeContent(
+    deps,
+    {
+      versionId: version.id,
+      projectKey: ctx.projectKey,
+      projectId: ctx.projectId,
+      name: version.name,
+      createdAt: now,
+      updatedAt: now,
+      deploy: { kind: 'open' },
+      setup: { trail: false, prodSoftware: false, links: false },
+      fixVersions: { chunks: 0, written: 0, pending: 0 },
+      jiraSeen: {},
+      stagingRecordedHash: null,
+      attestedFor: null,
+      pendingDispatch: null,
+      run: null,
+      runLinked: false,
+      verification: null,
+      released: false,
+      releaseDate: null,
+    },
+    composed,
+    null,
+  );
+  await deps.store.putContentSnapshot(version.id, contentSnapshot(record.candidate, keys, now, ctx.actor));
   await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
+  // From here on the app owns this version and never creates another.
+  await deps.store.setCandidateSlot(ctx.projectKey, version.id);
+  await deps.store.setPendingVersion(ctx.projectKey, null);
 
   const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
@@ -179,9 +262,7 @@ async function refreshExisting(
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   const { candidate } = composed;
   const changed = record.candidate.contentHash !== candidate.contentHash;
-  const setUp = record.setup.trail && record.setup.prodSoftware && record.setup.links;
-  const pending = addedKeys(record.fixVersionKeys, candidate.issueKeys);
-  if (!changed && setUp && record.stagingRecordedHash === candidate.contentHash && pending.length === 0) {
+  if (!changed && settled(record)) {
     return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash };
   }
   // A dispatch that may have started a run is settled before the content may change.
@@ -192,17 +273,22 @@ async function refreshExisting(
   // Native approvals given for the content being replaced are recorded against it first, so that
   // they show as stale instead of counting for content their approvers never saw.
   const seen = changed ? await recordNativeDecisions(deps, record, now) : record.jiraSeen;
-  const next: ReleaseRecord = {
-    ...record,
-    jiraSeen: seen,
-    updatedAt: now,
-    candidate: toStoredCandidate(candidate, keysBySha(composed.evidence)),
-    deploy: changed && record.deploy.kind !== 'open' ? transition(record.deploy, { type: 'contentChanged' }, now) : record.deploy,
-    attestedFor: changed ? null : record.attestedFor,
-  };
-  await deps.store.putRelease(next);
+  const { record: next, keys } = changed
+    ? await writeContent(
+        deps,
+        {
+          ...record,
+          jiraSeen: seen,
+          updatedAt: now,
+          deploy: record.deploy.kind !== 'open' ? transition(record.deploy, { type: 'contentChanged' }, now) : record.deploy,
+          attestedFor: null,
+        },
+        composed,
+        record,
+      )
+    : { record, keys: candidate.issueKeys };
   if (changed) {
-    await deps.store.putContentSnapshot(versionId, contentSnapshot(next.candidate, now, ctx.actor));
+    await deps.store.putContentSnapshot(versionId, contentSnapshot(next.candidate, keys, now, ctx.actor));
     await deps.store.audit(versionId, {
       at: now,
       actor: ctx.actor,
@@ -268,7 +354,7 @@ async function ensureSetUp(
   return current;
 }
 
-/** Writes what changed: commits, staging-software on the release trail, fix versions for new keys. */
+/** Writes what changed: staging-software on the release trail, fix versions for new keys. */
 async function recordContent(
   deps: Deps,
   ctx: CallContext,
@@ -278,7 +364,6 @@ async function recordContent(
   composed: Composed,
 ): Promise<string[]> {
   const { candidate } = composed;
-  await Promise.all(candidate.apps.map((app) => deps.store.putCommits(record.versionId, app.name, app.commits)));
   let current = record;
   if (current.stagingRecordedHash !== candidate.contentHash) {
     await kosli.attestCustom({
@@ -297,38 +382,53 @@ async function recordContent(
       action: 'kosli.staging-software',
       detail: `Recorded staging-software on Kosli trail ${config.kosli.releaseFlow}/${record.versionId}`,
     });
-    await reportStagingDeployment(deps, ctx.actor, config, current, composed.staging);
+    await reportStagingDeployment(deps, ctx.actor, config, current, composed.staging, candidate.issueKeys);
   }
-  return writeFixVersions(deps, ctx.actor, current);
+  return writeFixVersions(deps, ctx, current, candidate.issueKeys);
 }
 
 /**
- * Adds the release's fix version to the issues that do not have it from the app yet, one by one
- * (Jira's per-issue and burst limits punish parallel edits), remembering each write so that a
- * fault or the time budget leaves a precise remainder for the next refresh or scheduled check.
+ * Adds the release's fix version to the issues that do not have it from the app yet, a few at once,
+ * recording each batch of FIXED_PER_CHUNK as it completes, so that a fault, a crash or the deadline
+ * leaves a precise remainder for the next refresh or scheduled check.
  */
-export async function writeFixVersions(deps: Deps, actor: string, record: ReleaseRecord): Promise<string[]> {
-  const pending = addedKeys(record.fixVersionKeys, record.candidate.issueKeys);
+export async function writeFixVersions(deps: Deps, ctx: CallContext, record: ReleaseRecord, issueKeys?: readonly string[]): Promise<string[]> {
+  if (record.fixVersions.pending === 0) return [];
+  const deadline = fixVersionDeadline(deps, ctx);
+  const [keys, fixed] = await Promise.all([issueKeys ?? deps.store.issueKeys(record), deps.store.keys.fixed(record.versionId, record.fixVersions.chunks)]);
+  const pending = addedKeys(fixed, keys);
   const written: string[] = [];
-  const deadline = Date.now() + FIX_VERSION_BUDGET_MS;
-  try {
-    for (const key of pending) {
-      if (Date.now() > deadline) break;
-      await deps.jiraAsApp.addFixVersion(key, record.versionId);
-      written.push(key);
-    }
-  } finally {
-    if (written.length > 0) {
-      await deps.store.putRelease({ ...record, fixVersionKeys: [...record.fixVersionKeys, ...written] });
-      const left = pending.length - written.length;
-      await deps.store.audit(record.versionId, {
-        at: deps.clock.now(),
-        actor,
-        action: 'jira.fixVersions',
-        detail: `Added to the release: ${written.join(', ')}${left > 0 ? `; ${left} more to add` : ''}`,
+  let current = record;
+  let failure: unknown;
+  for (let from = 0; from < pending.length && failure === undefined; from += FIXED_PER_CHUNK) {
+    const batch: string[] = [];
+    try {
+      await mapBounded(pending.slice(from, from + FIXED_PER_CHUNK), FIX_VERSION_CONCURRENCY, async (key) => {
+        if (Date.parse(deps.clock.now()) > deadline) return;
+        await deps.jiraAsApp.addFixVersion(key, record.versionId);
+        batch.push(key);
       });
+    } catch (error) {
+      failure = error;
     }
+    if (batch.length === 0) break;
+    const chunks = await deps.store.keys.addFixed(record.versionId, current.fixVersions.chunks, batch);
+    written.push(...batch);
+    current = { ...current, fixVersions: { chunks, written: current.fixVersions.written + batch.length, pending: pending.length - written.length } };
+    await deps.store.putRelease(current);
+    if (batch.length < Math.min(FIXED_PER_CHUNK, pending.length - from)) break;
   }
+  if (written.length > 0) {
+    const left = pending.length - written.length;
+    const shown = written.length > 20 ? `${written.slice(0, 20).join(', ')} and ${written.length - 20} more` : written.join(', ');
+    await deps.store.audit(record.versionId, {
+      at: deps.clock.now(),
+      actor: ctx.actor,
+      action: 'jira.fixVersions',
+      detail: `Added to the release: ${shown}${left > 0 ? `; ${left} more to add` : ''}`,
+    });
+  }
+  if (failure !== undefined) throw failure;
   return written;
 }
 

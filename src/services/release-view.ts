@@ -22,6 +22,7 @@ import type { ProjectConfig } from '../release/config';
 import { dispatchedRun, releaseStateName } from '../release/deploy-state';
 import { diffContent } from '../release/content-change';
 import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
+import type { KeyEntry } from '../store/candidate-keys';
 import type { AuditEntry, ContentSnapshot, ReleaseRecord } from '../store/release-store';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
@@ -57,7 +58,12 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     deps.store.contentSnapshots(versionId),
   ]);
   const { config, kosli, github } = clients;
-  const commitsByApp = new Map(await Promise.all(record.candidate.apps.map(async (app) => [app.name, await deps.store.getCommits(versionId, app.name)] as const)));
+  const [commitLists, keyEntries] = await Promise.all([
+    Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, COMMITS_SHOWN))),
+    deps.store.keys.all(versionId, record.candidate.keys),
+  ]);
+  const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
+  const issueKeys = keyEntries.map((entry) => entry.key);
   const warnings: string[] = [];
   const run = dispatchedRun(record.deploy);
   const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
@@ -65,7 +71,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
 
   const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayRetry] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
-    settle('Jira issues', warnings, () => (record.candidate.issueKeys.length > 0 ? deps.jiraAsApp.searchIssues(`key in (${record.candidate.issueKeys.join(', ')})`) : Promise.resolve([]))),
+    settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(issueKeys)),
     settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
     settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
     settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
@@ -95,12 +101,12 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     state: releaseStateName(record.deploy),
     released: record.released || version.released,
     releaseDate: record.releaseDate ?? version.releaseDate,
-    artifacts: artifactViews(record, provenance, evidence),
+    artifacts: artifactViews(record, provenance, evidence, keyEntries),
     environments: environmentRows(config, record, dev, staging, prod),
-    issues: issueViews(ctx, record, issues ?? []),
+    issues: issueViews(ctx, issueKeys, issues ?? []),
     missingKeys: record.candidate.missingKeys,
     untracked: record.candidate.untracked,
-    approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, status, snapshots, audit, commitsByApp)),
+    approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, issueKeys, status, snapshots, audit, commitsByApp)),
     deploy: deployView(ctx, record, liveRun, audit, mayRetry),
     audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
     warnings,
@@ -119,6 +125,7 @@ function newestFirst(commits: readonly CommitInfo[], artifactCommit: string): Co
  */
 function contentChanges(
   record: ReleaseRecord,
+  issueKeys: string[],
   status: ApprovalStatus,
   snapshots: ContentSnapshot[],
   audit: AuditEntry[],
@@ -135,7 +142,7 @@ function contentChanges(
   const changer = current?.actor ?? null;
   return [...staleBy].map(([fromHash, decidedBy]) => {
     const before = byHash.get(fromHash);
-    const after = { apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })), issueKeys: record.candidate.issueKeys };
+    const after = { apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })), issueKeys };
     const diff = before ? diffContent(before, after, (app) => commitsByApp.get(app) ?? []) : { apps: [], addedKeys: [], removedKeys: [] };
     return {
       fromHash,
@@ -197,7 +204,7 @@ interface CommitEvidence {
   jiraKeys: Map<string, JiraEvidence>;
 }
 
-function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[], evidence: CommitEvidence): ArtifactView[] {
+function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[], evidence: CommitEvidence, keys: readonly KeyEntry[]): ArtifactView[] {
   return record.candidate.apps.map((app, i) => {
     const p = provenance[i] ?? null;
     const commits: CommitEvidenceView[] = newestFirst(evidence.commitsByApp.get(app.name) ?? [], app.to.commit)
@@ -227,7 +234,7 @@ function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[],
       failing: p?.failing ?? [],
       // Every pull request the app's commits came from, not only the artifact commit's.
       pullRequests: [...byUrl.values()],
-      jiraKeys: app.jiraKeys,
+      jiraKeys: keys.filter((entry) => entry.apps.includes(app.name)).map((entry) => entry.key),
       commitCount: app.commitCount,
       truncated: app.truncated,
       commits,
@@ -266,9 +273,9 @@ function environmentRows(
   });
 }
 
-function issueViews(ctx: CallContext, record: ReleaseRecord, issues: JiraIssue[]): IssueView[] {
+function issueViews(ctx: CallContext, issueKeys: readonly string[], issues: JiraIssue[]): IssueView[] {
   const byKey = new Map(issues.map((issue) => [issue.key, issue]));
-  return record.candidate.issueKeys.map((key) => {
+  return issueKeys.map((key) => {
     const issue = byKey.get(key);
     return {
       key,

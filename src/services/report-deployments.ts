@@ -30,8 +30,8 @@ function contentOf(record: ReleaseRecord): string {
 }
 
 /** Staging runs the candidate: Kosli's staging snapshot is what the candidate was composed from. */
-export async function reportStagingDeployment(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord, staging: EnvironmentSnapshot): Promise<void> {
-  await report(deps, actor, config, record, {
+export async function reportStagingDeployment(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord, staging: EnvironmentSnapshot, issueKeys: readonly string[]): Promise<void> {
+  await report(deps, actor, config, record, issueKeys, {
     role: 'staging',
     identity: `staging:${record.candidate.contentHash}`,
     state: 'successful',
@@ -43,7 +43,7 @@ export async function reportStagingDeployment(deps: Deps, actor: string, config:
 /** After each deploy transition: verified → production successful; a deploy that failed for good → failed. */
 export async function reportDeployOutcome(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord): Promise<void> {
   const outcome = prodOutcome(config, record);
-  if (outcome) await report(deps, actor, config, record, outcome);
+  if (outcome) await report(deps, actor, config, record, null, outcome);
 }
 
 function prodOutcome(config: ProjectConfig, record: ReleaseRecord): Outcome | null {
@@ -67,10 +67,11 @@ function prodOutcome(config: ProjectConfig, record: ReleaseRecord): Outcome | nu
   return null;
 }
 
-async function report(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord, outcome: Outcome): Promise<void> {
-  const keys = record.candidate.issueKeys;
-  if (keys.length === 0) return;
+/** `issueKeys`: the candidate's keys when the caller has them; otherwise they are read. */
+async function report(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord, issueKeys: readonly string[] | null, outcome: Outcome): Promise<void> {
+  if (record.candidate.issueCount === 0) return;
   try {
+    const keys = issueKeys ?? (await deps.store.issueKeys(record));
     const previous = await deps.deploymentReports.get(record.versionId, outcome.role);
     if (previous?.identity === outcome.identity && previous.submittedAt !== null) return;
     const count = deploymentCount(keys.length);

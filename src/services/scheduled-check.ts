@@ -4,8 +4,8 @@
  * policy holds or a deploy is in flight. A run with nothing to do costs one Jira call per project.
  */
 import { isAppError, toAppError } from '../errors';
+import { mapBounded } from '../http/bounded';
 import type { JiraVersion } from '../jira/types';
-import { addedKeys } from '../release/candidate';
 import { nextStep } from '../release/deploy-state';
 import type { CallContext, Deps, Links } from './deps';
 import { advanceRelease } from './deploy-worker';
@@ -29,38 +29,42 @@ async function readVersion(deps: Deps, versionId: string): Promise<JiraVersion |
   }
 }
 
+/** Projects checked at once: each is a few calls; 50 projects one after another took over a minute. */
+const PROJECT_CONCURRENCY = 8;
+/** The trigger's `timeoutSeconds` in manifest.yml. */
+const TRIGGER_LIMIT_SECONDS = 300;
+
 export async function scheduledCheck(deps: Deps, links: Links): Promise<CheckReport[]> {
-  const started = Date.now();
+  const startedAt = deps.clock.now();
   const work = await deps.store.projectsWithCandidates();
-  const reports: CheckReport[] = [];
-  // Projects one after another: a trigger has minutes, and Jira's burst limits are per tenant.
-  for (const { projectKey, versionId } of work) {
-    const outcome = await checkProject(deps, links, projectKey, versionId);
+  // A few projects at once; each project's own steps stay in order under its release's lock.
+  const reports = await mapBounded(work, PROJECT_CONCURRENCY, async ({ projectKey, versionId }) => {
+    const outcome = await checkProject(deps, links, projectKey, versionId, startedAt);
     deps.log.log(outcome.startsWith('error') ? 'warn' : 'info', 'scheduled.release', { project: projectKey, release: versionId, outcome });
-    reports.push({ projectKey, versionId, outcome });
-  }
+    return { projectKey, versionId, outcome };
+  });
   deps.log.log('info', 'scheduled.run', {
     projects: work.map((w) => w.projectKey),
     releasesAdvanced: reports.filter((r) => r.outcome.startsWith('state ')).length,
-    durationMs: Date.now() - started,
+    durationMs: Date.parse(deps.clock.now()) - Date.parse(startedAt),
   });
   return reports;
 }
 
-async function checkProject(deps: Deps, links: Links, projectKey: string, versionId: string): Promise<string> {
+async function checkProject(deps: Deps, links: Links, projectKey: string, versionId: string, startedAt: string): Promise<string> {
   try {
     const [config, record] = await Promise.all([loadConfig(deps, projectKey), deps.store.getRelease(projectKey, versionId)]);
     if (!record) return 'no record';
-    const ctx: CallContext = { projectKey, projectId: record.projectId, actor: 'scheduled-check', jiraAsUser: null, links };
+    const ctx: CallContext = { projectKey, projectId: record.projectId, actor: 'scheduled-check', jiraAsUser: null, links, invocation: { startedAt, limitSeconds: TRIGGER_LIMIT_SECONDS } };
     const notes: string[] = [];
     if (config.release.refreshOnSchedule && record.deploy.kind === 'open') {
       // A refresh that cannot run now (held lock, Kosli hiccup) must not stop approvals being acted on.
       await refreshCandidate(deps, ctx).catch((error: unknown) => notes.push(`refresh skipped: ${toAppError(error).message}`));
-    } else if (addedKeys(record.fixVersionKeys, record.candidate.issueKeys).length > 0) {
+    } else if (record.fixVersions.pending > 0) {
       // A large candidate's fix versions are finished here, outside the resolver's 25 s.
       await tryWithReleaseLock(deps, versionId, async () => {
         const latest = await deps.store.getRelease(projectKey, versionId);
-        if (latest) await writeFixVersions(deps, ctx.actor, latest);
+        if (latest) await writeFixVersions(deps, ctx, latest);
       });
     }
     if (record.deploy.kind !== 'open' && nextStep(record.deploy) === null) return `waiting (${record.deploy.kind})`;

@@ -1,9 +1,14 @@
 /**
- * Where the app keeps its state, over the KeyValueStore port. Small values under clear keys:
+ * Where the app keeps its state, over the KeyValueStore port. No value grows with the number of
+ * keys, commits, decisions or audit entries (the README's key map lists every key):
  *   config:<project>                  the project's configuration
  *   candidate:<project>               the open candidate's version id (the app owns it; never guessed)
- *   release:<project>:<version>       content, deploy state, Jira approver statuses seen
- *   commits:<version>:<app>:<chunk>   the candidate's commits (long lists live in their own keys)
+ *   pending-version:<project>         the name of a version being created, until its slot is claimed
+ *   release:<project>:<version>       content summary (counts), deploy state, Jira approver statuses seen
+ *   summary:<project>:<inv-time>:<version>  a release's summary, newest first (the project page)
+ *   keys:<version>:<hash12>:<bucket>  the candidate's Jira keys (candidate-keys.ts)
+ *   fixed:<version>:<chunk>           keys whose fix version is written (candidate-keys.ts)
+ *   commits:<version>:<app>:<chunk>   the candidate's commits (200 a value)
  *   decision:<version>:<at>:<account> one key per decision: append-only, so approvals never race
  *   audit:<version>:<at>:<id>         the audit log, in time order
  *   content:<version>:<hash>          what each content hash held (apps, keys), to say what changed
@@ -14,6 +19,7 @@ import type { ProjectConfig } from '../release/config';
 import type { SeenJiraStatuses } from '../release/approvals';
 import type { Candidate, CandidateApp, CommitInfo, Decision, DeployState } from '../release/types';
 import type { JiraUser } from '../jira/types';
+import { CandidateKeys, type KeyBuckets, type KeyEntry } from './candidate-keys';
 import type { KeyValueStore } from './key-value-store';
 
 /** Cached display names expire so a renamed user shows correctly within a day. */
@@ -22,13 +28,26 @@ const USER_CACHE_SECONDS = 24 * 3600;
 const COMMIT_CHUNK = 200;
 /** Entries per KVS query page: the query reference allows "up to a maximum of 20". */
 const QUERY_PAGE_SIZE = 20;
-/** Untracked changes kept inline; the count is always exact. */
+/** Untracked changes and unknown keys kept inline; the counts are always exact. */
 const UNTRACKED_INLINE = 100;
+const MISSING_INLINE = 100;
+/** Releases the project page lists (one query page). */
+const RECENT_RELEASES = QUERY_PAGE_SIZE;
+/** Later than any creation time in ms, so `LATEST - createdAt` sorts newest first. */
+const LATEST = 9_999_999_999_999;
+
+function summaryKey(record: Pick<ReleaseRecord, 'projectKey' | 'versionId' | 'createdAt'>): string {
+  return `summary:${record.projectKey}:${String(LATEST - Date.parse(record.createdAt)).padStart(13, '0')}:${record.versionId}`;
+}
 
 export interface StoredCandidate {
-  apps: (Omit<CandidateApp, 'commits'> & { commitCount: number; jiraKeys: string[] })[];
-  issueKeys: string[];
+  apps: (Omit<CandidateApp, 'commits'> & { commitCount: number; keyCount: number })[];
+  /** How many Jira keys the candidate holds; the keys themselves are in `keys`. */
+  issueCount: number;
+  keys: KeyBuckets;
+  /** The first unknown keys; `missingCount` is exact. */
   missingKeys: string[];
+  missingCount: number;
   untracked: CommitInfo[];
   untrackedCount: number;
   contentHash: string;
@@ -48,8 +67,8 @@ export interface ReleaseRecord {
   jiraSeen: SeenJiraStatuses;
   /** One-time set-up steps done for this release (resumable after a fault half-way through creation). */
   setup: { trail: boolean; prodSoftware: boolean; links: boolean };
-  /** Issue keys whose fix version the app has written (the next refresh writes the rest). */
-  fixVersionKeys: string[];
+  /** Fix versions written (keys in `chunks` chunks) and how many of the candidate's keys still lack it. */
+  fixVersions: { chunks: number; written: number; pending: number };
   /** Content hash last recorded as `staging-software` on the Kosli release trail. */
   stagingRecordedHash: string | null;
   /** Which approval attestations are done for the approved hash (resumable attest step). */
@@ -81,13 +100,33 @@ export interface ContentSnapshot {
   issueKeys: string[];
 }
 
-export function contentSnapshot(candidate: StoredCandidate, at: string, actor: string): ContentSnapshot {
+export function contentSnapshot(candidate: StoredCandidate, issueKeys: readonly string[], at: string, actor: string): ContentSnapshot {
   return {
     contentHash: candidate.contentHash,
     at,
     actor,
     apps: candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })),
-    issueKeys: candidate.issueKeys,
+    issueKeys: [...issueKeys],
+  };
+}
+
+/** A line of the project's release list: enough for the project page without reading any record. */
+export type ReleaseSummaryRecord = Pick<ReleaseRecord, 'versionId' | 'name' | 'createdAt' | 'updatedAt' | 'deploy' | 'released' | 'releaseDate'> & {
+  issueCount: number;
+  apps: { name: string; fingerprint: string; commit: string }[];
+};
+
+export function summarise(record: ReleaseRecord): ReleaseSummaryRecord {
+  return {
+    versionId: record.versionId,
+    name: record.name,
+    createdAt: record.createdAt,
+    updatedAt: record.updatedAt,
+    deploy: record.deploy,
+    released: record.released,
+    releaseDate: record.releaseDate,
+    issueCount: record.candidate.issueCount,
+    apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })),
   };
 }
 
@@ -102,17 +141,36 @@ export interface DeployLock {
   expiresAt: string;
 }
 
-export function toStoredCandidate(candidate: Candidate, jiraKeysBySha: ReadonlyMap<string, string[]>): StoredCandidate {
+/** Each Jira key of the candidate with the apps whose commits reference it. */
+export function keyEntries(candidate: Candidate, jiraKeysBySha: ReadonlyMap<string, string[]>): KeyEntry[] {
+  const issueKeys = new Set(candidate.issueKeys);
+  const apps = new Map<string, Set<string>>();
+  for (const app of candidate.apps) {
+    for (const commit of app.commits) {
+      for (const key of jiraKeysBySha.get(commit.sha) ?? []) {
+        if (!issueKeys.has(key)) continue;
+        const holding = apps.get(key) ?? new Set<string>();
+        holding.add(app.name);
+        apps.set(key, holding);
+      }
+    }
+  }
+  return candidate.issueKeys.map((key) => ({ key, apps: [...(apps.get(key) ?? [])].sort() }));
+}
+
+export function toStoredCandidate(candidate: Candidate, entries: readonly KeyEntry[], keys: KeyBuckets): StoredCandidate {
   const emails = new Set<string>();
   for (const app of candidate.apps) for (const commit of app.commits) if (commit.authorEmail) emails.add(commit.authorEmail.toLowerCase());
   return {
     apps: candidate.apps.map(({ commits, ...app }) => ({
       ...app,
       commitCount: commits.length,
-      jiraKeys: [...new Set(commits.flatMap((c) => jiraKeysBySha.get(c.sha) ?? []))].sort(),
+      keyCount: entries.filter((entry) => entry.apps.includes(app.name)).length,
     })),
-    issueKeys: candidate.issueKeys,
-    missingKeys: candidate.missingKeys,
+    issueCount: candidate.issueKeys.length,
+    keys,
+    missingKeys: candidate.missingKeys.slice(0, MISSING_INLINE),
+    missingCount: candidate.missingKeys.length,
     untracked: candidate.untracked.slice(0, UNTRACKED_INLINE),
     untrackedCount: candidate.untracked.length,
     contentHash: candidate.contentHash,
@@ -121,10 +179,15 @@ export function toStoredCandidate(candidate: Candidate, jiraKeysBySha: ReadonlyM
 }
 
 export class ReleaseStore {
+  /** The candidate's keys and the fix versions written, in chunks. */
+  readonly keys: CandidateKeys;
+
   constructor(
     private readonly kv: KeyValueStore,
     private readonly newId: () => string,
-  ) {}
+  ) {
+    this.keys = new CandidateKeys(kv);
+  }
 
   /** Every value under a prefix, following the cursor to the end. */
   private async queryAll<T>(prefix: string): Promise<{ key: string; value: T }[]> {
@@ -183,27 +246,51 @@ export class ReleaseStore {
     return this.kv.get<ReleaseRecord>(`release:${projectKey}:${versionId}`);
   }
 
+  /**
+   * Writes the record and, alongside, its summary under a key that sorts newest first
+   * (`summary:<project>:<inverted creation time>:<version>`), so the project page reads its latest
+   * releases in one query page and no value lists them all.
+   */
   async putRelease(record: ReleaseRecord): Promise<void> {
-    await this.kv.set(`release:${record.projectKey}:${record.versionId}`, record);
+    await Promise.all([
+      this.kv.set(`release:${record.projectKey}:${record.versionId}`, record),
+      this.kv.set(summaryKey(record), summarise(record)),
+    ]);
   }
 
-  async recentReleases(projectKey: string, limit = 20): Promise<ReleaseRecord[]> {
-    return (await this.queryAll<ReleaseRecord>(`release:${projectKey}:`))
-      .map((r) => r.value)
-      .sort((a, b) => b.createdAt.localeCompare(a.createdAt))
-      .slice(0, limit);
+  /** The project's latest releases, newest first, from one query page. */
+  async recentReleases(projectKey: string): Promise<ReleaseSummaryRecord[]> {
+    const page = await this.kv.query<ReleaseSummaryRecord>(`summary:${projectKey}:`, { limit: RECENT_RELEASES });
+    return page.results.map((r) => r.value);
   }
 
-  async putCommits(versionId: string, app: string, commits: readonly CommitInfo[]): Promise<void> {
+  /** The candidate's keys, sorted. */
+  async issueKeys(record: ReleaseRecord): Promise<string[]> {
+    return (await this.keys.all(record.versionId, record.candidate.keys)).map((entry) => entry.key);
+  }
+
+  /**
+   * Writes an app's commits; `previousCount` (what the record said before) tells which chunks of an
+   * earlier, longer list to delete, so nothing is read back.
+   */
+  async putCommits(versionId: string, app: string, commits: readonly CommitInfo[], previousCount = 0): Promise<void> {
     const chunks = Math.max(1, Math.ceil(commits.length / COMMIT_CHUNK));
+    const before = Math.ceil(previousCount / COMMIT_CHUNK);
+    const key = (i: number) => `commits:${versionId}:${app}:${String(i).padStart(4, '0')}`;
     const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < chunks; i++) {
-      writes.push(this.kv.set(`commits:${versionId}:${app}:${String(i).padStart(4, '0')}`, commits.slice(i * COMMIT_CHUNK, (i + 1) * COMMIT_CHUNK)));
-    }
+    for (let i = 0; i < chunks; i++) writes.push(this.kv.set(key(i), commits.slice(i * COMMIT_CHUNK, (i + 1) * COMMIT_CHUNK)));
+    for (let i = chunks; i < before; i++) writes.push(this.kv.delete(key(i)));
     await Promise.all(writes);
-    // Chunks beyond the new length belong to an earlier, longer candidate.
-    const stale = await this.queryAll<CommitInfo[]>(`commits:${versionId}:${app}:`);
-    await Promise.all(stale.slice(chunks).map((r) => this.kv.delete(r.key)));
+  }
+
+  /** The newest `limit` of an app's `count` stored commits (oldest first), from the last chunks only. */
+  async latestCommits(versionId: string, app: string, count: number, limit: number): Promise<CommitInfo[]> {
+    const last = Math.ceil(count / COMMIT_CHUNK) - 1;
+    const first = Math.max(0, Math.floor(Math.max(0, count - limit) / COMMIT_CHUNK));
+    const chunks = await Promise.all(
+      Array.from({ length: Math.max(0, last - first + 1) }, (_, i) => this.kv.get<CommitInfo[]>(`commits:${versionId}:${app}:${String(first + i).padStart(4, '0')}`)),
+    );
+    return chunks.flatMap((chunk) => chunk ?? []).slice(-limit);
   }
 
   async getCommits(versionId: string, app: string): Promise<CommitInfo[]> {

@@ -70,9 +70,13 @@ describe('candidate', () => {
     // Kosli sees the deploy with the environment's next report.
     await world.simulation.nextReport();
     expect(errorOf(await world.invoke(DEV, 'candidate/refresh', {})).code).toBe('UPSTREAM_AUTH');
+    // The edits run a few at once: the one refused (the first) is written now; the other was
+    // recorded when it succeeded, so it is neither forgotten nor written twice.
     const retried = ok(await world.invoke(DEV, 'candidate/refresh', {}));
-    expect(retried).toMatchObject({ created: false, addedKeys: ['OPS-11', 'OPS-12'] });
+    expect(retried).toMatchObject({ created: false, addedKeys: ['OPS-11'] });
     expect(world.jira.world.issue('OPS-11')?.fixVersionIds).toEqual([retried.versionId]);
+    expect(world.jira.world.issue('OPS-12')?.fixVersionIds).toEqual([retried.versionId]);
+    expect(world.jira.service.log.filter((e) => e.path === '/rest/api/3/issue/OPS-12')).toHaveLength(1);
   });
 
   it('adopts the version a failed-looking creation did make, instead of creating a twin', async () => {
