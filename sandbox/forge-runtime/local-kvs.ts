@@ -99,6 +99,12 @@ function forgeError(status: number, code: string, message: string): KvsReply {
   return { status, body: { code, message } };
 }
 
+/** The store's answers a test can make a write get (see `refuseWrite`). */
+export const KVS_REFUSALS = {
+  maxSize: (): KvsReply => forgeError(400, 'MAX_SIZE', 'The provided value has exceeded the maximum size limit.'),
+  unavailable: (): KvsReply => forgeError(500, 'INTERNAL_SERVER_ERROR', 'Internal server error.'),
+};
+
 const notFound = (): KvsReply => forgeError(404, 'KEY_NOT_FOUND', 'The specified key does not exist.');
 
 function depth(value: unknown): number {
@@ -138,6 +144,11 @@ export class LocalKvs {
   /** Storage calls answered (one per SDK call; a batch or a transaction counts once). */
   calls = 0;
   latencyMs: number;
+  /**
+   * Tests only: refuses a write (set or delete of a non-secret key) when this answers a reply, as
+   * the real store refuses or fails a call (MAX_SIZE, a 500); the write does not happen.
+   */
+  refuseWrite: ((key: string) => KvsReply | undefined) | undefined;
   private readonly entries = new Map<string, Entry>();
   private readonly secrets = new Map<string, Entry>();
   private readonly now: () => number;
@@ -157,6 +168,9 @@ export class LocalKvs {
   async handle(path: string, body: unknown): Promise<KvsReply> {
     this.calls++;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
+    const key = typeof body === 'object' && body !== null && 'key' in body && typeof body.key === 'string' ? body.key : undefined;
+    const refused = key !== undefined && (path === '/api/v1/set' || path === '/api/v1/delete') ? this.refuseWrite?.(key) : undefined;
+    if (refused) return refused;
     // Everything below is synchronous, so each call is atomic (FAIL_IF_EXISTS has exactly one winner).
     return this.dispatch(path, body);
   }
