@@ -10,6 +10,7 @@ import type { P4Result } from './scenarios/p4-trigger-calls';
 import type { P5Result } from './scenarios/p5-panel-size';
 import type { P6Result } from './scenarios/p6-deploy-time';
 import { p7Row, type P7Result } from './scenarios/p7-issue-context';
+import type { ScaleResults } from './scenarios/s-scale';
 
 export interface Machine {
   cpu: string;
@@ -22,7 +23,7 @@ export interface Machine {
   load_end: number;
 }
 
-export interface BenchResults {
+export interface BenchResults extends Partial<ScaleResults> {
   P1_calls?: P1Result[];
   P2_panel_ms?: P2Result;
   P3_refresh_writes?: P3Result;
@@ -134,6 +135,7 @@ export function rows(results: BenchResults): Row[] {
     }
   }
   if (results.P7_issue_context_ms) out.push(p7Row(results.P7_issue_context_ms));
+  out.push(...scaleRows(results));
   return out;
 }
 
@@ -153,4 +155,28 @@ export function textTable(table: readonly Row[]): string {
 export function markdownTable(table: readonly Row[]): string {
   const line = (r: string[]) => `| ${r.map((c) => c.replace(/\|/g, '\\|')).join(' | ')} |`;
   return [line(HEADERS), line(HEADERS.map(() => '---')), ...table.map((r) => line(cells(r)))].join('\n');
+}
+
+/** S1–S3 (issue 16): one row per measured figure against its target. */
+function scaleRows(results: BenchResults): Row[] {
+  const out: Row[] = [];
+  const row = (figure: string, what: string, value: number | null, target: number, unit = ''): void => {
+    out.push({ figure, case: what, ours: value === null || Number.isNaN(value) ? '—' : `${value}${unit}`, original: '—', target: `≤ ${target}${unit}`, result: value === null || Number.isNaN(value) ? 'miss' : verdict(value, target) });
+  };
+  const s1 = results.S1_create_10x5000;
+  if (s1) {
+    const what = `create 10 apps × 5,000 commits, 5,000 keys${s1.ok ? '' : ` (failed: ${s1.error ?? 'no version'})`}`;
+    row('S1 s', `${what}: release page visible`, s1.seconds_to_release_page, s1.targets.seconds_to_release_page, ' s');
+    row('S1 s', 'the longest resolver invocation', s1.max_resolver_invocation_s, s1.targets.max_resolver_invocation_s, ' s');
+    row('S1 bytes', `the largest KVS value (${s1.largest_kvs_value_key.replace(/:[^:]*$/, ':…')})`, s1.largest_kvs_value_bytes, s1.targets.largest_kvs_value_bytes);
+    row('S1 s', `all 5,000 fix versions written (${s1.fix_versions_written} after ${s1.scheduled_runs} scheduled run(s))`, s1.fix_versions_done_s, s1.targets.fix_versions_done_s, ' s');
+  }
+  if (results.S2_refresh_unchanged_10x5000_s !== undefined) row('S2 s', 'refresh the same, unchanged', results.S2_refresh_unchanged_10x5000_s, 2, ' s');
+  const s3 = results.S3_release_page;
+  if (s3) {
+    row('S3 ms', 'release page, 1,000 issues (median of 5)', s3.issues_1000_ms, s3.targets.issues_1000_ms);
+    row('S3 ms', 'release page, 5,000 issues, 10 apps (median of 3)', s3.issues_5000_ms, s3.targets.issues_5000_ms);
+    row('S3 bytes', 'the largest release page answer', s3.max_response_bytes, s3.targets.max_response_bytes);
+  }
+  return out;
 }

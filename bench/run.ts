@@ -20,8 +20,9 @@ import { measureTriggerCalls } from './scenarios/p4-trigger-calls';
 import { measurePanelSize } from './scenarios/p5-panel-size';
 import { measureDeployTime, P6_DEFAULTS } from './scenarios/p6-deploy-time';
 import { measureIssueContext } from './scenarios/p7-issue-context';
+import { measureScale } from './scenarios/s-scale';
 
-const FIGURES = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7'] as const;
+const FIGURES = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'S'] as const;
 type Figure = (typeof FIGURES)[number];
 
 function progress(message: string): void {
@@ -61,6 +62,8 @@ async function main(argv: string[]): Promise<number> {
     const withLatency = await step('P6', 'the same with 100 ms/10 ms latency', () => measureDeployTime({ ...P6_DEFAULTS, samples: 1, upstreamLatencyMs: 100, storageLatencyMs: 10 }));
     results.P6_deploy_s = { ...sandbox, with_latency: withLatency };
   }
+
+  if (run('S')) Object.assign(results, await step('S', 'a 10 × 5,000-commit release: create, refresh, release pages (S1–S3)', () => measureScale(progress)));
 
   if (run('P7')) results.P7_issue_context_ms = await step('P7', 'issue panel load time with injected latency', () => measureIssueContext());
 

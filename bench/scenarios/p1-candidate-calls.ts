@@ -27,6 +27,8 @@ export interface P1Result {
   /** Every outbound call of ours. */
   ours: number;
   ours_fix_version_writes: number;
+  /** Requests that wrote fix versions: one edit per key (no bulk edit yet, see the README). */
+  ours_fix_version_requests: number;
   ours_without_fix_versions: number;
   ours_by_system: CallCounts;
   original: number;
@@ -115,6 +117,7 @@ export async function measureCandidateCalls(cases: readonly P1Case[] = P1_CASES)
         issues: history.keys.length,
         ours: ourCalls.total,
         ours_fix_version_writes: ourWrites,
+        ours_fix_version_requests: ourWrites,
         ours_without_fix_versions: ourCalls.total - ourWrites,
         ours_by_system: ourCalls,
         original: originalCalls.total,

@@ -180,6 +180,16 @@ export class LocalKvs {
     return this.live(this.entries, key)?.value;
   }
 
+  /** The largest stored value, as the JSON bytes the limit counts; for the benchmark's storage figure. */
+  largestValue(): { key: string; bytes: number } {
+    let largest = { key: '', bytes: 0 };
+    for (const [key, entry] of this.entries) {
+      const bytes = jsonBytes(entry.value);
+      if (bytes > largest.bytes) largest = { key, bytes };
+    }
+    return largest;
+  }
+
   /** Writes any pending change to the file (if persisting) and stops the debounce timer. */
   close(): void {
     if (this.persistTimer) clearTimeout(this.persistTimer);

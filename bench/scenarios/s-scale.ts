@@ -1,0 +1,149 @@
+/**
+ * S1–S3 (issue 16): a release at scale, with 100 ms on every upstream call and 10 ms on every storage
+ * call. S1 creates a candidate of 10 apps × 5,000 commits and 5,000 keys, opens its release page and
+ * lets the scheduled check finish the fix versions; S2 refreshes it unchanged; S3 opens the release
+ * page of 1,000 and of 5,000 issues.
+ */
+import type { World } from '../../sandbox/world/start-world';
+import { growHistory, startPlannedWorld, type HistoryPlan } from '../history';
+import { fixVersionWrites, median, round, timed } from '../measure';
+import { developer, ok, productOwners } from '../people';
+
+export interface S1Result {
+  ok: boolean;
+  error: string | null;
+  seconds_to_release_page: number;
+  max_resolver_invocation_s: number;
+  largest_kvs_value_bytes: number;
+  largest_kvs_value_key: string;
+  fix_versions_done_s: number | null;
+  fix_versions_written: number;
+  scheduled_runs: number;
+  calls: number;
+  targets: { seconds_to_release_page: number; max_resolver_invocation_s: number; largest_kvs_value_bytes: number; fix_versions_done_s: number };
+}
+
+export interface S3Result {
+  issues_1000_ms: number;
+  issues_5000_ms: number;
+  max_response_bytes: number;
+  targets: { issues_1000_ms: number; issues_5000_ms: number; max_response_bytes: number };
+}
+
+export interface ScaleResults {
+  S1_create_10x5000: S1Result;
+  S2_refresh_unchanged_10x5000_s: number;
+  S3_release_page: S3Result;
+}
+
+const UPSTREAM_MS = 100;
+const STORAGE_MS = 10;
+/** Scheduled runs the bench allows for the fix versions (each is a five-minute trigger in Forge). */
+const MAX_SCHEDULED_RUNS = 5;
+
+function setLatency(world: World, upstreamMs: number, storageMs: number): void {
+  for (const service of [world.jira.service, world.kosli.service, world.github.service]) service.setLatency('*', upstreamMs);
+  world.runtime.storage.latencyMs = storageMs;
+}
+
+async function seeded(plan: HistoryPlan, progress: (message: string) => void): Promise<World> {
+  const world = await startPlannedWorld(plan);
+  progress(`seeding ${plan.apps} × ${plan.commitsPerApp} commits…`);
+  growHistory(world, plan);
+  // Staging's report must be in Kosli before the candidate is read.
+  await world.simulation.nextReport();
+  return world;
+}
+
+/** Release page load times (median of `samples`) and the largest answer, in bytes. */
+async function releasePage(world: World, versionId: string, samples: number): Promise<{ ms: number; bytes: number }> {
+  const viewer = productOwners(world)[0] ?? developer(world);
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < samples; i++) {
+    const { value, ms } = await timed(() => world.invoke(viewer, 'release/get', { versionId }));
+    bytes = Math.max(bytes, Buffer.byteLength(JSON.stringify(ok(value))));
+    times.push(ms);
+  }
+  return { ms: median(times), bytes };
+}
+
+export async function measureScale(progress: (message: string) => void): Promise<ScaleResults> {
+  const big = await seeded({ apps: 10, commitsPerApp: 5000, commitsPerIssue: 10 }, progress);
+  let s1: S1Result;
+  let s2 = Number.NaN;
+  let page5000 = { ms: Number.NaN, bytes: 0 };
+  try {
+    setLatency(big, UPSTREAM_MS, STORAGE_MS);
+    big.resetCalls();
+    const started = performance.now();
+    progress('S1: creating the candidate…');
+    const created = await timed(() => big.invoke(developer(big), 'candidate/refresh', {}));
+    let maxResolver = created.ms;
+    const versionId = created.value.ok ? created.value.data.versionId : null;
+    let error = created.value.ok ? null : `${created.value.error.code}: ${created.value.error.message}`;
+    let toPage = Number.NaN;
+    if (versionId) {
+      const first = await timed(() => big.invoke(developer(big), 'release/get', { versionId }));
+      maxResolver = Math.max(maxResolver, first.ms);
+      if (!first.value.ok) error = `${first.value.error.code}: ${first.value.error.message}`;
+      toPage = (performance.now() - started) / 1000;
+    }
+    progress('S1: scheduled checks finish the fix versions…');
+    let runs = 0;
+    while (fixVersionWrites(big) < 5000 && runs < MAX_SCHEDULED_RUNS && versionId) {
+      await big.runTrigger();
+      runs++;
+    }
+    const written = fixVersionWrites(big);
+    const done = written >= 5000 ? (performance.now() - started) / 1000 : null;
+    const largest = big.runtime.storage.largestValue();
+    s1 = {
+      ok: error === null && versionId !== null,
+      error,
+      seconds_to_release_page: round(toPage, 1),
+      max_resolver_invocation_s: round(maxResolver / 1000, 1),
+      largest_kvs_value_bytes: largest.bytes,
+      largest_kvs_value_key: largest.key,
+      fix_versions_done_s: done === null ? null : round(done, 1),
+      fix_versions_written: written,
+      scheduled_runs: runs,
+      calls: big.calls().total,
+      targets: { seconds_to_release_page: 20, max_resolver_invocation_s: 25, largest_kvs_value_bytes: 128 * 1024, fix_versions_done_s: 600 },
+    };
+    if (versionId) {
+      progress('S2: refreshing the unchanged candidate…');
+      const again = await timed(() => big.invoke(developer(big), 'candidate/refresh', {}));
+      ok(again.value);
+      s2 = round(again.ms / 1000, 2);
+      progress('S3: release page of 5,000 issues…');
+      page5000 = await releasePage(big, versionId, 3);
+    }
+  } finally {
+    setLatency(big, 0, 0);
+    await big.stop();
+  }
+
+  const small = await seeded({ apps: 10, commitsPerApp: 1000, commitsPerIssue: 10 }, progress);
+  let page1000: { ms: number; bytes: number };
+  try {
+    const created = ok(await small.invoke(developer(small), 'candidate/refresh', {}));
+    setLatency(small, UPSTREAM_MS, STORAGE_MS);
+    progress('S3: release page of 1,000 issues…');
+    await releasePage(small, created.versionId, 1);
+    page1000 = await releasePage(small, created.versionId, 5);
+  } finally {
+    setLatency(small, 0, 0);
+    await small.stop();
+  }
+  return {
+    S1_create_10x5000: s1,
+    S2_refresh_unchanged_10x5000_s: s2,
+    S3_release_page: {
+      issues_1000_ms: round(page1000.ms),
+      issues_5000_ms: round(page5000.ms),
+      max_response_bytes: Math.max(page1000.bytes, page5000.bytes),
+      targets: { issues_1000_ms: 250, issues_5000_ms: 600, max_response_bytes: 1_000_000 },
+    },
+  };
+}
