@@ -5,6 +5,7 @@
  * and never carry the token.
  */
 import { AppError, isAppError } from '../errors';
+import { limiter } from '../http/bounded';
 import { type CallContext, type Fetch, readJson, realSleep, sendWithRetry, type TransportOptions } from '../http/transport';
 import type { CommitInfo } from '../release/types';
 import { lastPage, nextPage } from './paging';
@@ -150,9 +151,12 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     }
   }
 
+  // One bound for the whole client: ten apps listed at once still make at most PAGE_CONCURRENCY requests.
+  const paging = limiter(PAGE_CONCURRENCY);
+
   async function listCommitsPage(query: Record<string, string>, page: number, ref: string): Promise<{ commits: WireCommit[]; more: boolean; last: number | null }> {
     const call = { operation: OP.commits, idempotent: true, notFound: notFound.commit(ref) };
-    const response = await request('GET', '/commits', call, { ...query, per_page: String(PER_PAGE), page: String(page) });
+    const response = await paging(() => request('GET', '/commits', call, { ...query, per_page: String(PER_PAGE), page: String(page) }));
     const commits = await readJson(response, commitListSchema, context(call));
     const link = response.headers.get('link');
     return { commits, more: nextPage(link) !== null && commits.length > 0, last: lastPage(link) };

@@ -20,3 +20,19 @@ export async function mapBounded<T, R>(items: readonly T[], limit: number, work:
   if (failure) throw failure.error;
   return results;
 }
+
+/** Runs at most `limit` of the calls given to it at once, whoever makes them; the rest wait their turn. */
+export function limiter(limit: number): <T>(work: () => Promise<T>) => Promise<T> {
+  let running = 0;
+  const waiting: (() => void)[] = [];
+  return async <T>(work: () => Promise<T>): Promise<T> => {
+    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+    running++;
+    try {
+      return await work();
+    } finally {
+      running--;
+      waiting.shift()?.();
+    }
+  };
+}

@@ -272,6 +272,8 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
     }),
   );
 
+  // A commit's history never changes (a new commit is a new head), so a listing can be kept.
+  const listings = new Map<string, FakeCommit[]>();
   service.route(
     'GET',
     `${REPO}/commits`,
@@ -286,10 +288,18 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
       const untilMs = until === null ? Infinity : Date.parse(until);
       if (Number.isNaN(sinceMs) || Number.isNaN(untilMs)) return json(400, errorBody(400, 'Invalid time in since or until'));
       const path = req.query.get('path');
-      const commits = world
-        .log(head)
-        .filter((commit) => path === null || path === '' || touches(commit, path))
-        .filter((commit) => (since === null && until === null) || (Date.parse(commit.date) >= sinceMs && Date.parse(commit.date) <= untilMs));
+      // Each page of one listing filters the same history: filtered once per listing, not per page
+      // (a 5,000-commit range is 51 pages over a 50,000-commit history).
+      const listing = `${head} ${path ?? ''} ${since ?? ''} ${until ?? ''}`;
+      let commits = listings.get(listing);
+      if (commits === undefined) {
+        commits = world
+          .log(head)
+          .filter((commit) => path === null || path === '' || touches(commit, path))
+          .filter((commit) => (since === null && until === null) || (Date.parse(commit.date) >= sinceMs && Date.parse(commit.date) <= untilMs));
+        if (listings.size >= 64) listings.clear();
+        listings.set(listing, commits);
+      }
       const page = paginate(req, commits);
       return json(200, page.items.map((commit) => commitJson(apiBase(req), world, commit)), page.headers);
     }),
