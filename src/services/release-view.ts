@@ -46,8 +46,15 @@ export async function loadRelease(deps: Deps, projectKey: string, versionId: str
   return record;
 }
 
-/** The release page lists at most this many commits per app; the counts stay exact. */
-const COMMITS_SHOWN = 200;
+/**
+ * The release page lists the newest commits of each app, 500 across the page (at most 200, at
+ * least 50 an app), so a 10-app release's answer and evidence lookups stay small; counts stay exact.
+ */
+const COMMITS_ON_PAGE = 500;
+
+function commitsShown(apps: number): number {
+  return Math.max(50, Math.min(200, Math.floor(COMMITS_ON_PAGE / Math.max(1, apps))));
+}
 
 export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
   const [record, decisions, audit, clients, snapshots] = await Promise.all([
@@ -58,8 +65,9 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     deps.store.contentSnapshots(versionId),
   ]);
   const { config, kosli, github } = clients;
+  const shownPerApp = commitsShown(record.candidate.apps.length);
   const [commitLists, keyEntries] = await Promise.all([
-    Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, COMMITS_SHOWN))),
+    Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, shownPerApp))),
     deps.store.keys.all(versionId, record.candidate.keys),
   ]);
   const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
@@ -67,7 +75,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const warnings: string[] = [];
   const run = dispatchedRun(record.deploy);
   const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
-  const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, COMMITS_SHOWN).map((c) => c.sha));
+  const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
 
   const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayRetry] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
@@ -101,7 +109,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     state: releaseStateName(record.deploy),
     released: record.released || version.released,
     releaseDate: record.releaseDate ?? version.releaseDate,
-    artifacts: artifactViews(record, provenance, evidence, keyEntries),
+    artifacts: artifactViews(record, provenance, evidence, keyEntries, shownPerApp),
     environments: environmentRows(config, record, dev, staging, prod),
     issues: issueViews(ctx, issueKeys, issues ?? []),
     missingKeys: record.candidate.missingKeys,
@@ -204,11 +212,11 @@ interface CommitEvidence {
   jiraKeys: Map<string, JiraEvidence>;
 }
 
-function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[], evidence: CommitEvidence, keys: readonly KeyEntry[]): ArtifactView[] {
+function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[], evidence: CommitEvidence, keys: readonly KeyEntry[], shownPerApp: number): ArtifactView[] {
   return record.candidate.apps.map((app, i) => {
     const p = provenance[i] ?? null;
     const commits: CommitEvidenceView[] = newestFirst(evidence.commitsByApp.get(app.name) ?? [], app.to.commit)
-      .slice(0, COMMITS_SHOWN)
+      .slice(0, shownPerApp)
       .map((commit) => ({
         sha: commit.sha,
         title: commit.title,
