@@ -17,6 +17,7 @@ import { FIXED_PER_CHUNK } from '../store/candidate-keys';
 import { contentSnapshot, keyEntries, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
 import type { GitHubClient } from '../github/types';
 import type { JiraVersion } from '../jira/types';
+import { MAX_COMMITS_PER_CALL } from '../kosli/client';
 import type { KosliClient } from '../kosli/types';
 import { recordJiraDecisions } from './approval-status';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
@@ -54,10 +55,32 @@ async function readRunning(config: ProjectConfig, kosli: KosliClient): Promise<R
 /** Reads what runs and composes the candidate: 2 snapshot reads, ⌈C/100⌉ commit pages per app, ⌈C/100⌉ Kosli lookups. */
 export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient, known?: Running): Promise<Composed> {
   const { staging, prod, ranges } = known ?? (await readRunning(config, kosli));
-  const commitLists = await Promise.all(ranges.map((range) => commitsFor(github, range, config.release.firstReleaseCommitLimit)));
+  // Kosli is asked about each full hundred of commits as soon as an app's listing ends, so the
+  // lookups overlap the other apps' GitHub pages and still number ⌈commits/100⌉.
+  const seen = new Set<string>();
+  const waiting: string[] = [];
+  const lookups: Promise<Map<string, JiraEvidence>>[] = [];
+  const lookUp = (count: number) => {
+    if (count <= 0) return;
+    const lookup = kosli.jiraEvidence(config.kosli.sourceFlow, waiting.splice(0, count));
+    lookup.catch(() => undefined); // observed below, once every listing has ended
+    lookups.push(lookup);
+  };
+  const commitLists = await Promise.all(
+    ranges.map(async (range) => {
+      const list = await commitsFor(github, range, config.release.firstReleaseCommitLimit);
+      for (const commit of list.commits) {
+        if (seen.has(commit.sha)) continue;
+        seen.add(commit.sha);
+        waiting.push(commit.sha);
+      }
+      lookUp(waiting.length - (waiting.length % MAX_COMMITS_PER_CALL));
+      return list;
+    }),
+  );
+  lookUp(waiting.length);
+  const evidence = new Map<string, JiraEvidence>((await Promise.all(lookups)).flatMap((found) => [...found]));
   const commits = new Map(ranges.map((range, i) => [range.app.name, commitLists[i] ?? { commits: [], baseFound: false, truncated: false }]));
-  const shas = [...new Set(commitLists.flatMap((list) => list.commits.map((c) => c.sha)))];
-  const evidence = shas.length > 0 ? await kosli.jiraEvidence(config.kosli.sourceFlow, shas) : new Map<string, JiraEvidence>();
   return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod };
 }
 
