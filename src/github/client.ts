@@ -5,7 +5,7 @@
  * and never carry the token.
  */
 import { AppError, isAppError } from '../errors';
-import { type CallContext, type Fetch, readJson, realSleep, sendWithRetry, type TransportOptions } from '../http/transport';
+import { absentOn404, type UpstreamCall, type Fetch, readJson, realSleep, sendWithRetry, type TransportOptions } from '../http/transport';
 import type { CommitInfo } from '../release/types';
 import { nextPage } from './paging';
 import { withGitHubRateLimits } from './rate-limit';
@@ -54,7 +54,7 @@ const OP = {
   workflow: 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}',
 } as const;
 
-type Call = Pick<CallContext, 'operation' | 'idempotent' | 'notFound'>;
+type Call = Pick<UpstreamCall, 'operation' | 'idempotent' | 'notFound'>;
 
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -123,7 +123,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     compare: (base: string, head: string) => `GitHub cannot compare ${base.slice(0, 12)}...${head.slice(0, 12)} in ${repoName}: a commit is missing or the histories are unrelated.`,
   };
 
-  function context(call: Call): CallContext {
+  function context(call: Call): UpstreamCall {
     return { system: 'github', secrets: [connection.token], ...call };
   }
 
@@ -133,15 +133,6 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     const init: RequestInit = { method, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' } };
     if (body !== undefined) init.body = JSON.stringify(body);
     return sendWithRetry((signal) => send(url, { ...init, signal }), context(call), options);
-  }
-
-  async function nullOn404<T>(work: () => Promise<T>, fallback: T): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isAppError(error) && error.code === 'UPSTREAM_NOT_FOUND') return fallback;
-      throw error;
-    }
   }
 
   async function listCommitsPage(query: Record<string, string>, page: number, ref: string): Promise<{ commits: WireCommit[]; more: boolean }> {
@@ -298,7 +289,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
      */
     async getTag(tag) {
       const call = { operation: OP.getRef, idempotent: true };
-      return nullOn404(async () => {
+      return absentOn404(async () => {
         const response = await request('GET', `/git/ref/tags/${encodeURIComponent(tag)}`, call);
         return (await readJson(response, gitRefSchema, context(call))).object.sha;
       }, null);
@@ -330,7 +321,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     /** @see https://docs.github.com/rest/repos/repos#get-a-repository */
     async repositoryExists() {
       const call = { operation: OP.repo, idempotent: true, notFound: notFound.repo };
-      return nullOn404(async () => {
+      return absentOn404(async () => {
         await readJson(await request('GET', '', call), repositorySchema, context(call));
         return true;
       }, false);
@@ -342,7 +333,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
      */
     async workflowExists(workflow) {
       const call = { operation: OP.workflow, idempotent: true, notFound: notFound.workflow(workflow) };
-      return nullOn404(async () => {
+      return absentOn404(async () => {
         const response = await request('GET', `/actions/workflows/${encodeURIComponent(workflow)}`, call);
         return (await readJson(response, workflowSchema, context(call))).state === 'active';
       }, false);

@@ -3,7 +3,8 @@
  * approvals arrive there), optionally refresh the candidate, and advance the release when its
  * policy holds or a deploy is in flight. A run with nothing to do costs one Jira call per project.
  */
-import { isAppError, toAppError } from '../errors';
+import { toAppError } from '../errors';
+import { absentOn404 } from '../http/transport';
 import type { JiraVersion } from '../jira/types';
 import { addedKeys } from '../release/candidate';
 import { nextStep } from '../release/deploy-state';
@@ -20,13 +21,8 @@ export interface CheckReport {
 }
 
 /** The version, or null when Jira no longer has it. */
-async function readVersion(deps: Deps, versionId: string): Promise<JiraVersion | null> {
-  try {
-    return await deps.jiraAsApp.getVersion(versionId);
-  } catch (error) {
-    if (isAppError(error) && error.code === 'UPSTREAM_NOT_FOUND') return null;
-    throw error;
-  }
+function readVersion(deps: Deps, versionId: string): Promise<JiraVersion | null> {
+  return absentOn404(deps.jiraAsApp.getVersion(versionId), null);
 }
 
 export async function scheduledCheck(deps: Deps, links: Links): Promise<CheckReport[]> {
