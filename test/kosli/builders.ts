@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createKosliFake, type KosliFake } from '../../sandbox/fakes/kosli/kosli-fake';
 import { type GitCommitInput, KosliWorld, type PullRequestInput } from '../../sandbox/fakes/kosli/world';
+import { defineOriginalPolicies } from '../../sandbox/world/original-policies';
 import type { Sleep, TransportOptions } from '../../src/http/transport';
 import { createKosliClient } from '../../src/kosli/client';
 import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../../src/release/attestations';
@@ -62,6 +63,7 @@ export function anOriginalSetup(world: KosliWorld = aWorld()): KosliWorld {
   for (const type of [APPROVAL_JIRA, RUNNING_SW]) {
     world.upsertCustomType(type.name, { description: type.description, schema: type.schema, rules: type.jqRules });
   }
+  defineOriginalPolicies(world);
   world.createEnvironment(ENVS.dev, { policies: ['has-provenance', 'trail-compliant'] });
   world.createEnvironment(ENVS.staging, { policies: ['has-provenance', 'trail-compliant'] });
   world.createEnvironment(ENVS.prod, { policies: ['has-provenance', 'trail-compliant', 'has-release-approval'] });
