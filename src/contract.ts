@@ -264,13 +264,17 @@ export interface Person {
   displayName: string;
 }
 
+/** The two tokens a project needs; their Forge variable names and labels are in src/services/secrets.ts. */
+export const SECRET_NAMES = ['kosliToken', 'githubToken'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
 export interface SettingsView {
   projectKey: string;
   config: ProjectConfig;
   /** The listed approvers by name, in the order of `config.approval.approvers`. */
   approvers: Person[];
   saved: boolean;
-  secrets: { kosliToken: SecretStatus; githubToken: SecretStatus };
+  secrets: Record<SecretName, SecretStatus>;
 }
 
 export interface ConnectionCheck {
@@ -333,7 +337,7 @@ export interface ResolverContract {
   'settings/get': { payload: { projectKey: string }; result: SettingsView };
   'settings/save': { payload: { projectKey: string; config: unknown }; result: SettingsView };
   'settings/secret': {
-    payload: { projectKey: string; name: 'kosliToken' | 'githubToken'; value: string | null };
+    payload: { projectKey: string; name: SecretName; value: string | null };
     result: SettingsView;
   };
   'settings/check': { payload: { projectKey: string }; result: { checks: ConnectionCheck[] } };

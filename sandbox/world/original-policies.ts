@@ -1,5 +1,5 @@
 /**
- * The three environment policies of the original process (its policies/*.yml), which its setup
+ * The three environment policies of the original process (reference/original/policies/*.yml), which its setup
  * creates in Kosli. Part of the simulated world, not of the fake: a real Kosli org starts without them.
  */
 import type { KosliWorld, PolicyRules } from '../fakes/kosli/world';

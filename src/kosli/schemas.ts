@@ -165,7 +165,7 @@ export const trailSchema = z.looseObject({
  */
 const userDataSchema = z.union([z.record(z.string(), z.unknown()), z.string(), z.array(z.unknown())]).nullish();
 
-/** Fields common to every attestation record (notes B.2). */
+/** Fields common to every attestation record (the API docs' attestation example). */
 const attestationSchema = z.looseObject({
   attestation_name: text,
   attestation_type: text,

@@ -54,7 +54,7 @@ export function aWorld(overrides: { org?: string; token?: string; start?: number
   return new KosliWorld({ org: overrides.org ?? ORG, token: overrides.token ?? TOKEN, now: () => time++ });
 }
 
-/** The original process's Kosli setup (notes A.4), under this test's names. */
+/** The original process's Kosli setup (its setup-kosli workflow), under this test's names. */
 export function anOriginalSetup(world: KosliWorld = aWorld()): KosliWorld {
   world.createFlow(FLOWS.source, SOURCE_TEMPLATE);
   world.createFlow(FLOWS.backend, buildTemplate('backend'), { tags: { kind: 'build' } });
@@ -98,7 +98,7 @@ export interface CommitEvidence {
   pullRequests?: PullRequestInput[];
 }
 
-/** A source-flow trail for the commit with its jira and pull_request attestations (notes A.5). */
+/** A source-flow trail for the commit with its jira and pull_request attestations, as its per-commit CI makes them. */
 export function seedSourceCommit(world: KosliWorld, commit: GitCommitInput, evidence: CommitEvidence = {}, flow: string = FLOWS.source): void {
   world.beginTrail(flow, commit.sha1, { gitCommitInfo: commit, originUrl: `https://github.com/acme/shop/actions/runs/${parseInt(commit.sha1.slice(0, 6), 16)}` });
   world.attest(flow, commit.sha1, {

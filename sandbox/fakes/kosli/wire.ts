@@ -119,7 +119,7 @@ export interface SnapshotJson {
 
 /** An attestation as `GET /attestations/…` lists it. */
 export function attestationJson(record: AttestationRecord, trailUrl: string): Record<string, unknown> {
-  // Fields from the API docs' AttestationResponse example plus the per-type payload (notes B.2).
+  // Fields from the API docs' AttestationResponse example plus the per-type payload.
   return {
     attestation_id: record.id,
     attestation_name: record.name,

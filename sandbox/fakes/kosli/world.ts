@@ -126,7 +126,7 @@ export class KosliWorld {
     return flow;
   }
 
-  /** GET /flows/{org}/{flow}: `{name, description, visibility, template, tags, …}` (notes B.1). */
+  /** GET /flows/{org}/{flow}: `{name, description, visibility, template, tags, …}`. */
   flowJson(name: string): Record<string, Json> {
     const flow = this.requireFlow(name);
     return {

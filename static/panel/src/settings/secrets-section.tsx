@@ -1,11 +1,9 @@
 import { useState, type FormEvent } from 'react';
 import { call, toUiError, type UiError } from '../api';
-import type { SecretStatus, SettingsView } from '../../../../src/contract';
+import type { SecretName, SecretStatus, SettingsView } from '../../../../src/contract';
 import { nextStep, Notice } from '../components/states';
 import { formatTime } from '../format';
 import { Forbidden } from './forbidden';
-
-type SecretName = keyof SettingsView['secrets'];
 
 const SECRETS: { name: SecretName; label: string; hint: string }[] = [
   { name: 'kosliToken', label: 'Kosli API token', hint: 'A Kosli service-account key with read and attest rights in the organisation.' },
