@@ -11,6 +11,9 @@ const WORKFLOW_FILE = /^[A-Za-z0-9._-]{1,100}\.ya?ml$/;
 const GIT_REF = /^(?!.*\.\.)(?!\/)[A-Za-z0-9._\-/]{1,200}$/;
 const GH_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$/;
 
+/** Where the deploy workflow records what runs: one tag per environment and app. */
+export const DEFAULT_TAG_PATTERN = 'running-{env}-{app}';
+
 export const KOSLI_HOSTS = {
   eu: 'https://app.kosli.com',
   us: 'https://app.us.kosli.com',
@@ -127,7 +130,7 @@ export function defaultProjectConfig(): ProjectConfig {
       ref: 'main',
       stagingWorkflow: 'kosli-release-gate-deploy.yml',
       prodWorkflow: 'kosli-release-gate-deploy.yml',
-      tagPattern: 'running-{env}-{app}',
+      tagPattern: DEFAULT_TAG_PATTERN,
     },
     approval: { approvers: [], includeJiraApprovers: true, rule: { kind: 'all' }, noSelfApproval: false },
     release: { namePattern: 'YYYY-MM-DD-HH-mm-ss', refreshOnSchedule: false, firstReleaseCommitLimit: 500 },
@@ -148,7 +151,7 @@ export function validateProjectConfig(input: unknown): { ok: true; config: Proje
   return { ok: false, errors };
 }
 
-/** `running-{env}-{app}` → `running-prod-backend`. */
+/** The tag that records what runs in an environment: `running-{env}-{app}` → `running-prod-backend`. */
 export function tagName(pattern: string, env: string, app: string): string {
   return pattern.replaceAll('{env}', env).replaceAll('{app}', app);
 }
