@@ -101,6 +101,17 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     await response.arrayBuffer().catch(() => undefined);
   }
 
+  /** `GET /<collection>/{org}/<name>`: one environment or flow of the org. */
+  function named(collection: 'environments' | 'flows', placeholder: string, name: string, what: string): KosliRequest {
+    return {
+      method: 'GET',
+      operation: `GET /${collection}/{org}/${placeholder}`,
+      segments: [collection, org, name],
+      idempotent: true,
+      notFound: `Kosli ${what} '${name}' not found in org '${org}'`,
+    };
+  }
+
   function exists(request: KosliRequest, schema: z.ZodType): Promise<boolean> {
     return absentOn404(getJson(request, schema).then(() => true), false);
   }
@@ -312,30 +323,12 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
 
     /** Whether the environment exists. @see https://docs.kosli.com/api-reference/environments/get-environment */
     environmentExists(environment) {
-      return exists(
-        {
-          method: 'GET',
-          operation: 'GET /environments/{org}/{env}',
-          segments: ['environments', org, environment],
-          idempotent: true,
-          notFound: `Kosli environment '${environment}' not found in org '${org}'`,
-        },
-        environmentSchema,
-      );
+      return exists(named('environments', '{env}', environment, 'environment'), environmentSchema);
     },
 
     /** Whether the flow exists. @see https://docs.kosli.com/api-reference/flows/get-flow */
     flowExists(flow) {
-      return exists(
-        {
-          method: 'GET',
-          operation: 'GET /flows/{org}/{flow}',
-          segments: ['flows', org, flow],
-          idempotent: true,
-          notFound: `Kosli flow '${flow}' not found in org '${org}'`,
-        },
-        flowSchema,
-      );
+      return exists(named('flows', '{flow}', flow, 'flow'), flowSchema);
     },
   };
 }

@@ -180,44 +180,46 @@ export interface AttestationOnTrail {
  * Lookups the HTTP API and the policies make on every report, kept as the state changes: the trails
  * in which each fingerprint was reported as an artifact, and the attestations of each commit. Both
  * answer in the order a scan of every trail would (trails in creation order, records in order).
+ * Plain data like the rest of the state, so a saved sandbox world restores it with the records it
+ * points at (sandbox/server/world-snapshot.ts).
  */
-export class KosliIndexes {
-  private readonly trailOrder = new Map<TrailRecord, number>();
-  private readonly trailsByFingerprint = new Map<string, Set<TrailRecord>>();
-  private readonly attestationsByCommit = new Map<string, AttestationOnTrail[]>();
+export interface KosliIndexes {
+  trailOrder: Map<TrailRecord, number>;
+  trailsByFingerprint: Map<string, Set<TrailRecord>>;
+  attestationsByCommit: Map<string, AttestationOnTrail[]>;
+}
 
-  trailCreated(trail: TrailRecord): void {
-    this.trailOrder.set(trail, this.trailOrder.size);
-  }
+export function emptyIndexes(): KosliIndexes {
+  return { trailOrder: new Map(), trailsByFingerprint: new Map(), attestationsByCommit: new Map() };
+}
 
-  artifactReported(trail: TrailRecord, fingerprint: string): void {
-    const trails = this.trailsByFingerprint.get(fingerprint) ?? new Set<TrailRecord>();
-    trails.add(trail);
-    this.trailsByFingerprint.set(fingerprint, trails);
-  }
+export function indexTrail(indexes: KosliIndexes, trail: TrailRecord): void {
+  indexes.trailOrder.set(trail, indexes.trailOrder.size);
+}
 
-  attested(trail: TrailRecord, record: AttestationRecord): void {
-    const sha = record.gitCommitInfo?.sha1;
-    if (sha === undefined) return;
-    const list = this.attestationsByCommit.get(sha) ?? [];
-    list.push({ trail, record });
-    this.attestationsByCommit.set(sha, list);
-  }
+export function indexArtifact(indexes: KosliIndexes, trail: TrailRecord, fingerprint: string): void {
+  const trails = indexes.trailsByFingerprint.get(fingerprint) ?? new Set<TrailRecord>();
+  trails.add(trail);
+  indexes.trailsByFingerprint.set(fingerprint, trails);
+}
 
-  /** The trails in which the fingerprint was reported, in creation order. */
-  trailsWithArtifact(fingerprint: string): TrailRecord[] {
-    return this.byTrailOrder([...(this.trailsByFingerprint.get(fingerprint) ?? [])]);
-  }
+export function indexAttestation(indexes: KosliIndexes, trail: TrailRecord, record: AttestationRecord): void {
+  const sha = record.gitCommitInfo?.sha1;
+  if (sha === undefined) return;
+  const list = indexes.attestationsByCommit.get(sha) ?? [];
+  list.push({ trail, record });
+  indexes.attestationsByCommit.set(sha, list);
+}
 
-  /** The attestations whose commit is `sha`, trail by trail in creation order, each trail's oldest first. */
-  attestationsOfCommit(sha: string): AttestationOnTrail[] {
-    const found = this.attestationsByCommit.get(sha) ?? [];
-    const position = (entry: AttestationOnTrail) => this.trailOrder.get(entry.trail) ?? 0;
-    // A stable sort keeps each trail's records in the order they were attested.
-    return [...found].sort((a, b) => position(a) - position(b));
-  }
+/** The trails in which the fingerprint was reported, in creation order. */
+export function trailsWithArtifact(indexes: KosliIndexes, fingerprint: string): TrailRecord[] {
+  const position = (trail: TrailRecord) => indexes.trailOrder.get(trail) ?? 0;
+  return [...(indexes.trailsByFingerprint.get(fingerprint) ?? [])].sort((a, b) => position(a) - position(b));
+}
 
-  private byTrailOrder(trails: TrailRecord[]): TrailRecord[] {
-    return trails.sort((a, b) => (this.trailOrder.get(a) ?? 0) - (this.trailOrder.get(b) ?? 0));
-  }
+/** The attestations whose commit is `sha`, trail by trail in creation order, each trail's oldest first. */
+export function attestationsOfCommit(indexes: KosliIndexes, sha: string): AttestationOnTrail[] {
+  const position = (entry: AttestationOnTrail) => indexes.trailOrder.get(entry.trail) ?? 0;
+  // A stable sort keeps each trail's records in the order they were attested.
+  return [...(indexes.attestationsByCommit.get(sha) ?? [])].sort((a, b) => position(a) - position(b));
 }

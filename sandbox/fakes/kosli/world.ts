@@ -20,12 +20,17 @@ import {
   type FlowRecord,
   type GitCommitInfo,
   type GitCommitInput,
-  KosliIndexes,
+  attestationsOfCommit,
+  emptyIndexes,
+  indexArtifact,
+  indexAttestation,
+  indexTrail,
   KosliWorldError,
   latest,
   type Provenance,
   type TrailRecord,
   trailKey,
+  trailsWithArtifact,
 } from './state';
 import { parseTemplate, trailCompliance, type TrailCompliance, templateTrailJson } from './template';
 import {
@@ -71,7 +76,7 @@ export class KosliWorld {
   private readonly environments = new Map<string, EnvironmentRecord>();
   private readonly policies = new Map<string, PolicyRecord>();
   private readonly customTypes = new Map<string, CustomTypeVersion[]>();
-  private readonly indexes = new KosliIndexes();
+  private readonly indexes = emptyIndexes();
 
   constructor(options: KosliWorldOptions = {}) {
     this.org = options.org ?? 'acme';
@@ -188,7 +193,7 @@ export class KosliWorld {
       template,
     };
     this.trails.set(key, trail);
-    this.indexes.trailCreated(trail);
+    indexTrail(this.indexes, trail);
     return 'created';
   }
 
@@ -235,7 +240,7 @@ export class KosliWorld {
         createdAt: now,
       };
       trail.artifacts.push(record);
-      this.indexes.artifactReported(trail, record.fingerprint);
+      indexArtifact(this.indexes, trail, record.fingerprint);
       for (const pending of trail.attestations) {
         if (pending.targetArtifact === input.name) {
           pending.artifactFingerprint = input.fingerprint;
@@ -331,7 +336,7 @@ export class KosliWorld {
       targetArtifact: target !== null && targetReported === undefined ? target : null,
     };
     trail.attestations.push(record);
-    this.indexes.attested(trail, record);
+    indexAttestation(this.indexes, trail, record);
     trail.lastModifiedAt = now;
     return { id: record.id, isCompliant };
   }
@@ -353,7 +358,7 @@ export class KosliWorld {
   attestationsForCommits(shas: readonly string[], filter: { flow?: string; type?: string; name?: string }): Record<string, Record<string, unknown>[]> {
     const result: Record<string, Record<string, unknown>[]> = Object.fromEntries(shas.map((sha) => [sha, []]));
     for (const sha of new Set(shas)) {
-      for (const { trail, record } of this.indexes.attestationsOfCommit(sha)) {
+      for (const { trail, record } of attestationsOfCommit(this.indexes, sha)) {
         if (filter.flow !== undefined && trail.flow !== filter.flow) continue;
         if (filter.type !== undefined && record.type !== filter.type) continue;
         if (filter.name !== undefined && record.name !== filter.name) continue;
@@ -627,7 +632,7 @@ export class KosliWorld {
   /** Every (flow, trail) in which the fingerprint was reported as an artifact, oldest first. */
   private provenanceOf(fingerprint: string): Provenance[] {
     const found: Provenance[] = [];
-    for (const trail of this.indexes.trailsWithArtifact(fingerprint)) {
+    for (const trail of trailsWithArtifact(this.indexes, fingerprint)) {
       const artifact = latest(trail.artifacts.filter((a) => a.fingerprint === fingerprint));
       const flow = this.flows.get(trail.flow);
       if (artifact && flow) found.push({ flow, trail, artifact });
