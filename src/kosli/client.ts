@@ -112,6 +112,17 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     };
   }
 
+  /** `GET /attestations/{org}/{flow}/trail/{trail}/{name}`: every attestation of that name on the trail. */
+  function attestationsNamed(flow: string, trail: string, name: string): KosliRequest {
+    return {
+      method: 'GET',
+      operation: 'GET /attestations/{org}/{flow}/trail/{trail}/{name}',
+      segments: ['attestations', org, flow, 'trail', trail, name],
+      idempotent: true,
+      notFound: `Kosli attestation '${name}' not found on trail '${trail}' of flow '${flow}' in org '${org}'`,
+    };
+  }
+
   function exists(request: KosliRequest, schema: z.ZodType): Promise<boolean> {
     return absentOn404(getJson(request, schema).then(() => true), false);
   }
@@ -197,16 +208,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
       const prNames = options.pullRequests === false ? [] : pullRequestAttestationNames(wire);
       const pullRequests: PullRequestEvidence[] = [];
       for (const name of prNames) {
-        const records = await getJson(
-          {
-            method: 'GET',
-            operation: 'GET /attestations/{org}/{flow}/trail/{trail}/{name}',
-            segments: ['attestations', org, flow, 'trail', trail, name],
-            idempotent: true,
-            notFound: `Kosli attestation '${name}' not found on trail '${trail}' of flow '${flow}' in org '${org}'`,
-          },
-          pullRequestAttestationListSchema,
-        );
+        const records = await getJson(attestationsNamed(flow, trail, name), pullRequestAttestationListSchema);
         pullRequests.push(...pullRequestsOf(records));
       }
       return toProvenance(flow, trail, wire, pullRequests);
@@ -262,19 +264,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     /** Every attestation of that name on the trail. @see https://docs.kosli.com/api-reference/attestation/get-trail-attestation */
     async trailAttestations(flow, trail, name) {
       // Used to avoid duplicates: "nothing there" is the answer whether Kosli says [] or 404.
-      const records = await absentOn404(
-        getJson(
-          {
-            method: 'GET',
-            operation: 'GET /attestations/{org}/{flow}/trail/{trail}/{name}',
-            segments: ['attestations', org, flow, 'trail', trail, name],
-            idempotent: true,
-            notFound: `Kosli attestation '${name}' not found on trail '${trail}' of flow '${flow}' in org '${org}'`,
-          },
-          attestationListSchema,
-        ),
-        [],
-      );
+      const records = await absentOn404(getJson(attestationsNamed(flow, trail, name), attestationListSchema), []);
       return records.map(toTrailAttestation);
     },
 
