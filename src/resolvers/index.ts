@@ -10,7 +10,9 @@ import { projectOverviewResolver } from './project-overview';
 import { releaseDecideResolver } from './release-decide';
 import { releaseExportResolver } from './release-export';
 import { releaseGetResolver } from './release-get';
+import { releaseEmergencyResolver } from './release-emergency';
 import { releaseRetryResolver } from './release-retry';
+import { releaseRollbackResolver } from './release-rollback';
 import { reportComplianceResolver } from './report-compliance';
 import { settingsCheckResolver } from './settings-check';
 import { settingsGetResolver } from './settings-get';
@@ -28,6 +30,8 @@ export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'release/decide': releaseDecideResolver,
   'release/retry': releaseRetryResolver,
   'release/export': releaseExportResolver,
+  'release/rollback': releaseRollbackResolver,
+  'release/emergency': releaseEmergencyResolver,
   'settings/get': settingsGetResolver,
   'settings/save': settingsSaveResolver,
   'settings/secret': settingsSecretResolver,

@@ -29,6 +29,8 @@ import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } fr
 import { canManageReleases } from './permissions';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
+import { gateViewPeople, releaseGateView } from './release-gate-view';
+import { approvalPolicyFor } from '../release/rollback';
 
 async function settle<T>(label: string, warnings: string[], work: () => Promise<T>): Promise<T | null> {
   try {
@@ -60,7 +62,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const commitsByApp = new Map(await Promise.all(record.candidate.apps.map(async (app) => [app.name, await deps.store.getCommits(versionId, app.name)] as const)));
   const warnings: string[] = [];
   const run = dispatchedRun(record.deploy);
-  const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
+  const knownUsers = new Set([...approvalPolicyFor(config, record).approvers, ...gateViewPeople(record), ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
   const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, COMMITS_SHOWN).map((c) => c.sha));
 
   const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayRetry] = await Promise.all([
@@ -103,6 +105,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, status, snapshots, audit, commitsByApp)),
     deploy: deployView(ctx, record, liveRun, audit, mayRetry),
     audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
+    gate: releaseGateView(config, record, ctx.actor, status.users),
     warnings,
   });
 }
@@ -180,6 +183,9 @@ const ACTION_LABELS: Record<string, string> = {
   'deploy.waiting': 'Waiting',
   'deploy.stale': 'Approvals stale: staging changed',
   'deploy.retry': 'Retry requested',
+  'rollback.requested': 'Rollback requested',
+  'rollback.recorded': 'Rollback recorded',
+  'approval.emergency': 'Emergency approval',
 };
 
 function actionLabel(action: string): string {
@@ -307,7 +313,7 @@ function approvalsView(
   const mine = status.evaluation.approvers.find((a) => a.accountId === me);
   const open = record.deploy.kind === 'open';
   return {
-    rule: describeRule(config.approval),
+    rule: describeRule(approvalPolicyFor(config, record)),
     approvers: status.evaluation.approvers.map((a) => {
       const native = version.approvers.find((j) => j.accountId === a.accountId);
       return {
