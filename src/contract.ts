@@ -236,7 +236,7 @@ export interface ReleaseGateView {
   emergency: { approver: string; groupName: string; reason: string; at: string } | null;
   /** Whether the caller may approve this release alone as an emergency now (group member, path enabled, open). */
   emergencyAvailable: { groupName: string } | null;
-  /** Whether prod can be rolled back to this release: it was released by the app and is not a rollback in flight. */
+  /** Whether the caller may roll prod back to this release: it was released by the app and the caller may create candidates. */
   rollbackTarget: boolean;
   /** Whether every approval of this rollback must give a reason. */
   approvalReasonRequired: boolean;

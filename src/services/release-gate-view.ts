@@ -9,7 +9,8 @@ import type { ProjectConfig } from '../release/config';
 import { emergencyRefusal } from '../release/emergency';
 import type { ReleaseRecord } from '../store/release-store';
 
-export function releaseGateView(config: ProjectConfig, record: ReleaseRecord, me: string, users: ReadonlyMap<string, JiraUser>): ReleaseGateView {
+/** `mayManage`: the caller may create candidates (and so roll prod back). */
+export function releaseGateView(config: ProjectConfig, record: ReleaseRecord, me: string, users: ReadonlyMap<string, JiraUser>, mayManage: boolean): ReleaseGateView {
   const name = (id: string) => users.get(id)?.displayName ?? id;
   const { rollback, emergency } = record;
   // The refusal for a non-empty reason says whether the path is open to this person at all.
@@ -20,7 +21,7 @@ export function releaseGateView(config: ProjectConfig, record: ReleaseRecord, me
     heldBack: (record.candidate.heldBack ?? []).map((app) => ({ app: app.name, stagingCommit: app.stagingCommit, prodCommit: app.prodCommit, chosenBy: name(app.chosenBy), reason: app.reason })),
     emergency: emergency ? { approver: name(emergency.accountId), groupName: emergency.groupName, reason: emergency.reason, at: emergency.at } : null,
     emergencyAvailable: mayEmergency && config.emergency ? { groupName: config.emergency.groupName } : null,
-    rollbackTarget: record.released,
+    rollbackTarget: record.released && mayManage,
     approvalReasonRequired: rollback !== undefined && config.rollback?.reasonRequired === true,
   };
 }

@@ -65,7 +65,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const knownUsers = new Set([...approvalPolicyFor(config, record).approvers, ...gateViewPeople(record), ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
   const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, COMMITS_SHOWN).map((c) => c.sha));
 
-  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayRetry] = await Promise.all([
+  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayManage] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
     settle('Jira issues', warnings, () => (record.candidate.issueKeys.length > 0 ? deps.jiraAsApp.searchIssues(`key in (${record.candidate.issueKeys.join(', ')})`) : Promise.resolve([]))),
     settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
@@ -77,8 +77,8 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
     run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
     usersFromCache(deps, knownUsers),
-    // Only a failure needs to know whether this person may retry it.
-    record.deploy.kind === 'failed' ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
+    // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
+    record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
   ]);
 
   const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
@@ -103,9 +103,9 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     missingKeys: record.candidate.missingKeys,
     untracked: record.candidate.untracked,
     approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, status, snapshots, audit, commitsByApp)),
-    deploy: deployView(ctx, record, liveRun, audit, mayRetry),
+    deploy: deployView(ctx, record, liveRun, audit, record.deploy.kind === 'failed' ? mayManage : null),
     audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
-    gate: releaseGateView(config, record, ctx.actor, status.users),
+    gate: releaseGateView(config, record, ctx.actor, status.users, mayManage === true),
     warnings,
   });
 }
