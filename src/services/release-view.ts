@@ -267,7 +267,8 @@ function environmentRows(
       prod: cell(p),
       devDiffersFromStaging: d?.fingerprint !== s?.fingerprint,
       stagingDiffersFromProd: s?.fingerprint !== p?.fingerprint,
-      stagingDiffersFromCandidate: staging !== null && candidateApp !== undefined && candidateApp.to.fingerprint !== s?.fingerprint,
+      // A rollback ships an earlier release, not what staging runs.
+      stagingDiffersFromCandidate: !record.rollback && staging !== null && candidateApp !== undefined && candidateApp.to.fingerprint !== s?.fingerprint,
     };
   });
 }

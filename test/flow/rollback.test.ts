@@ -46,6 +46,8 @@ describe('rollback', () => {
 
     const open = ok(await w.invoke(PO1, 'release/get', { versionId: rollback.versionId }));
     expect(open.gate.kind).toBe('rollback');
+    // Staging runs newer builds than a rollback ships: that blocks nothing.
+    expect(open.environments.some((row) => row.stagingDiffersFromCandidate)).toBe(false);
     expect(open.gate.rollback).toMatchObject({ toVersionId: first, fromVersionId: second, reason: 'Checkout errors since the new ranking' });
     expect(open.approvals.rule).toMatch(/^At least 1 of the listed approvers/);
     expect(open.artifacts.map((a) => [a.app, a.commit])).toEqual(Object.entries(firstTags));
