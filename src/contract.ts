@@ -293,6 +293,13 @@ export interface SecretStatus {
   updatedAt: string | null;
 }
 
+/** A Jira project the settings page offers, and whether it has saved settings. */
+export interface ProjectChoice {
+  key: string;
+  name: string;
+  configured: boolean;
+}
+
 export interface Person {
   accountId: string;
   displayName: string;
@@ -381,6 +388,8 @@ export interface ResolverContract {
   'issue/context': { payload: { issueKey: string }; result: IssueContextView };
   /** People to pick as approvers, found by name or e-mail (Jira administrators only). */
   'users/search': { payload: { projectKey: string; query: string }; result: { users: Person[] } };
+  /** Projects to configure, by key, whose key or name contains `query` (empty: all); at most 50, `more` when there are others. Jira administrators only. */
+  'projects/list': { payload: { query: string }; result: { projects: ProjectChoice[]; more: boolean } };
 }
 
 export type ResolverKey = keyof ResolverContract;
@@ -405,4 +414,5 @@ export const RESOLVER_KEYS = [
   'report/compliance',
   'issue/context',
   'users/search',
+  'projects/list',
 ] as const satisfies readonly ResolverKey[];

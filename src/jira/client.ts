@@ -132,6 +132,18 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
       return readJson(response, projectSchema, ctx);
     },
 
+    /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-search-get */
+    async searchProjects(query, limit) {
+      const ctx = call('GET /rest/api/3/project/search', true, 'Jira project search is not available.');
+      const response = await sendWithRetry(
+        (signal) => requestJira(route`/rest/api/3/project/search?query=${query}&orderBy=${'key'}&maxResults=${limit}`, { method: 'GET', headers: READ, signal }),
+        ctx,
+        options,
+      );
+      const page = await readJson(response, z.object({ values: z.array(projectSchema), isLast: z.boolean() }), ctx);
+      return { projects: page.values.map(({ id, key, name }) => ({ id, key, name })), more: !page.isLast };
+    },
+
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-project-versions/#api-rest-api-3-project-projectidorkey-version-get */
     async listUnreleasedVersions(projectIdOrKey) {
       const operation = 'GET /rest/api/3/project/{projectIdOrKey}/version';

@@ -46,6 +46,8 @@ export interface JiraUser {
 
 export interface JiraClient {
   getProject(projectIdOrKey: string): Promise<JiraProject>;
+  /** The first `limit` (at most 100) projects whose key or name contains `query`, by key; `more` when there are others. */
+  searchProjects(query: string, limit: number): Promise<{ projects: JiraProject[]; more: boolean }>;
   /** All unreleased versions of the project, every page, with approvers. */
   listUnreleasedVersions(projectIdOrKey: string): Promise<JiraVersion[]>;
   getVersion(versionId: string): Promise<JiraVersion>;

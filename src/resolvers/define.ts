@@ -13,9 +13,10 @@ export interface ResolverDefinition<K extends ResolverKey> {
   payload: z.ZodType<PayloadOf<K>>;
   /**
    * Where the project comes from: the project page's Forge context, or (settings, whose admin page
-   * has no project) the payload's projectKey after an admin check.
+   * has no project) the payload's projectKey after an admin check, or none at all for a call about
+   * the site (the settings page's project list), whose context then names no project.
    */
-  project: 'context' | 'payload';
+  project: 'context' | 'payload' | 'site';
   /**
    * Who the call is for, as the logs name it: the permission the resolver checks (the check itself
    * happens in the service). Defaults to `admin` for the settings (payload project), else `viewer`.

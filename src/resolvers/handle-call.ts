@@ -89,14 +89,14 @@ async function callResolver<K extends ResolverKey>(
       if (!project) throw new AppError('INVALID_INPUT', 'Open this page from a Jira project.');
       projectKey = project.key;
       projectId = project.id;
-    } else {
+    } else if (definition.project === 'payload') {
       const fromPayload = projectKeySchema.safeParse(typeof payload === 'object' && payload !== null && 'projectKey' in payload ? payload.projectKey : undefined);
       if (!fromPayload.success) throw new AppError('INVALID_INPUT', 'Choose a Jira project (its key, e.g. OPS).');
       projectKey = fromPayload.data;
     }
-    if (projectKey === undefined) throw new AppError('INVALID_INPUT', 'Choose a Jira project.');
+    if (projectKey === undefined && definition.project !== 'site') throw new AppError('INVALID_INPUT', 'Choose a Jira project.');
     const data = await definition.run(env.deps, {
-      projectKey,
+      projectKey: projectKey ?? '',
       projectId,
       actor: context.data.accountId,
       jiraAsUser: env.jiraAsUser(),

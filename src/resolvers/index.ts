@@ -7,6 +7,7 @@ import { candidateRefreshResolver } from './candidate-refresh';
 import type { ResolverDefinition } from './define';
 import { issueContextResolver } from './issue-context';
 import { projectOverviewResolver } from './project-overview';
+import { projectsListResolver } from './projects-list';
 import { releaseDecideResolver } from './release-decide';
 import { releaseExportResolver } from './release-export';
 import { releaseGetResolver } from './release-get';
@@ -40,4 +41,5 @@ export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'report/compliance': reportComplianceResolver,
   'issue/context': issueContextResolver,
   'users/search': usersSearchResolver,
+  'projects/list': projectsListResolver,
 };

@@ -3,7 +3,7 @@
  * user). A save is validated completely before anything is written, so a bad save changes nothing;
  * tokens are written only to the secret store and reported back as "set" / "not set".
  */
-import type { Person, SettingsView } from '../contract';
+import type { Person, ProjectChoice, SettingsView } from '../contract';
 import { lookupUsers } from './approval-status';
 import type { ProjectConfig } from '../release/config';
 import { AppError } from '../errors';
@@ -11,6 +11,9 @@ import { defaultProjectConfig, validateProjectConfig } from '../release/config';
 import type { CallContext, Deps, SecretName } from './deps';
 import { requireJiraAdmin } from './permissions';
 import { checkSecretValue, secretStore } from './secrets';
+
+/** One page of Jira's project search: enough to pick from, with a filter for the rest. */
+const PROJECT_CHOICES = 50;
 
 export async function getSettings(deps: Deps, ctx: CallContext): Promise<SettingsView> {
   await requireJiraAdmin(ctx);
@@ -70,6 +73,14 @@ export async function searchPeople(deps: Deps, ctx: CallContext, query: string):
   await requireJiraAdmin(ctx);
   const users = await deps.jiraAsApp.searchUsers(query);
   return { users: users.map(({ accountId, displayName }) => ({ accountId, displayName })) };
+}
+
+/** Projects an admin can pick on the settings page: Jira's project search as the app, each marked configured or not. */
+export async function listProjects(deps: Deps, ctx: CallContext, query: string): Promise<{ projects: ProjectChoice[]; more: boolean }> {
+  await requireJiraAdmin(ctx);
+  const { projects, more } = await deps.jiraAsApp.searchProjects(query, PROJECT_CHOICES);
+  const stored = await Promise.all(projects.map((project) => deps.store.getConfig(project.key)));
+  return { projects: projects.map(({ key, name }, i) => ({ key, name, configured: stored[i] !== undefined })), more };
 }
 
 /** The saved configuration, for the checks and the Kosli set-up (they test what was saved). */

@@ -76,6 +76,7 @@ async function exercise(): Promise<void> {
   await succeed('getUser', client.getUser('acc-po'));
   await succeed('getUser with hidden e-mail', client.getUser('acc-dev'));
   await succeed('searchUsers', client.searchUsers('a'));
+  await succeed('searchProjects', client.searchProjects('ab', 50));
   await succeed('myPermissions in a project', client.myPermissions(['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS', 'ADMINISTER'], 'ABC'));
   await succeed('myPermissions as a user', jira.clientAs('acc-dev').myPermissions(['EDIT_ISSUES']));
 
@@ -99,6 +100,7 @@ async function exercise(): Promise<void> {
   await raw('PUT', '/rest/api/3/issue/ABC-6', { update: { labels: [{ add: 'x' }] } });
   await raw('GET', `/rest/api/3/version/${version.id}?expand=approvers,issuesstatus`);
   await raw('GET', '/rest/api/3/user/search');
+  await raw('GET', '/rest/api/3/project/search?maxResults=2&orderBy=-name&startAt=1');
   await raw('GET', '/rest/api/3/project/ABC/version?orderBy=-releaseDate&status=released,unreleased&expand=issuesstatus&query=v1&maxResults=5');
   await probe('GET', '/rest/api/3/project/ABC/version?orderBy=colour');
   await raw('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', fields: ['*all', '-project'], maxResults: 3 });

@@ -212,7 +212,7 @@ it('walks a release through every state as product owners, a developer and an ad
   // The admin's settings page.
   panel = await open(DEV, 'release-gate-settings/');
   await panel.getByRole('heading', { level: 1, name: 'Kosli Release Gate settings' }).waitFor();
-  await panel.getByLabel('Jira project key').fill('OPS');
+  await panel.getByLabel('Jira project', { exact: true }).selectOption('OPS');
   await panel.getByRole('button', { name: 'Load' }).click();
   await panel.getByRole('form', { name: 'Configuration of OPS' }).waitFor();
   // The approver picker finds people by name.

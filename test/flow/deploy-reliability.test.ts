@@ -32,6 +32,7 @@ function assertReleasedOnce(w: World, versionId: string): void {
 }
 
 describe('single flight', () => {
+  // 50 racing calls on two cores: a load test by design, so it gets more than the default 20 s.
   it('50 concurrent approvals and trigger runs on a satisfied release dispatch exactly once', async () => {
     const w = await freshWorld();
     const { versionId } = await prepareCandidate(w);
@@ -47,7 +48,7 @@ describe('single flight', () => {
     await Promise.all(calls);
     await untilSettled(w, versionId);
     assertReleasedOnce(w, versionId);
-  });
+  }, 60_000);
 });
 
 describe('faults at each step', () => {

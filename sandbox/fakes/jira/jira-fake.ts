@@ -12,6 +12,7 @@ import { registerDeploymentsApi } from './deployments-api';
 import { parseJql, runJql, JqlError } from './jql';
 import { isKnownPermission, JIRA_PERMISSIONS } from './permissions';
 import { type IssueFieldName, ISSUE_FIELDS, issueWire, jiraError, projectWire, relatedWorkWire, userWire, versionWire } from './wire';
+import { routeProjectSearch } from './project-search';
 import { routeUserSearch } from './user-search';
 import { JiraWorld, type WorldIssue, type WorldProject, type WorldVersion } from './world';
 
@@ -173,6 +174,9 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   const versionNotFound = (id: string): FakeResponse => jiraError(404, [`Could not find version for id '${id}'`]);
   const projectNotFound = (idOrKey: string): FakeResponse =>
     jiraError(404, [`No project could be found with ${/^\d+$/.test(idOrKey) ? 'id' : 'key'} '${idOrKey}'.`]);
+
+  // Registered before /project/{projectIdOrKey}, which would otherwise take "search" for a key.
+  routeProjectSearch(service, world, baseUrl, canBrowse);
 
   service.route('GET', '/rest/api/3/project/{projectIdOrKey}', (req) => {
     const key = req.params.projectIdOrKey ?? '';

@@ -147,6 +147,11 @@ export class JiraWorld {
     return this.projects.get(idOrKey) ?? [...this.projects.values()].find((p) => p.id === idOrKey);
   }
 
+  /** Every project, in the order they were added. */
+  allProjects(): WorldProject[] {
+    return [...this.projects.values()];
+  }
+
   /** Users can browse every project unless `browse: false` (Jira's default scheme grants it to all users). */
   addUser(input: { displayName: string; accountId?: string; emailAddress?: string | null; active?: boolean; browse?: boolean }): WorldUser {
     const accountId = input.accountId ?? `712020:00000000-0000-4000-8000-${String(this.nextUserNumber++).padStart(12, '0')}`;

@@ -14,23 +14,58 @@ const openSettings = async (view = aSettingsView()) => {
   return screen.findByRole('form', { name: `Configuration of ${view.projectKey}` });
 };
 
+const PROJECTS = [
+  { key: 'OPS', name: 'Operations', configured: true },
+  { key: 'SHOP', name: 'Shop front', configured: false },
+];
+
 beforeEach(() => {
   window.localStorage.setItem('kosli-release-gate:last-project', 'OPS');
+  fake.answer('projects/list', ok({ projects: PROJECTS, more: false }));
 });
 
 describe('the settings page', () => {
-  it('loads the project an admin picks', async () => {
+  it('loads the project an admin picks from Jira\'s projects, each marked configured or not', async () => {
     const user = userEvent.setup({ delay: null });
     window.localStorage.clear();
     fake.answer('settings/get', ok(aSettingsView({ projectKey: 'SHOP' })));
     renderApp({ module: 'release-gate-settings' });
-    expect(await screen.findByText('Load a project to see its settings.')).toBeTruthy();
-    await user.click(screen.getByRole('button', { name: 'Load' }));
-    expect(screen.getByText('Enter a Jira project key, e.g. OPS.')).toBeTruthy();
-    await user.type(screen.getByLabelText('Jira project key'), 'shop');
+    expect(await screen.findByText('Pick a project to see its settings.')).toBeTruthy();
+    const select = await screen.findByLabelText<HTMLSelectElement>('Jira project');
+    expect([...select.options].map((o) => o.text)).toEqual(['OPS — Operations (configured)', 'SHOP — Shop front (not configured yet)']);
+    await user.selectOptions(select, 'SHOP');
     await user.click(screen.getByRole('button', { name: 'Load' }));
     expect(await screen.findByRole('form', { name: 'Configuration of SHOP' })).toBeTruthy();
     expect(fake.invocationsOf('settings/get')).toEqual([{ projectKey: 'SHOP' }]);
+    expect(window.localStorage.getItem('kosli-release-gate:last-project')).toBe('SHOP');
+  });
+
+  it('asks Jira for the projects matching a filter, keeping the filter typed, and says when none match', async () => {
+    const user = userEvent.setup({ delay: null });
+    fake.answer('settings/get', ok(aSettingsView()));
+    fake.answer('projects/list', (payload) =>
+      ok({ projects: PROJECTS.filter((p) => `${p.key} ${p.name}`.toLowerCase().includes(String(payload['query']).toLowerCase())), more: payload['query'] === '' }),
+    );
+    renderApp({ module: 'release-gate-settings' });
+    expect(await screen.findByText(/Showing the first 2 projects by key/)).toBeTruthy();
+    await user.type(screen.getByLabelText('Find a project (key or name)'), 'shop{Enter}');
+    await waitFor(() => expect([...screen.getByLabelText<HTMLSelectElement>('Jira project').options].map((o) => o.value)).toEqual(['SHOP']));
+    expect(screen.getByLabelText<HTMLInputElement>('Find a project (key or name)').value).toBe('shop');
+    expect(screen.queryByText(/Showing the first/)).toBeNull();
+    await user.clear(screen.getByLabelText('Find a project (key or name)'));
+    await user.type(screen.getByLabelText('Find a project (key or name)'), 'nothing');
+    await user.click(screen.getByRole('button', { name: 'Find projects' }));
+    expect(await screen.findByText('No Jira project matches. Try part of another key or name.')).toBeTruthy();
+    expect(screen.getByRole<HTMLButtonElement>('button', { name: 'Load' }).disabled).toBe(true);
+    expect(fake.invocationsOf('projects/list')).toEqual([{ query: '' }, { query: 'shop' }, { query: 'nothing' }]);
+  });
+
+  it('shows only the refusal to someone who is not a Jira administrator', async () => {
+    fake.answer('projects/list', fail('FORBIDDEN', 'Only Jira administrators can read or change the Kosli Release Gate settings.'));
+    renderApp({ module: 'release-gate-settings' });
+    expect(await screen.findByText('Only Jira administrators can change these settings')).toBeTruthy();
+    expect(screen.queryByLabelText('Jira project')).toBeNull();
+    expect(screen.getAllByText('Only Jira administrators can change these settings')).toHaveLength(1);
   });
 
   it('shows the stored configuration, and says when only defaults are shown', async () => {

@@ -1,62 +1,59 @@
-import { useState, type FormEvent } from 'react';
+import { useRef, useState } from 'react';
 import { call } from '../api';
-import type { SettingsView } from '../../../../src/contract';
+import type { ResultOf, SettingsView } from '../../../../src/contract';
 import { ErrorState, Loading, Notice } from '../components/states';
 import { useLoad } from '../use-load';
 import { ChecksSection } from './checks-section';
 import { ConfigForm } from './config-form';
 import { Forbidden } from './forbidden';
+import { ProjectPicker } from './project-picker';
 import { SecretsSection } from './secrets-section';
 
 const LAST_PROJECT = 'kosli-release-gate:last-project';
 
-/** The admin page: the Jira admin picks a project, then edits its configuration and secrets. */
+/** The admin page: the Jira admin picks a project from Jira's list, then edits its configuration and secrets. */
 export function SettingsPage() {
-  const [typed, setTyped] = useState(() => remembered() ?? '');
   const [projectKey, setProjectKey] = useState<string | null>(() => remembered());
-  const [problem, setProblem] = useState<string | null>(null);
+  const [query, setQuery] = useState('');
+  const projects = useLoad(() => call('projects/list', { query }), [query]);
+  // The last list stays on screen while a filter is asked for, so the picker keeps what was typed.
+  const listed = useRef<ResultOf<'projects/list'> | null>(null);
+  if (projects.state.status === 'ready') listed.current = projects.state.data;
 
-  const load = (event: FormEvent) => {
-    event.preventDefault();
-    const key = typed.trim().toUpperCase();
-    if (!/^[A-Z][A-Z0-9_]{0,9}$/.test(key)) {
-      setProblem('Enter a Jira project key, e.g. OPS.');
-      return;
-    }
-    setProblem(null);
+  const pick = (key: string) => {
     remember(key);
     setProjectKey(key);
   };
 
+  if (projects.state.status === 'failed' && projects.state.error.code === 'FORBIDDEN') {
+    return (
+      <main className="page settings">
+        <h1>Kosli Release Gate settings</h1>
+        <Forbidden />
+      </main>
+    );
+  }
   return (
     <main className="page settings">
       <div className="page-header">
         <h1>Kosli Release Gate settings</h1>
         <p className="subtle">Per Jira project: where Kosli and GitHub are, which apps to release and who approves.</p>
       </div>
-      <form className="project-picker" onSubmit={load} noValidate aria-label="Project">
-        <div className="field">
-          <label htmlFor="project-key">Jira project key</label>
-          <input
-            id="project-key"
-            value={typed}
-            onChange={(event) => setTyped(event.target.value)}
-            placeholder="OPS"
-            autoComplete="off"
-            aria-invalid={problem ? true : undefined}
-            aria-describedby={problem ? 'project-key-error' : undefined}
-          />
-          {problem && (
-            <p id="project-key-error" className="field-error">
-              {problem}
-            </p>
-          )}
-        </div>
-        <button type="submit" className="button button-primary">
-          Load
-        </button>
-      </form>
-      {projectKey ? <ProjectSettings key={projectKey} projectKey={projectKey} /> : <p className="subtle">Load a project to see its settings.</p>}
+      {projects.state.status === 'failed' ? (
+        <ErrorState title="Jira's projects could not be listed" error={projects.state.error} onRetry={projects.reload} />
+      ) : listed.current === null ? (
+        <Loading label="Listing Jira's projects…" />
+      ) : (
+        <ProjectPicker
+          projects={listed.current.projects}
+          more={listed.current.more}
+          current={projectKey}
+          searching={projects.state.status === 'loading'}
+          onSearch={setQuery}
+          onPick={pick}
+        />
+      )}
+      {projectKey ? <ProjectSettings key={projectKey} projectKey={projectKey} /> : <p className="subtle">Pick a project to see its settings.</p>}
     </main>
   );
 }
