@@ -39,6 +39,7 @@ function assertRolledBackOnce(w: World, versionId: string, firstTags: Record<str
 }
 
 describe('rollback single flight', () => {
+  // 50 racing calls on two cores after two whole releases: a load test by design, so it gets more than the default 20 s.
   it('50 concurrent approvals and trigger runs dispatch the rollback exactly once', async () => {
     const { w, versionId, contentHash, firstTags } = await openRollback();
     const calls = Array.from({ length: 50 }, (_, i) =>
@@ -49,7 +50,7 @@ describe('rollback single flight', () => {
     await Promise.all(calls);
     await untilSettled(w, versionId);
     assertRolledBackOnce(w, versionId, firstTags);
-  });
+  }, 90_000);
 });
 
 describe('rollback faults at each step', () => {
@@ -63,5 +64,5 @@ describe('rollback faults at each step', () => {
       await w.runTrigger();
     }
     assertRolledBackOnce(w, versionId, firstTags);
-  });
+  }, 60_000);
 });
