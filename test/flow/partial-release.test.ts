@@ -7,7 +7,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/release/candidate';
 import { startWorld, type World } from '../../sandbox/world/start-world';
 import { approveAsBoth, DEV, errorOf, ok, PO1, untilSettled } from '../support/flow';
-import { prodTags } from '../support/releases';
+import { prodTags, untilNextSecond } from '../support/releases';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -56,6 +56,7 @@ describe('partial release', () => {
     expect(prodTags(w)).toEqual({ backend: backend?.commit, frontend: prodBefore['frontend'] });
 
     // The held-back change is the next candidate's, by default.
+    await untilNextSecond();
     const next = ok(await w.invoke(DEV, 'candidate/refresh', {}));
     expect(next.created).toBe(true);
     expect(ok(await w.invoke(PO1, 'release/get', { versionId: next.versionId })).artifacts.map((a) => a.app)).toEqual(['frontend']);

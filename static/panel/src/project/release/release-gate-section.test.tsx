@@ -69,4 +69,22 @@ describe('the release page: rollbacks, partial releases and emergencies', () => 
     expect(await screen.findByText('Prod cannot be rolled back to this release')).toBeTruthy();
     expect(screen.getByText('Kosli no longer knows the backend artifact a1b2c3d4e5f6.')).toBeTruthy();
   });
+
+  it('asks every approver of a rollback for the reason its policy requires', async () => {
+    const user = userEvent.setup({ delay: null });
+    const rollback = aGateView({
+      kind: 'rollback',
+      rollback: { toVersionId: '10000', toVersionName: 'v1', fromVersionId: null, fromVersionName: null, reason: 'Checkout errors', requestedBy: 'Dana Developer', requestedAt: '2025-06-02T10:00:00.000Z' },
+      approvalReasonRequired: true,
+    });
+    await openRelease(aReleaseView({ gate: rollback }));
+    fake.answer('release/decide', ok(aReleaseView({ gate: rollback })));
+    await user.click(screen.getByRole('button', { name: 'Approve (1 of 2)' }));
+    const dialog = within(screen.getByRole('dialog'));
+    const approve = dialog.getByRole('button', { name: 'Approve' });
+    expect(approve.hasAttribute('disabled')).toBe(true);
+    await user.type(dialog.getByLabelText(/Reason \(required/), 'Confirmed with support');
+    await user.click(approve);
+    expect(fake.invocationsOf('release/decide')).toEqual([{ versionId: '10001', decision: 'approved', reason: 'Confirmed with support', contentHash: CONTENT_HASH }]);
+  });
 });
