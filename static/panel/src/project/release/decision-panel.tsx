@@ -213,7 +213,8 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
               className="button button-primary"
               disabled={busy || blockedBecause !== null}
               aria-describedby={blockedBecause ? 'approve-blocked' : undefined}
-              onClick={() => (me.lastApproval ? setMode('confirming') : void decide('approved'))}
+              // The dialog also takes the reason a rollback policy may require with every approval.
+              onClick={() => (me.lastApproval || release.gate.approvalReasonRequired ? setMode('confirming') : void decide('approved'))}
             >
               {busy && sending.decision === 'approved' ? 'Approving…' : approveLabel}
             </button>
