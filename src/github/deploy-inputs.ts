@@ -32,6 +32,7 @@ export interface DeployRequest {
   environment: DeployEnvironment;
   kosliEnvironment: string;
   tagPattern: string;
+  /** Exactly the apps to deploy (a partial release or a rollback lists fewer); the workflow leaves the others alone. */
   artifacts: DeployArtifact[];
 }
 

@@ -28,6 +28,31 @@ export const appConfigSchema = z.strictObject({
   templateName: name('Template artifact name'),
 });
 
+const accountIds = z.array(z.string().trim().regex(ACCOUNT_ID, 'An Atlassian account id'));
+
+const approvalPolicySchema = z.strictObject({
+  approvers: accountIds.max(50),
+  includeJiraApprovers: z.boolean(),
+  rule: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('all') }),
+    z.strictObject({ kind: z.literal('atLeast'), count: z.number().int().min(1).max(50) }),
+  ]),
+  noSelfApproval: z.boolean(),
+});
+
+/** Rollbacks: the project's approval policy (`approval: null`) or their own; whether each approval must say why. */
+const rollbackSettingsSchema = z.strictObject({
+  approval: approvalPolicySchema.nullable(),
+  reasonRequired: z.boolean(),
+});
+
+/** The emergency path, off by default: a named group whose single approval, with a reason, ships. */
+const emergencySettingsSchema = z.strictObject({
+  enabled: z.boolean(),
+  groupName: z.string().trim().min(1, 'Name the emergency group').max(60),
+  approvers: accountIds.max(20),
+});
+
 export const projectConfigSchema = z
   .strictObject({
     kosli: z.strictObject({
@@ -55,15 +80,7 @@ export const projectConfigSchema = z
         .refine((value) => value.includes('{env}') && value.includes('{app}'), 'The tag pattern must contain {env} and {app}')
         .refine((value) => /^[A-Za-z0-9{}._-]{1,100}$/.test(value), 'The tag pattern may use letters, digits, ".", "_", "-" and {env}, {app}'),
     }),
-    approval: z.strictObject({
-      approvers: z.array(z.string().trim().regex(ACCOUNT_ID, 'An Atlassian account id')).max(50),
-      includeJiraApprovers: z.boolean(),
-      rule: z.discriminatedUnion('kind', [
-        z.strictObject({ kind: z.literal('all') }),
-        z.strictObject({ kind: z.literal('atLeast'), count: z.number().int().min(1).max(50) }),
-      ]),
-      noSelfApproval: z.boolean(),
-    }),
+    approval: approvalPolicySchema,
     release: z.strictObject({
       /** UTC name of a new version; tokens YYYY MM DD HH mm ss. */
       namePattern: z
@@ -76,6 +93,10 @@ export const projectConfigSchema = z
       /** On an app's first release, how many commits of history to include at most. */
       firstReleaseCommitLimit: z.number().int().min(1).max(5000),
     }),
+    /** Absent in configurations saved before rollbacks existed: the project's policy, no reason required. */
+    rollback: rollbackSettingsSchema.optional(),
+    /** Absent or disabled: no emergency path. */
+    emergency: emergencySettingsSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
@@ -101,10 +122,24 @@ export const projectConfigSchema = z
     if (config.approval.approvers.length === 0 && !config.approval.includeJiraApprovers) {
       ctx.addIssue({ code: 'custom', path: ['approval', 'approvers'], message: 'List at least one approver or count the Jira release approvers' });
     }
+    const rollbackPolicy = config.rollback?.approval;
+    if (rollbackPolicy) {
+      if (rollbackPolicy.approvers.length === 0 && !rollbackPolicy.includeJiraApprovers) {
+        ctx.addIssue({ code: 'custom', path: ['rollback', 'approval', 'approvers'], message: 'List at least one rollback approver or count the Jira release approvers' });
+      }
+      if (rollbackPolicy.rule.kind === 'atLeast' && !rollbackPolicy.includeJiraApprovers && rollbackPolicy.rule.count > rollbackPolicy.approvers.length) {
+        ctx.addIssue({ code: 'custom', path: ['rollback', 'approval', 'rule', 'count'], message: 'More rollback approvals required than approvers listed' });
+      }
+    }
+    if (config.emergency?.enabled && config.emergency.approvers.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['emergency', 'approvers'], message: 'Name at least one person who may approve an emergency release' });
+    }
   });
 
 export type ProjectConfig = z.output<typeof projectConfigSchema>;
 export type AppConfig = z.output<typeof appConfigSchema>;
+export type RollbackSettings = z.output<typeof rollbackSettingsSchema>;
+export type EmergencySettings = z.output<typeof emergencySettingsSchema>;
 
 /** Defaults that match the original jira-integration-example names. */
 export function defaultProjectConfig(): ProjectConfig {

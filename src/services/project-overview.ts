@@ -21,6 +21,8 @@ function summary(record: ReleaseRecord, extra: Pick<ReleaseSummary, 'approvals' 
     apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })),
     updatedAt: record.updatedAt,
     failure: record.deploy.kind === 'failed' ? { step: record.deploy.step, reason: record.deploy.reason } : null,
+    kind: record.rollback ? 'rollback' : 'forward',
+    emergency: record.emergency !== undefined,
     ...extra,
   };
 }
@@ -46,18 +48,26 @@ async function openCandidateProgress(deps: Deps, ctx: CallContext, record: Relea
 }
 
 export async function projectOverview(deps: Deps, ctx: CallContext): Promise<ProjectOverview> {
-  const [config, openId, recent, permissions] = await Promise.all([
+  const [config, openId, rollbackId, recent, permissions] = await Promise.all([
     deps.store.getConfig(ctx.projectKey),
     deps.store.openCandidateId(ctx.projectKey),
+    deps.store.openRollbackId(ctx.projectKey),
     deps.store.recentReleases(ctx.projectKey),
     canManageReleases(ctx),
   ]);
   const open = recent.find((r) => r.versionId === openId) ?? null;
+  const rollback = recent.find((r) => r.versionId === rollbackId) ?? null;
+  const [openProgress, rollbackProgress] = await Promise.all([
+    open ? openCandidateProgress(deps, ctx, open) : null,
+    rollback ? openCandidateProgress(deps, ctx, rollback) : null,
+  ]);
   return {
     projectKey: ctx.projectKey,
     configured: config !== undefined,
     canManageReleases: permissions,
-    openCandidate: open ? summary(open, await openCandidateProgress(deps, ctx, open)) : null,
-    recent: recent.filter((r) => r.versionId !== openId).map((r) => summary(r)),
+    openCandidate: open && openProgress ? summary(open, openProgress) : null,
+    openRollback: rollback && rollbackProgress ? summary(rollback, rollbackProgress) : null,
+    apps: config?.config.apps.map((app) => app.name) ?? [],
+    recent: recent.filter((r) => r.versionId !== openId && r.versionId !== rollbackId).map((r) => summary(r)),
   };
 }

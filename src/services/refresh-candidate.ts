@@ -11,6 +11,7 @@ import { jiraDecisions } from '../release/approvals';
 import { addedKeys, composeCandidate, planRelease, type AppCommits, type AppRange } from '../release/candidate';
 import { versionName, type ProjectConfig } from '../release/config';
 import { canReopen, transition } from '../release/deploy-state';
+import { normaliseSelection, selectApps, type HeldBackApp } from '../release/partial';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
 import { contentSnapshot, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
 import type { GitHubClient } from '../github/types';
@@ -31,20 +32,25 @@ interface Composed {
   evidence: Map<string, JiraEvidence>;
   staging: EnvironmentSnapshot;
   prod: EnvironmentSnapshot;
+  /** Apps that differ but are not chosen (partial release), and the choice itself. */
+  heldBack: HeldBackApp[];
+  selection: Selection;
 }
 
+type Selection = { apps: string[]; by: string } | null;
+
 /** Reads what runs and composes the candidate: 2 snapshot reads, ⌈C/100⌉ commit pages per app, ⌈C/100⌉ Kosli lookups. */
-export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient): Promise<Composed> {
+export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient, selection: Selection = null): Promise<Composed> {
   const [staging, prod] = await Promise.all([
     latestSnapshot(config, kosli, 'staging'),
     latestSnapshot(config, kosli, 'prod'),
   ]);
-  const ranges = planRelease(config.apps, staging, prod);
+  const { chosen: ranges, heldBack } = selectApps(planRelease(config.apps, staging, prod), selection?.apps ?? null, selection?.by ?? '');
   const commitLists = await Promise.all(ranges.map((range) => commitsFor(github, range, config.release.firstReleaseCommitLimit)));
   const commits = new Map(ranges.map((range, i) => [range.app.name, commitLists[i] ?? { commits: [], baseFound: false, truncated: false }]));
   const shas = [...new Set(commitLists.flatMap((list) => list.commits.map((c) => c.sha)))];
   const evidence = shas.length > 0 ? await kosli.jiraEvidence(config.kosli.sourceFlow, shas) : new Map<string, JiraEvidence>();
-  return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod };
+  return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod, heldBack, selection };
 }
 
 async function commitsFor(github: GitHubClient, range: AppRange, firstReleaseLimit: number): Promise<AppCommits> {
@@ -58,6 +64,12 @@ async function commitsFor(github: GitHubClient, range: AppRange, firstReleaseLim
     limit: from ? RANGE_LIMIT : firstReleaseLimit,
   });
   return { commits: found.commits, baseFound: found.baseFound, truncated: found.truncated };
+}
+
+/** The apps the open candidate's creator chose, kept across refreshes until someone chooses again. */
+async function storedSelection(deps: Deps, projectKey: string, versionId: string | undefined): Promise<Selection> {
+  if (!versionId) return null;
+  return (await deps.store.getRelease(projectKey, versionId))?.selection ?? null;
 }
 
 function today(iso: string): string {
@@ -78,10 +90,12 @@ const VERSION_DESCRIPTION = 'Release candidate managed by Kosli Release Gate: it
 /** Fix-version writes a refresh makes before it leaves the rest to the scheduled check (resolvers have 25 s). */
 const FIX_VERSION_BUDGET_MS = 12_000;
 
-export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<RefreshResult> {
+export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { apps?: string[] } = {}): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const composed = await composeFromWorld(config, kosli, github);
   const owned = await deps.store.openCandidateId(ctx.projectKey);
+  const chosen = normaliseSelection(options.apps, config.apps.map((app) => app.name));
+  const selection = options.apps !== undefined ? (chosen ? { apps: chosen, by: ctx.actor } : null) : await storedSelection(deps, ctx.projectKey, owned);
+  const composed = await composeFromWorld(config, kosli, github, selection);
   if (owned) return withReleaseLock(deps, owned, () => refreshExisting(deps, ctx, config, kosli, owned, composed));
   // Creation is single-flight per project: the project lock stops two clicks creating two versions.
   return withReleaseLock(deps, `project-${ctx.projectKey}`, async () => {
@@ -94,7 +108,7 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<Re
 /** Recomposes an existing candidate for a caller that already holds the release's lock (the deploy worker). */
 export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const composed = await composeFromWorld(config, kosli, github);
+  const composed = await composeFromWorld(config, kosli, github, await storedSelection(deps, ctx.projectKey, versionId));
   return refreshExisting(deps, ctx, config, kosli, versionId, composed);
 }
 
@@ -110,18 +124,19 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
  * intended name is written down first, so the next attempt adopts that version instead of making a
  * twin (or failing forever on a duplicate name).
  */
-async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string): Promise<JiraVersion> {
-  await deps.store.setPendingVersion(ctx.projectKey, name);
+export async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string, pendingSlot = ctx.projectKey): Promise<JiraVersion> {
+  await deps.store.setPendingVersion(pendingSlot, name);
   const version = await deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name, description: VERSION_DESCRIPTION, startDate: today(now) });
-  await deps.store.setPendingVersion(ctx.projectKey, null);
+  await deps.store.setPendingVersion(pendingSlot, null);
   return version;
 }
 
-async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext): Promise<JiraVersion | undefined> {
-  const name = await deps.store.pendingVersion(ctx.projectKey);
+/** `pendingSlot`: whose pending creation (the candidate's by default; a rollback has its own). */
+export async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext, pendingSlot = ctx.projectKey): Promise<JiraVersion | undefined> {
+  const name = await deps.store.pendingVersion(pendingSlot);
   if (!name) return undefined;
   const found = (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);
-  await deps.store.setPendingVersion(ctx.projectKey, null);
+  await deps.store.setPendingVersion(pendingSlot, null);
   return found;
 }
 
@@ -144,7 +159,8 @@ async function setUpCreated(
     name: version.name,
     createdAt: now,
     updatedAt: now,
-    candidate: toStoredCandidate(candidate, keysBySha(composed.evidence)),
+    candidate: toStoredCandidate(candidate, keysBySha(composed.evidence), composed.heldBack),
+    selection: composed.selection,
     deploy: { kind: 'open' },
     setup: { trail: false, prodSoftware: false, links: false },
     fixVersionKeys: [],
@@ -181,7 +197,9 @@ async function refreshExisting(
   const changed = record.candidate.contentHash !== candidate.contentHash;
   const setUp = record.setup.trail && record.setup.prodSoftware && record.setup.links;
   const pending = addedKeys(record.fixVersionKeys, candidate.issueKeys);
-  if (!changed && setUp && record.stagingRecordedHash === candidate.contentHash && pending.length === 0) {
+  // Which apps are held back is part of what the page says, though not of what ships.
+  const sameChoice = JSON.stringify([record.candidate.heldBack ?? [], record.selection ?? null]) === JSON.stringify([composed.heldBack, composed.selection]);
+  if (!changed && sameChoice && setUp && record.stagingRecordedHash === candidate.contentHash && pending.length === 0) {
     return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash };
   }
   // A dispatch that may have started a run is settled before the content may change.
@@ -196,7 +214,8 @@ async function refreshExisting(
     ...record,
     jiraSeen: seen,
     updatedAt: now,
-    candidate: toStoredCandidate(candidate, keysBySha(composed.evidence)),
+    candidate: toStoredCandidate(candidate, keysBySha(composed.evidence), composed.heldBack),
+    selection: composed.selection,
     deploy: changed && record.deploy.kind !== 'open' ? transition(record.deploy, { type: 'contentChanged' }, now) : record.deploy,
     attestedFor: changed ? null : record.attestedFor,
   };
@@ -226,7 +245,7 @@ async function recordNativeDecisions(deps: Deps, record: ReleaseRecord, at: stri
  * The one-time steps of a new release, each recorded when done so that a fault half-way through
  * creation is finished by the next refresh instead of being repeated.
  */
-async function ensureSetUp(
+export async function ensureSetUp(
   deps: Deps,
   ctx: CallContext,
   config: ProjectConfig,

@@ -27,7 +27,9 @@ function readVersion(deps: Deps, versionId: string): Promise<JiraVersion | null>
 
 export async function scheduledCheck(deps: Deps, links: Links): Promise<CheckReport[]> {
   const started = Date.now();
-  const work = await deps.store.projectsWithCandidates();
+  // Open rollbacks go through the same gate as candidates, so the check follows them alike.
+  const [candidates, rollbacks] = await Promise.all([deps.store.projectsWithCandidates(), deps.store.projectsWithRollbacks()]);
+  const work = [...candidates, ...rollbacks];
   const reports: CheckReport[] = [];
   // Projects one after another: a trigger has minutes, and Jira's burst limits are per tenant.
   for (const { projectKey, versionId } of work) {
@@ -49,7 +51,7 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
     if (!record) return 'no record';
     const ctx: CallContext = { projectKey, projectId: record.projectId, actor: 'scheduled-check', jiraAsUser: null, links };
     const notes: string[] = [];
-    if (config.release.refreshOnSchedule && record.deploy.kind === 'open') {
+    if (config.release.refreshOnSchedule && record.deploy.kind === 'open' && !record.rollback) {
       // A refresh that cannot run now (held lock, Kosli hiccup) must not stop approvals being acted on.
       await refreshCandidate(deps, ctx).catch((error: unknown) => notes.push(`refresh skipped: ${toAppError(error).message}`));
     } else if (addedKeys(record.fixVersionKeys, record.candidate.issueKeys).length > 0) {
@@ -59,11 +61,13 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
         if (latest) await writeFixVersions(deps, ctx.actor, latest);
       });
     }
-    if (record.deploy.kind !== 'open' && nextStep(record.deploy) === null) return `waiting (${record.deploy.kind})`;
+    // A released record still in a slot has its slot freed (a rollback is recorded first) by the worker.
+    if (record.deploy.kind !== 'open' && nextStep(record.deploy) === null && !record.released) return `waiting (${record.deploy.kind})`;
     const version = record.deploy.kind === 'open' ? await readVersion(deps, versionId) : undefined;
     if (version === null || version?.released) {
       // Released or deleted by hand in Jira: the app no longer owns an open candidate there.
-      await deps.store.clearCandidateSlot(projectKey);
+      if (record.rollback) await deps.store.setRollbackSlot(projectKey, null);
+      else await deps.store.clearCandidateSlot(projectKey);
       await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'candidate.closed', detail: version === null ? 'The Jira version was deleted; the app no longer tracks it.' : 'The Jira version was released in Jira, outside the app; the app no longer tracks it.' });
       return version === null ? 'deleted in Jira' : 'released in Jira';
     }

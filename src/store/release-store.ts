@@ -13,6 +13,9 @@
 import type { ProjectConfig } from '../release/config';
 import type { SeenJiraStatuses } from '../release/approvals';
 import type { Candidate, CandidateApp, CommitInfo, Decision, DeployState } from '../release/types';
+import type { EmergencyMark } from '../release/emergency';
+import type { HeldBackApp } from '../release/partial';
+import type { RollbackMark } from '../release/rollback';
 import type { JiraUser } from '../jira/types';
 import type { KeyValueStore } from './key-value-store';
 
@@ -34,6 +37,8 @@ export interface StoredCandidate {
   contentHash: string;
   /** Emails of the commit authors, for the no-self-approval rule. */
   committerEmails: string[];
+  /** Apps that differ but were not chosen for this release (partial releases). */
+  heldBack?: HeldBackApp[];
 }
 
 export interface ReleaseRecord {
@@ -62,6 +67,12 @@ export interface ReleaseRecord {
   verification: { ok: boolean; checkedAt: string; mismatches: string[] } | null;
   released: boolean;
   releaseDate: string | null;
+  /** The apps the candidate's creator chose, and who (a partial release); absent or null: all that differ. */
+  selection?: { apps: string[]; by: string } | null;
+  /** Set when this release rolls prod back to an earlier release. */
+  rollback?: RollbackMark;
+  /** Set when one member of the emergency group approved it alone. */
+  emergency?: EmergencyMark;
 }
 
 export interface AuditEntry {
@@ -102,7 +113,7 @@ export interface DeployLock {
   expiresAt: string;
 }
 
-export function toStoredCandidate(candidate: Candidate, jiraKeysBySha: ReadonlyMap<string, string[]>): StoredCandidate {
+export function toStoredCandidate(candidate: Candidate, jiraKeysBySha: ReadonlyMap<string, string[]>, heldBack: HeldBackApp[] = []): StoredCandidate {
   const emails = new Set<string>();
   for (const app of candidate.apps) for (const commit of app.commits) if (commit.authorEmail) emails.add(commit.authorEmail.toLowerCase());
   return {
@@ -117,6 +128,7 @@ export function toStoredCandidate(candidate: Candidate, jiraKeysBySha: ReadonlyM
     untrackedCount: candidate.untracked.length,
     contentHash: candidate.contentHash,
     committerEmails: [...emails].sort(),
+    ...(heldBack.length > 0 ? { heldBack } : {}),
   };
 }
 
@@ -171,6 +183,22 @@ export class ReleaseStore {
 
   async clearCandidateSlot(projectKey: string): Promise<void> {
     await this.kv.delete(`candidate:${projectKey}`);
+  }
+
+  /** The project's open rollback, if any (one at a time; it lives beside the forward candidate). */
+  async openRollbackId(projectKey: string): Promise<string | undefined> {
+    return (await this.kv.get<{ versionId: string }>(`rollback:${projectKey}`))?.versionId;
+  }
+
+  async setRollbackSlot(projectKey: string, versionId: string | null): Promise<void> {
+    if (versionId === null) await this.kv.delete(`rollback:${projectKey}`);
+    else await this.kv.set(`rollback:${projectKey}`, { versionId });
+  }
+
+  /** Open rollbacks of every project (the scheduled trigger follows them like candidates). */
+  async projectsWithRollbacks(): Promise<{ projectKey: string; versionId: string }[]> {
+    const slots = await this.queryAll<{ versionId: string }>('rollback:');
+    return slots.map(({ key, value }) => ({ projectKey: key.slice('rollback:'.length), versionId: value.versionId }));
   }
 
   /** Projects that have an open candidate (the scheduled trigger's work list). */

@@ -697,6 +697,17 @@ export class KosliWorld {
    * policies (scope "policy"), and a flow alone asserts the artifact's trail compliance in that
    * flow (scope "flow", with `flow`, `trail` and `compliance_status` at the top level).
    */
+  /**
+   * Kosli no longer knows the artifact (an org's retention, a deleted flow): its provenance and its
+   * appearances in environment snapshots are gone, so lookups by fingerprint answer 404.
+   */
+  forgetArtifact(fingerprint: string): void {
+    for (const trail of this.trails.values()) trail.artifacts = trail.artifacts.filter((a) => a.fingerprint !== fingerprint);
+    for (const environment of this.environments.values()) {
+      for (const snapshot of environment.snapshots) snapshot.artifacts = snapshot.artifacts.filter((a) => a.fingerprint !== fingerprint);
+    }
+  }
+
   assert(fingerprint: string, scope: string | AssertScope): Record<string, unknown> {
     const { environment: environmentName, flow: flowName, policies = [] } = typeof scope === 'string' ? { environment: scope } : scope;
     const environment = environmentName === undefined ? undefined : this.requireEnvironment(environmentName);

@@ -5,6 +5,7 @@ import { ApproverPicker } from './approver-picker';
 import { nextStep, Notice } from '../components/states';
 import { fieldLabel, fromDraft, KOSLI_REGIONS, toDraft, type AppDraft, type ConfigDraft, type HostChoice } from './config-draft';
 import { CheckboxField, describedBy, errorFor, FieldError, fieldId, TextField } from './fields';
+import { GatePoliciesFieldset } from './gate-policies-fieldset';
 import { Forbidden } from './forbidden';
 import { useAction } from '../use-load';
 
@@ -242,6 +243,8 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
           errors={errors}
         />
       </fieldset>
+
+      <GatePoliciesFieldset draft={draft} set={set} errors={errors} />
 
       <div className="button-row">
         <button type="submit" className="button button-primary" disabled={outcome.status === 'running'}>

@@ -210,7 +210,8 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
               className="button button-primary"
               disabled={busy || blockedBecause !== null}
               aria-describedby={blockedBecause ? 'approve-blocked' : undefined}
-              onClick={() => (me.lastApproval ? setMode('confirming') : void decide('approved'))}
+              // The dialog also takes the reason a rollback policy may require with every approval.
+              onClick={() => (me.lastApproval || release.gate.approvalReasonRequired ? setMode('confirming') : void decide('approved'))}
             >
               {outcome.status === 'running' && outcome.args[0] === 'approved' ? 'Approving…' : approveLabel}
             </button>
