@@ -5,7 +5,8 @@
  * candidate; one rollback is open per project at a time.
  */
 import type { RefreshResult } from '../contract';
-import { AppError, isAppError } from '../errors';
+import { AppError } from '../errors';
+import { absentOn404 } from '../http/transport';
 import type { ProjectConfig } from '../release/config';
 import type { RunningSoftwareEntry } from '../release/attestations';
 import { composeRollback, rollbackReason, rollbackVersionName, rolledBackFrom, type ReleasedVersion, type RollbackMark, type ShippedApp } from '../release/rollback';
@@ -34,13 +35,8 @@ function shippedApps(record: ReleaseRecord): ShippedApp[] {
 async function unknownToKosli(config: ProjectConfig, kosli: KosliClient, apps: readonly ShippedApp[]): Promise<Set<string>> {
   const answers = await Promise.all(
     apps.map(async (app) => {
-      try {
-        await kosli.assertArtifact(app.fingerprint, config.kosli.environments.prod);
-        return null;
-      } catch (error) {
-        if (isAppError(error) && error.code === 'UPSTREAM_NOT_FOUND') return app.fingerprint;
-        throw error;
-      }
+      const known = await absentOn404(kosli.assertArtifact(app.fingerprint, config.kosli.environments.prod).then(() => true), false);
+      return known ? null : app.fingerprint;
     }),
   );
   return new Set(answers.filter((fingerprint): fingerprint is string => fingerprint !== null));
