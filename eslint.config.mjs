@@ -100,6 +100,9 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [{
       group: ['**/src/*', '**/src/**'],
       message: 'A fake never imports the code it fakes: model the service from its spec.',
+    }, {
+      group: ['../../world/*', '**/sandbox/world/*'],
+      message: 'A fake models the service only: the simulation (sandbox/world) drives the fakes, never the reverse.',
     }] }] },
   },
 );

@@ -23,8 +23,6 @@ export interface History {
   heads: Record<string, string>;
   /** Distinct Jira keys in the commit messages. */
   keys: string[];
-  /** Every commit written, in order. */
-  shas: string[];
 }
 
 export function appNames(count: number): string[] {
@@ -88,7 +86,6 @@ export function growHistory(world: World, plan: HistoryPlan, firstCommit = 0): H
   const apps = world.config.apps.map((app) => app.name);
   const heads: Record<string, string> = {};
   const keys = new Set<string>();
-  const shas: string[] = [];
   const reportEveryCommit = simulation['report'];
   simulation['report'] = () => undefined;
   try {
@@ -98,7 +95,6 @@ export function growHistory(world: World, plan: HistoryPlan, firstCommit = 0): H
         const key = issueKey(Math.floor(n / plan.commitsPerIssue));
         keys.add(key);
         heads[app] = simulation.commit(app, `${key} ${app}: change ${c + 1}`).sha;
-        shas.push(heads[app]);
         n++;
       }
     }
@@ -107,5 +103,5 @@ export function growHistory(world: World, plan: HistoryPlan, firstCommit = 0): H
   }
   simulation.place('staging', heads);
   simulation.reportAll();
-  return { heads, keys: [...keys], shas };
+  return { heads, keys: [...keys] };
 }

@@ -69,9 +69,17 @@ const pause = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 const short = (sha: string) => sha.slice(0, 7);
 const shortHash = (hash: string) => hash.slice(0, 12);
 
-export async function runDemo(client: SandboxClient, reporter: DemoReporter): Promise<DemoOutcome> {
-  const started = Date.now();
-  const TOTAL = 12;
+/**
+ * The demo's steps and calls, shared by the original demo and the rollback demo: numbered steps,
+ * resolver calls tried again while a failure is transient, waits for Kosli's reports, promotion,
+ * and the scheduled check run until a release settles.
+ */
+export async function demoTools(client: SandboxClient, reporter: DemoReporter, TOTAL: number) {
+  const users = await client.users();
+  const developer = users.find((u) => u.role === 'developer');
+  const owners = users.filter((u) => u.role === 'product-owner');
+  const [owner1, owner2] = owners;
+  if (!developer || !owner1 || !owner2) throw new DemoFailure('Users', 'the demo needs a developer and two product owners (the default scenario)');
   let index = 0;
   const step = async <T>(title: string, work: () => Promise<T>): Promise<T> => {
     index += 1;
@@ -90,11 +98,6 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     if (!condition) throw new Error(message);
   };
 
-  const users = await client.users();
-  const developer = users.find((u) => u.role === 'developer');
-  const owners = users.filter((u) => u.role === 'product-owner');
-  const [owner1, owner2] = owners;
-  if (!developer || !owner1 || !owner2) throw new DemoFailure('Users', 'the demo needs a developer and two product owners (the default scenario)');
 
   /** A resolver call, tried again (as a person would press the button again) while the failure is transient. */
   const invoke = async <S extends z.ZodType>(accountId: string, key: Parameters<SandboxClient['invokeOk']>[1], payload: unknown, schema: S): Promise<{ value: z.output<S>; attempts: number }> => {
@@ -126,6 +129,50 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     reporter.detail(`run ${run.runId} completed (success): ${run.apps.map((a) => `running-staging-${a.name} → ${short(staging[`running-staging-${a.name}`] ?? '?')}`).join(', ')}`);
     await reported('staging', run.apps);
   };
+
+
+  /** Runs the scheduled check (as Forge does every five minutes) until the release is released or failed for good, narrating prod runs. */
+  const deployOnSchedule = async (versionId: string): Promise<ReleaseView> => {
+    const seen = new Map<number, string>();
+    const watch = async () => {
+      for (const run of (await client.state()).github.runs.filter((r) => r.inputs['environment'] === 'prod')) {
+        const label = run.status === 'completed' ? `completed (${run.conclusion ?? '?'})` : run.status;
+        if (seen.get(run.id) !== label) reporter.detail(`prod run ${run.id}: ${label}`);
+        seen.set(run.id, label);
+      }
+    };
+    let checking = true;
+    const watcher = (async () => {
+      while (checking) {
+        await watch();
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+    })();
+    let after: ReleaseView;
+    try {
+      // Forge runs the check every five minutes; a transient failure waits for the next run.
+      for (let run = 1; ; run++) {
+        await client.runScheduledCheck();
+        after = await getRelease(owner1.accountId, versionId);
+        if (after.state === 'released' || (after.deploy.failure !== null && !after.deploy.failure.transient) || run >= 10) break;
+        reporter.detail(`after scheduled run ${run}: ${after.deploy.failure ? `${after.deploy.failure.reason} (transient, the next run retries)` : `state ${after.state}`}`);
+      }
+    } finally {
+      checking = false;
+      await watcher;
+    }
+    await watch();
+    check(after.state === 'released', `the deploy did not finish: ${after.deploy.failure?.reason ?? `state ${after.state}`}`);
+    reporter.detail(`release state: ${after.state}`);
+    return after;
+  };
+
+  return { step, check, invoke, invokeOk, reported, getRelease, promoteAndSettle, deployOnSchedule, developer, owner1, owner2 };
+}
+
+export async function runDemo(client: SandboxClient, reporter: DemoReporter): Promise<DemoOutcome> {
+  const started = Date.now();
+  const { step, check, invoke, invokeOk, reported, getRelease, promoteAndSettle, deployOnSchedule, developer, owner1, owner2 } = await demoTools(client, reporter, 12);
 
   await step('Two Jira issues to ship', async () => {
     const { issues } = (await client.state()).jira;
@@ -189,37 +236,7 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
   check(view.approvals.satisfied, 'the policy is not satisfied after both approvals');
 
   await step('Scheduled check: deploy to prod', async () => {
-    const seen = new Map<number, string>();
-    const watch = async () => {
-      for (const run of (await client.state()).github.runs.filter((r) => r.inputs['environment'] === 'prod')) {
-        const label = run.status === 'completed' ? `completed (${run.conclusion ?? '?'})` : run.status;
-        if (seen.get(run.id) !== label) reporter.detail(`prod run ${run.id}: ${label}`);
-        seen.set(run.id, label);
-      }
-    };
-    let checking = true;
-    const watcher = (async () => {
-      while (checking) {
-        await watch();
-        await new Promise((resolve) => setTimeout(resolve, 200));
-      }
-    })();
-    let after: ReleaseView;
-    try {
-      // Forge runs the check every five minutes; a transient failure waits for the next run.
-      for (let run = 1; ; run++) {
-        await client.runScheduledCheck();
-        after = await getRelease(owner1.accountId, candidate.versionId);
-        if (after.state === 'released' || (after.deploy.failure !== null && !after.deploy.failure.transient) || run >= 10) break;
-        reporter.detail(`after scheduled run ${run}: ${after.deploy.failure ? `${after.deploy.failure.reason} (transient, the next run retries)` : `state ${after.state}`}`);
-      }
-    } finally {
-      checking = false;
-      await watcher;
-    }
-    await watch();
-    check(after.state === 'released', `the deploy did not finish: ${after.deploy.failure?.reason ?? `state ${after.state}`}`);
-    reporter.detail(`release state: ${after.state}`);
+    await deployOnSchedule(candidate.versionId);
   });
 
   const approved = Object.fromEntries(current.artifacts.map((a) => [a.app, a.commit]));

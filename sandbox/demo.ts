@@ -5,11 +5,13 @@
  *   SANDBOX_WORKFLOW_DELAY_MS   how long a workflow run takes (default 1500 here)
  *   SANDBOX_REPORT_INTERVAL_MS  how often Kosli environments report (default 1000 here; never 0)
  *   --faults RATE [--seed N]    random 429/5xx/dropped connections on RATE of all upstream calls
+ *   --rollback                  then a second release, and a rollback of prod to the first one
  *   --keep                      leave the sandbox running afterwards to look at it in the browser
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { runRollbackDemo } from './demo-rollback';
 import { DemoFailure, runDemo, type DemoReporter } from './demo-script';
 import type { FakeHttpService } from './fakes/http-fake';
 import { SandboxClient } from './server/control-client';
@@ -57,6 +59,12 @@ async function main(): Promise<number> {
     const outcome = await runDemo(new SandboxClient(sandbox.url), reporter);
     out('');
     out(color(32, `Done: ${outcome.versionName} is in prod and released (${outcome.releaseDate ?? '?'}).`));
+    if (process.argv.includes('--rollback')) {
+      out(color(1, '\nThen a second release, and prod rolled back to the first, through the gate'));
+      const rolledBack = await runRollbackDemo(new SandboxClient(sandbox.url), reporter, outcome);
+      out('');
+      out(color(32, `Done: ${rolledBack.rollbackName} put prod back on ${outcome.versionName}'s commits.`));
+    }
     out(`Total ${seconds(Date.now() - started)} (demo steps ${seconds(outcome.totalMs)}).`);
     if (rate > 0) out(`Random faults served: ${faultSummary(sandbox)}; prod dispatches: ${(await new SandboxClient(sandbox.url).state()).github.runs.filter((r) => r.inputs['environment'] === 'prod').length}.`);
   } catch (error) {

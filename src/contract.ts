@@ -28,6 +28,10 @@ export interface ReleaseSummary {
   issues: IssueProgress | null;
   /** Why the deploy failed, in a sentence; null unless failed. */
   failure: { step: DeployStep; reason: string } | null;
+  /** A rollback (restores an earlier release) or a forward release. */
+  kind: 'forward' | 'rollback';
+  /** Shipped on one emergency approval. */
+  emergency: boolean;
 }
 
 /** Approvals in numbers and names, for the decision panel and the project card. */
@@ -55,6 +59,10 @@ export interface ProjectOverview {
   /** Whether the caller may promote and create candidates (can administer project versions). */
   canManageReleases: boolean;
   openCandidate: ReleaseSummary | null;
+  /** The open rollback, if any (it goes through the gate beside the forward candidate). */
+  openRollback: ReleaseSummary | null;
+  /** The configured apps, to choose from when creating a candidate (default: all that differ). */
+  apps: string[];
   recent: ReleaseSummary[];
 }
 
@@ -209,6 +217,31 @@ export interface AuditEntryView {
   detail: string;
 }
 
+/** What kind of release this is and what the gate did differently: rollback, partial, emergency. */
+export interface ReleaseGateView {
+  kind: 'forward' | 'rollback';
+  /** For a rollback: the version restored, the one rolled back from, why and who asked. */
+  rollback: {
+    toVersionId: string;
+    toVersionName: string;
+    fromVersionId: string | null;
+    fromVersionName: string | null;
+    reason: string;
+    requestedBy: string;
+    requestedAt: string;
+  } | null;
+  /** Apps that differ between staging and prod but that this release does not ship. */
+  heldBack: { app: string; stagingCommit: string; prodCommit: string | null; chosenBy: string; reason: string }[];
+  /** Set when one member of the emergency group approved the release alone. */
+  emergency: { approver: string; groupName: string; reason: string; at: string } | null;
+  /** Whether the caller may approve this release alone as an emergency now (group member, path enabled, open). */
+  emergencyAvailable: { groupName: string } | null;
+  /** Whether the caller may roll prod back to this release: it was released by the app and the caller may create candidates. */
+  rollbackTarget: boolean;
+  /** Whether every approval of this rollback must give a reason. */
+  approvalReasonRequired: boolean;
+}
+
 export interface ReleaseView {
   versionId: string;
   name: string;
@@ -227,6 +260,7 @@ export interface ReleaseView {
   approvals: ApprovalsView;
   deploy: DeployView;
   audit: AuditEntryView[];
+  gate: ReleaseGateView;
   /** Sources that could not be read for this view (the rest still shows). */
   warnings: string[];
 }
@@ -271,13 +305,17 @@ export interface Person {
   displayName: string;
 }
 
+/** The two tokens a project needs; their Forge variable names and labels are in src/services/secrets.ts. */
+export const SECRET_NAMES = ['kosliToken', 'githubToken'] as const;
+export type SecretName = (typeof SECRET_NAMES)[number];
+
 export interface SettingsView {
   projectKey: string;
   config: ProjectConfig;
   /** The listed approvers by name, in the order of `config.approval.approvers`. */
   approvers: Person[];
   saved: boolean;
-  secrets: { kosliToken: SecretStatus; githubToken: SecretStatus };
+  secrets: Record<SecretName, SecretStatus>;
 }
 
 export interface ConnectionCheck {
@@ -328,7 +366,12 @@ export interface IssueContextView {
 export interface ResolverContract {
   'project/overview': { payload: Record<string, never>; result: ProjectOverview };
   'staging/promote': { payload: Record<string, never>; result: PromoteResult };
-  'candidate/refresh': { payload: Record<string, never>; result: RefreshResult };
+  /** `apps`: the apps this candidate ships (a partial release); omitted keeps the current choice (default all that differ). */
+  'candidate/refresh': { payload: { apps?: string[] }; result: RefreshResult };
+  /** Opens a rollback of prod to what a released version shipped; it goes through the gate like a release. */
+  'release/rollback': { payload: { versionId: string; reason: string }; result: RefreshResult };
+  /** One member of the emergency group ships the release alone, with a mandatory reason. */
+  'release/emergency': { payload: { versionId: string; contentHash: string; reason: string }; result: ReleaseView };
   'release/get': { payload: { versionId: string }; result: ReleaseView };
   'release/decide': {
     /** `reason`: why, for a decline (required); an optional comment for an approval. */
@@ -340,7 +383,7 @@ export interface ResolverContract {
   'settings/get': { payload: { projectKey: string }; result: SettingsView };
   'settings/save': { payload: { projectKey: string; config: unknown }; result: SettingsView };
   'settings/secret': {
-    payload: { projectKey: string; name: 'kosliToken' | 'githubToken'; value: string | null };
+    payload: { projectKey: string; name: SecretName; value: string | null };
     result: SettingsView;
   };
   'settings/check': { payload: { projectKey: string }; result: { checks: ConnectionCheck[] } };
@@ -365,6 +408,8 @@ export const RESOLVER_KEYS = [
   'release/decide',
   'release/retry',
   'release/export',
+  'release/rollback',
+  'release/emergency',
   'settings/get',
   'settings/save',
   'settings/secret',

@@ -6,7 +6,6 @@
  */
 import type { World } from '../../sandbox/world/start-world';
 import { growHistory, startPlannedWorld, type HistoryPlan } from '../history';
-import { indexKosliCommitLookups } from '../kosli-lookup-index';
 import { fixVersionWrites, median, round, timed } from '../measure';
 import { developer, ok, productOwners } from '../people';
 
@@ -50,7 +49,7 @@ function setLatency(world: World, upstreamMs: number, storageMs: number): void {
 async function seeded(plan: HistoryPlan, progress: (message: string) => void): Promise<World> {
   const world = await startPlannedWorld(plan);
   progress(`seeding ${plan.apps} × ${plan.commitsPerApp} commits…`);
-  indexKosliCommitLookups(world, growHistory(world, plan).shas);
+  growHistory(world, plan);
   // Staging's report must be in Kosli before the candidate is read. Then the periodic reports stop:
   // the fake Kosli builds each report by scanning every trail (seconds of CPU at 100,000 trails, in
   // this process), which would be measured as our time. Nothing here deploys, so nothing changes.

@@ -4,23 +4,20 @@
  * /panel/bridge-shim.js and injects it into the panel's index.html before the app's script
  * (injectBridgeShim in ./index.ts). @forge/bridge reads `window.__bridge.callBridge(command, args)`.
  *
- * Commands implemented (the ones the panel uses; the shapes are those of @forge/bridge 7.2):
- *   'invoke'        args { functionKey, payload, metadata? }
- *                   → POST /sandbox/invoke { accountId, key: functionKey, payload, moduleKey }
+ * The protocol (commands, arguments, the FullContext shape) is ./bridge-protocol.ts, shared with the
+ * panel's test fake; the sandbox serves it compiled in front of this file, which is only the host:
+ *   invoke          → POST /sandbox/invoke { accountId, key: functionKey, payload, moduleKey }
  *                     and resolves with the resolver's JSON (the Result envelope), as Forge does.
- *   'getContext'    → { accountId, moduleKey, siteUrl, locale, timezone, theme, extension, ... }
- *                     moduleKey from the iframe URL query ?module=release-gate|release-gate-settings;
+ *   getContext      moduleKey from the iframe URL query ?module=release-gate|release-gate-settings;
  *                     accountId = the user picked in the host page's switcher;
- *                     extension.project = { id: '10000', key: 'OPS', type: 'software' } on the project page.
- *   'createHistory' → a history v4 object (location, push, replace, go, goBack, goForward, listen,
- *                     block, createHref) kept in the iframe's location hash: #/release/10001.
- *   'enableTheming' → loads /host/tokens.css and sets data-color-mode from the host's light/dark
+ *                     project { id: '10000', key: 'OPS', type: 'software' } on the project page.
+ *   createHistory   a history v4 object kept in the iframe's location hash: #/release/10001.
+ *   enableTheming   loads /host/tokens.css and sets data-color-mode from the host's light/dark
  *                     toggle, following later toggles.
- *   'navigate'      args { url, type: 'same-tab' | 'new-tab' } (router.navigate / router.open)
- *                     → handed to the host page ({ type: 'krg-sandbox:open', url, target }), which asks
- *                     before leaving as Jira does. The panel cannot open it itself: like Forge's, its
- *                     iframe is sandboxed without allow-popups.
- *   'reload'        → reloads the panel.
+ *   navigate        { url, type } handed to the host page ({ type: 'krg-sandbox:open', url, target }),
+ *                     which asks before leaving as Jira does. The panel cannot open it itself: like
+ *                     Forge's, its iframe is sandboxed without allow-popups.
+ *   reload          reloads the panel.
  * Any other command rejects with an error naming it, so a missing piece shows up at once.
  *
  * Messages to the host page (window.parent, same origin):
@@ -62,12 +59,11 @@
     if (window.parent !== window) window.parent.postMessage(message, window.location.origin);
   }
 
-  async function invoke(args) {
-    var key = args && args.functionKey;
+  async function invoke(key, payload) {
     var response = await fetch('/sandbox/invoke', {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ accountId: accountId(), key: key, payload: (args && args.payload) || {}, moduleKey: moduleKey }),
+      body: JSON.stringify({ accountId: accountId(), key: key, payload: payload, moduleKey: moduleKey }),
     });
     var text = await response.text();
     var body;
@@ -81,24 +77,18 @@
     throw new Error('Sandbox invoke of "' + key + '" failed: HTTP ' + response.status + ' ' + text.slice(0, 200));
   }
 
-  function getContext() {
+  function context() {
+    var issuePage = moduleKey === 'issue-where-running';
     return {
       accountId: accountId(),
-      cloudId: 'sandbox-cloud',
-      siteUrl: window.location.origin,
-      environmentId: 'sandbox',
-      environmentType: 'DEVELOPMENT',
-      localId: 'ari:cloud:ecosystem::extension/kosli-release-gate/sandbox/static/' + moduleKey,
-      locale: 'en-US',
-      timezone: 'UTC',
       moduleKey: moduleKey,
-      theme: { colorMode: colorMode() },
-      extension:
-        moduleKey === 'issue-where-running'
-          ? { type: 'jira:issueContext', project: PROJECT, issue: { id: '0', key: issueKey, type: 'Story' } }
-          : moduleKey === 'release-gate'
-            ? { type: 'jira:projectPage', project: PROJECT }
-            : { type: 'jira:adminPage' },
+      siteUrl: window.location.origin,
+      cloudId: 'sandbox-cloud',
+      environmentId: 'sandbox',
+      localId: 'ari:cloud:ecosystem::extension/kosli-release-gate/sandbox/static/' + moduleKey,
+      colorMode: colorMode(),
+      project: issuePage || moduleKey === 'release-gate' ? PROJECT : null,
+      issue: issuePage ? { id: '0', key: issueKey, type: 'Story' } : null,
     };
   }
 
@@ -208,10 +198,12 @@
     tellHost({ type: 'krg-sandbox:open', url: args.url, target: args.type === 'same-tab' ? 'same-tab' : 'new-tab' });
   }
 
-  var commands = {
+  // createForgeBridge comes from ./bridge-protocol.ts, compiled in front of this file when served.
+  window.__bridge = createForgeBridge({
+    name: 'The sandbox bridge (sandbox/host/bridge-shim.js)',
     invoke: invoke,
-    getContext: getContext,
-    createHistory: function () {
+    context: context,
+    history: function () {
       return history;
     },
     enableTheming: enableTheming,
@@ -219,21 +211,7 @@
     reload: function () {
       window.location.reload();
     },
-  };
-
-  window.__bridge = {
-    callBridge: function (command, args) {
-      var handler = commands[command];
-      if (!handler) {
-        return Promise.reject(new Error('The sandbox bridge does not implement "' + command + '" (see sandbox/host/bridge-shim.js).'));
-      }
-      try {
-        return Promise.resolve(handler(args));
-      } catch (error) {
-        return Promise.reject(error);
-      }
-    },
-  };
+  });
 
   tellHost({ type: 'krg-sandbox:route', moduleKey: moduleKey, path: history.location.pathname });
 })();

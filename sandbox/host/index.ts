@@ -3,9 +3,10 @@
  * styles under `/host/`, and the bridge shim the panel loads from `/panel/bridge-shim.js`.
  * The server serves the built panel (static/panel/build) under `/panel/`, passing its index.html
  * through `injectBridgeShim`, and answers `GET /sandbox/users` and `POST /sandbox/invoke`
- * (see bridge-shim.js for the exact messages).
+ * (see bridge-shim.js for the exact messages; the @forge/bridge protocol itself is bridge-protocol.ts).
  */
 import { readFileSync } from 'node:fs';
+import ts from 'typescript';
 
 export interface HostAsset {
   contentType: string;
@@ -32,7 +33,21 @@ export function hostAssets(): Record<string, HostAsset> {
   for (const [path, { file, contentType }] of Object.entries(FILES)) {
     assets[path] = { contentType, body: readFileSync(new URL(file, import.meta.url), 'utf8') };
   }
+  const shim = assets['/panel/bridge-shim.js'];
+  if (shim) shim.body = withBridgeProtocol(shim.body);
   return assets;
+}
+
+/**
+ * The shim as the panel loads it: the one source of the @forge/bridge protocol (bridge-protocol.ts,
+ * which the panel's test fake imports too), its types stripped, in front of the shim's host code, in
+ * one scope so nothing leaks onto `window` but `__bridge`.
+ */
+function withBridgeProtocol(shim: string): string {
+  const source = readFileSync(new URL('bridge-protocol.ts', import.meta.url), 'utf8');
+  const compiled = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext } }).outputText;
+  const protocol = compiled.replace(/^export \{\};?$/m, '').replace(/^export /gm, '');
+  return `(function () {\n${protocol}\n${shim}\n})();\n`;
 }
 
 export const BRIDGE_SHIM_TAG = '<script src="/panel/bridge-shim.js"></script>';

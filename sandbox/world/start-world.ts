@@ -19,6 +19,7 @@ import { JiraWorld } from '../fakes/jira/world';
 import { createKosliFake, type KosliFake } from '../fakes/kosli/kosli-fake';
 import { KosliWorld } from '../fakes/kosli/world';
 import { installForgeRuntime, loadApp, LocalKvs, type AppModule, type LocalForgeRuntime } from '../forge-runtime';
+import { defineOriginalPolicies } from './original-policies';
 import { MemoryRepository, type Repository } from './repository';
 import { DEFAULT_SCENARIO, type Scenario } from './scenario';
 import { Simulation, type SimulatedCommit } from './simulation';
@@ -251,6 +252,7 @@ function seedKosli(world: KosliWorld, config: ProjectConfig): void {
   }
   world.createFlow(config.kosli.releaseFlow, RELEASE_TEMPLATE_YAML);
   const { dev, staging, prod } = config.kosli.environments;
+  defineOriginalPolicies(world);
   world.createEnvironment(dev, { type: 'server', policies: ['has-provenance', 'trail-compliant'] });
   world.createEnvironment(staging, { type: 'server', policies: ['has-provenance', 'trail-compliant'] });
   world.createEnvironment(prod, { type: 'server', policies: ['has-provenance', 'trail-compliant', 'has-release-approval'] });

@@ -6,7 +6,7 @@
  */
 import { AppError, isAppError } from '../errors';
 import { limiter } from '../http/bounded';
-import { type CallContext, type Fetch, readJson, realSleep, sendWithRetry, type TransportOptions } from '../http/transport';
+import { absentOn404, type UpstreamCall, type Fetch, readJson, realSleep, sendWithRetry, type TransportOptions } from '../http/transport';
 import type { CommitInfo } from '../release/types';
 import { lastPage, nextPage } from './paging';
 import { withGitHubRateLimits } from './rate-limit';
@@ -61,7 +61,7 @@ const OP = {
   workflow: 'GET /repos/{owner}/{repo}/actions/workflows/{workflow_id}',
 } as const;
 
-type Call = Pick<CallContext, 'operation' | 'idempotent' | 'notFound'>;
+type Call = Pick<UpstreamCall, 'operation' | 'idempotent' | 'notFound'>;
 
 function isoSeconds(ms: number): string {
   return new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
@@ -130,7 +130,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     compare: (base: string, head: string) => `GitHub cannot compare ${base.slice(0, 12)}...${head.slice(0, 12)} in ${repoName}: a commit is missing or the histories are unrelated.`,
   };
 
-  function context(call: Call): CallContext {
+  function context(call: Call): UpstreamCall {
     return { system: 'github', secrets: [connection.token], ...call };
   }
 
@@ -140,15 +140,6 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     const init: RequestInit = { method, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' } };
     if (body !== undefined) init.body = JSON.stringify(body);
     return sendWithRetry((signal) => send(url, { ...init, signal }), context(call), options);
-  }
-
-  async function nullOn404<T>(work: () => Promise<T>, fallback: T): Promise<T> {
-    try {
-      return await work();
-    } catch (error) {
-      if (isAppError(error) && error.code === 'UPSTREAM_NOT_FOUND') return fallback;
-      throw error;
-    }
   }
 
   // One bound for the whole client: ten apps listed at once still make at most PAGE_CONCURRENCY requests.
@@ -334,7 +325,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
      */
     async getTag(tag) {
       const call = { operation: OP.getRef, idempotent: true };
-      return nullOn404(async () => {
+      return absentOn404(async () => {
         const response = await request('GET', `/git/ref/tags/${encodeURIComponent(tag)}`, call);
         return (await readJson(response, gitRefSchema, context(call))).object.sha;
       }, null);
@@ -366,7 +357,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     /** @see https://docs.github.com/rest/repos/repos#get-a-repository */
     async repositoryExists() {
       const call = { operation: OP.repo, idempotent: true, notFound: notFound.repo };
-      return nullOn404(async () => {
+      return absentOn404(async () => {
         await readJson(await request('GET', '', call), repositorySchema, context(call));
         return true;
       }, false);
@@ -378,7 +369,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
      */
     async workflowExists(workflow) {
       const call = { operation: OP.workflow, idempotent: true, notFound: notFound.workflow(workflow) };
-      return nullOn404(async () => {
+      return absentOn404(async () => {
         const response = await request('GET', `/actions/workflows/${encodeURIComponent(workflow)}`, call);
         return (await readJson(response, workflowSchema, context(call))).state === 'active';
       }, false);

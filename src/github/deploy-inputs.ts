@@ -10,7 +10,8 @@ import { AppError } from '../errors';
 export const DEPLOY_INPUT_NAMES = ['request_id', 'release_id', 'environment', 'artifacts', 'kosli_environment', 'tag_pattern'] as const;
 export type DeployInputName = (typeof DEPLOY_INPUT_NAMES)[number];
 
-export const DEFAULT_TAG_PATTERN = 'running-{env}-{app}';
+/** The workflow's default `tag_pattern`: the app's own default, so both name tags alike (`tagName` in the core). */
+export { DEFAULT_TAG_PATTERN } from '../release/config';
 
 export type DeployEnvironment = 'staging' | 'prod';
 
@@ -31,6 +32,7 @@ export interface DeployRequest {
   environment: DeployEnvironment;
   kosliEnvironment: string;
   tagPattern: string;
+  /** Exactly the apps to deploy (a partial release or a rollback lists fewer); the workflow leaves the others alone. */
   artifacts: DeployArtifact[];
 }
 
@@ -45,11 +47,6 @@ const TAG_PATTERN = /^[A-Za-z0-9{}._-]{1,100}$/;
 
 function invalid(message: string): AppError {
   return new AppError('INVALID_INPUT', `Cannot build the deploy request: ${message}`);
-}
-
-/** The tag that records what runs in an environment, e.g. running-prod-backend. */
-export function deployTagName(tagPattern: string, environment: string, app: string): string {
-  return tagPattern.split('{env}').join(environment).split('{app}').join(app);
 }
 
 /**

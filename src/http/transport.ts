@@ -32,7 +32,7 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
 export type Sleep = (ms: number) => Promise<void>;
 export const realSleep: Sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));
 
-export interface CallContext {
+export interface UpstreamCall {
   system: ExternalSystem;
   /** Names the call in errors, e.g. "GET /snapshots/{org}/{env}/-1". */
   operation: string;
@@ -74,7 +74,7 @@ function backoff(attempt: number, policy: RetryPolicy): number {
   return Math.min(policy.maxDelayMs, Math.round(exp / 2 + (Math.random() * exp) / 2));
 }
 
-function describe(ctx: CallContext): string {
+function describe(ctx: UpstreamCall): string {
   return `${SYSTEM_LABEL[ctx.system]} ${ctx.operation}`;
 }
 
@@ -88,7 +88,7 @@ async function bodySnippet(response: Response, secrets: readonly string[]): Prom
 }
 
 /** Maps a non-2xx status to a typed error with a sentence saying what to check. */
-export async function errorForStatus(response: Response, ctx: CallContext): Promise<AppError> {
+export async function errorForStatus(response: Response, ctx: UpstreamCall): Promise<AppError> {
   const status = response.status;
   const snippet = await bodySnippet(response, ctx.secrets ?? []);
   const where = describe(ctx);
@@ -120,7 +120,7 @@ export async function errorForStatus(response: Response, ctx: CallContext): Prom
  */
 export async function sendWithRetry(
   send: (signal: AbortSignal) => Promise<Response>,
-  ctx: CallContext,
+  ctx: UpstreamCall,
   options: TransportOptions = {},
 ): Promise<Response> {
   const policy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
@@ -154,6 +154,19 @@ export async function sendWithRetry(
   }
 }
 
+/**
+ * For calls where a 404 is an answer rather than a fault ("no such version", "no attestation yet"):
+ * resolves to `absent` when the call fails with UPSTREAM_NOT_FOUND, and lets every other error through.
+ */
+export async function absentOn404<T, A>(call: Promise<T> | (() => Promise<T>), absent: A): Promise<T | A> {
+  try {
+    return await (typeof call === 'function' ? call() : call);
+  } catch (error) {
+    if (error instanceof AppError && error.code === 'UPSTREAM_NOT_FOUND') return absent;
+    throw error;
+  }
+}
+
 /** Network errors can carry the request (and its headers) in their cause chain: keep only the message. */
 function sanitizeCause(cause: unknown, secrets: readonly string[] = []): Error {
   const message = cause instanceof Error ? cause.message : String(cause);
@@ -164,7 +177,7 @@ function sanitizeCause(cause: unknown, secrets: readonly string[] = []): Error {
 }
 
 /** Reads a JSON body and validates it; a mismatch is an UPSTREAM_INVALID_RESPONSE naming the call. */
-export async function readJson<S extends z.ZodType>(response: Response, schema: S, ctx: CallContext): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(response: Response, schema: S, ctx: UpstreamCall): Promise<z.output<S>> {
   let body: unknown;
   try {
     body = await response.json();
@@ -179,7 +192,7 @@ export async function readJson<S extends z.ZodType>(response: Response, schema: 
   return parseBody(body, schema, ctx);
 }
 
-export function parseBody<S extends z.ZodType>(body: unknown, schema: S, ctx: CallContext): z.output<S> {
+export function parseBody<S extends z.ZodType>(body: unknown, schema: S, ctx: UpstreamCall): z.output<S> {
   const result = schema.safeParse(body);
   if (result.success) return result.data;
   const issues = result.error.issues

@@ -6,7 +6,7 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { mapBounded } from '../http/bounded';
-import { type CallContext, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
+import { type UpstreamCall, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
 import type { JiraApprover } from '../release/types';
 import { type RequestJira, route } from './route';
 import type { JiraClient, JiraIssue, JiraUser, JiraVersion, RelatedWork } from './types';
@@ -80,7 +80,7 @@ const permissionsSchema = z.object({
   permissions: z.record(z.string(), z.object({ havePermission: z.boolean() })),
 });
 
-function call(operation: string, idempotent: boolean, notFound?: string): CallContext {
+function call(operation: string, idempotent: boolean, notFound?: string): UpstreamCall {
   return notFound === undefined ? { system: 'jira', operation, idempotent } : { system: 'jira', operation, idempotent, notFound };
 }
 

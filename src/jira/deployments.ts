@@ -8,7 +8,7 @@
  */
 import { z } from 'zod';
 import { AppError } from '../errors';
-import { type CallContext, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
+import { type UpstreamCall, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
 import { ISSUE_KEYS_PER_DEPLOYMENT, type DeploymentEnvironmentType, type DeploymentState, type JiraDeployment } from '../release/jira-deployments';
 import { type RequestJira, route } from './route';
 
@@ -60,7 +60,7 @@ export function createJiraDeploymentsClient(requestJira: RequestJira, options: T
       const tooMany = deployments.find((d) => d.issueKeys.length === 0 || d.issueKeys.length > ISSUE_KEYS_PER_DEPLOYMENT);
       if (tooMany) throw new AppError('INVALID_INPUT', `A Jira deployment needs 1 to ${ISSUE_KEYS_PER_DEPLOYMENT} issue keys, got ${tooMany.issueKeys.length}.`);
       // Same key, same or older updateSequenceNumber: Jira ignores it, so a repeated submission is harmless.
-      const ctx: CallContext = { system: 'jira', operation: 'POST /rest/deployments/0.1/bulk', idempotent: true };
+      const ctx: UpstreamCall = { system: 'jira', operation: 'POST /rest/deployments/0.1/bulk', idempotent: true };
       const outcome: SubmitOutcome = { accepted: [], rejected: [], unknownIssueKeys: [] };
       for (let at = 0; at < deployments.length; at += DEPLOYMENTS_PER_REQUEST) {
         const body = JSON.stringify({

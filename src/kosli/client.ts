@@ -1,12 +1,30 @@
 /**
- * The Kosli adapter: `KosliClient` over the Kosli REST API v2 with an injected `fetch` (Forge's in
- * production, Node's against the fake in tests). Every call goes through the shared transport
- * (bounded retries, 429 Retry-After, typed errors) and every body is validated by ./schemas.
+ * The Kosli adapter: `KosliClient` (./types) over the Kosli REST API v2 with an injected `fetch`
+ * (Forge's in production, Node's against the fake in tests). One shape with the other adapters:
+ * this file describes each call and sends it; ./schemas validates every body; ./mapping turns wire
+ * shapes into the release rules' types and back. Errors are translated once, here at the edge: the
+ * shared transport makes every failure an AppError naming the call with the original as `cause`,
+ * and the client gives meaning only to the answers it expects (an environment that never reported,
+ * a 404 that means "none yet", via `absentOn404`).
  */
-import { z } from 'zod';
+import type { z } from 'zod';
 import { AppError } from '../errors';
-import { type CallContext, type Fetch, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
-import type { EnvironmentSnapshot, JiraEvidence, Provenance, PullRequestEvidence, RunningArtifact, TrailCompliance } from '../release/types';
+import { absentOn404, type Fetch, readJson, sendWithRetry, type TransportOptions, type UpstreamCall } from '../http/transport';
+import type { JiraEvidence, PullRequestEvidence } from '../release/types';
+import {
+  beginTrailData,
+  customAttestationData,
+  emptyEnvironmentSnapshot,
+  formWith,
+  pullRequestAttestationNames,
+  pullRequestsOf,
+  toAssertResult,
+  toEnvironmentSnapshot,
+  toJiraEvidence,
+  toProvenance,
+  toPullRequestAttestation,
+  toTrailAttestation,
+} from './mapping';
 import {
   assertResponseSchema,
   attestationListSchema,
@@ -17,21 +35,8 @@ import {
   pullRequestByCommitSchema,
   snapshotResponseSchema,
   trailSchema,
-  type WireAttestationStatus,
-  type WirePolicyDecision,
-  type WireRuleEvaluation,
-  type WireSnapshotArtifact,
-  type WireTrail,
 } from './schemas';
-import type {
-  AssertResult,
-  CustomAttestationInput,
-  KosliClient,
-  KosliConnection,
-  PolicyFailure,
-  PullRequestAttestation,
-  TrailAttestation,
-} from './types';
+import type { CustomAttestationInput, KosliClient, KosliConnection, PullRequestAttestation } from './types';
 
 /** `list_attestations_for_criteria` is called with at most this many commits (keeps the URL short). */
 export const MAX_COMMITS_PER_CALL = 100;
@@ -40,7 +45,6 @@ export const CRITERIA_CONCURRENCY = 10;
 
 const SHA = /^[0-9a-f]{40}$/;
 const ATTESTATION_NAME = /^[a-zA-Z0-9\-_,]+$/;
-const COMPLIANCE: readonly TrailCompliance[] = ['COMPLIANT', 'NON-COMPLIANT', 'INCOMPLETE'];
 
 /** One Kosli API call, described once and sent (perhaps several times) by the transport. */
 interface KosliRequest {
@@ -60,7 +64,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
   const org = connection.org;
   const secrets = [connection.token];
 
-  const context = (request: KosliRequest): CallContext => ({
+  const context = (request: KosliRequest): UpstreamCall => ({
     system: 'kosli',
     operation: request.operation,
     idempotent: request.idempotent,
@@ -97,14 +101,30 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     await response.arrayBuffer().catch(() => undefined);
   }
 
-  async function exists(request: KosliRequest, schema: z.ZodType): Promise<boolean> {
-    try {
-      await getJson(request, schema);
-      return true;
-    } catch (error) {
-      if (error instanceof AppError && error.code === 'UPSTREAM_NOT_FOUND') return false;
-      throw error;
-    }
+  /** `GET /<collection>/{org}/<name>`: one environment or flow of the org. */
+  function named(collection: 'environments' | 'flows', placeholder: string, name: string, what: string): KosliRequest {
+    return {
+      method: 'GET',
+      operation: `GET /${collection}/{org}/${placeholder}`,
+      segments: [collection, org, name],
+      idempotent: true,
+      notFound: `Kosli ${what} '${name}' not found in org '${org}'`,
+    };
+  }
+
+  /** `GET /attestations/{org}/{flow}/trail/{trail}/{name}`: every attestation of that name on the trail. */
+  function attestationsNamed(flow: string, trail: string, name: string): KosliRequest {
+    return {
+      method: 'GET',
+      operation: 'GET /attestations/{org}/{flow}/trail/{trail}/{name}',
+      segments: ['attestations', org, flow, 'trail', trail, name],
+      idempotent: true,
+      notFound: `Kosli attestation '${name}' not found on trail '${trail}' of flow '${flow}' in org '${org}'`,
+    };
+  }
+
+  function exists(request: KosliRequest, schema: z.ZodType): Promise<boolean> {
+    return absentOn404(getJson(request, schema).then(() => true), false);
   }
 
   /** Runs `list_attestations_for_criteria` over the commits in chunks, a few at a time, and merges. */
@@ -168,15 +188,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
         if (neverReported(error)) return { kind: 'empty' as const };
         throw error;
       });
-      if (body.kind === 'empty') return { environment, index: 0, takenAt: null, artifacts: [] };
-      const { snapshot } = body;
-      return {
-        environment,
-        index: snapshot.index,
-        takenAt: isoFromUnix(snapshot.timestamp),
-        // annotation.now is the running instance count; 0 means the artifact has exited.
-        artifacts: snapshot.artifacts.filter((artifact) => artifact.annotation.now !== 0).map((artifact) => runningArtifact(artifact, flowFor(artifact.name))),
-      } satisfies EnvironmentSnapshot;
+      return body.kind === 'empty' ? emptyEnvironmentSnapshot(environment) : toEnvironmentSnapshot(environment, body.snapshot, flowFor);
     },
 
     /** Trail compliance plus the PR evidence of its pull_request attestations. @see https://docs.kosli.com/api-reference/trails/get-trail */
@@ -196,35 +208,15 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
       const prNames = options.pullRequests === false ? [] : pullRequestAttestationNames(wire);
       const pullRequests: PullRequestEvidence[] = [];
       for (const name of prNames) {
-        const records = await getJson(
-          {
-            method: 'GET',
-            operation: 'GET /attestations/{org}/{flow}/trail/{trail}/{name}',
-            segments: ['attestations', org, flow, 'trail', trail, name],
-            idempotent: true,
-            notFound: `Kosli attestation '${name}' not found on trail '${trail}' of flow '${flow}' in org '${org}'`,
-          },
-          pullRequestAttestationListSchema,
-        );
-        pullRequests.push(...records.flatMap((record) => record.pull_requests.map(toPullRequestEvidence)));
+        const records = await getJson(attestationsNamed(flow, trail, name), pullRequestAttestationListSchema);
+        pullRequests.push(...pullRequestsOf(records));
       }
-      return {
-        flow,
-        trail,
-        compliance: complianceOf(wire),
-        failing: failingAttestations(wire),
-        htmlUrl: wire.html_url ?? null,
-        // The trail's origin_url is the CI run that built it (real example: a GitHub Actions run).
-        buildUrl: wire.origin_url || null,
-        pullRequests: dedupeByUrl(pullRequests),
-      } satisfies Provenance;
+      return toProvenance(flow, trail, wire, pullRequests);
     },
 
     /** Creates or updates a trail. @see https://docs.kosli.com/api-reference/trails/begin-trail */
-    async beginTrail(flow, trail, { description, externalUrls }) {
-      const data: Record<string, unknown> = { name: trail };
-      if (description !== undefined) data.description = description;
-      if (externalUrls && Object.keys(externalUrls).length > 0) data.external_urls = hrefs(externalUrls);
+    async beginTrail(flow, trail, options) {
+      const data = beginTrailData(trail, options);
       await write({
         method: 'PUT',
         operation: 'PUT /trails/{org}/{flow}',
@@ -239,15 +231,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     async jiraEvidence(flow, shas) {
       const found = await byCommits(flow, shas, 'jira', jiraByCommitSchema);
       const evidence = new Map<string, JiraEvidence>();
-      for (const [sha, attestations] of found) {
-        // Several jira attestations on one commit (re-runs, several names): union of their keys;
-        // a key counts as existing when any attestation found the issue.
-        const keys = new Map<string, boolean>();
-        for (const attestation of attestations) {
-          for (const result of attestation.jira_results) keys.set(result.issue_id, (keys.get(result.issue_id) ?? false) || result.issue_exists);
-        }
-        evidence.set(sha, { sha, keys: [...keys].map(([key, exists]) => ({ key, exists })) });
-      }
+      for (const [sha, attestations] of found) evidence.set(sha, toJiraEvidence(sha, attestations));
       return evidence;
     },
 
@@ -255,10 +239,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     async pullRequestEvidence(flow, shas) {
       const found = await byCommits(flow, shas, 'pull_request', pullRequestByCommitSchema);
       const evidence = new Map<string, PullRequestAttestation>();
-      for (const [sha, attestations] of found) {
-        const pullRequests = dedupeByUrl(attestations.flatMap((attestation) => attestation.pull_requests.map(toPullRequestEvidence)));
-        evidence.set(sha, { sha, pullRequests });
-      }
+      for (const [sha, attestations] of found) evidence.set(sha, toPullRequestAttestation(sha, attestations));
       return evidence;
     },
 
@@ -267,15 +248,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
       if (!ATTESTATION_NAME.test(input.name)) {
         throw new AppError('INVALID_INPUT', `Kosli attestation name '${input.name}' may only use letters, digits, '-', '_' and ','.`);
       }
-      const data: Record<string, unknown> = {
-        attestation_name: input.name,
-        type_name: input.typeName,
-        attestation_data: input.data,
-      };
-      if (input.fingerprint !== undefined) data.artifact_fingerprint = input.fingerprint;
-      if (input.annotations && Object.keys(input.annotations).length > 0) data.annotations = input.annotations;
-      if (input.userData !== undefined) data.user_data = input.userData;
-      if (input.externalUrls && Object.keys(input.externalUrls).length > 0) data.external_urls = hrefs(input.externalUrls);
+      const data = customAttestationData(input);
       // Not idempotent: a second POST records a second attestation. The transport retries only a
       // 429 and reports a 5xx or timeout as maybeApplied; callers check trailAttestations first.
       await write({
@@ -290,32 +263,9 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
 
     /** Every attestation of that name on the trail. @see https://docs.kosli.com/api-reference/attestation/get-trail-attestation */
     async trailAttestations(flow, trail, name) {
-      let records: z.output<typeof attestationListSchema>;
-      try {
-        records = await getJson(
-          {
-            method: 'GET',
-            operation: 'GET /attestations/{org}/{flow}/trail/{trail}/{name}',
-            segments: ['attestations', org, flow, 'trail', trail, name],
-            idempotent: true,
-            notFound: `Kosli attestation '${name}' not found on trail '${trail}' of flow '${flow}' in org '${org}'`,
-          },
-          attestationListSchema,
-        );
-      } catch (error) {
-        // Used to avoid duplicates: "nothing there" is the answer whether Kosli says [] or 404.
-        if (error instanceof AppError && error.code === 'UPSTREAM_NOT_FOUND') return [];
-        throw error;
-      }
-      return records.map(
-        (record): TrailAttestation => ({
-          name: record.attestation_name,
-          type: record.attestation_type,
-          createdAt: record.created_at,
-          isCompliant: record.is_compliant ?? false,
-          userData: userDataOf(record.user_data),
-        }),
-      );
+      // Used to avoid duplicates: "nothing there" is the answer whether Kosli says [] or 404.
+      const records = await absentOn404(getJson(attestationsNamed(flow, trail, name), attestationListSchema), []);
+      return records.map(toTrailAttestation);
     },
 
     /** Evaluates the environment's policies for the artifact. @see https://docs.kosli.com/api-reference/asserts/assert-artifact */
@@ -331,12 +281,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
         },
         assertResponseSchema,
       );
-      return {
-        fingerprint,
-        environment,
-        compliant: body.compliant,
-        failures: (body.policy_evaluations ?? []).flatMap(policyFailures),
-      } satisfies AssertResult;
+      return toAssertResult(fingerprint, environment, body);
     },
 
     /** Creates or versions a custom attestation type (JSON schema + jq rules). @see https://docs.kosli.com/api-reference/custom-attestation-types/create-or-update-custom-attestation-type */
@@ -347,11 +292,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
         method: 'POST',
         operation: 'POST /custom-attestation-types/{org}',
         segments: ['custom-attestation-types', org],
-        form: () => {
-          const form = formWith(data);
-          form.append('type_schema', new Blob([JSON.stringify(schema)], { type: 'application/json' }), `${name}-schema.json`);
-          return form;
-        },
+        form: () => formWith(data, { field: 'type_schema', text: JSON.stringify(schema), type: 'application/json', filename: `${name}-schema.json` }),
         idempotent: true,
         notFound: `Kosli org '${org}' not found`,
       });
@@ -363,11 +304,8 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
         method: 'PUT',
         operation: 'PUT /flows/{org}/template_file',
         segments: ['flows', org, 'template_file'],
-        form: () => {
-          const form = formWith({ name, description, visibility: 'private' });
-          form.append('template_file', new Blob([templateYaml], { type: 'application/x-yaml' }), `${name}-template.yml`);
-          return form;
-        },
+        form: () =>
+          formWith({ name, description, visibility: 'private' }, { field: 'template_file', text: templateYaml, type: 'application/x-yaml', filename: `${name}-template.yml` }),
         idempotent: true,
         notFound: `Kosli org '${org}' not found`,
       });
@@ -375,180 +313,14 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
 
     /** Whether the environment exists. @see https://docs.kosli.com/api-reference/environments/get-environment */
     environmentExists(environment) {
-      return exists(
-        {
-          method: 'GET',
-          operation: 'GET /environments/{org}/{env}',
-          segments: ['environments', org, environment],
-          idempotent: true,
-          notFound: `Kosli environment '${environment}' not found in org '${org}'`,
-        },
-        environmentSchema,
-      );
+      return exists(named('environments', '{env}', environment, 'environment'), environmentSchema);
     },
 
     /** Whether the flow exists. @see https://docs.kosli.com/api-reference/flows/get-flow */
     flowExists(flow) {
-      return exists(
-        {
-          method: 'GET',
-          operation: 'GET /flows/{org}/{flow}',
-          segments: ['flows', org, flow],
-          idempotent: true,
-          notFound: `Kosli flow '${flow}' not found in org '${org}'`,
-        },
-        flowSchema,
-      );
+      return exists(named('flows', '{flow}', flow, 'flow'), flowSchema);
     },
   };
-}
-
-/** Kosli reads the JSON of every multipart write from the `data_json` field. */
-function formWith(data: unknown): FormData {
-  const form = new FormData();
-  form.append('data_json', JSON.stringify(data));
-  return form;
-}
-
-function hrefs(urls: Record<string, string>): Record<string, { href: string }> {
-  return Object.fromEntries(Object.entries(urls).map(([label, href]) => [label, { href }]));
-}
-
-function isoFromUnix(seconds: number): string {
-  return new Date(Math.round(seconds * 1000)).toISOString();
-}
-
-/**
- * Maps a snapshot artifact, taking its provenance from the `flows[]` entry of the configured flow.
- * An artifact built in one flow and promoted in another has several entries, so never `flows[0]`.
- */
-function runningArtifact(artifact: WireSnapshotArtifact, flow: string | undefined): RunningArtifact {
-  const common = {
-    name: artifact.name,
-    fingerprint: artifact.fingerprint,
-    compliant: artifact.compliant ?? null,
-    htmlUrl: artifact.html_url ?? null,
-  };
-  const entry = flow === undefined ? undefined : (artifact.flows ?? []).find((candidate) => candidate.flow_name === flow);
-  if (entry) {
-    return {
-      ...common,
-      commit: entry.git_commit || entry.git_commit_info?.sha1 || null,
-      commitTimestamp: entry.git_commit_info?.timestamp ?? null,
-      flow: entry.flow_name,
-      trail: entry.trail_name,
-      templateName: entry.template_reference_name ?? null,
-      commitUrl: entry.commit_url ?? null,
-      htmlUrl: entry.html_url ?? common.htmlUrl,
-    };
-  }
-  if (flow !== undefined && artifact.flow_name === flow) {
-    // The top-level fields mirror one flow but name no trail.
-    return { ...common, commit: artifact.git_commit || null, commitTimestamp: null, flow, trail: null, templateName: null, commitUrl: artifact.commit_url ?? null };
-  }
-  return { ...common, commit: null, commitTimestamp: null, flow: null, trail: null, templateName: null, commitUrl: null };
-}
-
-function complianceOf(trail: WireTrail): TrailCompliance {
-  const state = trail.compliance_state ?? trail.compliance_status?.status ?? '';
-  return COMPLIANCE.find((value) => value === state) ?? 'UNKNOWN';
-}
-
-function isFailing(status: WireAttestationStatus): boolean {
-  return status.status === 'MISSING' || status.is_compliant === false;
-}
-
-/** Trail-level names as they are; artifact-level ones as "<artifact>.<attestation>" (the CLI's notation). */
-function failingAttestations(trail: WireTrail): string[] {
-  const failing: string[] = [];
-  for (const status of trail.compliance_status?.attestations_statuses ?? []) {
-    if (isFailing(status)) failing.push(status.attestation_name);
-  }
-  for (const [artifact, artifactStatus] of Object.entries(trail.compliance_status?.artifacts_statuses ?? {})) {
-    if (artifactStatus.status === 'MISSING') failing.push(artifact);
-    for (const status of artifactStatus.attestations_statuses ?? []) {
-      if (isFailing(status)) failing.push(`${artifact}.${status.attestation_name}`);
-    }
-  }
-  return [...new Set(failing)];
-}
-
-function pullRequestAttestationNames(trail: WireTrail): string[] {
-  const statuses = [
-    ...(trail.compliance_status?.attestations_statuses ?? []),
-    ...Object.values(trail.compliance_status?.artifacts_statuses ?? {}).flatMap((artifact) => artifact.attestations_statuses ?? []),
-  ];
-  return [...new Set(statuses.filter((s) => s.attestation_type === 'pull_request' && s.status !== 'MISSING').map((s) => s.attestation_name))];
-}
-
-function toPullRequestEvidence(pr: { url: string; author?: string | null; approvers?: (string | { username: string; state?: string | null })[] | null }): PullRequestEvidence {
-  const approvers = (pr.approvers ?? []).flatMap((approver) => {
-    if (typeof approver === 'string') return [approver];
-    // V2 approvers carry the review state; only an approval counts as one.
-    return approver.state === undefined || approver.state === null || approver.state === 'APPROVED' ? [approver.username] : [];
-  });
-  return { url: pr.url, author: pr.author ?? null, approvers: [...new Set(approvers)] };
-}
-
-function dedupeByUrl(pullRequests: PullRequestEvidence[]): PullRequestEvidence[] {
-  const byUrl = new Map<string, PullRequestEvidence>();
-  for (const pr of pullRequests) {
-    const seen = byUrl.get(pr.url);
-    byUrl.set(pr.url, seen ? { ...seen, approvers: [...new Set([...seen.approvers, ...pr.approvers])] } : pr);
-  }
-  return [...byUrl.values()];
-}
-
-const userDataObject = z.record(z.string(), z.unknown());
-
-function userDataOf(value: unknown): Record<string, unknown> | null {
-  let candidate = value;
-  if (typeof value === 'string') {
-    try {
-      candidate = JSON.parse(value);
-    } catch {
-      return null;
-    }
-  }
-  const parsed = userDataObject.safeParse(candidate);
-  return parsed.success ? parsed.data : null;
-}
-
-function policyFailures(policy: WirePolicyDecision): PolicyFailure[] {
-  if (policy.status === 'COMPLIANT') return [];
-  return (policy.rule_evaluations ?? [])
-    .filter((rule) => !rule.ignored && rule.satisfied !== true)
-    .map((rule) => ({
-      policy: policy.policy_name,
-      rule: rule.rule.type ?? stringField(rule.rule.definition, 'type') ?? 'unknown',
-      resolutions: (rule.resolutions ?? []).filter((r) => r.type !== 'rule_satisfied' && r.type !== 'rule_not_applicable').map((r) => describeResolution(rule, r)),
-    }));
-}
-
-function stringField(record: Record<string, unknown> | null | undefined, key: string): string | undefined {
-  const value = record?.[key];
-  return typeof value === 'string' && value !== '' ? value : undefined;
-}
-
-/** A resolution as a sentence, after the CLI's `policyFailures` wording (assertArtifact.go). */
-function describeResolution(rule: WireRuleEvaluation, resolution: { type: string; context?: Record<string, unknown> | null }): string {
-  const name = stringField(rule.rule.definition, 'name');
-  const type = stringField(rule.rule.definition, 'type');
-  const flow = stringField(resolution.context, 'flow_name');
-  const trail = stringField(resolution.context, 'trail_name');
-  const where = flow && trail ? ` in trail '${trail}' of flow '${flow}'` : '';
-  switch (resolution.type) {
-    case 'missing_attestation':
-      return `missing_attestation: ${name ?? 'an attestation'}${type ? ` (${type})` : ''} is missing${where}`;
-    case 'non_compliant_attestation':
-      return `non_compliant_attestation: ${name ?? 'an attestation'} is not compliant${where}`;
-    case 'non_compliant_in_trail':
-      return `non_compliant_in_trail: the artifact is not compliant${where || ' in its trail'}`;
-    case 'legacy_flow':
-      return 'legacy_flow: the artifact comes from a legacy flow without attestations';
-    default:
-      return `${resolution.type}${where}`;
-  }
 }
 
 /**

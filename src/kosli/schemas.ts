@@ -165,7 +165,7 @@ export const trailSchema = z.looseObject({
  */
 const userDataSchema = z.union([z.record(z.string(), z.unknown()), z.string(), z.array(z.unknown())]).nullish();
 
-/** Fields common to every attestation record (notes B.2). */
+/** Fields common to every attestation record (the API docs' attestation example). */
 const attestationSchema = z.looseObject({
   attestation_name: text,
   attestation_type: text,
@@ -225,7 +225,12 @@ export const environmentSchema = z.looseObject({ name: text });
 export const flowSchema = z.looseObject({ name: text });
 
 export type WireSnapshotArtifact = z.infer<typeof snapshotArtifactSchema>;
+export type WireReportedSnapshot = z.infer<typeof reportedSnapshotSchema>;
 export type WireTrail = z.infer<typeof trailSchema>;
 export type WireAttestationStatus = z.infer<typeof attestationStatusSchema>;
 export type WirePolicyDecision = z.infer<typeof policyDecisionSchema>;
 export type WireRuleEvaluation = z.infer<typeof ruleEvaluationSchema>;
+export type WireAttestation = z.infer<typeof attestationSchema>;
+export type WireJiraAttestation = z.infer<typeof jiraAttestationSchema>;
+export type WirePullRequest = z.infer<typeof pullRequestAttestationSchema>['pull_requests'][number];
+export type WireAssertResponse = z.infer<typeof assertResponseSchema>;

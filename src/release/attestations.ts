@@ -3,6 +3,8 @@
  * (reference/original/custom-attestation-types), built from plain data.
  */
 import type { AppConfig } from './config';
+import type { EmergencyMark } from './emergency';
+import type { RollbackMark } from './rollback';
 import type { EnvironmentSnapshot } from './types';
 
 export interface RunningSoftwareEntry {
@@ -38,15 +40,33 @@ export interface ApprovalApprover {
   comment?: string;
 }
 
+/** What sets a release apart in review: a rollback (to which version, why) and an emergency approval. */
+export interface ApprovalMarks {
+  releaseKind: 'forward' | 'rollback';
+  rollback?: { versionId: string; versionName: string; reason: string };
+  emergency?: { approver: string; group: string; reason: string };
+}
+
+export function approvalMarks(release: { rollback?: RollbackMark | undefined; emergency?: EmergencyMark | undefined }, name: (accountId: string) => string): ApprovalMarks {
+  const { rollback, emergency } = release;
+  return {
+    releaseKind: rollback ? 'rollback' : 'forward',
+    ...(rollback ? { rollback: { versionId: rollback.toVersionId, versionName: rollback.toVersionName, reason: rollback.reason } } : {}),
+    ...(emergency ? { emergency: { approver: name(emergency.accountId), group: emergency.groupName, reason: emergency.reason } } : {}),
+  };
+}
+
 /** `custom:approval-jira`: the approved version and who approved it, bound to the content hash. */
 export function approvalAttestation(input: {
   version: { id: string; name: string; projectId: string; description: string };
   approvers: ApprovalApprover[];
   contentHash: string;
   releasePage: string;
+  marks?: ApprovalMarks;
 }): Record<string, unknown> {
   const projectId = Number(input.version.projectId);
   return {
+    ...input.marks,
     id: input.version.id,
     name: input.version.name,
     description: input.version.description,
@@ -87,6 +107,17 @@ export const APPROVAL_JIRA_SCHEMA = {
     projectId: { type: 'integer' },
     released: { type: 'boolean' },
     self: { type: 'string', format: 'uri' },
+    releaseKind: { type: 'string', enum: ['forward', 'rollback'] },
+    rollback: {
+      type: 'object',
+      properties: { versionId: { type: 'string' }, versionName: { type: 'string' }, reason: { type: 'string', minLength: 1 } },
+      required: ['versionId', 'versionName', 'reason'],
+    },
+    emergency: {
+      type: 'object',
+      properties: { approver: { type: 'string' }, group: { type: 'string' }, reason: { type: 'string', minLength: 1 } },
+      required: ['approver', 'group', 'reason'],
+    },
   },
   required: ['approvers'],
 } as const;

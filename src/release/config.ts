@@ -11,6 +11,9 @@ const WORKFLOW_FILE = /^[A-Za-z0-9._-]{1,100}\.ya?ml$/;
 const GIT_REF = /^(?!.*\.\.)(?!\/)[A-Za-z0-9._\-/]{1,200}$/;
 const GH_NAME = /^[A-Za-z0-9](?:[A-Za-z0-9._-]{0,99})$/;
 
+/** Where the deploy workflow records what runs: one tag per environment and app. */
+export const DEFAULT_TAG_PATTERN = 'running-{env}-{app}';
+
 export const KOSLI_HOSTS = {
   eu: 'https://app.kosli.com',
   us: 'https://app.us.kosli.com',
@@ -23,6 +26,31 @@ export const appConfigSchema = z.strictObject({
   path: z.string().trim().regex(REPO_PATH, 'Path in the repository, e.g. apps/backend (no leading slash, no "..")'),
   buildFlow: name('Build flow'),
   templateName: name('Template artifact name'),
+});
+
+const accountIds = z.array(z.string().trim().regex(ACCOUNT_ID, 'An Atlassian account id'));
+
+const approvalPolicySchema = z.strictObject({
+  approvers: accountIds.max(50),
+  includeJiraApprovers: z.boolean(),
+  rule: z.discriminatedUnion('kind', [
+    z.strictObject({ kind: z.literal('all') }),
+    z.strictObject({ kind: z.literal('atLeast'), count: z.number().int().min(1).max(50) }),
+  ]),
+  noSelfApproval: z.boolean(),
+});
+
+/** Rollbacks: the project's approval policy (`approval: null`) or their own; whether each approval must say why. */
+const rollbackSettingsSchema = z.strictObject({
+  approval: approvalPolicySchema.nullable(),
+  reasonRequired: z.boolean(),
+});
+
+/** The emergency path, off by default: a named group whose single approval, with a reason, ships. */
+const emergencySettingsSchema = z.strictObject({
+  enabled: z.boolean(),
+  groupName: z.string().trim().min(1, 'Name the emergency group').max(60),
+  approvers: accountIds.max(20),
 });
 
 export const projectConfigSchema = z
@@ -52,15 +80,7 @@ export const projectConfigSchema = z
         .refine((value) => value.includes('{env}') && value.includes('{app}'), 'The tag pattern must contain {env} and {app}')
         .refine((value) => /^[A-Za-z0-9{}._-]{1,100}$/.test(value), 'The tag pattern may use letters, digits, ".", "_", "-" and {env}, {app}'),
     }),
-    approval: z.strictObject({
-      approvers: z.array(z.string().trim().regex(ACCOUNT_ID, 'An Atlassian account id')).max(50),
-      includeJiraApprovers: z.boolean(),
-      rule: z.discriminatedUnion('kind', [
-        z.strictObject({ kind: z.literal('all') }),
-        z.strictObject({ kind: z.literal('atLeast'), count: z.number().int().min(1).max(50) }),
-      ]),
-      noSelfApproval: z.boolean(),
-    }),
+    approval: approvalPolicySchema,
     release: z.strictObject({
       /** UTC name of a new version; tokens YYYY MM DD HH mm ss. */
       namePattern: z
@@ -73,6 +93,10 @@ export const projectConfigSchema = z
       /** On an app's first release, how many commits of history to include at most. */
       firstReleaseCommitLimit: z.number().int().min(1).max(5000),
     }),
+    /** Absent in configurations saved before rollbacks existed: the project's policy, no reason required. */
+    rollback: rollbackSettingsSchema.optional(),
+    /** Absent or disabled: no emergency path. */
+    emergency: emergencySettingsSchema.optional(),
   })
   .superRefine((config, ctx) => {
     const seen = new Map<string, number>();
@@ -98,10 +122,24 @@ export const projectConfigSchema = z
     if (config.approval.approvers.length === 0 && !config.approval.includeJiraApprovers) {
       ctx.addIssue({ code: 'custom', path: ['approval', 'approvers'], message: 'List at least one approver or count the Jira release approvers' });
     }
+    const rollbackPolicy = config.rollback?.approval;
+    if (rollbackPolicy) {
+      if (rollbackPolicy.approvers.length === 0 && !rollbackPolicy.includeJiraApprovers) {
+        ctx.addIssue({ code: 'custom', path: ['rollback', 'approval', 'approvers'], message: 'List at least one rollback approver or count the Jira release approvers' });
+      }
+      if (rollbackPolicy.rule.kind === 'atLeast' && !rollbackPolicy.includeJiraApprovers && rollbackPolicy.rule.count > rollbackPolicy.approvers.length) {
+        ctx.addIssue({ code: 'custom', path: ['rollback', 'approval', 'rule', 'count'], message: 'More rollback approvals required than approvers listed' });
+      }
+    }
+    if (config.emergency?.enabled && config.emergency.approvers.length === 0) {
+      ctx.addIssue({ code: 'custom', path: ['emergency', 'approvers'], message: 'Name at least one person who may approve an emergency release' });
+    }
   });
 
 export type ProjectConfig = z.output<typeof projectConfigSchema>;
 export type AppConfig = z.output<typeof appConfigSchema>;
+export type RollbackSettings = z.output<typeof rollbackSettingsSchema>;
+export type EmergencySettings = z.output<typeof emergencySettingsSchema>;
 
 /** Defaults that match the original jira-integration-example names. */
 export function defaultProjectConfig(): ProjectConfig {
@@ -127,7 +165,7 @@ export function defaultProjectConfig(): ProjectConfig {
       ref: 'main',
       stagingWorkflow: 'kosli-release-gate-deploy.yml',
       prodWorkflow: 'kosli-release-gate-deploy.yml',
-      tagPattern: 'running-{env}-{app}',
+      tagPattern: DEFAULT_TAG_PATTERN,
     },
     approval: { approvers: [], includeJiraApprovers: true, rule: { kind: 'all' }, noSelfApproval: false },
     release: { namePattern: 'YYYY-MM-DD-HH-mm-ss', refreshOnSchedule: false, firstReleaseCommitLimit: 500 },
@@ -148,7 +186,7 @@ export function validateProjectConfig(input: unknown): { ok: true; config: Proje
   return { ok: false, errors };
 }
 
-/** `running-{env}-{app}` → `running-prod-backend`. */
+/** The tag that records what runs in an environment: `running-{env}-{app}` → `running-prod-backend`. */
 export function tagName(pattern: string, env: string, app: string): string {
   return pattern.replaceAll('{env}', env).replaceAll('{app}', app);
 }

@@ -131,12 +131,6 @@ export function releaseStateName(state: DeployState): ReleaseStateName {
   }
 }
 
-/** The approved content hash, once approved. */
-export function approvedHash(state: DeployState): string | null {
-  const current = live(state);
-  return current.kind === 'open' ? null : current.contentHash;
-}
-
 /** Pending run, once dispatched. */
 export function dispatchedRun(state: DeployState): { runId: number; runUrl: string | null } | null {
   const current = live(state);

@@ -5,6 +5,7 @@
  * Jira replaces the whole clause with the JQL fragment returned here (a precomputation it stores).
  * Pure: the caller passes the release records.
  */
+import { releaseStateName } from './deploy-state';
 import type { DeployState } from './types';
 
 export const JQL_FUNCTIONS = ['runningIn', 'releaseGate'] as const;
@@ -36,20 +37,10 @@ export interface JqlClause {
 
 export type JqlAnswer = { jql: string } | { error: string };
 
+/** A release's state in JQL's words: the one release-state union, with "open" read as "awaiting-approval". */
 export function gateState(state: DeployState): GateState {
-  switch (state.kind) {
-    case 'open':
-      return 'awaiting-approval';
-    case 'approved':
-    case 'attested':
-      return 'approved';
-    case 'released':
-      return 'released';
-    case 'failed':
-      return 'failed';
-    default:
-      return 'deploying';
-  }
+  const name = releaseStateName(state);
+  return name === 'open' ? 'awaiting-approval' : name;
 }
 
 function fragment(keys: readonly string[], negated: boolean): JqlAnswer {

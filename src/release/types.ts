@@ -180,4 +180,17 @@ export interface ComplianceReport {
   truncated: boolean;
   /** The same rows as the original report's CSV, built here so the panel ships no report code. */
   csv: string;
+  /** Releases of the period shipped on one emergency approval, so they stand out in a review. */
+  emergencyReleases: EmergencyReleaseRow[];
+}
+
+/** A release shipped through the emergency path: who, when, why. */
+export interface EmergencyReleaseRow {
+  versionId: string;
+  name: string;
+  at: string;
+  approver: string;
+  group: string;
+  reason: string;
+  state: string;
 }

@@ -11,7 +11,9 @@ import { projectsListResolver } from './projects-list';
 import { releaseDecideResolver } from './release-decide';
 import { releaseExportResolver } from './release-export';
 import { releaseGetResolver } from './release-get';
+import { releaseEmergencyResolver } from './release-emergency';
 import { releaseRetryResolver } from './release-retry';
+import { releaseRollbackResolver } from './release-rollback';
 import { reportComplianceResolver } from './report-compliance';
 import { settingsCheckResolver } from './settings-check';
 import { settingsGetResolver } from './settings-get';
@@ -29,6 +31,8 @@ export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'release/decide': releaseDecideResolver,
   'release/retry': releaseRetryResolver,
   'release/export': releaseExportResolver,
+  'release/rollback': releaseRollbackResolver,
+  'release/emergency': releaseEmergencyResolver,
   'settings/get': settingsGetResolver,
   'settings/save': settingsSaveResolver,
   'settings/secret': settingsSecretResolver,

@@ -6,3 +6,6 @@ export const projectKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,19}$/, 'A Jira pro
 export const contentHash = z.string().regex(/^[a-f0-9]{64}$/, 'A content hash is 64 hex characters');
 export const noPayload = z.strictObject({});
 export const issueKey = z.string().regex(/^[A-Z][A-Z0-9_]{0,254}-\d{1,18}$/, 'A Jira issue key, e.g. OPS-12');
+export const appName = z.string().regex(/^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/, 'An app name as configured');
+/** Why: a rollback or an emergency release must say it (kept in Kosli, Jira and the audit). */
+export const reason = z.string().max(2000, 'At most 2,000 characters');

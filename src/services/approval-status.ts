@@ -5,6 +5,8 @@
  */
 import { evaluateApprovals, jiraDecisions, type ApprovalEvaluation, type SeenJiraStatuses } from '../release/approvals';
 import type { ProjectConfig } from '../release/config';
+import { withEmergency } from '../release/emergency';
+import { approvalPolicyFor } from '../release/rollback';
 import type { Decision } from '../release/types';
 import type { JiraUser, JiraVersion } from '../jira/types';
 import type { ReleaseRecord } from '../store/release-store';
@@ -53,21 +55,23 @@ export async function approvalStatus(
   users: Map<string, JiraUser>,
 ): Promise<ApprovalStatus> {
   const hash = record.candidate.contentHash;
+  const policy = approvalPolicyFor(config, record);
   const native = jiraDecisions(record.jiraSeen, version.approvers, hash, deps.clock.now());
   const decisions = [...recorded, ...native.decisions];
-  const required = new Set([...config.approval.approvers, ...(config.approval.includeJiraApprovers ? version.approvers.map((a) => a.accountId) : [])]);
+  const required = new Set([...policy.approvers, ...(policy.includeJiraApprovers ? version.approvers.map((a) => a.accountId) : [])]);
   const missing = [...required].filter((id) => !users.has(id));
   if (missing.length > 0) for (const [id, user] of await lookupUsers(deps, missing)) users.set(id, user);
   const committers = new Set<string>();
-  if (config.approval.noSelfApproval) {
+  if (policy.noSelfApproval) {
     const emails = new Set(record.candidate.committerEmails);
     for (const id of required) {
       const email = users.get(id)?.emailAddress?.toLowerCase();
       if (email && emails.has(email)) committers.add(id);
     }
   }
-  const inputs = { policy: config.approval, contentHash: hash, decisions, jiraApprovers: version.approvers, committers };
-  const evaluation = evaluateApprovals(inputs, (id) => users.get(id)?.displayName ?? id);
+  const inputs = { policy, contentHash: hash, decisions, jiraApprovers: version.approvers, committers };
+  // An emergency approval of this content ships it alone (unless someone declined it).
+  const evaluation = withEmergency(evaluateApprovals(inputs, (id) => users.get(id)?.displayName ?? id), config.emergency, record.emergency, hash);
   const wouldComplete = (accountId: string, at: string) =>
     evaluateApprovals({ ...inputs, decisions: [...decisions, { accountId, decision: 'approved', at, contentHash: hash, source: 'app' }] }).satisfied;
   return { evaluation, decisions, unrecorded: native.decisions, seen: native.seen, users, committers, wouldComplete };

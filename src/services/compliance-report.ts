@@ -7,10 +7,15 @@
 import type { ComplianceReport } from '../contract';
 import { AppError } from '../errors';
 import { complianceCsv, complianceRows, validatePeriod } from '../release/compliance';
+import { releaseStateName } from '../release/deploy-state';
+import type { EmergencyReleaseRow } from '../release/types';
+import { lookupUsers } from './approval-status';
 import type { CallContext, Deps } from './deps';
 
 /** The most commits one report holds; beyond it the report says it is truncated. */
 export const COMPLIANCE_COMMIT_LIMIT = 5000;
+/** The releases looked at for emergency approvals (the newest). */
+const EMERGENCY_RELEASES_CONSIDERED = 200;
 
 const SETTINGS_PAGE = 'Jira settings → Apps → Kosli Release Gate';
 
@@ -43,5 +48,18 @@ export async function complianceReport(deps: Deps, ctx: CallContext, period: { f
   // An empty period makes no Kosli call (the client asks per chunk of commits).
   const [jira, prs] = await Promise.all([kosli.jiraEvidence(sourceFlow, shas), kosli.pullRequestEvidence(sourceFlow, shas)]);
   const { rows, totals } = complianceRows(commits, jira, prs);
-  return { from: since, to: until, rows, totals, truncated, csv: complianceCsv(rows) };
+  return { from: since, to: until, rows, totals, truncated, csv: complianceCsv(rows), emergencyReleases: await emergencyReleases(deps, ctx.projectKey, since, until) };
+}
+
+/** Releases the app knows of, newest first, that an emergency approval in the period shipped. */
+async function emergencyReleases(deps: Deps, projectKey: string, since: string, until: string): Promise<EmergencyReleaseRow[]> {
+  const marked = (await deps.store.recentReleases(projectKey, EMERGENCY_RELEASES_CONSIDERED)).filter(
+    (record) => record.emergency !== undefined && record.emergency.at >= since && record.emergency.at <= until,
+  );
+  const users = await lookupUsers(deps, marked.map((record) => record.emergency?.accountId ?? ''));
+  return marked.flatMap((record) =>
+    record.emergency
+      ? [{ versionId: record.versionId, name: record.name, at: record.emergency.at, approver: users.get(record.emergency.accountId)?.displayName ?? record.emergency.accountId, group: record.emergency.groupName, reason: record.emergency.reason, state: releaseStateName(record.deploy) }]
+      : [],
+  );
 }

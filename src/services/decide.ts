@@ -10,6 +10,7 @@
  */
 import { AppError } from '../errors';
 import { mismatchesIn } from '../release/deploy-state';
+import { rollbackApprovalRefusal } from '../release/rollback';
 import type { DecisionKind } from '../release/types';
 import { approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
@@ -36,12 +37,15 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   if (record.candidate.contentHash !== input.contentHash) {
     throw new AppError('CANDIDATE_STALE', 'The release changed while you were looking at it: reload the page and review the new content before deciding.');
   }
+  const refusal = rollbackApprovalRefusal(config, record, input.decision, reason);
+  if (refusal) throw new AppError('INVALID_INPUT', refusal, { details: { fields: { reason: 'Say why prod should go back' } } });
   if (record.deploy.kind !== 'open') {
     throw new AppError('CONFLICT', `Release ${record.name} is already ${record.deploy.kind}: decisions are closed.`);
   }
   const [version, staging] = await Promise.all([
     deps.jiraAsApp.getVersion(input.versionId),
-    input.decision === 'approved' ? latestSnapshot(config, kosli, 'staging') : Promise.resolve(null),
+    // A rollback ships an earlier release, not what staging runs.
+    input.decision === 'approved' && !record.rollback ? latestSnapshot(config, kosli, 'staging') : Promise.resolve(null),
   ]);
   const drift = staging ? mismatchesIn('staging', record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), staging.artifacts) : [];
   if (drift.length > 0) {

@@ -13,7 +13,7 @@
 import { AppError, redact, toAppError } from '../errors';
 import { buildDeployInputs } from '../github/deploy-inputs';
 import type { JiraVersion } from '../jira/types';
-import { approvalAttestation, type ApprovalApprover } from '../release/attestations';
+import { approvalAttestation, approvalMarks, type ApprovalApprover } from '../release/attestations';
 import type { ProjectConfig } from '../release/config';
 import { dispatchedRun, mismatchesIn, nextStep, transition, type DeployEvent } from '../release/deploy-state';
 import type { DeployState, DeployStep } from '../release/types';
@@ -22,6 +22,7 @@ import { approvalStatus, recordJiraDecisions } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients, type ProjectClients } from './project-clients';
 import { refreshHeld } from './refresh-candidate';
+import { completeRollback } from './rollback-complete';
 import { reportDeployOutcome } from './report-deployments';
 import { tryWithReleaseLock, type Lease } from './release-lock';
 
@@ -42,8 +43,22 @@ export type AdvanceOutcome =
   /** Another holder has the release's lease (until `leaseExpiresAt`, unless it renews it). */
   | { ran: false; state: null; leaseExpiresAt: string | null };
 
-/** Frees the project's candidate slot once its release is released (a new candidate may start). */
-async function freeSlot(deps: Deps, record: ReleaseRecord): Promise<void> {
+/**
+ * Frees the project's candidate slot once its release is released (a new candidate may start). A
+ * rollback is first recorded on the versions it concerns, then frees its own slot.
+ */
+async function freeSlot(deps: Deps, ctx: CallContext, config: ProjectConfig, record: ReleaseRecord): Promise<void> {
+  if (record.rollback) {
+    try {
+      await completeRollback(deps, ctx, config, record);
+    } catch (error) {
+      // The rollback is released; its records are finished by the next check (the slot stays until then).
+      await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not yet recorded on the Jira versions (the next check finishes it): ${toAppError(error).message}` });
+      return;
+    }
+    if ((await deps.store.openRollbackId(record.projectKey)) === record.versionId) await deps.store.setRollbackSlot(record.projectKey, null);
+    return;
+  }
   if ((await deps.store.openCandidateId(record.projectKey)) === record.versionId) await deps.store.clearCandidateSlot(record.projectKey);
 }
 
@@ -68,12 +83,12 @@ type HeldOutcome = Extract<AdvanceOutcome, { ran: true }>;
 async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, lease: Lease, given?: JiraVersion): Promise<HeldOutcome> {
   const loaded = await deps.store.getRelease(ctx.projectKey, versionId);
   if (!loaded) return { ran: true, state: null };
+  const clients = await projectClients(deps, ctx.projectKey);
   if (loaded.released) {
-    await freeSlot(deps, loaded);
+    await freeSlot(deps, ctx, clients.config, loaded);
     return { ran: true, state: loaded.deploy };
   }
   let record: ReleaseRecord = loaded;
-  const clients = await projectClients(deps, ctx.projectKey);
 
   const save = async (next: ReleaseRecord) => {
     record = { ...next, updatedAt: deps.clock.now() };
@@ -108,7 +123,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
       }
       await move(done.event, done.detail, done.extra);
       logStep(deps, record, step, 'done');
-      if (record.deploy.kind === 'released') await freeSlot(deps, record);
+      if (record.deploy.kind === 'released') await freeSlot(deps, ctx, clients.config, record);
     } catch (error) {
       if (error instanceof Waiting) {
         logStep(deps, record, step, 'waiting', { retryInSeconds: error.retryInSeconds });
@@ -186,6 +201,11 @@ async function runStep(step: DeployStep, worker: StepContext, record: ReleaseRec
  */
 async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord): Promise<'reopened' | 'same'> {
   const { deps, ctx, clients } = worker;
+  // A rollback ships what an earlier release shipped, not what staging runs.
+  if (record.rollback) {
+    worker.stagingChecked = true;
+    return 'same';
+  }
   const staging = await latestSnapshot(clients.config, clients.kosli, 'staging');
   const drift = mismatchesIn('staging', record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), staging.artifacts);
   if (drift.length === 0) {
@@ -220,8 +240,15 @@ async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectCl
     approvers,
     contentHash: hash,
     releasePage: ctx.links.releasePage(record.projectKey, record.versionId),
+    marks: approvalMarks(record, (id) => status.users.get(id)?.displayName ?? id),
   });
-  const annotations = { Approver: approvers.map((a) => a.displayName).join(', ').slice(0, 200), ContentHash: hash };
+  const annotations = {
+    Approver: approvers.map((a) => a.displayName).join(', ').slice(0, 200),
+    ContentHash: hash,
+    ReleaseKind: record.rollback ? 'rollback' : 'forward',
+    ...(record.rollback ? { RollbackTo: record.rollback.toVersionName.slice(0, 200) } : {}),
+    ...(record.emergency ? { Emergency: record.emergency.reason.slice(0, 200) } : {}),
+  };
   const targets = [
     { id: 'release', flow: config.kosli.releaseFlow, trail: record.versionId, fingerprint: undefined as string | undefined },
     ...record.candidate.apps.map((app) => ({ id: `app:${app.name}`, flow: app.to.flow, trail: app.to.trail, fingerprint: app.to.fingerprint as string | undefined })),

@@ -3,6 +3,7 @@
  * the clock, id generation, the queue, secret lookup and client factories. `src/app.ts`
  * builds the production set from Forge; tests and the sandbox build the same set on the local runtime.
  */
+import type { SecretName } from '../contract';
 import type { GitHubClient } from '../github/types';
 import type { JiraDeploymentsClient } from '../jira/deployments';
 import type { JiraClient } from '../jira/types';
@@ -31,7 +32,7 @@ export interface DeployJob {
   hops?: number;
 }
 
-export type SecretName = 'kosliToken' | 'githubToken';
+export type { SecretName };
 
 export interface SecretSource {
   /** The token for the project: an admin-entered secret first, else the Forge encrypted variable. */

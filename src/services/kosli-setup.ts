@@ -1,6 +1,6 @@
 /**
- * "Set up Kosli": creates what the app records into, the way the original setup workflow did
- * (notes A.4): the custom attestation types `approval-jira` and `running-sw`, then the release
+ * "Set up Kosli": creates what the app records into, the way the original process's setup-kosli
+ * workflow did: the custom attestation types `approval-jira` and `running-sw`, then the release
  * flow with its template. Every step is an upsert, so running it again is harmless.
  */
 import type { ConnectionCheck } from '../contract';

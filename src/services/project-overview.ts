@@ -21,6 +21,8 @@ function summary(record: ReleaseSummaryRecord, extra: Pick<ReleaseSummary, 'appr
     apps: record.apps,
     updatedAt: record.updatedAt,
     failure: record.deploy.kind === 'failed' ? { step: record.deploy.step, reason: record.deploy.reason } : null,
+    kind: record.rollback ? 'rollback' : 'forward',
+    emergency: record.emergency !== undefined,
     ...extra,
   };
 }
@@ -45,18 +47,25 @@ async function openCandidateProgress(deps: Deps, ctx: CallContext, record: Relea
 }
 
 export async function projectOverview(deps: Deps, ctx: CallContext): Promise<ProjectOverview> {
-  const [config, open, recent, permissions] = await Promise.all([
+  const record = (id: string | undefined) => (id ? deps.store.getRelease(ctx.projectKey, id) : Promise.resolve(undefined));
+  const [config, open, rollback, recent, permissions] = await Promise.all([
     deps.store.getConfig(ctx.projectKey),
-    deps.store.openCandidateId(ctx.projectKey).then((id) => (id ? deps.store.getRelease(ctx.projectKey, id) : undefined)),
+    deps.store.openCandidateId(ctx.projectKey).then(record),
+    deps.store.openRollbackId(ctx.projectKey).then(record),
     deps.store.recentReleases(ctx.projectKey),
     canManageReleases(ctx),
   ]);
-  const openId = open?.versionId;
+  const [openProgress, rollbackProgress] = await Promise.all([
+    open ? openCandidateProgress(deps, ctx, open) : null,
+    rollback ? openCandidateProgress(deps, ctx, rollback) : null,
+  ]);
   return {
     projectKey: ctx.projectKey,
     configured: config !== undefined,
     canManageReleases: permissions,
-    openCandidate: open ? summary(summarise(open), await openCandidateProgress(deps, ctx, open)) : null,
-    recent: recent.filter((r) => r.versionId !== openId).map((r) => summary(r)),
+    openCandidate: open && openProgress ? summary(summarise(open), openProgress) : null,
+    openRollback: rollback && rollbackProgress ? summary(summarise(rollback), rollbackProgress) : null,
+    apps: config?.config.apps.map((app) => app.name) ?? [],
+    recent: recent.filter((r) => r.versionId !== open?.versionId && r.versionId !== rollback?.versionId).map((r) => summary(r)),
   };
 }

@@ -12,9 +12,10 @@ import { addedKeys, composeCandidate, planRelease, type AppCommits, type AppRang
 import { mapBounded } from '../http/bounded';
 import { versionName, type ProjectConfig } from '../release/config';
 import { canReopen, transition } from '../release/deploy-state';
+import { normaliseSelection, selectApps, type HeldBackApp } from '../release/partial';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
 import { FIXED_PER_CHUNK } from '../store/candidate-keys';
-import { contentSnapshot, keyEntries, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
+import { contentSnapshot, keyEntries, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/release-store';
 import type { GitHubClient } from '../github/types';
 import type { JiraVersion } from '../jira/types';
 import { MAX_COMMITS_PER_CALL } from '../kosli/client';
@@ -39,11 +40,17 @@ interface Composed {
   evidence: Map<string, JiraEvidence>;
   staging: EnvironmentSnapshot;
   prod: EnvironmentSnapshot;
+  /** Apps that differ but are not chosen (partial release), and the choice itself. */
+  heldBack: HeldBackApp[];
+  selection: Selection;
 }
+
+type Selection = { apps: string[]; by: string } | null;
 
 interface Running {
   staging: EnvironmentSnapshot;
   prod: EnvironmentSnapshot;
+  /** Every app whose staging artifact differs from prod's, chosen or not. */
   ranges: AppRange[];
 }
 
@@ -52,9 +59,14 @@ async function readRunning(config: ProjectConfig, kosli: KosliClient): Promise<R
   return { staging, prod, ranges: planRelease(config.apps, staging, prod) };
 }
 
+function choose(ranges: readonly AppRange[], selection: Selection): { chosen: AppRange[]; heldBack: HeldBackApp[] } {
+  return selectApps(ranges, selection?.apps ?? null, selection?.by ?? '');
+}
+
 /** Reads what runs and composes the candidate: 2 snapshot reads, ⌈C/100⌉ commit pages per app, ⌈C/100⌉ Kosli lookups. */
-export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient, known?: Running): Promise<Composed> {
-  const { staging, prod, ranges } = known ?? (await readRunning(config, kosli));
+export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient, selection: Selection = null, known?: Running): Promise<Composed> {
+  const { staging, prod, ranges: differing } = known ?? (await readRunning(config, kosli));
+  const { chosen: ranges, heldBack } = choose(differing, selection);
   // Kosli is asked about each full hundred of commits as soon as an app's listing ends, so the
   // lookups overlap the other apps' GitHub pages and still number ⌈commits/100⌉.
   const seen = new Set<string>();
@@ -81,7 +93,7 @@ export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient
   lookUp(waiting.length);
   const evidence = new Map<string, JiraEvidence>((await Promise.all(lookups)).flatMap((found) => [...found]));
   const commits = new Map(ranges.map((range, i) => [range.app.name, commitLists[i] ?? { commits: [], baseFound: false, truncated: false }]));
-  return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod };
+  return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod, heldBack, selection };
 }
 
 /** Staging and prod run exactly the artifacts the record was composed from. */
@@ -100,6 +112,20 @@ function sameArtifacts(record: ReleaseRecord, ranges: readonly AppRange[]): bool
 function settled(record: ReleaseRecord): boolean {
   const setUp = record.setup.trail && record.setup.prodSoftware && record.setup.links;
   return setUp && record.stagingRecordedHash === record.candidate.contentHash && record.fixVersions.pending === 0;
+}
+
+/** Which apps are held back, and who chose, is part of what the page says, though not of what ships. */
+function sameChoice(record: ReleaseRecord, heldBack: readonly HeldBackApp[], selection: Selection): boolean {
+  return JSON.stringify([record.candidate.heldBack ?? [], record.selection ?? null]) === JSON.stringify([heldBack, selection]);
+}
+
+/** Unchanged content: only the choice of apps is written again when it differs (nothing else is rewritten). */
+async function rewriteChoice(deps: Deps, record: ReleaseRecord, composed: Composed): Promise<{ record: ReleaseRecord; keys: string[] }> {
+  const keys = composed.candidate.issueKeys;
+  if (sameChoice(record, composed.heldBack, composed.selection)) return { record, keys };
+  const next: ReleaseRecord = { ...record, candidate: withHeldBack(record.candidate, composed.heldBack), selection: composed.selection };
+  await deps.store.putRelease(next);
+  return { record: next, keys };
 }
 
 function refuseOversized(candidate: Candidate): void {
@@ -122,6 +148,12 @@ async function commitsFor(github: GitHubClient, range: AppRange, firstReleaseLim
     limit: from ? RANGE_LIMIT : firstReleaseLimit,
   });
   return { commits: found.commits, baseFound: found.baseFound, truncated: found.truncated };
+}
+
+/** The apps the open candidate's creator chose, kept across refreshes until someone chooses again. */
+async function storedSelection(deps: Deps, projectKey: string, versionId: string | undefined): Promise<Selection> {
+  if (!versionId) return null;
+  return (await deps.store.getRelease(projectKey, versionId))?.selection ?? null;
 }
 
 function today(iso: string): string {
@@ -155,17 +187,20 @@ function fixVersionDeadline(deps: Deps, ctx: CallContext): number {
   return started + (ctx.invocation?.limitSeconds ?? RESOLVER_LIMIT_SECONDS) * 1000 * FIX_VERSION_SHARE;
 }
 
-export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<RefreshResult> {
+export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { apps?: string[] } = {}): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
   const [running, owned] = await Promise.all([readRunning(config, kosli), deps.store.openCandidateId(ctx.projectKey)]);
-  if (owned) {
-    // Same artifacts in staging and prod, nothing left to write: answered from what is stored.
-    const record = await deps.store.getRelease(ctx.projectKey, owned);
-    if (record && settled(record) && sameArtifacts(record, running.ranges)) {
-      return { versionId: owned, name: record.name, created: false, changed: false, addedKeys: [], contentHash: record.candidate.contentHash };
+  const stored = owned ? await deps.store.getRelease(ctx.projectKey, owned) : undefined;
+  const chosen = normaliseSelection(options.apps, config.apps.map((app) => app.name));
+  const selection = options.apps !== undefined ? (chosen ? { apps: chosen, by: ctx.actor } : null) : (stored?.selection ?? null);
+  if (owned && stored && settled(stored)) {
+    // Same artifacts in staging and prod, same choice, nothing left to write: answered from what is stored.
+    const { chosen: ranges, heldBack } = choose(running.ranges, selection);
+    if (sameArtifacts(stored, ranges) && sameChoice(stored, heldBack, selection)) {
+      return { versionId: owned, name: stored.name, created: false, changed: false, addedKeys: [], contentHash: stored.candidate.contentHash };
     }
   }
-  const composed = await composeFromWorld(config, kosli, github, running);
+  const composed = await composeFromWorld(config, kosli, github, selection, running);
   refuseOversized(composed.candidate);
   if (owned) return withReleaseLock(deps, owned, () => refreshExisting(deps, ctx, config, kosli, owned, composed));
   // Creation is single-flight per project: the project lock stops two clicks creating two versions.
@@ -179,7 +214,7 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext): Promise<Re
 /** Recomposes an existing candidate for a caller that already holds the release's lock (the deploy worker). */
 export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const composed = await composeFromWorld(config, kosli, github);
+  const composed = await composeFromWorld(config, kosli, github, await storedSelection(deps, ctx.projectKey, versionId));
   refuseOversized(composed.candidate);
   return refreshExisting(deps, ctx, config, kosli, versionId, composed);
 }
@@ -197,19 +232,20 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
  * so any failure before that (the version, its record, its keys) leads the next attempt to adopt
  * that version instead of making a twin (or failing forever on a duplicate name).
  */
-async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string): Promise<JiraVersion> {
-  await deps.store.setPendingVersion(ctx.projectKey, name);
+export async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string, pendingSlot = ctx.projectKey): Promise<JiraVersion> {
+  await deps.store.setPendingVersion(pendingSlot, name);
   return deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name, description: VERSION_DESCRIPTION, startDate: today(now) });
 }
 
-async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext): Promise<JiraVersion | undefined> {
-  const name = await deps.store.pendingVersion(ctx.projectKey);
+/** `pendingSlot`: whose pending creation (the candidate's by default; a rollback has its own). */
+export async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext, pendingSlot = ctx.projectKey): Promise<JiraVersion | undefined> {
+  const name = await deps.store.pendingVersion(pendingSlot);
   if (!name) return undefined;
   return (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);
 }
 
 /** Writes the content's keys, then the record naming them; returns the keys written. */
-async function writeContent(deps: Deps, record: Omit<ReleaseRecord, 'candidate'>, composed: Composed, previous: ReleaseRecord | null): Promise<{ record: ReleaseRecord; keys: string[] }> {
+async function writeContent(deps: Deps, record: Omit<ReleaseRecord, 'candidate' | 'selection'>, composed: Composed, previous: ReleaseRecord | null): Promise<{ record: ReleaseRecord; keys: string[] }> {
   const { candidate } = composed;
   const entries = keyEntries(candidate, keysBySha(composed.evidence));
   const counts = new Map(previous?.candidate.apps.map((app) => [app.name, app.commitCount]) ?? []);
@@ -219,7 +255,7 @@ async function writeContent(deps: Deps, record: Omit<ReleaseRecord, 'candidate'>
   ]);
   const fixed = previous ? new Set(await deps.store.keys.fixed(record.versionId, previous.fixVersions.chunks)) : new Set<string>();
   const pending = candidate.issueKeys.filter((key) => !fixed.has(key)).length;
-  const next: ReleaseRecord = { ...record, candidate: toStoredCandidate(candidate, entries, buckets), fixVersions: { ...record.fixVersions, pending } };
+  const next: ReleaseRecord = { ...record, candidate: toStoredCandidate(candidate, entries, buckets, composed.heldBack), selection: composed.selection, fixVersions: { ...record.fixVersions, pending } };
   await deps.store.putRelease(next);
   if (previous && previous.candidate.keys.contentHash !== candidate.contentHash) await deps.store.keys.drop(record.versionId, previous.candidate.keys);
   return { record: next, keys: candidate.issueKeys };
@@ -285,7 +321,7 @@ async function refreshExisting(
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   const { candidate } = composed;
   const changed = record.candidate.contentHash !== candidate.contentHash;
-  if (!changed && settled(record)) {
+  if (!changed && settled(record) && sameChoice(record, composed.heldBack, composed.selection)) {
     return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash };
   }
   // A dispatch that may have started a run is settled before the content may change.
@@ -309,7 +345,7 @@ async function refreshExisting(
         composed,
         record,
       )
-    : { record, keys: candidate.issueKeys };
+    : await rewriteChoice(deps, record, composed);
   if (changed) {
     await deps.store.putContentSnapshot(versionId, contentSnapshot(next.candidate, keys, now, ctx.actor));
     await deps.store.audit(versionId, {
@@ -335,7 +371,7 @@ async function recordNativeDecisions(deps: Deps, record: ReleaseRecord, at: stri
  * The one-time steps of a new release, each recorded when done so that a fault half-way through
  * creation is finished by the next refresh instead of being repeated.
  */
-async function ensureSetUp(
+export async function ensureSetUp(
   deps: Deps,
   ctx: CallContext,
   config: ProjectConfig,

@@ -30,6 +30,8 @@ import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } fr
 import { canManageReleases } from './permissions';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
+import { gateViewPeople, releaseGateView } from './release-gate-view';
+import { approvalPolicyFor } from '../release/rollback';
 
 async function settle<T>(label: string, warnings: string[], work: () => Promise<T>): Promise<T | null> {
   try {
@@ -74,10 +76,10 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const issueKeys = keyEntries.map((entry) => entry.key);
   const warnings: string[] = [];
   const run = dispatchedRun(record.deploy);
-  const knownUsers = new Set([...config.approval.approvers, ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
+  const knownUsers = new Set([...approvalPolicyFor(config, record).approvers, ...gateViewPeople(record), ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
   const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
 
-  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayRetry] = await Promise.all([
+  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayManage] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
     settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(issueKeys)),
     settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
@@ -89,8 +91,8 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
     run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
     usersFromCache(deps, knownUsers),
-    // Only a failure needs to know whether this person may retry it.
-    record.deploy.kind === 'failed' ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
+    // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
+    record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
   ]);
 
   const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
@@ -115,8 +117,9 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     missingKeys: record.candidate.missingKeys,
     untracked: record.candidate.untracked,
     approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, issueKeys, status, snapshots, audit, commitsByApp)),
-    deploy: deployView(ctx, record, liveRun, audit, mayRetry),
+    deploy: deployView(ctx, record, liveRun, audit, record.deploy.kind === 'failed' ? mayManage : null),
     audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
+    gate: releaseGateView(config, record, ctx.actor, status.users, mayManage === true),
     warnings,
   });
 }
@@ -195,6 +198,9 @@ const ACTION_LABELS: Record<string, string> = {
   'deploy.waiting': 'Waiting',
   'deploy.stale': 'Approvals stale: staging changed',
   'deploy.retry': 'Retry requested',
+  'rollback.requested': 'Rollback requested',
+  'rollback.recorded': 'Rollback recorded',
+  'approval.emergency': 'Emergency approval',
 };
 
 function actionLabel(action: string): string {
@@ -276,7 +282,8 @@ function environmentRows(
       prod: cell(p),
       devDiffersFromStaging: d?.fingerprint !== s?.fingerprint,
       stagingDiffersFromProd: s?.fingerprint !== p?.fingerprint,
-      stagingDiffersFromCandidate: staging !== null && candidateApp !== undefined && candidateApp.to.fingerprint !== s?.fingerprint,
+      // A rollback ships an earlier release, not what staging runs.
+      stagingDiffersFromCandidate: !record.rollback && staging !== null && candidateApp !== undefined && candidateApp.to.fingerprint !== s?.fingerprint,
     };
   });
 }
@@ -322,7 +329,7 @@ function approvalsView(
   const mine = status.evaluation.approvers.find((a) => a.accountId === me);
   const open = record.deploy.kind === 'open';
   return {
-    rule: describeRule(config.approval),
+    rule: describeRule(approvalPolicyFor(config, record)),
     approvers: status.evaluation.approvers.map((a) => {
       const native = version.approvers.find((j) => j.accountId === a.accountId);
       return {

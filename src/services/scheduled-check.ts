@@ -3,8 +3,9 @@
  * approvals arrive there), optionally refresh the candidate, and advance the release when its
  * policy holds or a deploy is in flight. A run with nothing to do costs one Jira call per project.
  */
-import { isAppError, toAppError } from '../errors';
+import { toAppError } from '../errors';
 import { mapBounded } from '../http/bounded';
+import { absentOn404 } from '../http/transport';
 import type { JiraVersion } from '../jira/types';
 import { nextStep } from '../release/deploy-state';
 import type { CallContext, Deps, Links } from './deps';
@@ -20,13 +21,8 @@ export interface CheckReport {
 }
 
 /** The version, or null when Jira no longer has it. */
-async function readVersion(deps: Deps, versionId: string): Promise<JiraVersion | null> {
-  try {
-    return await deps.jiraAsApp.getVersion(versionId);
-  } catch (error) {
-    if (isAppError(error) && error.code === 'UPSTREAM_NOT_FOUND') return null;
-    throw error;
-  }
+function readVersion(deps: Deps, versionId: string): Promise<JiraVersion | null> {
+  return absentOn404(deps.jiraAsApp.getVersion(versionId), null);
 }
 
 /** Projects checked at once: each is a few calls; 50 projects one after another took over a minute. */
@@ -36,7 +32,9 @@ const TRIGGER_LIMIT_SECONDS = 300;
 
 export async function scheduledCheck(deps: Deps, links: Links): Promise<CheckReport[]> {
   const startedAt = deps.clock.now();
-  const work = await deps.store.projectsWithCandidates();
+  // Open rollbacks go through the same gate as candidates, so the check follows them alike.
+  const [candidates, rollbacks] = await Promise.all([deps.store.projectsWithCandidates(), deps.store.projectsWithRollbacks()]);
+  const work = [...candidates, ...rollbacks];
   // A few projects at once; each project's own steps stay in order under its release's lock.
   const reports = await mapBounded(work, PROJECT_CONCURRENCY, async ({ projectKey, versionId }) => {
     const outcome = await checkProject(deps, links, projectKey, versionId, startedAt);
@@ -57,7 +55,7 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
     if (!record) return 'no record';
     const ctx: CallContext = { projectKey, projectId: record.projectId, actor: 'scheduled-check', jiraAsUser: null, links, invocation: { startedAt, limitSeconds: TRIGGER_LIMIT_SECONDS } };
     const notes: string[] = [];
-    if (config.release.refreshOnSchedule && record.deploy.kind === 'open') {
+    if (config.release.refreshOnSchedule && record.deploy.kind === 'open' && !record.rollback) {
       // A refresh that cannot run now (held lock, Kosli hiccup) must not stop approvals being acted on.
       await refreshCandidate(deps, ctx).catch((error: unknown) => notes.push(`refresh skipped: ${toAppError(error).message}`));
     } else if (record.fixVersions.pending > 0) {
@@ -67,11 +65,13 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
         if (latest) await writeFixVersions(deps, ctx, latest);
       });
     }
-    if (record.deploy.kind !== 'open' && nextStep(record.deploy) === null) return `waiting (${record.deploy.kind})`;
+    // A released record still in a slot has its slot freed (a rollback is recorded first) by the worker.
+    if (record.deploy.kind !== 'open' && nextStep(record.deploy) === null && !record.released) return `waiting (${record.deploy.kind})`;
     const version = record.deploy.kind === 'open' ? await readVersion(deps, versionId) : undefined;
     if (version === null || version?.released) {
       // Released or deleted by hand in Jira: the app no longer owns an open candidate there.
-      await deps.store.clearCandidateSlot(projectKey);
+      if (record.rollback) await deps.store.setRollbackSlot(projectKey, null);
+      else await deps.store.clearCandidateSlot(projectKey);
       await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'candidate.closed', detail: version === null ? 'The Jira version was deleted; the app no longer tracks it.' : 'The Jira version was released in Jira, outside the app; the app no longer tracks it.' });
       return version === null ? 'deleted in Jira' : 'released in Jira';
     }

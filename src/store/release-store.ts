@@ -3,7 +3,8 @@
  * keys, commits, decisions or audit entries (the README's key map lists every key):
  *   config:<project>                  the project's configuration
  *   candidate:<project>               the open candidate's version id (the app owns it; never guessed)
- *   pending-version:<project>         the name of a version being created, until its slot is claimed
+ *   rollback:<project>                the open rollback's version id (beside the forward candidate)
+ *   pending-version:<project>[:rollback]  the name of a version being created, until its slot is claimed
  *   release:<project>:<version>       content summary (counts), deploy state, Jira approver statuses seen
  *   summary:<project>:<inv-time>:<version>  a release's summary, newest first (the project page)
  *   keys:<version>:<hash12>:<bucket>  the candidate's Jira keys (candidate-keys.ts)
@@ -18,6 +19,9 @@
 import type { ProjectConfig } from '../release/config';
 import type { SeenJiraStatuses } from '../release/approvals';
 import type { Candidate, CandidateApp, CommitInfo, Decision, DeployState } from '../release/types';
+import type { EmergencyMark } from '../release/emergency';
+import type { HeldBackApp } from '../release/partial';
+import type { RollbackMark } from '../release/rollback';
 import type { JiraUser } from '../jira/types';
 import { CandidateKeys, type KeyBuckets, type KeyEntry } from './candidate-keys';
 import type { KeyValueStore } from './key-value-store';
@@ -53,6 +57,8 @@ export interface StoredCandidate {
   contentHash: string;
   /** Emails of the commit authors, for the no-self-approval rule. */
   committerEmails: string[];
+  /** Apps that differ but were not chosen for this release (partial releases). */
+  heldBack?: HeldBackApp[];
 }
 
 export interface ReleaseRecord {
@@ -81,6 +87,12 @@ export interface ReleaseRecord {
   verification: { ok: boolean; checkedAt: string; mismatches: string[] } | null;
   released: boolean;
   releaseDate: string | null;
+  /** The apps the candidate's creator chose, and who (a partial release); absent or null: all that differ. */
+  selection?: { apps: string[]; by: string } | null;
+  /** Set when this release rolls prod back to an earlier release. */
+  rollback?: RollbackMark;
+  /** Set when one member of the emergency group approved it alone. */
+  emergency?: EmergencyMark;
 }
 
 export interface AuditEntry {
@@ -111,7 +123,7 @@ export function contentSnapshot(candidate: StoredCandidate, issueKeys: readonly 
 }
 
 /** A line of the project's release list: enough for the project page without reading any record. */
-export type ReleaseSummaryRecord = Pick<ReleaseRecord, 'versionId' | 'name' | 'createdAt' | 'updatedAt' | 'deploy' | 'released' | 'releaseDate'> & {
+export type ReleaseSummaryRecord = Pick<ReleaseRecord, 'versionId' | 'name' | 'createdAt' | 'updatedAt' | 'deploy' | 'released' | 'releaseDate' | 'rollback' | 'emergency'> & {
   issueCount: number;
   apps: { name: string; fingerprint: string; commit: string }[];
 };
@@ -127,6 +139,8 @@ export function summarise(record: ReleaseRecord): ReleaseSummaryRecord {
     releaseDate: record.releaseDate,
     issueCount: record.candidate.issueCount,
     apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })),
+    ...(record.rollback ? { rollback: record.rollback } : {}),
+    ...(record.emergency ? { emergency: record.emergency } : {}),
   };
 }
 
@@ -158,7 +172,7 @@ export function keyEntries(candidate: Candidate, jiraKeysBySha: ReadonlyMap<stri
   return candidate.issueKeys.map((key) => ({ key, apps: [...(apps.get(key) ?? [])].sort() }));
 }
 
-export function toStoredCandidate(candidate: Candidate, entries: readonly KeyEntry[], keys: KeyBuckets): StoredCandidate {
+export function toStoredCandidate(candidate: Candidate, entries: readonly KeyEntry[], keys: KeyBuckets, heldBack: HeldBackApp[] = []): StoredCandidate {
   const emails = new Set<string>();
   for (const app of candidate.apps) for (const commit of app.commits) if (commit.authorEmail) emails.add(commit.authorEmail.toLowerCase());
   return {
@@ -175,7 +189,14 @@ export function toStoredCandidate(candidate: Candidate, entries: readonly KeyEnt
     untrackedCount: candidate.untracked.length,
     contentHash: candidate.contentHash,
     committerEmails: [...emails].sort(),
+    ...(heldBack.length > 0 ? { heldBack } : {}),
   };
+}
+
+/** The stored candidate with the apps held back from it (none: the field is absent). */
+export function withHeldBack(candidate: StoredCandidate, heldBack: HeldBackApp[]): StoredCandidate {
+  const { heldBack: _previous, ...rest } = candidate;
+  return heldBack.length > 0 ? { ...rest, heldBack } : rest;
 }
 
 export class ReleaseStore {
@@ -236,6 +257,22 @@ export class ReleaseStore {
     await this.kv.delete(`candidate:${projectKey}`);
   }
 
+  /** The project's open rollback, if any (one at a time; it lives beside the forward candidate). */
+  async openRollbackId(projectKey: string): Promise<string | undefined> {
+    return (await this.kv.get<{ versionId: string }>(`rollback:${projectKey}`))?.versionId;
+  }
+
+  async setRollbackSlot(projectKey: string, versionId: string | null): Promise<void> {
+    if (versionId === null) await this.kv.delete(`rollback:${projectKey}`);
+    else await this.kv.set(`rollback:${projectKey}`, { versionId });
+  }
+
+  /** Open rollbacks of every project (the scheduled trigger follows them like candidates). */
+  async projectsWithRollbacks(): Promise<{ projectKey: string; versionId: string }[]> {
+    const slots = await this.queryAll<{ versionId: string }>('rollback:');
+    return slots.map(({ key, value }) => ({ projectKey: key.slice('rollback:'.length), versionId: value.versionId }));
+  }
+
   /** Projects that have an open candidate (the scheduled trigger's work list). */
   async projectsWithCandidates(): Promise<{ projectKey: string; versionId: string }[]> {
     const slots = await this.queryAll<{ versionId: string }>('candidate:');
@@ -258,10 +295,16 @@ export class ReleaseStore {
     ]);
   }
 
-  /** The project's latest releases, newest first, from one query page. */
-  async recentReleases(projectKey: string): Promise<ReleaseSummaryRecord[]> {
-    const page = await this.kv.query<ReleaseSummaryRecord>(`summary:${projectKey}:`, { limit: RECENT_RELEASES });
-    return page.results.map((r) => r.value);
+  /** The project's latest `limit` releases, newest first (the project page's: one query page). */
+  async recentReleases(projectKey: string, limit = RECENT_RELEASES): Promise<ReleaseSummaryRecord[]> {
+    const out: ReleaseSummaryRecord[] = [];
+    let cursor: string | undefined;
+    do {
+      const page = await this.kv.query<ReleaseSummaryRecord>(`summary:${projectKey}:`, { limit: Math.min(QUERY_PAGE_SIZE, limit - out.length), ...(cursor ? { cursor } : {}) });
+      out.push(...page.results.map((r) => r.value));
+      cursor = page.nextCursor;
+    } while (cursor && out.length < limit);
+    return out;
   }
 
   /** The candidate's keys, sorted. */

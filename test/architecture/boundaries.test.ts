@@ -50,6 +50,9 @@ const WALLS: Wall[] = [
   { name: 'a fake never imports what it fakes', file: 'sandbox/fakes/github/fixture.ts', rule: 'no-restricted-imports',
     broken: "import type { WorkflowRun } from '../../../src/github/types';\nexport type R = WorkflowRun;\n",
     allowed: "import type { RunStatus } from './world';\nexport type S = RunStatus;\n" },
+  { name: 'a fake carries no simulation', file: 'sandbox/fakes/kosli/fixture.ts', rule: 'no-restricted-imports',
+    broken: "import { ORIGINAL_POLICIES } from '../../world/original-policies';\nexport const p = ORIGINAL_POLICIES;\n",
+    allowed: "import type { PolicyRules } from './policy';\nexport type P = PolicyRules;\n" },
 ];
 
 describe('architecture boundaries (npm run lint)', () => {

@@ -73,6 +73,9 @@ describe('jira.js against the fake Jira', () => {
     expect(mine.permissions?.['ADMINISTER']?.havePermission).toBe(false);
     expect(await api.users.getUser({ accountId: 'acc-po' })).toMatchObject({ accountId: 'acc-po', displayName: 'Pat Owner' });
     expect((await api.userSearch.findUsers({ query: 'pat', maxResults: 10 })).map((u) => u.accountId)).toEqual(['acc-po']);
+    const projects = await api.projects.searchProjects({ query: 'ab', orderBy: 'key', maxResults: 10 });
+    expect(projects).toMatchObject({ isLast: true, total: 1, startAt: 0 });
+    expect(projects.values.map((p) => p.key)).toEqual(['ABC']);
 
     await api.projectVersions.updateVersion({ id, body: { released: true, releaseDate: '2026-12-02' } });
     expect(await api.projectVersions.getVersion({ id })).toMatchObject({ released: true, releaseDate: '2026-12-02' });

@@ -1,7 +1,8 @@
 import { parse } from 'yaml';
 import { afterEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { buildDeployInputs, DEFAULT_TAG_PATTERN, DEPLOY_INPUT_NAMES, deployTagName } from '../../src/github/deploy-inputs';
+import { buildDeployInputs, DEFAULT_TAG_PATTERN, DEPLOY_INPUT_NAMES } from '../../src/github/deploy-inputs';
+import { tagName } from '../../src/release/config';
 import { AppError } from '../../src/errors';
 import { aDeployRequest, DEPLOY_WORKFLOW, deployWorkflowYaml, type GitHubHarness, seedCommits, startGitHub } from './helpers';
 
@@ -89,7 +90,7 @@ describe('buildDeployInputs', () => {
   });
 
   it('names tags from the pattern', () => {
-    expect(deployTagName(DEFAULT_TAG_PATTERN, 'prod', 'backend')).toBe('running-prod-backend');
+    expect(tagName(DEFAULT_TAG_PATTERN, 'prod', 'backend')).toBe('running-prod-backend');
   });
 });
 

@@ -6,6 +6,7 @@
 import { createHash } from 'node:crypto';
 import { createKosliFake, type KosliFake } from '../../sandbox/fakes/kosli/kosli-fake';
 import { type GitCommitInput, KosliWorld, type PullRequestInput } from '../../sandbox/fakes/kosli/world';
+import { defineOriginalPolicies } from '../../sandbox/world/original-policies';
 import type { Sleep, TransportOptions } from '../../src/http/transport';
 import { createKosliClient } from '../../src/kosli/client';
 import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../../src/release/attestations';
@@ -53,7 +54,7 @@ export function aWorld(overrides: { org?: string; token?: string; start?: number
   return new KosliWorld({ org: overrides.org ?? ORG, token: overrides.token ?? TOKEN, now: () => time++ });
 }
 
-/** The original process's Kosli setup (notes A.4), under this test's names. */
+/** The original process's Kosli setup (its setup-kosli workflow), under this test's names. */
 export function anOriginalSetup(world: KosliWorld = aWorld()): KosliWorld {
   world.createFlow(FLOWS.source, SOURCE_TEMPLATE);
   world.createFlow(FLOWS.backend, buildTemplate('backend'), { tags: { kind: 'build' } });
@@ -62,6 +63,7 @@ export function anOriginalSetup(world: KosliWorld = aWorld()): KosliWorld {
   for (const type of [APPROVAL_JIRA, RUNNING_SW]) {
     world.upsertCustomType(type.name, { description: type.description, schema: type.schema, rules: type.jqRules });
   }
+  defineOriginalPolicies(world);
   world.createEnvironment(ENVS.dev, { policies: ['has-provenance', 'trail-compliant'] });
   world.createEnvironment(ENVS.staging, { policies: ['has-provenance', 'trail-compliant'] });
   world.createEnvironment(ENVS.prod, { policies: ['has-provenance', 'trail-compliant', 'has-release-approval'] });
@@ -96,7 +98,7 @@ export interface CommitEvidence {
   pullRequests?: PullRequestInput[];
 }
 
-/** A source-flow trail for the commit with its jira and pull_request attestations (notes A.5). */
+/** A source-flow trail for the commit with its jira and pull_request attestations, as its per-commit CI makes them. */
 export function seedSourceCommit(world: KosliWorld, commit: GitCommitInput, evidence: CommitEvidence = {}, flow: string = FLOWS.source): void {
   world.beginTrail(flow, commit.sha1, { gitCommitInfo: commit, originUrl: `https://github.com/acme/shop/actions/runs/${parseInt(commit.sha1.slice(0, 6), 16)}` });
   world.attest(flow, commit.sha1, {

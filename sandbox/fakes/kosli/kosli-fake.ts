@@ -79,7 +79,7 @@ const customTypeInput = z.strictObject({
       z.strictObject({ content_type: z.literal('default') }),
     ])
     .nullish(),
-  // `kosli create attestation-type --summary` (CLI v2.38; reference notes B.3): how the UI summarises one.
+  // `kosli create attestation-type --summary` (CLI v2.38): how the UI summarises one.
   summary: z.array(z.strictObject({ name: z.string().min(1), expression: z.string().min(1) })).nullish(),
 });
 
@@ -170,7 +170,7 @@ function commonInput(data: z.output<z.ZodObject<typeof commonAttestationFields>>
  * Bearer is what the app and most CLI commands send; `get snapshot`, `list snapshots` and
  * `assert snapshot` send the token as the Basic password with an empty user
  * (`Password: global.ApiToken` in cmd/kosli/getSnapshot.go; internal/requests/requests.go), and
- * the original scripts sent it as the Basic user (`--user "$TOKEN:unused"`, reference notes A.9).
+ * the original scripts sent it as the Basic user (`--user "$TOKEN:unused"`).
  */
 function authenticated(header: string | undefined, token: string): boolean {
   if (header === `Bearer ${token}`) return true;
@@ -247,7 +247,7 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
         // `kosli begin trail --template-file` sends the file as the `template_file` part (cmd/kosli/beginTrail.go, newFlowForm).
         templateYaml: await textPart(form, 'template_file'),
       });
-      // 201 when created, 200 when updated (notes B.1); the body is unverified.
+      // 201 when created, 200 when updated; the body is unverified.
       return json(outcome === 'created' ? 201 : 200, `Trail '${data.name}' was ${outcome}`);
     }),
   );

@@ -4,108 +4,50 @@
  *
  * The sandbox simulation and the tests seed it through these methods (standing in for CI jobs that
  * run `kosli attest …` and for environment reporters), and the HTTP fake in ./kosli-fake.ts serves
- * it. Responses are shaped on the real Kosli responses in the reference
- * (`examples/snapshot-response.json`, `examples/trail-response.json`), on the CLI's reading of the
- * assert response (`assertArtifact.go`) and on the API docs' attestation example. Where a shape is
- * not shown by any of those, the code says "unverified".
+ * it. The pieces: ./state.ts (records, inputs, indexes), ./wire.ts (the JSON Kosli answers),
+ * ./template.ts (flow templates and trail compliance), ./policy.ts (environment policies) and
+ * ./custom-types.ts (custom attestation types). It models the service only: which flows, policies
+ * and environments exist is up to whoever seeds it (sandbox/world for the original process).
  */
 import { createHash } from 'node:crypto';
-import { parse as parseYaml } from 'yaml';
-import { z } from 'zod';
 import { compileTypeSchema, type CustomTypeVersion, describeSchemaErrors, evaluateRules } from './custom-types';
+import { evaluatePolicy, policyDump, policyRecord, type PolicyRecord, type PolicyRules } from './policy';
+import {
+  type ArtifactRecord,
+  type AttestationRecord,
+  type AttestInput,
+  type EnvironmentRecord,
+  type FlowRecord,
+  type GitCommitInfo,
+  type GitCommitInput,
+  attestationsOfCommit,
+  emptyIndexes,
+  indexArtifact,
+  indexAttestation,
+  indexTrail,
+  KosliWorldError,
+  latest,
+  type Provenance,
+  type TrailRecord,
+  trailKey,
+  trailsWithArtifact,
+} from './state';
+import { parseTemplate, trailCompliance, type TrailCompliance, templateTrailJson } from './template';
+import {
+  attestationJson,
+  type DeploymentDiffJson,
+  type Json,
+  type SnapshotArtifactJson,
+  type SnapshotFlowJson,
+  type SnapshotJson,
+  trailEvents,
+} from './wire';
 
-/** A refusal the HTTP layer turns into a status and Kosli's `{ message, errors? }` body. */
-export class KosliWorldError extends Error {
-  readonly status: number;
-  readonly errors: string[] | undefined;
-
-  constructor(status: number, message: string, errors?: string[]) {
-    super(message);
-    this.name = 'KosliWorldError';
-    this.status = status;
-    this.errors = errors;
-  }
-}
-
-export interface GitCommitInfo {
-  sha1: string;
-  message: string;
-  author: string;
-  branch: string;
-  /** Unix seconds. */
-  timestamp: number;
-  url: string | null;
-}
-
-/** A commit as reported; omitted fields get defaults (message "", branch "main", timestamp now). */
-export type GitCommitInput = { sha1: string } & { [K in Exclude<keyof GitCommitInfo, 'sha1'>]?: GitCommitInfo[K] | null };
-
-export interface TemplateAttestation {
-  name: string;
-  type: string;
-}
-
-export interface FlowTemplate {
-  version: 1;
-  trail: { attestations: TemplateAttestation[]; artifacts: { name: string; attestations: TemplateAttestation[] }[] };
-}
-
-export interface PullRequestInput {
-  url: string;
-  state?: string;
-  author?: string;
-  title?: string;
-  created_at?: number;
-  merged_at?: number | null;
-  head_ref?: string;
-  base_ref?: string | null;
-  merge_commit?: string | null;
-  /** V2 objects, or V1 plain usernames. */
-  approvers?: ({ username: string; state?: string | null; timestamp?: number | null } | string)[] | null;
-  commits?: GitCommitInput[];
-}
-
-interface CommonAttestationInput {
-  attestation_name: string;
-  artifact_fingerprint?: string | null;
-  /**
-   * The template artifact the attestation is for, before that artifact is reported: the CLI's
-   * `--name <artifact>.<name>` sends `target_artifacts: ["<artifact>"]` (cmd/kosli/attestation.go,
-   * `CommonAttestationOptions.run`). It binds to the artifact once reported.
-   */
-  target_artifacts?: string[] | null;
-  /** Defaults to the trail's commit. */
-  git_commit_info?: GitCommitInput | null;
-  annotations?: Record<string, string> | null;
-  user_data?: Record<string, unknown> | unknown[] | null;
-  external_urls?: Record<string, { href: string; fingerprint?: string | null }> | null;
-  origin_url?: string | null;
-  description?: string | null;
-}
-
-/** What a CI job reports to a trail, in Kosli's `data_json` field names. */
-export type AttestInput =
-  | (CommonAttestationInput & { type: 'jira'; jira_results: { issue_id: string; issue_exists: boolean; issue_url?: string }[] })
-  | (CommonAttestationInput & { type: 'pull_request'; git_provider?: 'github' | 'gitlab' | 'bitbucket' | 'azure'; pull_requests: PullRequestInput[] })
-  | (CommonAttestationInput & { type: 'custom'; type_name: string; attestation_data: unknown })
-  | (CommonAttestationInput & { type: 'generic'; is_compliant: boolean })
-  | {
-      type: 'artifact';
-      /** The template reference name, e.g. "backend". */
-      name: string;
-      fingerprint: string;
-      git_commit_info?: GitCommitInput;
-      build_url?: string;
-      commit_url?: string;
-      /** Defaults to "<name>:<sha7>", like the original process's `backend:${SHA7}`. */
-      filename?: string;
-    };
-
-export interface PolicyRules {
-  provenance?: boolean;
-  trailCompliance?: boolean;
-  attestations?: { name: string; type: string; mustBeCompliant?: boolean }[];
-}
+export { KosliWorldError } from './state';
+export type { AttestInput, GitCommitInfo, GitCommitInput, PullRequestInput } from './state';
+export type { PolicyRules } from './policy';
+export type { FlowTemplate, TemplateAttestation } from './template';
+export type { AttestationStatusJson, ArtifactStatusJson, PolicyDecisionJson, SnapshotArtifactJson, SnapshotJson } from './wire';
 
 export interface KosliWorldOptions {
   org?: string;
@@ -116,234 +58,11 @@ export interface KosliWorldOptions {
   uiHost?: string;
 }
 
-interface FlowRecord {
-  id: string;
-  name: string;
-  description: string;
-  visibility: 'public' | 'private';
-  tags: Record<string, string>;
-  templateYaml: string;
-  template: FlowTemplate;
-  templateId: string;
-  createdAt: number;
-}
-
-interface ArtifactRecord {
-  id: string;
-  templateName: string;
-  fingerprint: string;
-  filename: string;
-  gitCommitInfo: GitCommitInfo | null;
-  commitUrl: string | null;
-  buildUrl: string | null;
-  createdAt: number;
-}
-
-interface AttestationRecord {
-  id: string;
-  name: string;
-  type: string;
-  isCompliant: boolean;
-  artifactFingerprint: string | null;
-  gitCommitInfo: GitCommitInfo | null;
-  createdAt: number;
-  description: string | null;
-  originUrl: string | null;
-  annotations: Record<string, string>;
-  userData: Record<string, unknown> | unknown[];
-  externalUrls: Record<string, { href: string; fingerprint?: string | null }> | null;
-  /** Type-specific fields as Kosli returns them (jira_results, pull_requests, attestation_data…). */
-  payload: Record<string, unknown>;
-  /** jq rules of a custom type the fake could not evaluate. */
-  unevaluatedRules: string[];
-  /** The template artifact named by `target_artifacts`, until an artifact of that name is reported. */
-  targetArtifact: string | null;
-}
-
-interface TrailRecord {
-  id: string;
-  flow: string;
-  name: string;
-  description: string;
-  gitCommitInfo: GitCommitInfo | null;
-  originUrl: string | null;
-  userData: Record<string, unknown> | unknown[];
-  externalUrls: Record<string, { href: string; fingerprint?: string | null }> | null;
-  createdAt: number;
-  lastModifiedAt: number;
-  attestations: AttestationRecord[];
-  artifacts: ArtifactRecord[];
-  /** A per-trail template (`kosli begin trail --template-file`), overriding the flow's. */
-  template: FlowTemplate | null;
-}
-
-interface PolicyRecord {
-  id: string;
-  name: string;
-  version: number;
-  provenance: boolean;
-  trailCompliance: boolean;
-  attestations: { name: string; type: string; mustBeCompliant: boolean }[];
-}
-
-interface EnvironmentRecord {
-  id: string;
-  name: string;
-  type: string;
-  description: string;
-  policies: string[];
-  createdAt: number;
-  snapshots: SnapshotJson[];
-}
-
-type Json = null | boolean | number | string | Json[] | { [key: string]: Json | undefined };
-
-export interface AttestationStatusJson {
-  attestation_name: string;
-  attestation_type: string;
-  attestation_id: string | null;
-  overridden_attestation_id: string | null;
-  status: 'COMPLETE' | 'MISSING';
-  is_compliant: boolean;
-  unexpected: boolean;
-}
-
-export interface ArtifactStatusJson {
-  artifact_fingerprint: string | null;
-  artifact_id: string | null;
-  status: TrailState | 'MISSING';
-  is_compliant: boolean;
-  attestations_statuses: AttestationStatusJson[];
-  unexpected: boolean;
-  evaluated_at: number;
-  flow_template_id: string;
-}
-
-type TrailState = 'COMPLIANT' | 'NON-COMPLIANT' | 'INCOMPLETE';
-
-interface ResolutionJson {
-  type: string;
-  context: { flow_name?: string; trail_name?: string; artifact_status?: string | null };
-}
-
-interface RuleEvaluationJson {
-  rule: { type: string; definition: Record<string, Json> };
-  satisfied: boolean | null;
-  ignored: boolean;
-  resolutions: ResolutionJson[];
-}
-
-export interface PolicyDecisionJson {
-  policy_version: number;
-  status: 'COMPLIANT' | 'NON-COMPLIANT';
-  rule_evaluations: RuleEvaluationJson[];
-  policy_name: string;
-}
-
-interface DeploymentDiffJson {
-  diff_url: string | null;
-  previous_git_commit: string | null;
-  previous_fingerprint: string;
-  previous_artifact_name: string;
-  previous_artifact_compliance_state: string;
-  previous_running: boolean;
-  previous_git_commit_url: string | null;
-  previous_trail_name: string | null;
-  previous_template_reference_name: string | null;
-}
-
-interface SnapshotFlowJson {
-  flow_name: string;
-  trail_name: string;
-  template_reference_name: string;
-  git_commit: string | null;
-  commit_url: string | null;
-  git_commit_info: GitCommitInfo | null;
-  html_url: string;
-  flow_html_url: string;
-  deployment_diff: DeploymentDiffJson | null;
-  commit_lead_time: number | null;
-  artifact_compliance_in_flow: boolean;
-  flow_reasons_for_non_compliance: string[];
-}
-
-export interface SnapshotArtifactJson {
-  name: string;
-  compliant: boolean;
-  deployments: never[];
-  policy_decisions: PolicyDecisionJson[];
-  reasons_for_incompliance: string[];
-  fingerprint: string;
-  creationTimestamp: number[];
-  pods: null;
-  annotation: { type: string; was: number; now: number };
-  flow_name: string | null;
-  git_commit: string | null;
-  commit_url: string | null;
-  html_url: string | null;
-  flow_html_url: string | null;
-  deployment_diff: DeploymentDiffJson | null;
-  commit_lead_time: number | null;
-  flows: SnapshotFlowJson[];
-}
-
-export interface SnapshotJson {
-  index: number;
-  is_latest: boolean;
-  next_snapshot_timestamp: number | null;
-  artifact_compliance_count: { true: number; false: number; null: number };
-  timestamp: number;
-  type: string;
-  compliant: boolean;
-  html_url: string;
-  artifacts: SnapshotArtifactJson[];
-  applied_policies: {
-    id: string;
-    name: string;
-    version: number;
-    policy_dump: Record<string, Json>;
-    failing_artifacts: string[];
-  }[];
-}
-
-/** One (flow, trail) in which a fingerprint was reported as an artifact: its provenance. */
-interface Provenance {
-  flow: FlowRecord;
-  trail: TrailRecord;
-  artifact: ArtifactRecord;
-}
-
 const SHA = /^[0-9a-f]{40}$/;
 const FINGERPRINT = /^[0-9a-f]{64}$/;
 const NAME = /^[a-zA-Z0-9\-_,]+$/;
 /** Flow and trail names: "must start with a letter or number, and only contain letters, numbers, ., -, _, and ~" (cmd/kosli/beginTrail.go). */
 const ENTITY_NAME = /^[a-zA-Z0-9][a-zA-Z0-9._~-]*$/;
-
-const templateSchema = z.strictObject({
-  version: z.literal(1).default(1),
-  trail: z
-    .strictObject({
-      attestations: z.array(z.strictObject({ name: z.string().min(1), type: z.string().min(1) })).default([]),
-      artifacts: z
-        .array(
-          z.strictObject({
-            name: z.string().min(1),
-            attestations: z.array(z.strictObject({ name: z.string().min(1), type: z.string().min(1) })).default([]),
-          }),
-        )
-        .default([]),
-    })
-    .nullish(),
-});
-
-const ATTESTATION_TYPE = /^(generic|junit|snyk|pull_request|jira|sonar|decision|\*|custom:.+)$/;
-
-/** The three policies of the original process (policies/*.yml), ready to attach. */
-const ORIGINAL_POLICIES: Record<string, PolicyRules> = {
-  'has-provenance': { provenance: true },
-  'trail-compliant': { trailCompliance: true },
-  'has-release-approval': { attestations: [{ name: 'release-approval', type: 'custom:approval-jira' }] },
-};
 
 export class KosliWorld {
   readonly org: string;
@@ -357,13 +76,13 @@ export class KosliWorld {
   private readonly environments = new Map<string, EnvironmentRecord>();
   private readonly policies = new Map<string, PolicyRecord>();
   private readonly customTypes = new Map<string, CustomTypeVersion[]>();
+  private readonly indexes = emptyIndexes();
 
   constructor(options: KosliWorldOptions = {}) {
     this.org = options.org ?? 'acme';
     this.token = options.token ?? 'kosli-fake-token';
     this.clock = options.now ?? (() => Date.now() / 1000);
     this.uiHost = (options.uiHost ?? 'https://app.kosli.com').replace(/\/+$/, '');
-    for (const [name, rules] of Object.entries(ORIGINAL_POLICIES)) this.definePolicy(name, rules);
   }
 
   now(): number {
@@ -412,7 +131,7 @@ export class KosliWorld {
     return flow;
   }
 
-  /** GET /flows/{org}/{flow}: `{name, description, visibility, template, tags, …}` (notes B.1). */
+  /** GET /flows/{org}/{flow}: `{name, description, visibility, template, tags, …}`. */
   flowJson(name: string): Record<string, Json> {
     const flow = this.requireFlow(name);
     return {
@@ -458,7 +177,7 @@ export class KosliWorld {
       existing.lastModifiedAt = now;
       return 'updated';
     }
-    this.trails.set(key, {
+    const trail: TrailRecord = {
       id: this.id('trail'),
       flow: flowName,
       name,
@@ -472,7 +191,9 @@ export class KosliWorld {
       attestations: [],
       artifacts: [],
       template,
-    });
+    };
+    this.trails.set(key, trail);
+    indexTrail(this.indexes, trail);
     return 'created';
   }
 
@@ -519,6 +240,7 @@ export class KosliWorld {
         createdAt: now,
       };
       trail.artifacts.push(record);
+      indexArtifact(this.indexes, trail, record.fingerprint);
       for (const pending of trail.attestations) {
         if (pending.targetArtifact === input.name) {
           pending.artifactFingerprint = input.fingerprint;
@@ -614,6 +336,7 @@ export class KosliWorld {
       targetArtifact: target !== null && targetReported === undefined ? target : null,
     };
     trail.attestations.push(record);
+    indexAttestation(this.indexes, trail, record);
     trail.lastModifiedAt = now;
     return { id: record.id, isCompliant };
   }
@@ -625,47 +348,21 @@ export class KosliWorld {
     );
   }
 
-  private attestationJson(trail: TrailRecord, record: AttestationRecord): Record<string, unknown> {
-    // Fields from the API docs' AttestationResponse example plus the per-type payload (notes B.2).
-    return {
-      attestation_id: record.id,
-      attestation_name: record.name,
-      attestation_type: record.type,
-      created_at: record.createdAt,
-      description: record.description,
-      has_audit_package: false,
-      html_url: `${this.trailUrl(trail)}?attestation_id=${record.id}`,
-      is_compliant: record.isCompliant,
-      origin_url: record.originUrl,
-      reported_by: 'fake-service-account',
-      schema_version: 1,
-      user_data: record.userData,
-      artifact_fingerprint: record.artifactFingerprint,
-      git_commit_info: record.gitCommitInfo,
-      annotations: record.annotations,
-      external_urls: record.externalUrls,
-      ...record.payload,
-    };
-  }
-
   /** GET /attestations/{org}/{flow}/trail/{trail}/{name}: every attestation of that name, oldest first. */
   trailAttestationsJson(flowName: string, trailName: string, name: string): Record<string, unknown>[] {
     const trail = this.requireTrail(flowName, trailName);
-    return trail.attestations.filter((a) => a.name === name).map((a) => this.attestationJson(trail, a));
+    return trail.attestations.filter((a) => a.name === name).map((a) => attestationJson(a, this.trailUrl(trail)));
   }
 
   /** GET /attestations/{org}/list_attestations_for_criteria: `{ "<sha>": [attestations…] }`, one key per sha asked. */
   attestationsForCommits(shas: readonly string[], filter: { flow?: string; type?: string; name?: string }): Record<string, Record<string, unknown>[]> {
-    const wanted = new Set(shas);
     const result: Record<string, Record<string, unknown>[]> = Object.fromEntries(shas.map((sha) => [sha, []]));
-    for (const trail of this.trails.values()) {
-      if (filter.flow !== undefined && trail.flow !== filter.flow) continue;
-      for (const record of trail.attestations) {
-        const sha = record.gitCommitInfo?.sha1;
-        if (sha === undefined || !wanted.has(sha)) continue;
+    for (const sha of new Set(shas)) {
+      for (const { trail, record } of attestationsOfCommit(this.indexes, sha)) {
+        if (filter.flow !== undefined && trail.flow !== filter.flow) continue;
         if (filter.type !== undefined && record.type !== filter.type) continue;
         if (filter.name !== undefined && record.name !== filter.name) continue;
-        result[sha]?.push(this.attestationJson(trail, record));
+        result[sha]?.push(attestationJson(record, this.trailUrl(trail)));
       }
     }
     return result;
@@ -673,42 +370,8 @@ export class KosliWorld {
 
   // ---- trail compliance --------------------------------------------------------------------
 
-  /** Evaluates the trail against its flow's template, as `compliance_status` shows it. */
-  private complianceOf(trail: TrailRecord): { state: TrailState; attestations: AttestationStatusJson[]; artifacts: Record<string, ArtifactStatusJson> } {
-    const flow = this.requireFlow(trail.flow);
-    const template = trail.template ?? flow.template;
-    const now = this.now();
-    const trailLevel = trail.attestations.filter((a) => a.artifactFingerprint === null && a.targetArtifact === null);
-    const attestations = statuses(template.trail.attestations, trailLevel);
-
-    const artifacts: Record<string, ArtifactStatusJson> = {};
-    const names = new Set([...template.trail.artifacts.map((a) => a.name), ...trail.artifacts.map((a) => a.templateName)]);
-    for (const name of names) {
-      const expected = template.trail.artifacts.find((a) => a.name === name);
-      const artifact = latest(trail.artifacts.filter((a) => a.templateName === name));
-      const bound = artifact ? trail.attestations.filter((a) => a.artifactFingerprint === artifact.fingerprint) : [];
-      const artifactStatuses = statuses(expected?.attestations ?? [], bound);
-      artifacts[name] = {
-        artifact_fingerprint: artifact?.fingerprint ?? null,
-        artifact_id: artifact?.id ?? null,
-        // unverified: the status of a template artifact not reported yet.
-        status: artifact ? stateOf(artifactStatuses) : 'MISSING',
-        is_compliant: artifact !== undefined && stateOf(artifactStatuses) === 'COMPLIANT',
-        attestations_statuses: artifactStatuses,
-        unexpected: expected === undefined,
-        evaluated_at: now,
-        flow_template_id: flow.templateId,
-      };
-    }
-    const artifactStates = Object.values(artifacts).map((a) => a.status);
-    const trailState = stateOf(attestations);
-    const state: TrailState =
-      trailState === 'NON-COMPLIANT' || artifactStates.includes('NON-COMPLIANT')
-        ? 'NON-COMPLIANT'
-        : trailState === 'INCOMPLETE' || artifactStates.some((s) => s === 'MISSING' || s === 'INCOMPLETE')
-          ? 'INCOMPLETE'
-          : 'COMPLIANT';
-    return { state, attestations, artifacts };
+  private complianceOf(trail: TrailRecord): TrailCompliance {
+    return trailCompliance(this.requireFlow(trail.flow), trail, this.now());
   }
 
   /** GET /trails/{org}/{flow}/{trail}, shaped like examples/trail-response.json. */
@@ -736,60 +399,12 @@ export class KosliWorld {
       template: { version: (trail.template ?? flow.template).version, trail: templateTrailJson(trail.template ?? flow.template), content: flow.templateYaml },
       compliance_state: compliance.state,
       is_compliant: compliance.state === 'COMPLIANT',
-      events: this.trailEvents(flow, trail),
+      events: trailEvents(this.orgId(), flow, trail),
       created_by: 'fake-service-account',
       flow: { name: flow.name, tags: flow.tags },
       external_urls: trail.externalUrls,
       html_url: this.trailUrl(trail),
     };
-  }
-
-  /** The event types and fields of the real example's `events`, for what the world records. */
-  private trailEvents(flow: FlowRecord, trail: TrailRecord): Record<string, unknown>[] {
-    const base = { org_id: this.orgId(), flow_id: flow.id, trail_id: trail.id };
-    const events: Record<string, unknown>[] = [
-      {
-        ...base,
-        timestamp: trail.createdAt,
-        type: 'trail_reported',
-        git_commit_info: trail.gitCommitInfo,
-        repo_info: null,
-        setting_user_id: null,
-        trail_data_json: { name: trail.name, description: trail.description, origin_url: trail.originUrl },
-      },
-    ];
-    for (const artifact of trail.artifacts) {
-      events.push({
-        ...base,
-        timestamp: artifact.createdAt,
-        type: 'artifact_creation_reported',
-        git_commit_info: artifact.gitCommitInfo,
-        repo_info: null,
-        artifact_fingerprint: artifact.fingerprint,
-        artifact_id: artifact.id,
-        artifact_name: artifact.filename,
-        git_commit: artifact.gitCommitInfo?.sha1 ?? null,
-        template_reference_name: artifact.templateName,
-      });
-    }
-    for (const record of trail.attestations) {
-      const artifact = trail.artifacts.find((a) => a.fingerprint === record.artifactFingerprint);
-      events.push({
-        ...base,
-        timestamp: record.createdAt,
-        type: record.artifactFingerprint === null ? 'trail_attestation_reported' : 'artifact_attestation_reported',
-        git_commit_info: record.gitCommitInfo,
-        repo_info: null,
-        attestation_type: record.type,
-        is_compliant: record.isCompliant,
-        attestation_id: record.id,
-        template_reference_name: record.name,
-        ...(record.artifactFingerprint === null
-          ? {}
-          : { artifact_fingerprint: record.artifactFingerprint, artifact_name: artifact?.filename ?? null, target_artifact: artifact?.templateName ?? null }),
-      });
-    }
-    return events.sort((a, b) => Number(a.timestamp) - Number(b.timestamp));
   }
 
   private orgId(): string {
@@ -827,16 +442,7 @@ export class KosliWorld {
 
   /** Defines (or versions) an environment policy; the original process's three are predefined. */
   definePolicy(name: string, rules: PolicyRules): void {
-    const existing = this.policies.get(name);
-    this.policies.set(name, {
-      id: existing?.id ?? this.id('policy'),
-      name,
-      version: (existing?.version ?? 0) + 1,
-      provenance: rules.provenance ?? false,
-      trailCompliance: rules.trailCompliance ?? false,
-      // unverified: must_be_compliant defaults to true when a policy file does not say.
-      attestations: (rules.attestations ?? []).map((a) => ({ name: a.name, type: a.type, mustBeCompliant: a.mustBeCompliant ?? true })),
-    });
+    this.policies.set(name, policyRecord(name, rules, this.policies.get(name), () => this.id('policy')));
   }
 
   createEnvironment(name: string, options: { type?: string; description?: string; policies?: string[] } = {}): void {
@@ -1026,7 +632,7 @@ export class KosliWorld {
   /** Every (flow, trail) in which the fingerprint was reported as an artifact, oldest first. */
   private provenanceOf(fingerprint: string): Provenance[] {
     const found: Provenance[] = [];
-    for (const trail of this.trails.values()) {
+    for (const trail of trailsWithArtifact(this.indexes, fingerprint)) {
       const artifact = latest(trail.artifacts.filter((a) => a.fingerprint === fingerprint));
       const flow = this.flows.get(trail.flow);
       if (artifact && flow) found.push({ flow, trail, artifact });
@@ -1080,67 +686,8 @@ export class KosliWorld {
     return null;
   }
 
-  private evaluatePolicy(policy: PolicyRecord, fingerprint: string): PolicyDecisionJson {
-    const provenance = this.provenanceOf(fingerprint);
-    const context = (p: Provenance, artifactStatus: string | null = null) => ({ flow_name: p.flow.name, trail_name: p.trail.name, artifact_status: artifactStatus });
-    // unverified: the resolution Kosli gives when an artifact has no provenance at all.
-    const noProvenance: ResolutionJson[] = [{ type: 'missing_provenance', context: {} }];
-    const rules: RuleEvaluationJson[] = [];
-
-    rules.push(
-      policy.provenance
-        ? {
-            rule: { type: 'provenance', definition: { required: true, exceptions: [] } },
-            satisfied: provenance.length > 0,
-            ignored: false,
-            resolutions: provenance.length > 0 ? provenance.map((p) => ({ type: 'rule_satisfied', context: context(p) })) : noProvenance,
-          }
-        : notApplicable('provenance', { required: false, exceptions: [] }, provenance.map((p) => context(p))),
-    );
-
-    if (policy.trailCompliance) {
-      // Every trail the artifact appears in must be compliant.
-      const states = provenance.map((p) => ({ p, compliance: this.complianceOf(p.trail) }));
-      rules.push({
-        rule: { type: 'trail-compliance', definition: { required: true, exceptions: [] } },
-        satisfied: states.length > 0 && states.every((s) => s.compliance.state === 'COMPLIANT'),
-        ignored: false,
-        resolutions:
-          states.length === 0
-            ? noProvenance
-            : states.map(({ p, compliance }) => ({
-                type: compliance.state === 'COMPLIANT' ? 'rule_satisfied' : 'non_compliant_in_trail',
-                context: context(p, compliance.artifacts[p.artifact.templateName]?.status ?? null),
-              })),
-      });
-    } else {
-      rules.push(notApplicable('trail-compliance', { required: false, exceptions: [] }, provenance.map((p) => context(p))));
-    }
-
-    for (const required of policy.attestations) {
-      // An attestation rule without `if` applies to every trail the artifact appears in, and the
-      // attestation must be bound to this artifact (`--fingerprint`).
-      const resolutions: ResolutionJson[] = provenance.map((p) => {
-        const found = latest(
-          p.trail.attestations.filter((a) => (required.name === '*' || a.name === required.name) && a.type === required.type && a.artifactFingerprint === fingerprint),
-        );
-        const type = !found ? 'missing_attestation' : required.mustBeCompliant && !found.isCompliant ? 'non_compliant_attestation' : 'rule_satisfied';
-        return { type, context: context(p) };
-      });
-      rules.push({
-        rule: { type: 'attestation', definition: { name: required.name, type: required.type, must_be_compliant: required.mustBeCompliant } },
-        satisfied: resolutions.length > 0 && resolutions.every((r) => r.type === 'rule_satisfied'),
-        ignored: false,
-        resolutions: resolutions.length > 0 ? resolutions : [{ type: 'missing_attestation', context: {} }],
-      });
-    }
-
-    return {
-      policy_version: policy.version,
-      status: rules.every((r) => r.ignored || r.satisfied === true) ? 'COMPLIANT' : 'NON-COMPLIANT',
-      rule_evaluations: rules,
-      policy_name: policy.name,
-    };
+  private evaluatePolicy(policy: PolicyRecord, fingerprint: string) {
+    return evaluatePolicy(policy, fingerprint, this.provenanceOf(fingerprint), (p) => this.complianceOf(p.trail));
   }
 
   /**
@@ -1150,6 +697,17 @@ export class KosliWorld {
    * policies (scope "policy"), and a flow alone asserts the artifact's trail compliance in that
    * flow (scope "flow", with `flow`, `trail` and `compliance_status` at the top level).
    */
+  /**
+   * Kosli no longer knows the artifact (an org's retention, a deleted flow): its provenance and its
+   * appearances in environment snapshots are gone, so lookups by fingerprint answer 404.
+   */
+  forgetArtifact(fingerprint: string): void {
+    for (const trail of this.trails.values()) trail.artifacts = trail.artifacts.filter((a) => a.fingerprint !== fingerprint);
+    for (const environment of this.environments.values()) {
+      for (const snapshot of environment.snapshots) snapshot.artifacts = snapshot.artifacts.filter((a) => a.fingerprint !== fingerprint);
+    }
+  }
+
   assert(fingerprint: string, scope: string | AssertScope): Record<string, unknown> {
     const { environment: environmentName, flow: flowName, policies = [] } = typeof scope === 'string' ? { environment: scope } : scope;
     const environment = environmentName === undefined ? undefined : this.requireEnvironment(environmentName);
@@ -1201,93 +759,3 @@ function instanceStarts(previous: readonly number[], count: number, at: number):
   return [...kept, ...Array<number>(count - kept.length).fill(Math.floor(at))];
 }
 
-function trailKey(flow: string, trail: string): string {
-  return `${flow}\u0000${trail}`;
-}
-
-function latest<T extends { createdAt: number }>(items: readonly T[]): T | undefined {
-  return items.reduce<T | undefined>((best, item) => (best === undefined || item.createdAt >= best.createdAt ? item : best), undefined);
-}
-
-/** Template-expected attestations (COMPLETE or MISSING) plus unexpected ones, latest per name. */
-function statuses(expected: readonly TemplateAttestation[], records: readonly AttestationRecord[]): AttestationStatusJson[] {
-  const result: AttestationStatusJson[] = expected.map((wanted) => {
-    const found = latest(records.filter((r) => r.name === wanted.name));
-    return {
-      attestation_name: wanted.name,
-      attestation_type: found?.type ?? wanted.type,
-      attestation_id: found?.id ?? null,
-      overridden_attestation_id: null,
-      status: found ? 'COMPLETE' : 'MISSING',
-      is_compliant: found?.isCompliant ?? false,
-      unexpected: false,
-    };
-  });
-  const extraNames = [...new Set(records.map((r) => r.name))].filter((name) => !expected.some((e) => e.name === name));
-  for (const name of extraNames) {
-    const found = latest(records.filter((r) => r.name === name));
-    if (!found) continue;
-    result.push({
-      attestation_name: name,
-      attestation_type: found.type,
-      attestation_id: found.id,
-      overridden_attestation_id: null,
-      status: 'COMPLETE',
-      is_compliant: found.isCompliant,
-      unexpected: true,
-    });
-  }
-  return result;
-}
-
-function stateOf(list: readonly AttestationStatusJson[]): TrailState {
-  if (list.some((s) => s.status === 'COMPLETE' && !s.is_compliant)) return 'NON-COMPLIANT';
-  if (list.some((s) => s.status === 'MISSING')) return 'INCOMPLETE';
-  return 'COMPLIANT';
-}
-
-function notApplicable(type: string, definition: Record<string, Json>, contexts: ResolutionJson['context'][]): RuleEvaluationJson {
-  return { rule: { type, definition }, satisfied: null, ignored: true, resolutions: contexts.map((context) => ({ type: 'rule_not_applicable', context })) };
-}
-
-/** `applied_policies[].policy_dump`, as in the real example. */
-function policyDump(policy: PolicyRecord): Record<string, Json> {
-  return {
-    schema_version: '1',
-    artifacts: {
-      provenance: { required: policy.provenance, exceptions: [] },
-      trail_compliance: { required: policy.trailCompliance, exceptions: [] },
-      attestations: policy.attestations.map((a) => ({ if_condition: null, name: a.name, type: a.type, must_be_compliant: a.mustBeCompliant })),
-    },
-  };
-}
-
-function templateTrailJson(template: FlowTemplate): Record<string, Json> {
-  return {
-    attestations: template.trail.attestations.map((a) => ({ name: a.name, type: a.type })),
-    artifacts: template.trail.artifacts.map((a) => ({ name: a.name, attestations: a.attestations.map((x) => ({ name: x.name, type: x.type })) })),
-  };
-}
-
-/** Parses and checks a flow template (the rules of kosli/schemas/flow-template-v1.json). */
-function parseTemplate(yamlText: string): FlowTemplate {
-  let raw: unknown;
-  try {
-    raw = parseYaml(yamlText);
-  } catch (error) {
-    throw new KosliWorldError(400, `Invalid flow template YAML: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const parsed = templateSchema.safeParse(raw ?? {});
-  if (!parsed.success) {
-    throw new KosliWorldError(
-      400,
-      'Invalid flow template',
-      parsed.error.issues.map((issue) => `${issue.path.join('.') || '(root)'}: ${issue.message}`),
-    );
-  }
-  const trail = parsed.data.trail ?? { attestations: [], artifacts: [] };
-  const types = [...trail.attestations, ...trail.artifacts.flatMap((a) => a.attestations)].map((a) => a.type);
-  const badType = types.find((type) => !ATTESTATION_TYPE.test(type));
-  if (badType !== undefined) throw new KosliWorldError(400, `Invalid flow template: unknown attestation type '${badType}'`);
-  return { version: 1, trail };
-}

@@ -36,19 +36,33 @@ export function useLoad<T>(load: () => Promise<T>, deps: DependencyList) {
   return { state, reload, replace };
 }
 
-export type ActionState<T> = { status: 'idle' } | { status: 'running' } | { status: 'done'; result: T } | { status: 'failed'; error: UiError };
+export type ActionState<T, A extends readonly unknown[] = readonly unknown[]> =
+  | { status: 'idle' }
+  | { status: 'running'; args: A }
+  | { status: 'done'; result: T; args: A }
+  | { status: 'failed'; error: UiError; args: A };
 
-/** A button's action: one at a time, with its progress and its outcome kept for display. */
-export function useAction<T>(action: () => Promise<T>, onDone?: (result: T) => void) {
-  const [state, setState] = useState<ActionState<T>>({ status: 'idle' });
-  const run = async () => {
-    setState({ status: 'running' });
+/**
+ * A button's or a form's action, the panel's one mutation pattern: one at a time, with its progress
+ * and its outcome (and the arguments it ran with) kept for display. `onDone` and `onFailed` run after
+ * the state is set, for what the outcome changes elsewhere (the view, the focus, the form).
+ */
+export function useAction<T, A extends readonly unknown[] = []>(
+  action: (...args: A) => Promise<T>,
+  onDone?: (result: T, ...args: A) => void,
+  onFailed?: (error: UiError, ...args: A) => void,
+) {
+  const [state, setState] = useState<ActionState<T, A>>({ status: 'idle' });
+  const run = async (...args: A) => {
+    setState({ status: 'running', args });
     try {
-      const result = await action();
-      setState({ status: 'done', result });
-      onDone?.(result);
+      const result = await action(...args);
+      setState({ status: 'done', result, args });
+      onDone?.(result, ...args);
     } catch (error) {
-      setState({ status: 'failed', error: toUiError(error) });
+      const failure = toUiError(error);
+      setState({ status: 'failed', error: failure, args });
+      onFailed?.(failure, ...args);
     }
   };
   const reset = useCallback(() => setState({ status: 'idle' }), []);

@@ -165,8 +165,25 @@ describe('the releases overview', () => {
     renderApp();
     await user.click(await screen.findByRole('button', { name: 'Promote dev → staging' }));
     expect(await screen.findByText("Not promoted: staging's Kosli policy refuses a build")).toBeTruthy();
-    const item = screen.getByText('backend').closest('li');
+    const item = screen.getByText('backend', { selector: 'strong' }).closest('li');
     expect(item?.textContent).toBe('backend at da90455: its Kosli trail is not compliant: an attestation (Jira reference, pull request review, tests) is missing or failed.');
     expect(screen.queryByText(/non_compliant_in_trail/)).toBeNull();
+  });
+
+  it('creates a partial candidate with the apps chosen, and marks rollbacks and emergencies in the list', async () => {
+    const user = userEvent.setup({ delay: null });
+    fake.answer(
+      'project/overview',
+      ok(anOverview({ openCandidate: null, recent: [aReleaseSummary({ versionId: '10005', name: 'Rollback to v1', state: 'released', released: true, kind: 'rollback', emergency: true })] })),
+    );
+    fake.answer('candidate/refresh', ok({ versionId: '10006', name: 'v3', created: true, changed: true, addedKeys: ['OPS-1'], contentHash: 'a'.repeat(64) }));
+    renderApp();
+    const chooser = within(await screen.findByRole('group', { name: 'Apps in the candidate' }));
+    await user.click(chooser.getByRole('checkbox', { name: 'frontend' }));
+    await user.click(screen.getByRole('button', { name: 'Create / refresh candidate' }));
+    expect(fake.invocationsOf('candidate/refresh')).toEqual([{ apps: ['backend'] }]);
+    const row = screen.getByRole('link', { name: 'Rollback to v1' }).closest('tr');
+    expect(row?.textContent).toContain('Rollback');
+    expect(row?.textContent).toContain('Emergency');
   });
 });

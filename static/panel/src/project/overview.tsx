@@ -1,4 +1,4 @@
-import type { ReactElement } from 'react';
+import { useState, type ReactElement } from 'react';
 import { call, isRecord } from '../api';
 import type { ProjectOverview, PromoteResult, RefreshResult, ReleaseSummary } from '../../../../src/contract';
 import { ExternalLink, RouteLink } from '../components/links';
@@ -26,7 +26,7 @@ export function Overview({ projectKey }: { projectKey: string }) {
         <h1>Releases</h1>
         <p className="subtle">Release candidates of project {overview.projectKey}, gated by Kosli evidence and approvals.</p>
       </div>
-      {overview.canManageReleases && <DeveloperActions onChanged={reload} />}
+      {overview.canManageReleases && <DeveloperActions apps={overview.apps} onChanged={reload} />}
       <section aria-labelledby="candidate-heading" className="section">
         <h2 id="candidate-heading">Open candidate</h2>
         {overview.openCandidate ? (
@@ -41,6 +41,12 @@ export function Overview({ projectKey }: { projectKey: string }) {
           </EmptyState>
         )}
       </section>
+      {overview.openRollback && (
+        <section aria-labelledby="rollback-heading" className="section">
+          <h2 id="rollback-heading">Open rollback</h2>
+          <CandidateCard release={overview.openRollback} />
+        </section>
+      )}
       <RecentReleases overview={overview} />
     </>
   );
@@ -124,6 +130,7 @@ function RecentReleases({ overview }: { overview: ProjectOverview }) {
                 </td>
                 <td>
                   <ReleaseStateLozenge state={release.state} />
+                  <ReleaseMarks release={release} />
                 </td>
                 <td>{release.releaseDate ? formatDate(release.releaseDate) : '—'}</td>
                 <td>{release.issueCount}</td>
@@ -137,9 +144,11 @@ function RecentReleases({ overview }: { overview: ProjectOverview }) {
   );
 }
 
-function DeveloperActions({ onChanged }: { onChanged: () => void }) {
+function DeveloperActions({ apps, onChanged }: { apps: string[]; onChanged: () => void }) {
+  const [chosen, setChosen] = useState<string[]>(apps);
   const promote = useAction(() => call('staging/promote', {}), onChanged);
-  const refresh = useAction(() => call('candidate/refresh', {}), onChanged);
+  // Every app chosen is the default (all that differ); fewer makes a partial release.
+  const refresh = useAction(() => call('candidate/refresh', chosen.length === apps.length ? {} : { apps: chosen }), onChanged);
   const busy = promote.state.status === 'running' || refresh.state.status === 'running';
   // Each action's outcome replaces the last one: notices never pile up.
   const run = (action: { run: () => Promise<void> }, other: { reset: () => void }) => () => {
@@ -156,10 +165,11 @@ function DeveloperActions({ onChanged }: { onChanged: () => void }) {
         <button type="button" className="button" onClick={run(promote, refresh)} disabled={busy} aria-busy={promote.state.status === 'running'}>
           {promote.state.status === 'running' ? 'Promoting…' : 'Promote dev → staging'}
         </button>
-        <button type="button" className="button" onClick={run(refresh, promote)} disabled={busy} aria-busy={refresh.state.status === 'running'}>
+        <button type="button" className="button" onClick={run(refresh, promote)} disabled={busy || chosen.length === 0} aria-busy={refresh.state.status === 'running'}>
           {refresh.state.status === 'running' ? 'Updating candidate…' : 'Create / refresh candidate'}
         </button>
       </div>
+      {apps.length > 1 && <AppChooser apps={apps} chosen={chosen} onChange={setChosen} />}
       <ActionOutcome state={promote.state} failedTitle="Promotion failed" describe={describePromotion} />
       <ActionOutcome state={refresh.state} failedTitle="The candidate could not be updated" describe={describeRefresh} />
     </section>
@@ -262,5 +272,35 @@ function describeRefresh(result: RefreshResult) {
         {!result.created && ' Approvals given for the earlier content are now stale.'}
       </p>
     </Notice>
+  );
+}
+
+/** Which apps the candidate ships: all that differ by default; the others wait for the next candidate. */
+function AppChooser({ apps, chosen, onChange }: { apps: string[]; chosen: string[]; onChange: (chosen: string[]) => void }) {
+  return (
+    <fieldset className="app-chooser">
+      <legend>Apps in the candidate</legend>
+      {apps.map((app) => (
+        <label key={app} className="app-chooser-option">
+          <input
+            type="checkbox"
+            checked={chosen.includes(app)}
+            onChange={(event) => onChange(event.target.checked ? apps.filter((a) => a === app || chosen.includes(a)) : chosen.filter((a) => a !== app))}
+          />{' '}
+          {app}
+        </label>
+      ))}
+      <p className="hint">Apps left out keep running what prod runs; their changes wait for the next candidate.</p>
+    </fieldset>
+  );
+}
+
+/** Rollback and emergency releases stand out in the list. */
+function ReleaseMarks({ release }: { release: ReleaseSummary }) {
+  return (
+    <>
+      {release.kind === 'rollback' && <span className="release-mark release-mark-rollback">Rollback</span>}
+      {release.emergency && <span className="release-mark release-mark-emergency">Emergency</span>}
+    </>
   );
 }

@@ -28,6 +28,15 @@ export interface ConfigDraft {
   namePattern: string;
   refreshOnSchedule: boolean;
   firstReleaseCommitLimit: string;
+  /** Rollbacks: their own "at least N of these approvers" policy, or the project's. */
+  rollbackOwnPolicy: boolean;
+  rollbackApprovers: string;
+  rollbackCount: string;
+  rollbackReasonRequired: boolean;
+  /** The emergency path (off by default). */
+  emergencyEnabled: boolean;
+  emergencyGroupName: string;
+  emergencyApprovers: string;
 }
 
 export function toDraft(config: ProjectConfig): ConfigDraft {
@@ -49,6 +58,13 @@ export function toDraft(config: ProjectConfig): ConfigDraft {
     namePattern: config.release.namePattern,
     refreshOnSchedule: config.release.refreshOnSchedule,
     firstReleaseCommitLimit: String(config.release.firstReleaseCommitLimit),
+    rollbackOwnPolicy: Boolean(config.rollback?.approval),
+    rollbackApprovers: config.rollback?.approval?.approvers.join(', ') ?? '',
+    rollbackCount: config.rollback?.approval?.rule.kind === 'atLeast' ? String(config.rollback.approval.rule.count) : '1',
+    rollbackReasonRequired: config.rollback?.reasonRequired ?? false,
+    emergencyEnabled: config.emergency?.enabled ?? false,
+    emergencyGroupName: config.emergency?.groupName ?? 'Emergency approvers',
+    emergencyApprovers: config.emergency?.approvers.join(', ') ?? '',
   };
 }
 
@@ -70,6 +86,8 @@ export function fromDraft(draft: ConfigDraft): { ok: true; config: ProjectConfig
   const count = wholeNumber(draft.ruleCount);
   const limit = wholeNumber(draft.firstReleaseCommitLimit);
   if (draft.ruleKind === 'atLeast' && count === null) errors['approval.rule.count'] = 'Enter a whole number of approvals';
+  const rollbackCount = wholeNumber(draft.rollbackCount);
+  if (draft.rollbackOwnPolicy && rollbackCount === null) errors['rollback.approval.rule.count'] = 'Enter a whole number of approvals';
   if (limit === null) errors['release.firstReleaseCommitLimit'] = 'Enter a whole number of commits';
   if (draft.hostChoice === 'custom' && !draft.customHost.trim()) errors['kosli.host'] = 'Enter the URL of your Kosli host';
   if (Object.keys(errors).length > 0 || limit === null) return { ok: false, errors };
@@ -96,7 +114,21 @@ export function fromDraft(draft: ConfigDraft): { ok: true; config: ProjectConfig
         refreshOnSchedule: draft.refreshOnSchedule,
         firstReleaseCommitLimit: limit,
       },
+      ...gatePolicies(draft, rollbackCount),
     },
+  };
+}
+
+/** Rollback and emergency settings, left out while they are the defaults (the project's policy, no emergency path). */
+function gatePolicies(draft: ConfigDraft, rollbackCount: number | null): Pick<ProjectConfig, 'rollback' | 'emergency'> {
+  const approval =
+    draft.rollbackOwnPolicy && rollbackCount !== null
+      ? { approvers: parseApprovers(draft.rollbackApprovers), includeJiraApprovers: false, rule: { kind: 'atLeast' as const, count: rollbackCount }, noSelfApproval: false }
+      : null;
+  const emergencyApprovers = parseApprovers(draft.emergencyApprovers);
+  return {
+    ...(approval || draft.rollbackReasonRequired ? { rollback: { approval, reasonRequired: draft.rollbackReasonRequired } } : {}),
+    ...(draft.emergencyEnabled || emergencyApprovers.length > 0 ? { emergency: { enabled: draft.emergencyEnabled, groupName: draft.emergencyGroupName, approvers: emergencyApprovers } } : {}),
   };
 }
 
@@ -119,6 +151,10 @@ const LABELS: Record<string, string> = {
   'approval.approvers': 'Approvers',
   'approval.rule': 'Approval rule',
   'approval.rule.count': 'Number of approvals',
+  'rollback.approval.approvers': 'Rollback approvers',
+  'rollback.approval.rule.count': 'Rollback approvals needed',
+  'emergency.groupName': 'Emergency group name',
+  'emergency.approvers': 'Emergency approvers',
   'release.namePattern': 'Release name pattern',
   'release.firstReleaseCommitLimit': 'First-release commit limit',
 };

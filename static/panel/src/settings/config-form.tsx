@@ -1,20 +1,21 @@
 import { useRef, useState, type FormEvent } from 'react';
-import { call, toUiError, type UiError } from '../api';
+import { call } from '../api';
 import type { FieldErrors, Person, ProjectConfig, SettingsView } from '../../../../src/contract';
 import { ApproverPicker } from './approver-picker';
 import { nextStep, Notice } from '../components/states';
 import { fieldLabel, fromDraft, KOSLI_REGIONS, toDraft, type AppDraft, type ConfigDraft, type HostChoice } from './config-draft';
 import { CheckboxField, describedBy, errorFor, FieldError, fieldId, TextField } from './fields';
+import { GatePoliciesFieldset } from './gate-policies-fieldset';
 import { Forbidden } from './forbidden';
-
-type Saving = { status: 'idle' } | { status: 'saving' } | { status: 'saved' } | { status: 'invalid' } | { status: 'failed'; error: UiError };
+import { useAction } from '../use-load';
 
 const EMPTY_APP: AppDraft = { name: '', path: '', buildFlow: '', templateName: '' };
 
 export function ConfigForm({ projectKey, config, approvers, onSaved }: { projectKey: string; config: ProjectConfig; approvers: Person[]; onSaved: (view: SettingsView) => void }) {
   const [draft, setDraft] = useState<ConfigDraft>(() => toDraft(config));
   const [errors, setErrors] = useState<FieldErrors>({});
-  const [saving, setSaving] = useState<Saving>({ status: 'idle' });
+  /** The form was refused, by its own check or by the server's, and shows which fields to fix. */
+  const [invalid, setInvalid] = useState(false);
 
   const set = <K extends keyof ConfigDraft>(key: K, value: ConfigDraft[K]) => setDraft((current) => ({ ...current, [key]: value }));
   const setApp = (index: number, field: keyof AppDraft, value: string) =>
@@ -28,36 +29,40 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
   // error, or the failure itself; never back to the top of the page.
   const refused = (fields: FieldErrors) => {
     setErrors(fields);
-    setSaving({ status: 'invalid' });
+    setInvalid(true);
     const first = Object.keys(fields)[0];
     if (first) setTimeout(() => focusField(first), 0);
   };
 
-  const save = async (event: FormEvent) => {
-    event.preventDefault();
-    const converted = fromDraft(draft);
-    if (!converted.ok) {
-      refused(converted.errors);
-      return;
-    }
-    setSaving({ status: 'saving' });
-    try {
-      const view = await call('settings/save', { projectKey, config: converted.config });
+  const saving = useAction(
+    (checked: ProjectConfig) => call('settings/save', { projectKey, config: checked }),
+    (view) => {
       setErrors({});
       setDraft(toDraft(view.config));
-      setSaving({ status: 'saved' });
       onSaved(view);
-    } catch (error) {
-      const failure = toUiError(error);
+    },
+    (failure) => {
       const fields = failure.code === 'INVALID_INPUT' ? failure.fieldErrors : {};
       if (Object.keys(fields).length > 0) {
         refused(fields);
       } else {
         setErrors({});
-        setSaving({ status: 'failed', error: failure });
         setTimeout(() => failedNotice.current?.focus(), 0);
       }
+    },
+  );
+  const outcome = saving.state;
+
+  const save = (event: FormEvent) => {
+    event.preventDefault();
+    const converted = fromDraft(draft);
+    if (!converted.ok) {
+      saving.reset();
+      refused(converted.errors);
+      return;
     }
+    setInvalid(false);
+    void saving.run(converted.config);
   };
 
   const text = (path: string, label: string, value: string, onChange: (value: string) => void, hint?: string) => (
@@ -69,7 +74,7 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
 
   return (
     <form className="settings-form" onSubmit={save} noValidate aria-label={`Configuration of ${projectKey}`}>
-      {saving.status === 'invalid' && <ErrorSummary errors={errors} />}
+      {invalid && <ErrorSummary errors={errors} />}
 
       <fieldset>
         <legend>Kosli</legend>
@@ -239,24 +244,26 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
         />
       </fieldset>
 
+      <GatePoliciesFieldset draft={draft} set={set} errors={errors} />
+
       <div className="button-row">
-        <button type="submit" className="button button-primary" disabled={saving.status === 'saving'}>
-          {saving.status === 'saving' ? 'Saving…' : 'Save settings'}
+        <button type="submit" className="button button-primary" disabled={outcome.status === 'running'}>
+          {outcome.status === 'running' ? 'Saving…' : 'Save settings'}
         </button>
       </div>
-      {saving.status === 'saved' && (
+      {outcome.status === 'done' && (
         <Notice appearance="success">
           <p>Settings saved. Run "Check connection" below to confirm they reach Kosli, GitHub and Jira.</p>
         </Notice>
       )}
-      {saving.status === 'failed' && (
+      {outcome.status === 'failed' && !invalid && (
         <div ref={failedNotice} tabIndex={-1}>
-          {saving.error.code === 'FORBIDDEN' ? (
+          {outcome.error.code === 'FORBIDDEN' ? (
             <Forbidden />
           ) : (
             <Notice appearance="error" title="The settings were not saved">
-              <p>{saving.error.message}</p>
-              <p>{nextStep(saving.error)}</p>
+              <p>{outcome.error.message}</p>
+              <p>{nextStep(outcome.error)}</p>
             </Notice>
           )}
         </div>

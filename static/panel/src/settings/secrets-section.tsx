@@ -1,11 +1,10 @@
 import { useState, type FormEvent } from 'react';
-import { call, toUiError, type UiError } from '../api';
-import type { SecretStatus, SettingsView } from '../../../../src/contract';
+import { call } from '../api';
+import type { SecretName, SecretStatus, SettingsView } from '../../../../src/contract';
 import { nextStep, Notice } from '../components/states';
 import { formatTime } from '../format';
+import { useAction } from '../use-load';
 import { Forbidden } from './forbidden';
-
-type SecretName = keyof SettingsView['secrets'];
 
 const SECRETS: { name: SecretName; label: string; hint: string }[] = [
   { name: 'kosliToken', label: 'Kosli API token', hint: 'A Kosli service-account key with read and attest rights in the organisation.' },
@@ -34,8 +33,6 @@ export function describeSecret(status: SecretStatus): string {
   return status.updatedAt ? `Set, updated ${formatTime(status.updatedAt)}` : 'Set';
 }
 
-type Sending = { status: 'idle' } | { status: 'sending' } | { status: 'done'; message: string } | { status: 'failed'; error: UiError };
-
 function SecretRow({
   projectKey,
   name,
@@ -52,24 +49,20 @@ function SecretRow({
   onChange: (view: SettingsView) => void;
 }) {
   const [value, setValue] = useState('');
-  const [sending, setSending] = useState<Sending>({ status: 'idle' });
-  const inputId = `secret-${name}`;
-
-  const send = async (next: string | null) => {
-    setSending({ status: 'sending' });
-    try {
-      const view = await call('settings/secret', { projectKey, name, value: next });
+  const sending = useAction(
+    (next: string | null) => call('settings/secret', { projectKey, name, value: next }),
+    (view) => {
       setValue('');
-      setSending({ status: 'done', message: next === null ? `${label} cleared.` : `${label} saved.` });
       onChange(view);
-    } catch (error) {
-      setSending({ status: 'failed', error: toUiError(error) });
-    }
-  };
+    },
+  );
+  const outcome = sending.state;
+  const busy = outcome.status === 'running';
+  const inputId = `secret-${name}`;
 
   const submit = (event: FormEvent) => {
     event.preventDefault();
-    if (value.trim()) void send(value.trim());
+    if (value.trim()) void sending.run(value.trim());
   };
 
   return (
@@ -92,11 +85,11 @@ function SecretRow({
             onChange={(event) => setValue(event.target.value)}
             aria-describedby={`${inputId}-hint`}
           />
-          <button type="submit" className="button" disabled={sending.status === 'sending' || !value.trim()}>
+          <button type="submit" className="button" disabled={busy || !value.trim()}>
             {status.set ? 'Replace' : 'Save'}
           </button>
           {status.set && status.source === 'settings' && (
-            <button type="button" className="button button-subtle" disabled={sending.status === 'sending'} onClick={() => void send(null)}>
+            <button type="button" className="button button-subtle" disabled={busy} onClick={() => void sending.run(null)}>
               Clear
             </button>
           )}
@@ -105,14 +98,14 @@ function SecretRow({
           {hint}
         </p>
       </div>
-      {sending.status === 'done' && <p className="success-text">{sending.message}</p>}
-      {sending.status === 'failed' &&
-        (sending.error.code === 'FORBIDDEN' ? (
+      {outcome.status === 'done' && <p className="success-text">{outcome.args[0] === null ? `${label} cleared.` : `${label} saved.`}</p>}
+      {outcome.status === 'failed' &&
+        (outcome.error.code === 'FORBIDDEN' ? (
           <Forbidden />
         ) : (
           <Notice appearance="error" title={`The ${label} was not changed`}>
-            <p>{sending.error.message}</p>
-            <p>{nextStep(sending.error)}</p>
+            <p>{outcome.error.message}</p>
+            <p>{nextStep(outcome.error)}</p>
           </Notice>
         ))}
     </form>

@@ -12,6 +12,7 @@ import type {
   ExportResult,
   IssueView,
   ProjectOverview,
+  ReleaseGateView,
   ReleaseSummary,
   ReleaseView,
   SecretStatus,
@@ -42,6 +43,8 @@ export function aReleaseSummary(overrides: Partial<ReleaseSummary> = {}): Releas
     approvals: { approved: 0, needed: 2, waitingFor: ['Paula Owner', 'Pete Owner'], declinedBy: [], myTurn: true },
     issues: { total: 2, done: 1, notDone: [{ key: 'OPS-2', status: 'In Progress' }] },
     failure: null,
+    kind: 'forward',
+    emergency: false,
     ...overrides,
   };
 }
@@ -52,6 +55,8 @@ export function anOverview(overrides: Partial<ProjectOverview> = {}): ProjectOve
     configured: true,
     canManageReleases: true,
     openCandidate: aReleaseSummary(),
+    openRollback: null,
+    apps: ['backend', 'frontend'],
     recent: [aReleaseSummary({ versionId: '10000', name: '2025-05-20-09-00-00', state: 'released', released: true, releaseDate: '2025-05-20' })],
     ...overrides,
   };
@@ -179,6 +184,10 @@ export function anAuditEntry(overrides: Partial<AuditEntryView> = {}): AuditEntr
   return { at: '2025-06-02T10:00:00.000Z', actor: 'Dana Developer', action: 'created the candidate', detail: 'OPS-1, OPS-2', ...overrides };
 }
 
+export function aGateView(overrides: Partial<ReleaseGateView> = {}): ReleaseGateView {
+  return { kind: 'forward', rollback: null, heldBack: [], emergency: null, emergencyAvailable: null, rollbackTarget: false, approvalReasonRequired: false, ...overrides };
+}
+
 export function aReleaseView(overrides: Partial<ReleaseView> = {}): ReleaseView {
   return {
     versionId: '10001',
@@ -198,6 +207,7 @@ export function aReleaseView(overrides: Partial<ReleaseView> = {}): ReleaseView 
     approvals: anApprovals(),
     deploy: aDeploy(),
     audit: [anAuditEntry()],
+    gate: aGateView(),
     warnings: [],
     ...overrides,
   };
@@ -246,6 +256,7 @@ export function aComplianceReport(overrides: Partial<ComplianceReport> = {}): Co
     },
     truncated: false,
     csv: complianceCsv(rows),
+    emergencyReleases: [],
     ...overrides,
   };
 }

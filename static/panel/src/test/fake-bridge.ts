@@ -1,15 +1,11 @@
 /**
- * A fake Forge host for component tests: it answers `globalThis.__bridge.callBridge` exactly as
- * `@forge/bridge` 7.2 calls it (see node_modules/@forge/bridge/out):
- *   invoke        ('invoke', { functionKey, payload, metadata })  → the resolver's return value
- *   getContext    ('getContext')                                   → FullContext
- *   createHistory ('createHistory')                                → a history v4 object
- *   theme.enable  ('enableTheming')
- *   router.navigate / router.open ('navigate', { url, type: 'same-tab' | 'new-tab' })
- *   router.reload ('reload')
- * `@forge/bridge` reads the bridge when its modules load, so import this file before any app module
- * (harness.tsx does). State lives on globalThis so every test file gets the same live answers.
+ * A fake Forge host for component tests. The `@forge/bridge` protocol itself (commands, arguments,
+ * the FullContext shape) is sandbox/host/bridge-protocol.ts, shared with the sandbox's bridge shim;
+ * this file is only the host: answers from the test, history in memory, theming and navigation
+ * recorded. `@forge/bridge` reads the bridge when its modules load, so import this file before any
+ * app module (harness.tsx does). State lives on globalThis so every test file gets the same live answers.
  */
+import { createForgeBridge } from '../../../../sandbox/host/bridge-protocol';
 import { RESOLVER_KEYS, type ErrorCode, type ResolverKey, type Result, type ResultOf } from '../../../../src/contract';
 
 export type WirePayload = Record<string, unknown>;
@@ -141,56 +137,40 @@ function isResolverKey(key: unknown): key is ResolverKey {
   return RESOLVER_KEYS.some((known) => known === key);
 }
 
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-async function callBridge(command: string, args?: unknown): Promise<unknown> {
-  const current = world();
-  switch (command) {
-    case 'invoke': {
-      const key = isRecord(args) ? args['functionKey'] : undefined;
-      const payload = isRecord(args) && isRecord(args['payload']) ? args['payload'] : {};
-      if (!isResolverKey(key)) throw new Error(`Fake bridge: unknown resolver key ${String(key)}`);
-      // A structured clone, as the real bridge serialises the payload across the iframe boundary.
-      current.invocations.push({ key, payload: structuredClone(payload) });
-      if (key in current.rawAnswers) return current.rawAnswers[key];
-      const answer = current.answers[key];
-      if (answer === undefined) throw new Error(`Fake bridge: no answer for "${key}" in this test`);
-      return typeof answer === 'function' ? answer(payload) : structuredClone(answer);
-    }
-    case 'getContext':
-      return {
-        accountId: current.accountId,
-        cloudId: 'cloud-1',
-        environmentId: 'env-1',
-        environmentType: 'DEVELOPMENT',
-        localId: `ari:cloud:ecosystem::extension/app/env/static/${current.moduleKey}`,
-        locale: 'en-US',
-        moduleKey: current.moduleKey,
-        siteUrl: current.siteUrl,
-        timezone: 'UTC',
-        theme: { colorMode: 'light' },
-        extension: current.issueKey
-          ? { type: 'jira:issueContext', project: { id: '10000', key: current.projectKey, type: 'software' }, issue: { id: '10011', key: current.issueKey, type: 'Story' } }
-          : current.projectKey
-          ? { type: 'jira:projectPage', project: { id: '10000', key: current.projectKey, type: 'software' } }
-          : { type: 'jira:adminPage' },
-      };
-    case 'createHistory':
-      return current.history;
-    case 'enableTheming':
-      current.themeEnabled += 1;
-      return undefined;
-    case 'navigate':
-      current.navigations.push(args);
-      return undefined;
-    default:
-      throw new Error(`Fake bridge: command "${command}" is not faked`);
-  }
-}
-
-globalThis.__bridge = { callBridge };
+globalThis.__bridge = createForgeBridge({
+  name: 'The fake bridge',
+  invoke(key, payload) {
+    const current = world();
+    if (!isResolverKey(key)) throw new Error(`Fake bridge: unknown resolver key ${String(key)}`);
+    // A structured clone, as the real bridge serialises the payload across the iframe boundary.
+    current.invocations.push({ key, payload: structuredClone(payload) });
+    if (key in current.rawAnswers) return current.rawAnswers[key];
+    const answer = current.answers[key];
+    if (answer === undefined) throw new Error(`Fake bridge: no answer for "${key}" in this test`);
+    return typeof answer === 'function' ? answer(payload) : structuredClone(answer);
+  },
+  context() {
+    const current = world();
+    return {
+      accountId: current.accountId,
+      moduleKey: current.moduleKey,
+      siteUrl: current.siteUrl,
+      cloudId: 'cloud-1',
+      environmentId: 'env-1',
+      localId: `ari:cloud:ecosystem::extension/app/env/static/${current.moduleKey}`,
+      colorMode: 'light',
+      project: current.issueKey || current.projectKey ? { id: '10000', key: current.projectKey, type: 'software' } : null,
+      issue: current.issueKey ? { id: '10011', key: current.issueKey, type: 'Story' } : null,
+    };
+  },
+  history: () => world().history,
+  enableTheming() {
+    world().themeEnabled += 1;
+  },
+  navigate(args) {
+    world().navigations.push(args);
+  },
+});
 
 /** The fake host of the current test. */
 export const fake = {

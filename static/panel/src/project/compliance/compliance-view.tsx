@@ -101,6 +101,17 @@ function Report({ report, siteUrl }: { report: ComplianceReport; siteUrl: string
           <dd>{totals.withoutJiraIssue}</dd>
         </div>
       </dl>
+      {report.emergencyReleases.length > 0 && (
+        <Notice appearance="error" title={`${report.emergencyReleases.length} emergency release${report.emergencyReleases.length > 1 ? 's' : ''} in this period`}>
+          <ul aria-label="Emergency releases">
+            {report.emergencyReleases.map((release) => (
+              <li key={release.versionId}>
+                <strong>{release.name}</strong> ({release.state}): approved alone by {release.approver} of {release.group} on {formatTime(release.at)}: “{release.reason}”
+              </li>
+            ))}
+          </ul>
+        </Notice>
+      )}
       {report.truncated && (
         <Notice appearance="warning" title="The report is incomplete">
           <p>The period holds more commits than one report can collect. Pick a shorter period to see them all.</p>

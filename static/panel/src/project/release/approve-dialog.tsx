@@ -22,6 +22,8 @@ export function ApproveDialog({
   const dialog = useRef<HTMLDivElement>(null);
   const field = useRef<HTMLTextAreaElement>(null);
   const commits = release.artifacts.reduce((n, a) => n + a.commitCount, 0);
+  const last = release.approvals.me.lastApproval;
+  const reasonRequired = release.gate.approvalReasonRequired;
 
   useEffect(() => field.current?.focus(), []);
 
@@ -47,9 +49,9 @@ export function ApproveDialog({
   return (
     <div className="dialog-backdrop">
       <div ref={dialog} className="dialog" role="dialog" aria-modal="true" aria-labelledby="approve-dialog-title" aria-describedby="approve-dialog-summary" onKeyDown={onKeyDown}>
-        <h2 id="approve-dialog-title">Approve and deploy {release.name} to prod?</h2>
+        <h2 id="approve-dialog-title">{last ? `Approve and deploy ${release.name} to prod?` : `Approve ${release.name}?`}</h2>
         <div id="approve-dialog-summary">
-          <p>Yours is the last approval needed: the deploy to prod starts as soon as you confirm.</p>
+          <p>{last ? 'Yours is the last approval needed: the deploy to prod starts as soon as you confirm.' : 'More approvals are needed before anything is deployed.'}</p>
           <ul aria-label="What ships">
             {release.artifacts.map((artifact) => (
               <li key={artifact.app}>
@@ -63,11 +65,11 @@ export function ApproveDialog({
             {release.untracked.length > 0 && `; ${plural(release.untracked.length, 'commit')} without a Jira key`}.
           </p>
         </div>
-        <label htmlFor="approve-comment">Comment (optional, recorded with your approval and in Kosli)</label>
+        <label htmlFor="approve-comment">{reasonRequired ? 'Reason (required for a rollback, recorded with your approval and in Kosli)' : 'Comment (optional, recorded with your approval and in Kosli)'}</label>
         <textarea id="approve-comment" ref={field} value={comment} onChange={(event) => setComment(event.target.value)} rows={3} maxLength={2000} />
         <div className="button-row">
-          <button type="button" className="button button-primary" disabled={busy} onClick={() => onConfirm(comment.trim() || undefined)}>
-            {busy ? 'Approving…' : 'Approve and deploy to prod'}
+          <button type="button" className="button button-primary" disabled={busy || (reasonRequired && comment.trim().length === 0)} onClick={() => onConfirm(comment.trim() || undefined)}>
+            {busy ? 'Approving…' : last ? 'Approve and deploy to prod' : 'Approve'}
           </button>
           <button type="button" className="button button-subtle" disabled={busy} onClick={onCancel}>
             Cancel

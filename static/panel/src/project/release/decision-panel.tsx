@@ -1,5 +1,5 @@
 import { useEffect, useRef, useState, type FormEvent, type KeyboardEvent, type RefObject } from 'react';
-import { call, toUiError, type UiError } from '../../api';
+import { call } from '../../api';
 import type { ContentChange, DecisionKind, ReleaseView } from '../../../../../src/contract';
 import { ExternalLink } from '../../components/links';
 import { Notice, nextStep } from '../../components/states';
@@ -162,43 +162,40 @@ function DeployStatus({ release, onUpdate, now }: { release: ReleaseView; onUpda
   return null;
 }
 
-type Sending = { status: 'idle' } | { status: 'sending'; decision: DecisionKind } | { status: 'failed'; error: UiError };
-
 function DecisionActions({ release, onUpdate, onReload, heading }: { release: ReleaseView; onUpdate: (r: ReleaseView) => void; onReload: () => void; heading: RefObject<HTMLHeadingElement | null> }) {
   const { me, progress } = release.approvals;
   const [mode, setMode] = useState<'idle' | 'declining' | 'confirming'>('idle');
-  const [sending, setSending] = useState<Sending>({ status: 'idle' });
+  // The hash of the content on screen: the server refuses if the release changed meanwhile.
+  const sending = useAction(
+    (decision: DecisionKind, reason?: string) =>
+      call('release/decide', { versionId: release.versionId, decision, contentHash: release.contentHash, ...(reason ? { reason } : {}) }),
+    (updated) => {
+      setMode('idle');
+      onUpdate(updated);
+    },
+    () => {
+      setMode('idle');
+      heading.current?.focus();
+    },
+  );
+  const outcome = sending.state;
   const approveButton = useRef<HTMLButtonElement>(null);
   const declineButton = useRef<HTMLButtonElement>(null);
   const drifted = driftedApps(release);
-  const outOfDate = sending.status === 'failed' && sending.error.code === 'CANDIDATE_STALE';
+  const outOfDate = outcome.status === 'failed' && outcome.error.code === 'CANDIDATE_STALE';
   const open = release.state === 'open';
 
   if (!open) return null;
   if (!me.eligible) return <p className="subtle decision-note">{me.reason ?? 'You are not an approver of this release.'}</p>;
 
-  const decide = async (decision: DecisionKind, reason?: string) => {
-    setSending({ status: 'sending', decision });
-    try {
-      // The hash of the content on screen: the server refuses if the release changed meanwhile.
-      const payload = { versionId: release.versionId, decision, contentHash: release.contentHash, ...(reason ? { reason } : {}) };
-      const updated = await call('release/decide', payload);
-      setSending({ status: 'idle' });
-      setMode('idle');
-      onUpdate(updated);
-    } catch (error) {
-      setSending({ status: 'failed', error: toUiError(error) });
-      setMode('idle');
-      heading.current?.focus();
-    }
-  };
+  const decide = (decision: DecisionKind, reason?: string) => sending.run(decision, reason);
 
   const blockedBecause = outOfDate
     ? 'This page is out of date: the release changed while you were looking. Reload to review the new content.'
     : drifted.length > 0
       ? `You cannot approve now: staging no longer runs this candidate (${names(drifted)}).`
       : null;
-  const busy = sending.status === 'sending';
+  const busy = outcome.status === 'running';
   const approveLabel = me.lastApproval ? 'Approve and deploy to prod' : `Approve (${progress.approved + 1} of ${progress.needed})`;
 
   return (
@@ -213,9 +210,10 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
               className="button button-primary"
               disabled={busy || blockedBecause !== null}
               aria-describedby={blockedBecause ? 'approve-blocked' : undefined}
-              onClick={() => (me.lastApproval ? setMode('confirming') : void decide('approved'))}
+              // The dialog also takes the reason a rollback policy may require with every approval.
+              onClick={() => (me.lastApproval || release.gate.approvalReasonRequired ? setMode('confirming') : void decide('approved'))}
             >
-              {busy && sending.decision === 'approved' ? 'Approving…' : approveLabel}
+              {outcome.status === 'running' && outcome.args[0] === 'approved' ? 'Approving…' : approveLabel}
             </button>
           )}
           {me.current !== 'declined' && (
@@ -233,7 +231,7 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
               type="button"
               className="button button-small"
               onClick={() => {
-                setSending({ status: 'idle' });
+                sending.reset();
                 onReload();
               }}
             >
@@ -264,10 +262,10 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
           }}
         />
       )}
-      {sending.status === 'failed' && !outOfDate && (
+      {outcome.status === 'failed' && !outOfDate && (
         <Notice appearance="error" title="Your decision was not recorded">
-          <p>{sending.error.message}</p>
-          <p>{nextStep(sending.error)}</p>
+          <p>{outcome.error.message}</p>
+          <p>{nextStep(outcome.error)}</p>
         </Notice>
       )}
     </div>

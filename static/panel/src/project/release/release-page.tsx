@@ -12,6 +12,7 @@ import { DecisionPanel } from './decision-panel';
 import { DeploySection } from './deploy-section';
 import { EnvironmentsSection } from './environments-section';
 import { ExportsSection } from './exports-section';
+import { ReleaseGateSection } from './release-gate-section';
 import { ReleaseHeader } from './release-header';
 import { IssuesSection } from './issues-section';
 
@@ -74,6 +75,7 @@ export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }
         </Notice>
       )}
       <DecisionPanel release={release} onUpdate={onUpdate} onReload={onReload} now={now} />
+      <ReleaseGateSection release={release} onUpdate={onUpdate} />
       <ArtifactsSection artifacts={release.artifacts} />
       <IssuesSection issues={release.issues} missingKeys={release.missingKeys} untracked={release.untracked} />
       <ApprovalsSection release={release} />
