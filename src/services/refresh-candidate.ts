@@ -15,7 +15,7 @@ import { canReopen, transition } from '../release/deploy-state';
 import { normaliseSelection, selectApps, type HeldBackApp } from '../release/partial';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
 import { FIXED_PER_CHUNK } from '../store/candidate-keys';
-import { contentSnapshot, keyEntries, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/release-store';
+import { contentSnapshot, keyEntries, newReleaseRecord, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/release-store';
 import type { GitHubClient } from '../github/types';
 import type { JiraVersion } from '../jira/types';
 import { MAX_COMMITS_PER_CALL } from '../kosli/client';
@@ -273,31 +273,8 @@ async function setUpCreated(
   const { candidate } = composed;
   // Everything the release is made of is written before the slot names it: a failure on the way
   // leaves no slot pointing at a missing record, and the pending name adopts the version next time.
-  const { record, keys } = await writeContent(
-    deps,
-    {
-      versionId: version.id,
-      projectKey: ctx.projectKey,
-      projectId: ctx.projectId,
-      name: version.name,
-      createdAt: now,
-      updatedAt: now,
-      deploy: { kind: 'open' },
-      setup: { trail: false, prodSoftware: false, links: false },
-      fixVersions: { chunks: 0, written: 0, pending: 0 },
-      jiraSeen: {},
-      stagingRecordedHash: null,
-      attestedFor: null,
-      pendingDispatch: null,
-      run: null,
-      runLinked: false,
-      verification: null,
-      released: false,
-      releaseDate: null,
-    },
-    composed,
-    null,
-  );
+  const identity = { versionId: version.id, projectKey: ctx.projectKey, projectId: ctx.projectId, name: version.name };
+  const { record, keys } = await writeContent(deps, newReleaseRecord(identity, now), composed, null);
   await deps.store.putContentSnapshot(version.id, contentSnapshot(record.candidate, keys, now, ctx.actor));
   await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
   // From here on the app owns this version and never creates another.

@@ -11,7 +11,7 @@ import type { ProjectConfig } from '../release/config';
 import type { RunningSoftwareEntry } from '../release/attestations';
 import { composeRollback, rollbackReason, rollbackVersionName, rolledBackFrom, type ReleasedVersion, type RollbackMark, type ShippedApp } from '../release/rollback';
 import { versionName } from '../release/config';
-import { contentSnapshot, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
+import { contentSnapshot, newReleaseRecord, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
 import type { KosliClient } from '../kosli/types';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
@@ -71,26 +71,9 @@ export async function createRollback(deps: Deps, ctx: CallContext, input: { vers
       // As for a candidate: everything is written before the slot names the rollback, and the
       // pending name is cleared last, so a failure on the way adopts this version next time.
       const record: ReleaseRecord = {
-        versionId: version.id,
-        projectKey: ctx.projectKey,
-        projectId: ctx.projectId,
-        name: version.name,
-        createdAt: now,
-        updatedAt: now,
+        ...newReleaseRecord({ versionId: version.id, projectKey: ctx.projectKey, projectId: ctx.projectId, name: version.name }, now),
         // A rollback restores artifacts: it ships no commits and no Jira keys of its own.
         candidate: toStoredCandidate(candidate, [], await deps.store.keys.put(version.id, candidate.contentHash, [])),
-        deploy: { kind: 'open' },
-        setup: { trail: false, prodSoftware: false, links: false },
-        fixVersions: { chunks: 0, written: 0, pending: 0 },
-        jiraSeen: {},
-        stagingRecordedHash: null,
-        attestedFor: null,
-        pendingDispatch: null,
-        run: null,
-        runLinked: false,
-        verification: null,
-        released: false,
-        releaseDate: null,
         rollback: mark,
       };
       await deps.store.putRelease(record);

@@ -95,6 +95,27 @@ export interface ReleaseRecord {
   emergency?: EmergencyMark;
 }
 
+/** A release the app just created: open, nothing set up, attested, dispatched or released yet. */
+export function newReleaseRecord(identity: Pick<ReleaseRecord, 'versionId' | 'projectKey' | 'projectId' | 'name'>, now: string): Omit<ReleaseRecord, 'candidate'> {
+  return {
+    ...identity,
+    createdAt: now,
+    updatedAt: now,
+    deploy: { kind: 'open' },
+    setup: { trail: false, prodSoftware: false, links: false },
+    fixVersions: { chunks: 0, written: 0, pending: 0 },
+    jiraSeen: {},
+    stagingRecordedHash: null,
+    attestedFor: null,
+    pendingDispatch: null,
+    run: null,
+    runLinked: false,
+    verification: null,
+    released: false,
+    releaseDate: null,
+  };
+}
+
 export interface AuditEntry {
   at: string;
   actor: string;
