@@ -196,12 +196,20 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
         description: input.description,
         startDate: input.startDate,
       });
-      const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/version`, { method: 'POST', headers: WRITE, body, signal }),
-        ctx,
-        options,
-      );
-      return toVersion(await readJson(response, versionSchema, ctx));
+      try {
+        const response = await sendWithRetry(
+          (signal) => requestJira(route`/rest/api/3/version`, { method: 'POST', headers: WRITE, body, signal }),
+          ctx,
+          options,
+        );
+        return toVersion(await readJson(response, versionSchema, ctx));
+      } catch (error) {
+        // Jira answers 400 with errors.name "A version with this name already exists in this project."
+        if (error instanceof AppError && error.code === 'UPSTREAM_REJECTED' && error.status === 400 && /already exists/i.test(error.message)) {
+          throw new AppError('CONFLICT', `Jira already has a version named '${input.name}' in this project.`, { cause: error, system: 'jira', operation: error.operation, status: 400, details: { field: 'name' } });
+        }
+        throw error;
+      }
     },
 
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-project-versions/#api-rest-api-3-version-id-put */

@@ -232,10 +232,28 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
  * so any failure before that (the version, its record, its keys) leads the next attempt to adopt
  * that version instead of making a twin (or failing forever on a duplicate name).
  */
+/**
+ * Jira allows one version of a name per project, and a name pattern can repeat (a daily pattern, or
+ * two candidates within a second): a taken name becomes "name (2)", "name (3)"… up to a bound.
+ */
 export async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string, pendingSlot = ctx.projectKey): Promise<JiraVersion> {
-  await deps.store.setPendingVersion(pendingSlot, name);
-  return deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name, description: VERSION_DESCRIPTION, startDate: today(now) });
+  for (let n = 1; ; n += 1) {
+    const free = n === 1 ? name : `${name} (${n})`;
+    await deps.store.setPendingVersion(pendingSlot, free);
+    try {
+      return await deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name: free, description: VERSION_DESCRIPTION, startDate: today(now) });
+    } catch (error) {
+      const nameTaken = error instanceof AppError && error.code === 'CONFLICT' && error.details?.['field'] === 'name';
+      if (!nameTaken) throw error;
+      // The version of that name is someone else's: it must never be adopted as ours.
+      await deps.store.setPendingVersion(pendingSlot, null);
+      if (n >= MAX_NAME_SUFFIX) throw error;
+    }
+  }
 }
+
+/** How many versions of one name pattern a project may get in one period before creation gives up. */
+const MAX_NAME_SUFFIX = 20;
 
 /** `pendingSlot`: whose pending creation (the candidate's by default; a rollback has its own). */
 export async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext, pendingSlot = ctx.projectKey): Promise<JiraVersion | undefined> {

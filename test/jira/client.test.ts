@@ -40,13 +40,13 @@ describe('Jira client against the fake Jira', () => {
     ]);
   });
 
-  it('rejects a duplicate version name with Jira’s message, and a non-numeric project id before calling', async () => {
+  it('turns Jira’s duplicate-name refusal into a name conflict that keeps Jira’s answer as its cause, and a non-numeric project id before calling', async () => {
     jira = await startJira({ world: aWorld() });
     await jira.client.createVersion({ projectId: '10000', name: 'Release 1', description: '', startDate: '2026-03-02' });
     const duplicate = await rejection(jira.client.createVersion({ projectId: '10000', name: 'release 1', description: '', startDate: '2026-03-02' }));
-    expect(duplicate.code).toBe('UPSTREAM_REJECTED');
-    expect(duplicate.status).toBe(400);
-    expect(duplicate.message).toContain('A version with this name already exists in this project.');
+    expect(duplicate).toMatchObject({ code: 'CONFLICT', status: 400, details: { field: 'name' } });
+    expect(duplicate.message).toBe("Jira already has a version named 'release 1' in this project.");
+    expect(duplicate.cause).toMatchObject({ code: 'UPSTREAM_REJECTED', message: expect.stringContaining('A version with this name already exists in this project.') as string });
 
     const before = jira.service.requestCount;
     expect((await rejection(jira.client.createVersion({ projectId: 'ABC', name: 'x', description: '', startDate: '2026-03-02' }))).code).toBe('INVALID_INPUT');
