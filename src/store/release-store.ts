@@ -265,11 +265,6 @@ export class ReleaseStore {
     return (await this.kv.get<{ versionId: string }>(`candidate:${projectKey}`))?.versionId;
   }
 
-  /** Claims the project's single open-candidate slot; false when another candidate holds it. */
-  async claimCandidateSlot(projectKey: string, versionId: string): Promise<boolean> {
-    return this.kv.set(`candidate:${projectKey}`, { versionId }, { ifAbsent: true });
-  }
-
   async setCandidateSlot(projectKey: string, versionId: string): Promise<void> {
     await this.kv.set(`candidate:${projectKey}`, { versionId });
   }
