@@ -24,7 +24,7 @@ const SKIPPED: Record<PartName, readonly string[]> = {
   jira: [],
   kosli: [],
   github: ['completedListeners', 'logCache', 'settleAfterMs'],
-  simulation: ['worlds', 'repository', 'config', 'scenario'],
+  simulation: ['worlds', 'repository', 'config', 'scenario', 'reportTimer', 'reportWaiters'],
 };
 
 const PART_NAMES = ['jira', 'kosli', 'github', 'simulation'] as const;
