@@ -6,6 +6,7 @@
 import type { ErrorCode } from './errors';
 import type { FieldErrors, ProjectConfig } from './release/config';
 import type { CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, DeployStep, TrailCompliance } from './release/types';
+import type { RollbackMark } from './release/rollback';
 
 export type { ErrorCode, FieldErrors, ProjectConfig, CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, DeployStep, TrailCompliance };
 
@@ -221,15 +222,7 @@ export interface AuditEntryView {
 export interface ReleaseGateView {
   kind: 'forward' | 'rollback';
   /** For a rollback: the version restored, the one rolled back from, why and who asked. */
-  rollback: {
-    toVersionId: string;
-    toVersionName: string;
-    fromVersionId: string | null;
-    fromVersionName: string | null;
-    reason: string;
-    requestedBy: string;
-    requestedAt: string;
-  } | null;
+  rollback: Omit<RollbackMark, 'recorded'> | null;
   /** Apps that differ between staging and prod but that this release does not ship. */
   heldBack: { app: string; stagingCommit: string; prodCommit: string | null; chosenBy: string; reason: string }[];
   /** Set when one member of the emergency group approved the release alone. */
