@@ -11,7 +11,8 @@ import { nextStep } from '../release/deploy-state';
 import type { CallContext, Deps, Links } from './deps';
 import { advanceRelease } from './deploy-worker';
 import { loadConfig } from './project-clients';
-import { refreshCandidate, writeFixVersions } from './refresh-candidate';
+import { refreshCandidate } from './refresh-candidate';
+import { writeFixVersions } from './fix-versions';
 import { leaseSecondsLeft, tryWithReleaseLock } from './release-lock';
 
 export interface CheckReport {
