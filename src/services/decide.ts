@@ -15,7 +15,7 @@ import type { DecisionKind } from '../release/types';
 import { approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
-import { loadRelease } from './release-view';
+import { loadRelease } from './load-release';
 
 export interface DecideInput {
   versionId: string;
@@ -32,7 +32,8 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   const [{ config, kosli }, record, recorded] = await Promise.all([
     projectClients(deps, ctx.projectKey),
     loadRelease(deps, ctx.projectKey, input.versionId),
-    deps.store.decisions(input.versionId),
+    // The approvers' latest decisions are all the policy looks at: one key each, never the history.
+    deps.store.latestDecisions(input.versionId),
   ]);
   if (record.candidate.contentHash !== input.contentHash) {
     throw new AppError('CANDIDATE_STALE', 'The release changed while you were looking at it: reload the page and review the new content before deciding.');

@@ -1,6 +1,8 @@
 /**
  * The release page in one call: storage reads first (one round), then every upstream read in
- * parallel (one round). A source that fails becomes a warning; the rest still shows.
+ * parallel (one round). A source that fails becomes a warning; the rest still shows. Long lists
+ * (issues, decisions, audit) come as their first page (release-lists.ts); the approval status reads
+ * one key per approver's latest decision, never the decision history.
  */
 import type {
   ApprovalsView,
@@ -8,14 +10,12 @@ import type {
   ArtifactView,
   CommitEvidenceView,
   ContentChange,
-  DecisionView,
   DeployView,
   EnvironmentRow,
-  IssueView,
   ReleaseView,
 } from '../contract';
-import { AppError, toAppError } from '../errors';
-import type { JiraIssue, JiraUser, JiraVersion } from '../jira/types';
+import { toAppError } from '../errors';
+import type { JiraUser, JiraVersion } from '../jira/types';
 import { describeRule } from '../release/approvals';
 import { withoutBidiControlsDeep } from '../release/display-text';
 import type { ProjectConfig } from '../release/config';
@@ -24,6 +24,7 @@ import { diffContent } from '../release/content-change';
 import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
 import type { KeyEntry } from '../store/candidate-keys';
 import type { AuditEntry, ContentSnapshot, ReleaseRecord } from '../store/release-store';
+import type { LogPage } from '../store/newest-first-log';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
 import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
@@ -32,6 +33,11 @@ import { kosliTrailUrl, type CallContext, type Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
 import { gateViewPeople, releaseGateView } from './release-gate-view';
 import { approvalPolicyFor } from '../release/rollback';
+import { loadRelease } from './load-release';
+import { pageCursor } from './page-cursor';
+import { actorName, auditViews, decisionViews, isPerson, issueViews, latestByPerson, listScope, PAGE_SIZE } from './release-lists';
+
+export { loadRelease };
 
 async function settle<T>(label: string, warnings: string[], work: () => Promise<T>): Promise<T | null> {
   try {
@@ -40,12 +46,6 @@ async function settle<T>(label: string, warnings: string[], work: () => Promise<
     warnings.push(`${label}: ${toAppError(error).message}`);
     return null;
   }
-}
-
-export async function loadRelease(deps: Deps, projectKey: string, versionId: string): Promise<ReleaseRecord> {
-  const record = await deps.store.getRelease(projectKey, versionId);
-  if (!record) throw new AppError('NOT_FOUND', `Release ${versionId} is not a release of project ${projectKey} managed by this app.`);
-  return record;
 }
 
 /**
@@ -59,13 +59,15 @@ function commitsShown(apps: number): number {
 }
 
 export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
-  const [record, decisions, audit, clients, snapshots] = await Promise.all([
+  const [record, latestDecisions, decisionPage, auditPage, clients, snapshots] = await Promise.all([
     loadRelease(deps, ctx.projectKey, versionId),
-    deps.store.decisions(versionId),
-    deps.store.auditLog(versionId),
+    deps.store.latestDecisions(versionId),
+    deps.store.decisionPage(versionId, PAGE_SIZE),
+    deps.store.auditPage(versionId, PAGE_SIZE),
     projectClients(deps, ctx.projectKey),
     deps.store.contentSnapshots(versionId),
   ]);
+  const audit = auditPage.entries;
   const { config, kosli, github } = clients;
   const shownPerApp = commitsShown(record.candidate.apps.length);
   const [commitLists, keyEntries] = await Promise.all([
@@ -74,14 +76,21 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   ]);
   const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
   const issueKeys = keyEntries.map((entry) => entry.key);
+  const firstIssues = issueKeys.slice(0, PAGE_SIZE);
   const warnings: string[] = [];
   const run = dispatchedRun(record.deploy);
-  const knownUsers = new Set([...approvalPolicyFor(config, record).approvers, ...gateViewPeople(record), ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
+  const knownUsers = new Set([
+    ...approvalPolicyFor(config, record).approvers,
+    ...gateViewPeople(record),
+    ...latestDecisions.map((d) => d.accountId),
+    ...decisionPage.entries.map((d) => d.accountId),
+    ...audit.map((a) => a.actor).filter(isPerson),
+  ]);
   const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
 
   const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayManage] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
-    settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(issueKeys)),
+    settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(firstIssues)),
     settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
     settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
     settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
@@ -95,7 +104,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
   ]);
 
-  const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
+  const status = await approvalStatus(deps, config, record, latestDecisions, version, cachedUsers);
   const unnamed = [...knownUsers].filter((id) => !status.users.has(id));
   // Only people never seen before cost a Jira call; their names are cached for the next view.
   if (unnamed.length > 0) for (const [id, user] of await lookupUsers(deps, unnamed)) status.users.set(id, user);
@@ -113,14 +122,20 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     releaseDate: record.releaseDate ?? version.releaseDate,
     artifacts: artifactViews(record, provenance, evidence, keyEntries, shownPerApp),
     environments: environmentRows(config, record, dev, staging, prod),
-    issues: issueViews(ctx, issueKeys, issues ?? []),
+    issues: issueViews(ctx, firstIssues, issues ?? []),
+    issueCount: issueKeys.length,
     missingKeys: record.candidate.missingKeys,
     untracked: record.candidate.untracked,
-    approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, issueKeys, status, snapshots, audit, commitsByApp)),
+    approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, issueKeys, status, snapshots, audit, commitsByApp), decisionPage),
     deploy: deployView(ctx, record, liveRun, audit, record.deploy.kind === 'failed' ? mayManage : null),
-    audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
+    audit: auditViews(audit, status.users),
     gate: releaseGateView(config, record, ctx.actor, status.users, mayManage === true),
     warnings,
+    more: {
+      issues: firstIssues.length < issueKeys.length ? pageCursor(listScope.issues(versionId, record.candidate.contentHash), firstIssues.length) : null,
+      decisions: decisionPage.nextCursor ? pageCursor(listScope.decisions(versionId), decisionPage.nextCursor) : null,
+      audit: auditPage.nextCursor ? pageCursor(listScope.audit(versionId), auditPage.nextCursor) : null,
+    },
   });
 }
 
@@ -132,7 +147,8 @@ function newestFirst(commits: readonly CommitInfo[], artifactCommit: string): Co
 
 /**
  * For every earlier content that someone's latest decision was made for: what changed since, from
- * the content snapshots the refresh records (when the release predates them, only the time is known).
+ * the content snapshots the refresh records (when the release predates them, only the time is known:
+ * from the latest audit page, newest first).
  */
 function contentChanges(
   record: ReleaseRecord,
@@ -143,13 +159,12 @@ function contentChanges(
   commitsByApp: Map<string, CommitInfo[]>,
 ): ContentChange[] {
   const hash = record.candidate.contentHash;
-  const latest = new Map<string, Decision>();
-  for (const d of status.decisions) if ((latest.get(d.accountId)?.at ?? '') <= d.at) latest.set(d.accountId, d);
+  const latest = latestByPerson(status.decisions);
   const staleBy = new Map<string, string[]>();
   for (const d of latest.values()) if (d.contentHash !== hash) staleBy.set(d.contentHash, [...(staleBy.get(d.contentHash) ?? []), status.users.get(d.accountId)?.displayName ?? d.accountId]);
   const byHash = new Map(snapshots.map((s) => [s.contentHash, s]));
   const current = byHash.get(hash);
-  const changedAt = current?.at ?? [...audit].reverse().find((entry) => entry.action === 'candidate.changed')?.at ?? null;
+  const changedAt = current?.at ?? audit.find((entry) => entry.action === 'candidate.changed')?.at ?? null;
   const changer = current?.actor ?? null;
   return [...staleBy].map(([fromHash, decidedBy]) => {
     const before = byHash.get(fromHash);
@@ -164,47 +179,6 @@ function contentChanges(
       known: before !== undefined,
     };
   });
-}
-
-/** Actors that are the app itself rather than a person. */
-const SYSTEM_ACTORS = new Map([
-  ['app', 'Kosli Release Gate'],
-  ['scheduled-check', 'Scheduled check'],
-  ['deploy-worker', 'Deploy worker'],
-]);
-
-function actorName(actor: string, users: Map<string, JiraUser>): string {
-  return SYSTEM_ACTORS.get(actor) ?? users.get(actor)?.displayName ?? actor;
-}
-
-const ACTION_LABELS: Record<string, string> = {
-  'candidate.created': 'Candidate created',
-  'candidate.changed': 'Content changed',
-  'jira.fixVersions': 'Issues added to the release',
-  'kosli.trail': 'Kosli release trail begun',
-  'kosli.staging-software': 'Staging software recorded in Kosli',
-  'staging.promoted': 'Promoted to staging',
-  'approval.app.approved': 'Approved',
-  'approval.app.declined': 'Declined',
-  'approval.jira.approved': 'Approved in Jira',
-  'approval.jira.declined': 'Declined in Jira',
-  'deploy.policySatisfied': 'Approval policy satisfied',
-  'deploy.attested': 'Approval attested in Kosli',
-  'deploy.dispatched': 'Prod deploy dispatched',
-  'deploy.runSucceeded': 'Deploy run succeeded',
-  'deploy.verified': 'Prod verified',
-  'deploy.released': 'Released in Jira',
-  'deploy.stepFailed': 'Deploy step failed',
-  'deploy.waiting': 'Waiting',
-  'deploy.stale': 'Approvals stale: staging changed',
-  'deploy.retry': 'Retry requested',
-  'rollback.requested': 'Rollback requested',
-  'rollback.recorded': 'Rollback recorded',
-  'approval.emergency': 'Emergency approval',
-};
-
-function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? action;
 }
 
 async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string, JiraUser>> {
@@ -288,21 +262,6 @@ function environmentRows(
   });
 }
 
-function issueViews(ctx: CallContext, issueKeys: readonly string[], issues: JiraIssue[]): IssueView[] {
-  const byKey = new Map(issues.map((issue) => [issue.key, issue]));
-  return issueKeys.map((key) => {
-    const issue = byKey.get(key);
-    return {
-      key,
-      summary: issue?.summary ?? '',
-      status: issue?.status ?? 'Unknown',
-      statusCategory: issue?.statusCategory ?? 'unknown',
-      issueType: issue?.issueType ?? 'Issue',
-      url: ctx.links.jiraIssue(key),
-    };
-  });
-}
-
 function approvalsView(
   config: ProjectConfig,
   record: ReleaseRecord,
@@ -311,21 +270,12 @@ function approvalsView(
   me: string,
   now: string,
   changes: ContentChange[],
+  decisionPage: LogPage<Decision>,
 ): ApprovalsView {
   const hash = record.candidate.contentHash;
   const name = (id: string) => status.users.get(id)?.displayName ?? id;
-  const decisions: DecisionView[] = [...status.decisions]
-    .sort((a, b) => b.at.localeCompare(a.at))
-    .map((d, i, newest) => ({
-      accountId: d.accountId,
-      displayName: name(d.accountId),
-      decision: d.decision,
-      reason: d.reason ?? null,
-      at: d.at,
-      source: d.source,
-      valid: d.contentHash === hash,
-      superseded: newest.slice(0, i).some((later) => later.accountId === d.accountId),
-    }));
+  // Native Jira decisions seen now and not yet recorded are the newest of all.
+  const decisions = decisionViews([...status.unrecorded, ...decisionPage.entries], latestByPerson(status.decisions), hash, status.users);
   const mine = status.evaluation.approvers.find((a) => a.accountId === me);
   const open = record.deploy.kind === 'open';
   return {
@@ -368,7 +318,8 @@ function approvalsView(
 function deployView(ctx: CallContext, record: ReleaseRecord, liveRun: WorkflowRun | null, audit: AuditEntry[], mayRetry: boolean | null): DeployView {
   const state = record.deploy;
   const run = dispatchedRun(state);
-  const started = [...audit].reverse().find((entry) => entry.action === 'deploy.policySatisfied');
+  // From the latest audit page (newest first): a deploy started further back shows no start time.
+  const started = audit.find((entry) => entry.action === 'deploy.policySatisfied');
   return {
     state: releaseStateName(state),
     step: state.kind === 'failed' ? `failed at ${state.step}` : state.kind,

@@ -10,8 +10,10 @@
  *   keys:<version>:<hash12>:<bucket>  the candidate's Jira keys (candidate-keys.ts)
  *   fixed:<version>:<chunk>           keys whose fix version is written (candidate-keys.ts)
  *   commits:<version>:<app>:<chunk>   the candidate's commits (200 a value)
- *   decision:<version>:<at>:<account> one key per decision: append-only, so approvals never race
- *   audit:<version>:<at>:<id>         the audit log, in time order
+ *   decision:<version>:<inv-time>:<id>  one key per decision, newest first: append-only, for history
+ *   latest-decision:<version>:<account> each approver's latest decision, written by that approver's
+ *                                     decision only (so approvals never race); the approval status reads these
+ *   audit:<version>:<inv-time>:<id>   the audit log, newest first (newest-first-log.ts)
  *   content:<version>:<hash>          what each content hash held (apps, keys), to say what changed
  *   lock:deploy:<version>             the single-flight lease of the release's worker (renewed while it works)
  * The release record is written only by the holder of the release's lock.
@@ -25,23 +27,19 @@ import type { RollbackMark } from '../release/rollback';
 import type { JiraUser } from '../jira/types';
 import { CandidateKeys, type KeyBuckets, type KeyEntry } from './candidate-keys';
 import type { KeyValueStore } from './key-value-store';
+import { NewestFirstLog, newestFirst, QUERY_PAGE_SIZE, type LogPage } from './newest-first-log';
 
 /** Cached display names expire so a renamed user shows correctly within a day. */
 const USER_CACHE_SECONDS = 24 * 3600;
 
 const COMMIT_CHUNK = 200;
-/** Entries per KVS query page: the query reference allows "up to a maximum of 20". */
-const QUERY_PAGE_SIZE = 20;
 /** Untracked changes and unknown keys kept inline; the counts are always exact. */
 const UNTRACKED_INLINE = 100;
 const MISSING_INLINE = 100;
 /** Releases the project page lists (one query page). */
 const RECENT_RELEASES = QUERY_PAGE_SIZE;
-/** Later than any creation time in ms, so `LATEST - createdAt` sorts newest first. */
-const LATEST = 9_999_999_999_999;
-
 function summaryKey(record: Pick<ReleaseRecord, 'projectKey' | 'versionId' | 'createdAt'>): string {
-  return `summary:${record.projectKey}:${String(LATEST - Date.parse(record.createdAt)).padStart(13, '0')}:${record.versionId}`;
+  return `summary:${record.projectKey}:${newestFirst(record.createdAt)}:${record.versionId}`;
 }
 
 export interface StoredCandidate {
@@ -352,6 +350,14 @@ export class ReleaseStore {
     return chunks.flatMap((chunk) => chunk ?? []).slice(-limit);
   }
 
+  /** Stored commits (oldest first) of chunks `first` … `first + count - 1`, and whether chunks remain after them. */
+  async commitChunks(versionId: string, app: string, commitCount: number, first: number, count: number): Promise<{ commits: CommitInfo[]; more: boolean }> {
+    const chunks = Math.ceil(commitCount / COMMIT_CHUNK);
+    const last = Math.min(chunks, first + count);
+    const read = await Promise.all(Array.from({ length: Math.max(0, last - first) }, (_, i) => this.kv.get<CommitInfo[]>(`commits:${versionId}:${app}:${String(first + i).padStart(4, '0')}`)));
+    return { commits: read.flatMap((chunk) => chunk ?? []), more: last < chunks };
+  }
+
   async getCommits(versionId: string, app: string): Promise<CommitInfo[]> {
     return (await this.queryAll<CommitInfo[]>(`commits:${versionId}:${app}:`)).flatMap((r) => r.value);
   }
@@ -372,12 +378,29 @@ export class ReleaseStore {
     await this.kv.set(`user:${user.accountId}`, user, { ttlSeconds: USER_CACHE_SECONDS });
   }
 
-  async addDecision(versionId: string, decision: Decision): Promise<void> {
-    await this.kv.set(`decision:${versionId}:${decision.at}:${decision.accountId}:${this.newId().slice(0, 8)}`, decision);
+  private decisionLog(versionId: string): NewestFirstLog<Decision> {
+    return new NewestFirstLog<Decision>(this.kv, `decision:${versionId}:`, this.newId);
   }
 
-  async decisions(versionId: string): Promise<Decision[]> {
-    return (await this.queryAll<Decision>(`decision:${versionId}:`)).map((r) => r.value);
+  /** Appends the decision to the history, then makes it its approver's latest. */
+  async addDecision(versionId: string, decision: Decision): Promise<void> {
+    await this.decisionLog(versionId).append(decision);
+    await this.kv.set(`latest-decision:${versionId}:${decision.accountId}`, decision);
+  }
+
+  /** Every decision ever made, oldest first (history; the approval status needs only `latestDecisions`). */
+  decisions(versionId: string): Promise<Decision[]> {
+    return this.decisionLog(versionId).all();
+  }
+
+  /** Up to `limit` decisions, newest first, from `cursor` on. */
+  decisionPage(versionId: string, limit: number, cursor?: string): Promise<LogPage<Decision>> {
+    return this.decisionLog(versionId).page(limit, cursor);
+  }
+
+  /** Each approver's latest decision: one key per person who ever decided, whatever the history's length. */
+  async latestDecisions(versionId: string): Promise<Decision[]> {
+    return (await this.queryAll<Decision>(`latest-decision:${versionId}:`)).map((r) => r.value);
   }
 
   async putContentSnapshot(versionId: string, snapshot: ContentSnapshot): Promise<void> {
@@ -388,12 +411,22 @@ export class ReleaseStore {
     return (await this.queryAll<ContentSnapshot>(`content:${versionId}:`)).map((r) => r.value);
   }
 
-  async audit(versionId: string, entry: AuditEntry): Promise<void> {
-    await this.kv.set(`audit:${versionId}:${entry.at}:${this.newId().slice(0, 8)}`, entry);
+  private auditTrail(versionId: string): NewestFirstLog<AuditEntry> {
+    return new NewestFirstLog<AuditEntry>(this.kv, `audit:${versionId}:`, this.newId);
   }
 
-  async auditLog(versionId: string): Promise<AuditEntry[]> {
-    return (await this.queryAll<AuditEntry>(`audit:${versionId}:`)).map((r) => r.value);
+  async audit(versionId: string, entry: AuditEntry): Promise<void> {
+    await this.auditTrail(versionId).append(entry);
+  }
+
+  /** The whole audit log, oldest first. */
+  auditLog(versionId: string): Promise<AuditEntry[]> {
+    return this.auditTrail(versionId).all();
+  }
+
+  /** Up to `limit` audit entries, newest first, from `cursor` on. */
+  auditPage(versionId: string, limit: number, cursor?: string): Promise<LogPage<AuditEntry>> {
+    return this.auditTrail(versionId).page(limit, cursor);
   }
 
   /**
