@@ -9,7 +9,7 @@ import type {
   DecisionView,
   DeployView,
   EnvironmentRow,
-  ExportResult,
+  ExportPart,
   IssueView,
   ProjectOverview,
   ReleaseGateView,
@@ -209,6 +209,8 @@ export function aReleaseView(overrides: Partial<ReleaseView> = {}): ReleaseView 
     audit: [anAuditEntry()],
     gate: aGateView(),
     warnings: [],
+    issueCount: overrides.issues?.length ?? 1,
+    more: { issues: null, decisions: null, audit: null },
     ...overrides,
   };
 }
@@ -261,6 +263,6 @@ export function aComplianceReport(overrides: Partial<ComplianceReport> = {}): Co
   };
 }
 
-export function anExport(overrides: Partial<ExportResult> = {}): ExportResult {
-  return { filename: 'release-10001-notes.md', mimeType: 'text/markdown', content: '# Release 2025-06-02\n', ...overrides };
+export function anExport(overrides: Partial<ExportPart> = {}): ExportPart {
+  return { filename: 'release-10001-notes.md', mimeType: 'text/markdown', content: '# Release 2025-06-02\n', nextCursor: null, ...overrides };
 }
