@@ -18,6 +18,18 @@ export function errorOf<T>(result: Result<T>): { code: string; message: string }
   return result.error;
 }
 
+/** An export's file, its parts asked for in turn and joined, as the panel does; `parts` counts them. */
+export async function exportFile(world: World, actor: string, versionId: string, format: 'notes' | 'audit'): Promise<{ content: string; mimeType: string; parts: number }> {
+  const first = ok(await world.invoke(actor, 'release/export', { versionId, format }));
+  const contents = [first.content];
+  for (let cursor = first.nextCursor; cursor !== null; ) {
+    const part = ok(await world.invoke(actor, 'release/export', { versionId, format, cursor }));
+    contents.push(part.content);
+    cursor = part.nextCursor;
+  }
+  return { content: contents.join(''), mimeType: first.mimeType, parts: contents.length };
+}
+
 /** Changes both apps, promotes dev to staging, lets the run finish and creates the candidate. */
 export async function prepareCandidate(world: World, messages: Record<string, string> = { backend: 'OPS-11 faster search', frontend: 'OPS-12 fix checkout button' }): Promise<RefreshResult & { contentHash: string }> {
   for (const [app, message] of Object.entries(messages)) world.simulation.commit(app, message);

@@ -78,8 +78,8 @@ function DecisionList({ versionId, first, more }: { versionId: string; first: De
   return (
     <>
       <ol className="timeline" aria-label="Decisions">
-        {decisions.map((decision) => (
-          <li key={`${decision.accountId}-${decision.at}-${decision.source}`} className={decision.valid && !decision.superseded ? '' : 'stale'}>
+        {decisions.map((decision, index) => (
+          <li key={`${decision.accountId}-${decision.at}-${decision.source}-${index}`} className={decision.valid && !decision.superseded ? '' : 'stale'}>
             <strong>{decision.displayName}</strong> {decision.decision} {decision.source === 'app' ? 'in the app' : 'in Jira'}{' '}
             <span className="subtle">· {formatTime(decision.at)}</span>{' '}
             {decision.superseded ? (
