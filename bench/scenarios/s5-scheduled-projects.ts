@@ -27,13 +27,15 @@ export interface S5Result {
 const PROJECTS = 50;
 
 /** Copies the first project's release into project `key` (a new Jira project and version), as the app would have stored it. */
-async function copyProject(world: World, fromVersion: string, key: string): Promise<void> {
+async function copyProject(world: World, fromVersion: string, index: number): Promise<void> {
+  const key = `PRJ${String(index).padStart(2, '0')}`;
   const { store } = world;
   const from = world.scenario.project.key;
   const record = await store.getRelease(from, fromVersion);
   const stored = await store.getConfig(from);
   if (!record || !stored) throw new Error(`S5: release ${fromVersion} of ${from} is not stored`);
-  const project = world.jira.world.addProject({ key });
+  // Ids clear of the scenario's own project (the fake numbers new projects from the first id).
+  const project = world.jira.world.addProject({ key, id: String(90_000 + index) });
   const version = world.jira.world.addVersion({ project: key, name: record.name });
   const versionId = version.id;
   const keys = await store.keys.all(fromVersion, record.candidate.keys);
@@ -62,7 +64,7 @@ export async function measureScheduledProjects(progress: (message: string) => vo
     const created = ok(await world.invoke(developer(world), 'candidate/refresh', {}));
     await world.drain();
     progress(`S5: seeding ${PROJECTS - 1} more projects…`);
-    for (let i = 1; i < PROJECTS; i++) await copyProject(world, created.versionId, `PRJ${String(i).padStart(2, '0')}`);
+    for (let i = 1; i < PROJECTS; i++) await copyProject(world, created.versionId, i);
     setLatency(world, UPSTREAM_MS, STORAGE_MS);
     world.resetCalls();
     progress(`S5: one scheduled check over ${PROJECTS} projects…`);

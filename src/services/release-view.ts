@@ -59,21 +59,27 @@ function commitsShown(apps: number): number {
 }
 
 export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
-  const [record, latestDecisions, decisionPage, auditPage, clients, snapshots] = await Promise.all([
-    loadRelease(deps, ctx.projectKey, versionId),
+  const stored = loadRelease(deps, ctx.projectKey, versionId);
+  // The record's content is read as soon as the record is here, while the logs' query pages go on.
+  const content = stored.then((record) => {
+    const shown = commitsShown(record.candidate.apps.length);
+    return Promise.all([
+      Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, shown))),
+      deps.store.keys.all(versionId, record.candidate.keys),
+    ]);
+  });
+  const [record, latestDecisions, decisionPage, auditPage, clients, snapshots, [commitLists, keyEntries]] = await Promise.all([
+    stored,
     deps.store.latestDecisions(versionId),
     deps.store.decisionPage(versionId, PAGE_SIZE),
     deps.store.auditPage(versionId, PAGE_SIZE),
     projectClients(deps, ctx.projectKey),
     deps.store.contentSnapshots(versionId),
+    content,
   ]);
   const audit = auditPage.entries;
   const { config, kosli, github } = clients;
   const shownPerApp = commitsShown(record.candidate.apps.length);
-  const [commitLists, keyEntries] = await Promise.all([
-    Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, shownPerApp))),
-    deps.store.keys.all(versionId, record.candidate.keys),
-  ]);
   const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
   const issueKeys = keyEntries.map((entry) => entry.key);
   const firstIssues = issueKeys.slice(0, PAGE_SIZE);
