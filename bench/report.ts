@@ -187,6 +187,8 @@ function scaleRows(results: BenchResults): Row[] {
     const what = `release page, ${s4.audit_entries.toLocaleString('en')} audit entries + ${s4.decisions.toLocaleString('en')} decisions`;
     row('S4 ms', `${what} (median of 5)`, s4.ms, s4.targets.ms);
     row('S4 bytes', `${what}: the answer`, s4.response_bytes, s4.targets.response_bytes);
+    const file = s4.audit_export;
+    out.push({ figure: 'S4 bytes', case: `its audit record export: ${file.parts} parts joined into ${file.file_bytes} bytes; the largest part's answer (information)`, ours: `${file.max_part_bytes}`, original: '—', target: '', result: '' });
   }
   const s5 = results.S5_scheduled_50_projects_s;
   if (s5) row('S5 s', `one scheduled check, ${s5.projects} projects with open candidates, refresh on (${s5.calls} upstream calls)`, s5.seconds, s5.target, ' s');

@@ -26,8 +26,8 @@ import { releaseView } from './release-view';
 
 /** Characters of the notes a part holds: at most 3 bytes each in UTF-8, well under the answer limit. */
 const NOTES_PART_CHARS = 500_000;
-/** Items of a list an audit-record part holds (issues: 5 searches; decisions and audit: 25 query pages). */
-const ITEMS_PER_PART = 500;
+/** Items of a list an audit-record part holds (issues: 10 searches at once; decisions and audit: 50 query pages, about 300 KB). */
+const ITEMS_PER_PART = 1000;
 /** Commit chunks (200 commits each) an audit-record part holds. */
 const COMMIT_CHUNKS_PER_PART = 5;
 

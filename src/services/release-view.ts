@@ -30,7 +30,7 @@ import type { PullRequestAttestation } from '../kosli/types';
 import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
 import { canManageReleases } from './permissions';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
-import { latestSnapshot, projectClients } from './project-clients';
+import { latestSnapshot, projectClients, type ProjectClients } from './project-clients';
 import { gateViewPeople, releaseGateView } from './release-gate-view';
 import { approvalPolicyFor } from '../release/rollback';
 import { loadRelease } from './load-release';
@@ -59,56 +59,28 @@ function commitsShown(apps: number): number {
 }
 
 export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
+  const warnings: string[] = [];
   const stored = loadRelease(deps, ctx.projectKey, versionId);
-  // The record's content is read as soon as the record is here, while the logs' query pages go on.
-  const content = stored.then((record) => {
-    const shown = commitsShown(record.candidate.apps.length);
-    return Promise.all([
-      Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, shown))),
-      deps.store.keys.all(versionId, record.candidate.keys),
+  const clientsRead = projectClients(deps, ctx.projectKey);
+  // The upstream round starts as soon as the record, its content and the project's clients are read;
+  // the logs' first pages (5 query pages in a row each) and the cached names are read beside it.
+  const upstream = Promise.all([stored, clientsRead]).then(([record, clients]) => upstreamReads(deps, ctx, record, clients, warnings));
+  const logs = Promise.all([deps.store.latestDecisions(versionId), deps.store.decisionPage(versionId, PAGE_SIZE), deps.store.auditPage(versionId, PAGE_SIZE), deps.store.contentSnapshots(versionId)]);
+  const names = Promise.all([stored, clientsRead, logs]).then(async ([record, { config }, [latest, decisions, audit]]) => {
+    const known = new Set([
+      ...approvalPolicyFor(config, record).approvers,
+      ...gateViewPeople(record),
+      ...latest.map((d) => d.accountId),
+      ...decisions.entries.map((d) => d.accountId),
+      ...audit.entries.map((a) => a.actor).filter(isPerson),
     ]);
+    return { known, cached: await usersFromCache(deps, known) };
   });
-  const [record, latestDecisions, decisionPage, auditPage, clients, snapshots, [commitLists, keyEntries]] = await Promise.all([
-    stored,
-    deps.store.latestDecisions(versionId),
-    deps.store.decisionPage(versionId, PAGE_SIZE),
-    deps.store.auditPage(versionId, PAGE_SIZE),
-    projectClients(deps, ctx.projectKey),
-    deps.store.contentSnapshots(versionId),
-    content,
-  ]);
+  const [record, { config }, reads, [latestDecisions, decisionPage, auditPage, snapshots], { known: knownUsers, cached: cachedUsers }] = await Promise.all([stored, clientsRead, upstream, logs, names]);
+  const { commitsByApp, keyEntries, shownPerApp, version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage } = reads;
   const audit = auditPage.entries;
-  const { config, kosli, github } = clients;
-  const shownPerApp = commitsShown(record.candidate.apps.length);
-  const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
   const issueKeys = keyEntries.map((entry) => entry.key);
   const firstIssues = issueKeys.slice(0, PAGE_SIZE);
-  const warnings: string[] = [];
-  const run = dispatchedRun(record.deploy);
-  const knownUsers = new Set([
-    ...approvalPolicyFor(config, record).approvers,
-    ...gateViewPeople(record),
-    ...latestDecisions.map((d) => d.accountId),
-    ...decisionPage.entries.map((d) => d.accountId),
-    ...audit.map((a) => a.actor).filter(isPerson),
-  ]);
-  const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
-
-  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayManage] = await Promise.all([
-    deps.jiraAsApp.getVersion(versionId),
-    settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(firstIssues)),
-    settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
-    settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
-    settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
-    Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false })))),
-    // Review and Jira evidence of every commit, from the source flow, in bulk and in the same round as the trails.
-    settle('Kosli pull requests', warnings, () => kosli.pullRequestEvidence(config.kosli.sourceFlow, shown)),
-    settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
-    run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
-    usersFromCache(deps, knownUsers),
-    // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
-    record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
-  ]);
 
   const status = await approvalStatus(deps, config, record, latestDecisions, version, cachedUsers);
   const unnamed = [...knownUsers].filter((id) => !status.users.has(id));
@@ -143,6 +115,35 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
       audit: auditPage.nextCursor ? pageCursor(listScope.audit(versionId), auditPage.nextCursor) : null,
     },
   });
+}
+
+/** The record's newest commits and its keys (storage), then every upstream read of the page at once. */
+async function upstreamReads(deps: Deps, ctx: CallContext, record: ReleaseRecord, { config, kosli, github }: ProjectClients, warnings: string[]) {
+  const versionId = record.versionId;
+  const shownPerApp = commitsShown(record.candidate.apps.length);
+  const [commitLists, keyEntries] = await Promise.all([
+    Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, shownPerApp))),
+    deps.store.keys.all(versionId, record.candidate.keys),
+  ]);
+  const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
+  const firstIssues = keyEntries.slice(0, PAGE_SIZE).map((entry) => entry.key);
+  const run = dispatchedRun(record.deploy);
+  const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
+  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage] = await Promise.all([
+    deps.jiraAsApp.getVersion(versionId),
+    settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(firstIssues)),
+    settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
+    settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
+    settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
+    Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false })))),
+    // Review and Jira evidence of every commit, from the source flow, in bulk and in the same round as the trails.
+    settle('Kosli pull requests', warnings, () => kosli.pullRequestEvidence(config.kosli.sourceFlow, shown)),
+    settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
+    run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
+    // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
+    record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
+  ]);
+  return { commitsByApp, keyEntries, shownPerApp, version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage };
 }
 
 /** Stored commits are oldest first; the page shows the newest first. Old records kept no list: the artifact's commit stands in. */
