@@ -28,6 +28,7 @@ const SYSTEM_ACTORS = new Map([
   ['app', 'Kosli Release Gate'],
   ['scheduled-check', 'Scheduled check'],
   ['deploy-worker', 'Deploy worker'],
+  ['candidate-worker', 'Candidate worker'],
 ]);
 
 export function isPerson(actor: string): boolean {
@@ -41,6 +42,8 @@ export function actorName(actor: string, users: ReadonlyMap<string, JiraUser>): 
 const ACTION_LABELS: Record<string, string> = {
   'candidate.created': 'Candidate created',
   'candidate.changed': 'Content changed',
+  'candidate.composing': 'Content being composed',
+  'candidate.composed': 'Content composed',
   'jira.fixVersions': 'Issues added to the release',
   'kosli.trail': 'Kosli release trail begun',
   'kosli.staging-software': 'Staging software recorded in Kosli',

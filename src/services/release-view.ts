@@ -9,6 +9,7 @@ import type {
   ArtifactCell,
   ArtifactView,
   CommitEvidenceView,
+  CompositionView,
   ContentChange,
   DeployView,
   EnvironmentRow,
@@ -23,8 +24,9 @@ import { dispatchedRun, releaseStateName } from '../release/deploy-state';
 import { diffContent } from '../release/content-change';
 import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
 import type { KeyEntry } from '../store/candidate-keys';
-import type { AuditEntry, ContentSnapshot, ReleaseRecord } from '../store/release-store';
+import type { CompositionStatus } from '../store/composition-store';
 import type { LogPage } from '../store/newest-first-log';
+import type { AuditEntry, ComposingMark, ContentSnapshot, ReleaseRecord } from '../store/release-store';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
 import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
@@ -69,6 +71,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const names = Promise.all([stored, clientsRead, logs]).then(async ([record, { config }, [latest, decisions, audit]]) => {
     const known = new Set([
       ...approvalPolicyFor(config, record).approvers,
+      ...(record.composing ? [record.composing.by] : []),
       ...gateViewPeople(record),
       ...latest.map((d) => d.accountId),
       ...decisions.entries.map((d) => d.accountId),
@@ -76,7 +79,15 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     ]);
     return { known, cached: await usersFromCache(deps, known) };
   });
-  const [record, { config }, reads, [latestDecisions, decisionPage, auditPage, snapshots], { known: knownUsers, cached: cachedUsers }] = await Promise.all([stored, clientsRead, upstream, logs, names]);
+  const compositionRead = stored.then((record) => (record.composing ? deps.compositions.status(versionId) : undefined));
+  const [record, { config }, reads, [latestDecisions, decisionPage, auditPage, snapshots], { known: knownUsers, cached: cachedUsers }, composition] = await Promise.all([
+    stored,
+    clientsRead,
+    upstream,
+    logs,
+    names,
+    compositionRead,
+  ]);
   const { commitsByApp, keyEntries, shownPerApp, version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage } = reads;
   const audit = auditPage.entries;
   const issueKeys = keyEntries.map((entry) => entry.key);
@@ -108,6 +119,8 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     deploy: deployView(ctx, record, liveRun, audit, record.deploy.kind === 'failed' ? mayManage : null),
     audit: auditViews(audit, status.users),
     gate: releaseGateView(config, record, ctx.actor, status.users, mayManage === true),
+    composition: record.composing ? compositionView(record.composing, composition, status.users) : null,
+    fixVersions: { written: record.fixVersions.written, pending: record.fixVersions.pending },
     warnings,
     more: {
       issues: firstIssues.length < issueKeys.length ? pageCursor(listScope.issues(versionId, record.candidate.contentHash), firstIssues.length) : null,
@@ -144,6 +157,17 @@ async function upstreamReads(deps: Deps, ctx: CallContext, record: ReleaseRecord
     record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
   ]);
   return { commitsByApp, keyEntries, shownPerApp, version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage };
+}
+
+function compositionView(mark: ComposingMark, status: CompositionStatus | undefined, users: Map<string, JiraUser>): CompositionView {
+  return {
+    since: mark.since,
+    by: actorName(mark.by, users),
+    progress: status?.progress ?? null,
+    updatedAt: status?.updatedAt ?? mark.since,
+    attempts: status?.attempts ?? 0,
+    error: status?.error ?? null,
+  };
 }
 
 /** Stored commits are oldest first; the page shows the newest first. Old records kept no list: the artifact's commit stands in. */
