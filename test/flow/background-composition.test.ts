@@ -105,4 +105,19 @@ describe('a candidate too large for one call', () => {
     expect(view.issues).toHaveLength(100);
     expect(storedKeys(w, `staged:${created.versionId}:`)).toEqual([]);
   });
+
+  it('is taken up again by the scheduled check after a failure', { timeout: 120_000 }, async () => {
+    const w = (world = await bigWorld());
+    // The resolver looks nothing up in Kosli: the refused look-up is the consumer's.
+    w.kosli.service.injectFaults(KOSLI_LOOKUPS, { kind: 'status', status: 400, body: { message: 'refused once' } });
+    const { versionId } = ok(await w.invoke(DEV, 'candidate/refresh', {}));
+    await w.drain();
+    const failed = ok(await w.invoke(PO1, 'release/get', { versionId }));
+    expect(failed.composition?.error).toBeTruthy();
+    await w.runTrigger();
+    await w.drain();
+    const view = ok(await w.invoke(PO1, 'release/get', { versionId }));
+    expect(view.composition).toBeNull();
+    expect(view.issues).toHaveLength(KEYS);
+  });
 });
