@@ -12,6 +12,6 @@ export const reason = z.string().max(2000, 'At most 2,000 characters');
 /** A "Load more" request: the cursor the previous page gave (opaque; the service checks it) and a page size. */
 export const pageRequest = z.strictObject({
   versionId,
-  cursor: z.string().min(1, 'A cursor from the previous page').max(2000, 'A cursor from the previous page'),
+  cursor: z.string().min(1, 'A cursor from the previous page').max(4000, 'A cursor from the previous page'),
   limit: z.number().int().min(1, 'At least 1').max(100, 'At most 100').optional(),
 });
