@@ -77,6 +77,7 @@ describe('a release with years of history', () => {
       ['release/decisions', { versionId, cursor: decisionCursor ?? '', limit: 101 }],
       ['release/issues', { versionId, cursor: decisionCursor ?? '' }],
       ['release/audit', { versionId, cursor: '' }],
+      ['release/export', { versionId, format: 'audit', cursor: decisionCursor ?? '' }],
     ] as const) {
       const error = errorOf(await world.invoke(PO1, key, payload));
       expect(error.code).toBe('INVALID_INPUT');
