@@ -47,9 +47,9 @@ export async function runDeployJob(deps: Deps, body: unknown): Promise<DeployJob
   const job: DeployJob = event.data;
   const fields = { project: job.projectKey, release: job.versionId, hops: job.hops ?? 0 };
   try {
-    const record = await deps.store.getRelease(job.projectKey, job.versionId);
+    const record = await deps.store.releases.get(job.projectKey, job.versionId);
     if (!record) return finish({ ok: false, state: null, error: `No release ${job.versionId} in ${job.projectKey}` }, fields);
-    const site = (await deps.store.getSite<SiteIdentity>()) ?? { siteUrl: '', appId: 'app', environmentId: 'env', projectType: 'software' };
+    const site = (await deps.store.settings.site<SiteIdentity>()) ?? { siteUrl: '', appId: 'app', environmentId: 'env', projectType: 'software' };
     const outcome = await advanceRelease(deps, { projectKey: record.projectKey, projectId: record.projectId, actor: 'deploy-worker', jiraAsUser: null, links: linksFor(site) }, record.versionId);
     const delay = requeueDelay(deps, outcome);
     if (delay !== null && (job.hops ?? 0) < MAX_HOPS) {

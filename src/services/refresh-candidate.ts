@@ -13,7 +13,7 @@ import { versionName, type ProjectConfig } from '../release/config';
 import { canReopen, transition } from '../release/deploy-state';
 import { normaliseSelection, selectApps, type HeldBackApp } from '../release/partial';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
-import { contentSnapshot, keyEntries, newReleaseRecord, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/release-store';
+import { contentSnapshot, keyEntries, newReleaseRecord, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/records';
 import type { GitHubClient } from '../github/types';
 import type { JiraVersion } from '../jira/types';
 import { MAX_COMMITS_PER_CALL } from '../kosli/client';
@@ -123,7 +123,7 @@ async function rewriteChoice(deps: Deps, record: ReleaseRecord, composed: Compos
   const keys = composed.candidate.issueKeys;
   if (sameChoice(record, composed.heldBack, composed.selection)) return { record, keys };
   const next: ReleaseRecord = { ...record, candidate: withHeldBack(record.candidate, composed.heldBack), selection: composed.selection };
-  await deps.store.putRelease(next);
+  await deps.store.releases.put(next);
   return { record: next, keys };
 }
 
@@ -152,7 +152,7 @@ async function commitsFor(github: GitHubClient, range: AppRange, firstReleaseLim
 /** The apps the open candidate's creator chose, kept across refreshes until someone chooses again. */
 async function storedSelection(deps: Deps, projectKey: string, versionId: string | undefined): Promise<Selection> {
   if (!versionId) return null;
-  return (await deps.store.getRelease(projectKey, versionId))?.selection ?? null;
+  return (await deps.store.releases.get(projectKey, versionId))?.selection ?? null;
 }
 
 function today(iso: string): string {
@@ -172,8 +172,8 @@ const VERSION_DESCRIPTION = 'Release candidate managed by Kosli Release Gate: it
 
 export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { apps?: string[] } = {}): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const [running, owned] = await Promise.all([readRunning(config, kosli), deps.store.openCandidateId(ctx.projectKey)]);
-  const stored = owned ? await deps.store.getRelease(ctx.projectKey, owned) : undefined;
+  const [running, owned] = await Promise.all([readRunning(config, kosli), deps.store.slots.candidate(ctx.projectKey)]);
+  const stored = owned ? await deps.store.releases.get(ctx.projectKey, owned) : undefined;
   const chosen = normaliseSelection(options.apps, config.apps.map((app) => app.name));
   const selection = options.apps !== undefined ? (chosen ? { apps: chosen, by: ctx.actor } : null) : (stored?.selection ?? null);
   if (owned && stored && settled(stored)) {
@@ -188,7 +188,7 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { 
   if (owned) return withReleaseLock(deps, owned, () => refreshExisting(deps, ctx, config, kosli, owned, composed));
   // Creation is single-flight per project: the project lock stops two clicks creating two versions.
   return withReleaseLock(deps, `project-${ctx.projectKey}`, async () => {
-    const raced = await deps.store.openCandidateId(ctx.projectKey);
+    const raced = await deps.store.slots.candidate(ctx.projectKey);
     if (raced) return withReleaseLock(deps, raced, () => refreshExisting(deps, ctx, config, kosli, raced, composed));
     return createCandidate(deps, ctx, config, kosli, composed);
   });
@@ -222,14 +222,14 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
 export async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string, pendingSlot = ctx.projectKey): Promise<JiraVersion> {
   for (let n = 1; ; n += 1) {
     const free = n === 1 ? name : `${name} (${n})`;
-    await deps.store.setPendingVersion(pendingSlot, free);
+    await deps.store.slots.setPendingVersion(pendingSlot, free);
     try {
       return await deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name: free, description: VERSION_DESCRIPTION, startDate: today(now) });
     } catch (error) {
       const nameTaken = error instanceof AppError && error.code === 'CONFLICT' && error.details?.['field'] === 'name';
       if (!nameTaken) throw error;
       // The version of that name is someone else's: it must never be adopted as ours.
-      await deps.store.setPendingVersion(pendingSlot, null);
+      await deps.store.slots.setPendingVersion(pendingSlot, null);
       if (n >= MAX_NAME_SUFFIX) throw error;
     }
   }
@@ -240,7 +240,7 @@ const MAX_NAME_SUFFIX = 20;
 
 /** `pendingSlot`: whose pending creation (the candidate's by default; a rollback has its own). */
 export async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext, pendingSlot = ctx.projectKey): Promise<JiraVersion | undefined> {
-  const name = await deps.store.pendingVersion(pendingSlot);
+  const name = await deps.store.slots.pendingVersion(pendingSlot);
   if (!name) return undefined;
   return (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);
 }
@@ -252,12 +252,12 @@ async function writeContent(deps: Deps, record: Omit<ReleaseRecord, 'candidate' 
   const counts = new Map(previous?.candidate.apps.map((app) => [app.name, app.commitCount]) ?? []);
   const [buckets] = await Promise.all([
     deps.store.keys.put(record.versionId, candidate.contentHash, entries),
-    ...candidate.apps.map((app) => deps.store.putCommits(record.versionId, app.name, app.commits, counts.get(app.name) ?? 0)),
+    ...candidate.apps.map((app) => deps.store.commits.put(record.versionId, app.name, app.commits, counts.get(app.name) ?? 0)),
   ]);
   const fixed = previous ? new Set(await deps.store.keys.fixed(record.versionId, previous.fixVersions.chunks)) : new Set<string>();
   const pending = candidate.issueKeys.filter((key) => !fixed.has(key)).length;
   const next: ReleaseRecord = { ...record, candidate: toStoredCandidate(candidate, entries, buckets, composed.heldBack), selection: composed.selection, fixVersions: { ...record.fixVersions, pending } };
-  await deps.store.putRelease(next);
+  await deps.store.releases.put(next);
   if (previous && previous.candidate.keys.contentHash !== candidate.contentHash) await deps.store.keys.drop(record.versionId, previous.candidate.keys);
   return { record: next, keys: candidate.issueKeys };
 }
@@ -276,11 +276,11 @@ async function setUpCreated(
   // leaves no slot pointing at a missing record, and the pending name adopts the version next time.
   const identity = { versionId: version.id, projectKey: ctx.projectKey, projectId: ctx.projectId, name: version.name };
   const { record, keys } = await writeContent(deps, newReleaseRecord(identity, now), composed, null);
-  await deps.store.putContentSnapshot(version.id, contentSnapshot(record.candidate, keys, now, ctx.actor));
-  await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
+  await deps.store.snapshots.put(version.id, contentSnapshot(record.candidate, keys, now, ctx.actor));
+  await deps.store.audit.append(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
   // From here on the app owns this version and never creates another.
-  await deps.store.setCandidateSlot(ctx.projectKey, version.id);
-  await deps.store.setPendingVersion(ctx.projectKey, null);
+  await deps.store.slots.setCandidate(ctx.projectKey, version.id);
+  await deps.store.slots.setPendingVersion(ctx.projectKey, null);
 
   const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
@@ -295,7 +295,7 @@ async function refreshExisting(
   versionId: string,
   composed: Composed,
 ): Promise<RefreshResult> {
-  const record = await deps.store.getRelease(ctx.projectKey, versionId);
+  const record = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   const { candidate } = composed;
   const changed = record.candidate.contentHash !== candidate.contentHash;
@@ -325,8 +325,8 @@ async function refreshExisting(
       )
     : await rewriteChoice(deps, record, composed);
   if (changed) {
-    await deps.store.putContentSnapshot(versionId, contentSnapshot(next.candidate, keys, now, ctx.actor));
-    await deps.store.audit(versionId, {
+    await deps.store.snapshots.put(versionId, contentSnapshot(next.candidate, keys, now, ctx.actor));
+    await deps.store.audit.append(versionId, {
       at: now,
       actor: ctx.actor,
       action: 'candidate.changed',
@@ -361,7 +361,7 @@ export async function ensureSetUp(
   let current = record;
   const mark = async (step: keyof ReleaseRecord['setup']) => {
     current = { ...current, setup: { ...current.setup, [step]: true } };
-    await deps.store.putRelease(current);
+    await deps.store.releases.put(current);
   };
   const releaseFlow = config.kosli.releaseFlow;
   if (!current.setup.trail) {
@@ -386,7 +386,7 @@ export async function ensureSetUp(
       if (!existing.some((work) => work.url === link.url)) await deps.jiraAsApp.addRelatedWork(record.versionId, link);
     }
     await mark('links');
-    await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'kosli.trail', detail: `Kosli trail ${releaseFlow}/${record.versionId} begun with prod-software; release page and trail linked from the Jira release` });
+    await deps.store.audit.append(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'kosli.trail', detail: `Kosli trail ${releaseFlow}/${record.versionId} begun with prod-software; release page and trail linked from the Jira release` });
   }
   return current;
 }
@@ -412,8 +412,8 @@ async function recordContent(
       userData: { contentHash: candidate.contentHash, jiraKeys: candidate.issueKeys },
     });
     current = { ...current, stagingRecordedHash: candidate.contentHash };
-    await deps.store.putRelease(current);
-    await deps.store.audit(record.versionId, {
+    await deps.store.releases.put(current);
+    await deps.store.audit.append(record.versionId, {
       at: deps.clock.now(),
       actor: ctx.actor,
       action: 'kosli.staging-software',

@@ -23,7 +23,7 @@ import { dispatchedRun, releaseStateName } from '../release/deploy-state';
 import { diffContent } from '../release/content-change';
 import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
 import type { KeyEntry } from '../store/candidate-keys';
-import type { AuditEntry, ContentSnapshot, ReleaseRecord } from '../store/release-store';
+import type { AuditEntry, ContentSnapshot, ReleaseRecord } from '../store/records';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
 import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
@@ -43,7 +43,7 @@ async function settle<T>(label: string, warnings: string[], work: () => Promise<
 }
 
 export async function loadRelease(deps: Deps, projectKey: string, versionId: string): Promise<ReleaseRecord> {
-  const record = await deps.store.getRelease(projectKey, versionId);
+  const record = await deps.store.releases.get(projectKey, versionId);
   if (!record) throw new AppError('NOT_FOUND', `Release ${versionId} is not a release of project ${projectKey} managed by this app.`);
   return record;
 }
@@ -61,15 +61,15 @@ function commitsShown(apps: number): number {
 export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
   const [record, decisions, audit, clients, snapshots] = await Promise.all([
     loadRelease(deps, ctx.projectKey, versionId),
-    deps.store.decisions(versionId),
-    deps.store.auditLog(versionId),
+    deps.store.decisions.list(versionId),
+    deps.store.audit.list(versionId),
     projectClients(deps, ctx.projectKey),
-    deps.store.contentSnapshots(versionId),
+    deps.store.snapshots.list(versionId),
   ]);
   const { config, kosli, github } = clients;
   const shownPerApp = commitsShown(record.candidate.apps.length);
   const [commitLists, keyEntries] = await Promise.all([
-    Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, shownPerApp))),
+    Promise.all(record.candidate.apps.map((app) => deps.store.commits.latest(versionId, app.name, app.commitCount, shownPerApp))),
     deps.store.keys.all(versionId, record.candidate.keys),
   ]);
   const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
@@ -208,7 +208,7 @@ function actionLabel(action: string): string {
 }
 
 async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string, JiraUser>> {
-  const found = await Promise.all([...ids].map((id) => deps.store.cachedUser(id)));
+  const found = await Promise.all([...ids].map((id) => deps.store.users.get(id)));
   return new Map(found.filter((u): u is JiraUser => u !== undefined).map((u) => [u.accountId, u]));
 }
 
