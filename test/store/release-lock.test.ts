@@ -1,8 +1,8 @@
 /**
  * The release lease over the real @forge/kvs on the local runtime: one holder at a time, renewed
  * only by its holder, and an expired lease is taken over by exactly one of many contenders (a
- * second contender must not delete the first one's fresh lease). A person who meets a held lease
- * is told when they can act.
+ * second contender must not delete the first one's fresh lease). What a person who meets a held
+ * lease is told: test/usecases/release-lease.test.ts.
  */
 import { afterAll, describe, expect, it } from 'vitest';
 import { installForgeRuntime, LocalKvs } from '../../sandbox/forge-runtime';
@@ -53,19 +53,5 @@ describe('release lock', () => {
     expect(await store.locks.acquire('300', 'next', at(81), 60)).toBe(true);
     expect(await store.locks.renew('300', 'worker', at(82), 60)).toBe(false);
     expect((await store.locks.held('300'))?.owner).toBe('next');
-  });
-});
-
-describe('a held lease, met by a person', () => {
-  it('says when the action can be tried again', async () => {
-    const { composeDeps } = await import('../../src/app');
-    const { withReleaseLock, LEASE_SECONDS } = await import('../../src/services/release-lock');
-    const now = '2026-11-28T11:00:00.000Z';
-    const deps = { ...composeDeps(), store, clock: { now: () => now } };
-    expect(await store.locks.acquire('400', 'worker', '2026-11-28T10:59:30.000Z', LEASE_SECONDS)).toBe(true);
-    const refused = await withReleaseLock(deps, '400', async () => 'ran').catch((error: unknown) => error);
-    expect(refused).toMatchObject({ code: 'DEPLOY_IN_PROGRESS', message: expect.stringContaining('you can act in 30 s (at 11:00:30 UTC)') });
-    await store.locks.release('400', 'worker');
-    expect(await withReleaseLock(deps, '400', async () => 'ran')).toBe('ran');
   });
 });
