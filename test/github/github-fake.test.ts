@@ -124,7 +124,7 @@ describe('runs', () => {
     expect(gh.world.getRef('tags/running-prod-backend')).toBeUndefined();
   });
 
-  it('lets the sandbox plug in its own executor around the deploy workflow's steps', async () => {
+  it('lets the sandbox plug in its own executor around the deploy workflow steps', async () => {
     const [a = ''] = seedCommits(gh.world, 1);
     const seen: string[] = [];
     gh.world.executor = async (run, world) => {
