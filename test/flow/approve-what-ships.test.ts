@@ -5,9 +5,9 @@
  * Kosli trail and dispatches nothing: the release goes back to open with the approvals stale.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/services/deps';
+import { theWorker } from '../support/worker';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { approvalAttestations, DEV, errorOf, ok, PO1, PO2, prepareCandidate, prodDispatches } from '../support/flow';
+import { approvalAttestations, errorOf, ok, PO1, PO2, prepareCandidate, prodDispatches, promoteToStaging } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -16,14 +16,7 @@ afterEach(async () => {
 });
 
 /** A new backend build reaches staging; the stored candidate still holds the old one. */
-async function moveStaging(w: World): Promise<void> {
-  w.simulation.commit('backend', 'OPS-13 late change');
-  // Kosli reports periodically: dev shows the new build, then staging the deploy, each with its next report.
-  await w.simulation.nextReport();
-  ok(await w.invoke(DEV, 'staging/promote', {}));
-  await w.github.world.settleRuns();
-  await w.simulation.nextReport();
-}
+const moveStaging = (w: World): Promise<void> => promoteToStaging(w, { backend: 'OPS-13 late change' });
 
 describe('approvals only for what ships', () => {
   it('refuses an app approval of content staging no longer runs, and records nothing', async () => {
@@ -50,13 +43,8 @@ describe('approvals only for what ships', () => {
     w.jira.world.setApprover(versionId, PO2, 'APPROVED');
     await moveStaging(w);
 
-    // The worker, as the queue consumer runs it (imported after the world installed the runtime).
-    const { composeDeps } = await import('../../src/app');
-    const { advanceRelease } = await import('../../src/services/deploy-worker');
-    const { linksFor } = await import('../../src/services/links');
-    const deps: Deps = composeDeps();
-    const ctx = { projectKey: 'OPS', projectId: w.scenario.project.id, actor: 'deploy-worker', jiraAsUser: null, links: linksFor({ siteUrl: 'http://jira.local', appId: 'a', environmentId: 'e', projectType: 'software' }) };
-    const outcome = await advanceRelease(deps, ctx, versionId);
+    // The worker, as the queue consumer runs it.
+    const outcome = await (await theWorker(w)).advance(versionId);
 
     expect(outcome.state?.kind).toBe('open');
     expect(approvalAttestations(w, w.config.kosli.releaseFlow, versionId)).toBe(0);
