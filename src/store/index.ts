@@ -25,10 +25,14 @@
  *   user:<account>                              users                 a display name and e-mail (ttl 24 h)
  *   secret:<project>:<name>  (secret store)     secrets               an admin-entered token
  *   secretmeta:<project>:<name>                 secrets               when and by whom it was set, never the value
+ *   progress:<version>                          compositions          a background composition's progress
+ *   staged:<version>:<run>:list:<app>[:<chunk>] compositions          an app's finished listing (checkpoint), 200 a value
+ *   staged:<version>:<run>:lookup:<sha12>       compositions          one Kosli look-up (checkpoint)
  */
 import { AuditLog } from './audit-log';
 import { CandidateCommits } from './candidate-commits';
 import { CandidateKeys } from './candidate-keys';
+import { CompositionStore } from './composition-store';
 import { ContentSnapshots } from './content-snapshots';
 import { Decisions } from './decisions';
 import { DeploymentReports } from './deployment-reports';
@@ -53,6 +57,8 @@ export interface Store {
   deploymentReports: DeploymentReports;
   users: UserCache;
   secrets: StoredSecrets;
+  /** Background compositions' progress and checkpoints. */
+  compositions: CompositionStore;
 }
 
 /** Every repository over one store; `newId` makes the append-only keys (decisions, audit) unique. */
@@ -70,5 +76,6 @@ export function createStore(kv: KeyValueStore, newId: () => string): Store {
     deploymentReports: new DeploymentReports(kv),
     users: new UserCache(kv),
     secrets: new StoredSecrets(kv),
+    compositions: new CompositionStore(kv),
   };
 }
