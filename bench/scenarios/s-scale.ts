@@ -241,8 +241,8 @@ export async function measureReleaseHistory(progress: (message: string) => void)
       const accountId = approvers[i % approvers.length] ?? developer(world);
       const decision: Decision = { accountId, decision: i % 3 === 0 ? 'declined' : 'approved', reason: i % 3 === 0 ? `Not yet (${i})` : `Fine (${i})`, at, contentHash: 'f'.repeat(64), source: 'app' };
       await Promise.all([
-        world.store.audit(versionId, { at, actor: accountId, action: 'approval.app.approved', detail: `Approved (content ${'f'.repeat(12)}), entry ${i}` }),
-        world.store.addDecision(versionId, decision),
+        world.store.audit.append(versionId, { at, actor: accountId, action: 'approval.app.approved', detail: `Approved (content ${'f'.repeat(12)}), entry ${i}` }),
+        world.store.decisions.add(versionId, decision),
       ]);
     }
     setLatency(world, UPSTREAM_MS, STORAGE_MS);

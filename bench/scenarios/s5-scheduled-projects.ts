@@ -31,8 +31,8 @@ async function copyProject(world: World, fromVersion: string, index: number): Pr
   const key = `PRJ${String(index).padStart(2, '0')}`;
   const { store } = world;
   const from = world.scenario.project.key;
-  const record = await store.getRelease(from, fromVersion);
-  const stored = await store.getConfig(from);
+  const record = await store.releases.get(from, fromVersion);
+  const stored = await store.settings.config(from);
   if (!record || !stored) throw new Error(`S5: release ${fromVersion} of ${from} is not stored`);
   // Ids clear of the scenario's own project (the fake numbers new projects from the first id).
   const project = world.jira.world.addProject({ key, id: String(90_000 + index) });
@@ -41,11 +41,11 @@ async function copyProject(world: World, fromVersion: string, index: number): Pr
   const keys = await store.keys.all(fromVersion, record.candidate.keys);
   const buckets = await store.keys.put(versionId, record.candidate.contentHash, keys);
   await store.keys.addFixed(versionId, 0, await store.keys.fixed(fromVersion, record.fixVersions.chunks));
-  for (const app of record.candidate.apps) await store.putCommits(versionId, app.name, await store.getCommits(fromVersion, app.name));
-  for (const snapshot of await store.contentSnapshots(fromVersion)) await store.putContentSnapshot(versionId, snapshot);
-  await store.saveConfig(key, stored);
-  await store.putRelease({ ...record, versionId, projectKey: key, projectId: project.id, candidate: { ...record.candidate, keys: buckets } });
-  await store.setCandidateSlot(key, versionId);
+  for (const app of record.candidate.apps) await store.commits.put(versionId, app.name, await store.commits.all(fromVersion, app.name));
+  for (const snapshot of await store.snapshots.list(fromVersion)) await store.snapshots.put(versionId, snapshot);
+  await store.settings.saveConfig(key, stored);
+  await store.releases.put({ ...record, versionId, projectKey: key, projectId: project.id, candidate: { ...record.candidate, keys: buckets } });
+  await store.slots.setCandidate(key, versionId);
 }
 
 /** The trigger's answer is `{ statusCode, body }`, its body the check's reports as JSON. */
@@ -58,9 +58,9 @@ function checkReports(answer: unknown): { outcome: string }[] {
 export async function measureScheduledProjects(progress: (message: string) => void): Promise<{ S5_scheduled_50_projects_s: S5Result }> {
   const world = await seeded({ apps: 2, commitsPerApp: 20, commitsPerIssue: 5 }, progress);
   try {
-    const stored = await world.store.getConfig(world.scenario.project.key);
+    const stored = await world.store.settings.config(world.scenario.project.key);
     if (!stored) throw new Error('S5: the project is not configured');
-    await world.store.saveConfig(world.scenario.project.key, { ...stored, config: { ...stored.config, release: { ...stored.config.release, refreshOnSchedule: true } } });
+    await world.store.settings.saveConfig(world.scenario.project.key, { ...stored, config: { ...stored.config, release: { ...stored.config.release, refreshOnSchedule: true } } });
     const created = ok(await world.invoke(developer(world), 'candidate/refresh', {}));
     await world.drain();
     progress(`S5: seeding ${PROJECTS - 1} more projects…`);

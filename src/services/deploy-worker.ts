@@ -17,7 +17,7 @@ import { approvalAttestation, approvalMarks, type ApprovalApprover } from '../re
 import type { ProjectConfig } from '../release/config';
 import { dispatchedRun, mismatchesIn, nextStep, transition, type DeployEvent } from '../release/deploy-state';
 import type { DeployState, DeployStep } from '../release/types';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import { approvalStatus, recordJiraDecisions } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients, type ProjectClients } from './project-clients';
@@ -53,20 +53,22 @@ async function freeSlot(deps: Deps, ctx: CallContext, config: ProjectConfig, rec
       await completeRollback(deps, ctx, config, record);
     } catch (error) {
       // The rollback is released; its records are finished by the next check (the slot stays until then).
-      await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not yet recorded on the Jira versions (the next check finishes it): ${toAppError(error).message}` });
+      await deps.store.audit.append(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not yet recorded on the Jira versions (the next check finishes it): ${toAppError(error).message}` });
       return;
     }
-    if ((await deps.store.openRollbackId(record.projectKey)) === record.versionId) await deps.store.setRollbackSlot(record.projectKey, null);
+    if ((await deps.store.slots.rollback(record.projectKey)) === record.versionId) await deps.store.slots.setRollback(record.projectKey, null);
     return;
   }
-  if ((await deps.store.openCandidateId(record.projectKey)) === record.versionId) await deps.store.clearCandidateSlot(record.projectKey);
+  if ((await deps.store.slots.candidate(record.projectKey)) === record.versionId) await deps.store.slots.clearCandidate(record.projectKey);
 }
 
-class Waiting {
-  constructor(
-    readonly why: string,
-    readonly retryInSeconds: number,
-  ) {}
+/** A step that cannot finish yet says why and when to look again; the worker records it and ends. */
+interface Waiting {
+  wait: { why: string; retryInSeconds: number };
+}
+
+function waitFor(why: string, retryInSeconds: number): Waiting {
+  return { wait: { why, retryInSeconds } };
 }
 
 /**
@@ -81,7 +83,7 @@ export async function advanceRelease(deps: Deps, ctx: CallContext, versionId: st
 type HeldOutcome = Extract<AdvanceOutcome, { ran: true }>;
 
 async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, lease: Lease, given?: JiraVersion): Promise<HeldOutcome> {
-  const loaded = await deps.store.getRelease(ctx.projectKey, versionId);
+  const loaded = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!loaded) return { ran: true, state: null };
   const clients = await projectClients(deps, ctx.projectKey);
   if (loaded.released) {
@@ -92,11 +94,11 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
 
   const save = async (next: ReleaseRecord) => {
     record = { ...next, updatedAt: deps.clock.now() };
-    await deps.store.putRelease(record);
+    await deps.store.releases.put(record);
   };
   const move = async (event: DeployEvent, detail: string, extra: Partial<ReleaseRecord> = {}) => {
     await save({ ...record, ...extra, deploy: transition(record.deploy, event, deps.clock.now()) });
-    await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: `deploy.${event.type}`, detail });
+    await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: `deploy.${event.type}`, detail });
     await reportDeployOutcome(deps, ctx.actor, clients.config, record);
   };
 
@@ -106,7 +108,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
   if (record.deploy.kind === 'open') {
     const version = given ?? (await deps.jiraAsApp.getVersion(versionId));
     const approved = await checkApprovals(deps, clients.config, record, version);
-    if (JSON.stringify(approved.record.jiraSeen) !== JSON.stringify(record.jiraSeen)) await deps.store.putRelease(approved.record);
+    if (JSON.stringify(approved.record.jiraSeen) !== JSON.stringify(record.jiraSeen)) await deps.store.releases.put(approved.record);
     record = approved.record;
     if (!approved.satisfied) return { ran: true, state: record.deploy };
     await move({ type: 'policySatisfied', contentHash: record.candidate.contentHash }, `Approval policy satisfied for content ${record.candidate.contentHash.slice(0, 12)}`);
@@ -120,23 +122,24 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
       const done = await runStep(step, worker, record);
       if (done === 'reopened') {
         // The refresh wrote the recomputed candidate (and the reopened state) itself.
-        record = (await deps.store.getRelease(ctx.projectKey, versionId)) ?? record;
+        record = (await deps.store.releases.get(ctx.projectKey, versionId)) ?? record;
         logStep(deps, record, step, 'reopened');
         return { ran: true, state: record.deploy };
+      }
+      if ('wait' in done) {
+        const { why, retryInSeconds } = done.wait;
+        logStep(deps, record, step, 'waiting', { retryInSeconds });
+        // Each check while waiting would say the same thing again: the log keeps the first.
+        const last = (await deps.store.audit.list(versionId)).at(-1);
+        if (last?.action !== 'deploy.waiting' || last.detail !== why) {
+          await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: why });
+        }
+        return { ran: true, state: record.deploy, waiting: done.wait };
       }
       await move(done.event, done.detail, done.extra);
       logStep(deps, record, step, 'done');
       if (record.deploy.kind === 'released') await freeSlot(deps, ctx, clients.config, record);
     } catch (error) {
-      if (error instanceof Waiting) {
-        logStep(deps, record, step, 'waiting', { retryInSeconds: error.retryInSeconds });
-        // Each check while waiting would say the same thing again: the log keeps the first.
-        const last = (await deps.store.auditLog(versionId)).at(-1);
-        if (last?.action !== 'deploy.waiting' || last.detail !== error.why) {
-          await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: error.why });
-        }
-        return { ran: true, state: record.deploy, waiting: { why: error.why, retryInSeconds: error.retryInSeconds } };
-      }
       const failure = toAppError(error);
       const transient = failure.transient || failure.maybeApplied;
       // An upstream may quote a token of another system back; the stored reason is shown to people.
@@ -163,13 +166,13 @@ function logStep(deps: Deps, record: ReleaseRecord, step: DeployStep, result: st
 }
 
 async function checkApprovals(deps: Deps, config: ProjectConfig, record: ReleaseRecord, version: JiraVersion): Promise<{ record: ReleaseRecord; satisfied: boolean }> {
-  const recorded = await deps.store.decisions(record.versionId);
+  const recorded = await deps.store.decisions.list(record.versionId);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   await recordJiraDecisions(deps, record.versionId, status.unrecorded);
   return { record: { ...record, jiraSeen: status.seen }, satisfied: status.evaluation.satisfied };
 }
 
-type StepResult = { event: DeployEvent; detail: string; extra?: Partial<ReleaseRecord> } | 'reopened';
+type StepResult = { event: DeployEvent; detail: string; extra?: Partial<ReleaseRecord> } | Waiting | 'reopened';
 
 /** What every step of one invocation shares. */
 interface StepContext {
@@ -216,7 +219,7 @@ async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord):
     return 'same';
   }
   await refreshHeld(deps, ctx, record.versionId);
-  await deps.store.audit(record.versionId, {
+  await deps.store.audit.append(record.versionId, {
     at: deps.clock.now(),
     actor: ctx.actor,
     action: 'deploy.stale',
@@ -228,7 +231,7 @@ async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord):
 /** `custom:approval-jira` on the release trail and on each artifact's build trail, by fingerprint. */
 async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
   const hash = record.candidate.contentHash;
-  const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.store.decisions(record.versionId)]);
+  const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.store.decisions.list(record.versionId)]);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   // Only the approvals that count go in: Kosli's jq rule requires every listed approver to be APPROVED.
   const approvers: ApprovalApprover[] = status.evaluation.approvers
@@ -301,7 +304,7 @@ async function dispatch(worker: StepContext, given: ReleaseRecord): Promise<Step
     }
     const waited = Date.parse(deps.clock.now()) - Date.parse(pending.since);
     if (waited < DISPATCH_GRACE_MS) {
-      throw new Waiting(`A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`, Math.max(RUN_POLL_SECONDS, Math.ceil((DISPATCH_GRACE_MS - waited) / 1000 / 3)));
+      return waitFor(`A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`, Math.max(RUN_POLL_SECONDS, Math.ceil((DISPATCH_GRACE_MS - waited) / 1000 / 3)));
     }
     // No run after the grace period: that dispatch did not happen. Settled, so the content may change.
     await save({ ...record, pendingDispatch: null });
@@ -341,7 +344,7 @@ async function follow({ github }: ProjectClients, record: ReleaseRecord, save: (
     throw new AppError('POLICY_FAILED', `The deploy run ${run.runId} concluded "${current.conclusion ?? 'unknown'}": see ${current.htmlUrl}. Fix the cause, then retry.`);
   }
   if (record.run?.status !== current.status) await save({ ...record, run: { status: current.status, conclusion: null } });
-  throw new Waiting(`Deploy run ${run.runId} is ${current.status.replace('_', ' ')}`, RUN_POLL_SECONDS);
+  return waitFor(`Deploy run ${run.runId} is ${current.status.replace('_', ' ')}`, RUN_POLL_SECONDS);
 }
 
 /** Prod must run exactly the approved fingerprints; the environment report may lag, so look again for a bounded time. */
@@ -358,7 +361,7 @@ async function verify(deps: Deps, { config, kosli }: ProjectClients, record: Rel
   if (Date.parse(checkedAt) - Date.parse(deployedAt) > deps.timing.verifyWindowMs) {
     throw new AppError('POLICY_FAILED', `Prod does not run the approved content ${Math.round(deps.timing.verifyWindowMs / 60000)} min after the deploy: ${mismatches.join('; ')}`);
   }
-  throw new Waiting(`Waiting for prod to report the approved artifacts: ${mismatches.join('; ')}`, VERIFY_POLL_SECONDS);
+  return waitFor(`Waiting for prod to report the approved artifacts: ${mismatches.join('; ')}`, VERIFY_POLL_SECONDS);
 }
 
 async function release(deps: Deps, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {

@@ -17,7 +17,7 @@
 import type { ExportPart } from '../contract';
 import { withoutBidiControlsDeep } from '../release/display-text';
 import { releaseNotesMarkdown } from '../release/exports';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import type { CallContext, Deps } from './deps';
 import { loadRelease } from './load-release';
 import { invalidCursor, pageCursor, storeCursorIn } from './page-cursor';
@@ -61,7 +61,7 @@ interface Part {
 }
 
 async function notesPart(deps: Deps, ctx: CallContext, record: ReleaseRecord, offset: number): Promise<Part> {
-  const keys = await deps.store.issueKeys(record);
+  const keys = await deps.store.keys.issueKeys(record);
   const [version, issues] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.jiraAsApp.searchIssuesByKeys(keys)]);
   const notes = releaseNotesMarkdown({
     name: record.name,
@@ -137,7 +137,7 @@ async function auditRecordPart(deps: Deps, ctx: CallContext, record: ReleaseReco
       const [appIndex = 0, chunk = 0] = inner.split('.').map(Number);
       const app = record.candidate.apps[appIndex];
       if (!app) return { text: '\n    ]\n  },\n  "decisions": [', next: position('decisions', false, '') };
-      const read = await deps.store.commitChunks(record.versionId, app.name, app.commitCount, chunk, COMMIT_CHUNKS_PER_PART);
+      const read = await deps.store.commits.chunks(record.versionId, app.name, app.commitCount, chunk, COMMIT_CHUNKS_PER_PART);
       const next = read.more ? `${appIndex}.${chunk + COMMIT_CHUNKS_PER_PART}` : `${appIndex + 1}.0`;
       return { text: lines(read.commits.map((commit) => ({ app: app.name, ...commit })), written, '      '), next: position('commits', written || read.commits.length > 0, next) };
     }

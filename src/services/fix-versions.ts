@@ -5,7 +5,7 @@
 import { addedKeys } from '../release/candidate';
 import { mapBounded } from '../http/bounded';
 import { FIXED_PER_CHUNK } from '../store/candidate-keys';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import type { CallContext, Deps } from './deps';
 
 /**
@@ -32,7 +32,7 @@ function fixVersionDeadline(deps: Deps, ctx: CallContext): number {
 export async function writeFixVersions(deps: Deps, ctx: CallContext, record: ReleaseRecord, issueKeys?: readonly string[]): Promise<string[]> {
   if (record.fixVersions.pending === 0) return [];
   const deadline = fixVersionDeadline(deps, ctx);
-  const [keys, fixed] = await Promise.all([issueKeys ?? deps.store.issueKeys(record), deps.store.keys.fixed(record.versionId, record.fixVersions.chunks)]);
+  const [keys, fixed] = await Promise.all([issueKeys ?? deps.store.keys.issueKeys(record), deps.store.keys.fixed(record.versionId, record.fixVersions.chunks)]);
   const pending = addedKeys(fixed, keys);
   const written: string[] = [];
   let current = record;
@@ -52,13 +52,13 @@ export async function writeFixVersions(deps: Deps, ctx: CallContext, record: Rel
     const chunks = await deps.store.keys.addFixed(record.versionId, current.fixVersions.chunks, batch);
     written.push(...batch);
     current = { ...current, fixVersions: { chunks, written: current.fixVersions.written + batch.length, pending: pending.length - written.length } };
-    await deps.store.putRelease(current);
+    await deps.store.releases.put(current);
     if (batch.length < Math.min(FIXED_PER_CHUNK, pending.length - from)) break;
   }
   if (written.length > 0) {
     const left = pending.length - written.length;
     const shown = written.length > 20 ? `${written.slice(0, 20).join(', ')} and ${written.length - 20} more` : written.join(', ');
-    await deps.store.audit(record.versionId, {
+    await deps.store.audit.append(record.versionId, {
       at: deps.clock.now(),
       actor: ctx.actor,
       action: 'jira.fixVersions',

@@ -8,7 +8,7 @@ import type { AuditEntryView, DecisionView, IssueView, Page } from '../contract'
 import type { JiraIssue, JiraUser } from '../jira/types';
 import { withoutBidiControlsDeep } from '../release/display-text';
 import type { Decision } from '../release/types';
-import type { AuditEntry, ReleaseRecord } from '../store/release-store';
+import type { AuditEntry, ReleaseRecord } from '../store/records';
 import type { CallContext, Deps } from './deps';
 import { lookupUsers } from './approval-status';
 import { offsetIn, pageCursor, storeCursorIn } from './page-cursor';
@@ -124,20 +124,20 @@ export interface Slice<T, P> {
 }
 
 export async function issuesFrom(deps: Deps, ctx: CallContext, record: ReleaseRecord, offset: number, limit = PAGE_SIZE): Promise<Slice<IssueView, number>> {
-  const keys = (await deps.store.issueKeys(record)).slice(offset, offset + limit);
+  const keys = (await deps.store.keys.issueKeys(record)).slice(offset, offset + limit);
   const issues = await deps.jiraAsApp.searchIssuesByKeys(keys);
   const end = offset + keys.length;
   return { items: issueViews(ctx, keys, issues), next: end < record.candidate.issueCount ? end : undefined };
 }
 
 export async function decisionsFrom(deps: Deps, record: ReleaseRecord, cursor: string | undefined, limit = PAGE_SIZE): Promise<Slice<DecisionView, string>> {
-  const [latest, found] = await Promise.all([deps.store.latestDecisions(record.versionId), deps.store.decisionPage(record.versionId, limit, cursor)]);
+  const [latest, found] = await Promise.all([deps.store.decisions.latest(record.versionId), deps.store.decisions.page(record.versionId, limit, cursor)]);
   const users = await namesOf(deps, found.entries.map((d) => d.accountId));
   return { items: decisionViews(found.entries, latestByPerson(latest), record.candidate.contentHash, users), next: found.nextCursor };
 }
 
 export async function auditFrom(deps: Deps, versionId: string, cursor: string | undefined, limit = PAGE_SIZE): Promise<Slice<AuditEntryView, string>> {
-  const found = await deps.store.auditPage(versionId, limit, cursor);
+  const found = await deps.store.audit.page(versionId, limit, cursor);
   const users = await namesOf(deps, found.entries.map((entry) => entry.actor));
   return { items: auditViews(found.entries, users), next: found.nextCursor };
 }

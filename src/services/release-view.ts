@@ -26,7 +26,7 @@ import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenanc
 import type { KeyEntry } from '../store/candidate-keys';
 import type { CompositionStatus } from '../store/composition-store';
 import type { LogPage } from '../store/newest-first-log';
-import type { AuditEntry, ComposingMark, ContentSnapshot, ReleaseRecord } from '../store/release-store';
+import type { AuditEntry, ComposingMark, ContentSnapshot, ReleaseRecord } from '../store/records';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
 import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
@@ -67,7 +67,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   // The upstream round starts as soon as the record, its content and the project's clients are read;
   // the logs' first pages (5 query pages in a row each) and the cached names are read beside it.
   const upstream = Promise.all([stored, clientsRead]).then(([record, clients]) => upstreamReads(deps, ctx, record, clients, warnings));
-  const logs = Promise.all([deps.store.latestDecisions(versionId), deps.store.decisionPage(versionId, PAGE_SIZE), deps.store.auditPage(versionId, PAGE_SIZE), deps.store.contentSnapshots(versionId)]);
+  const logs = Promise.all([deps.store.decisions.latest(versionId), deps.store.decisions.page(versionId, PAGE_SIZE), deps.store.audit.page(versionId, PAGE_SIZE), deps.store.snapshots.list(versionId)]);
   const names = Promise.all([stored, clientsRead, logs]).then(async ([record, { config }, [latest, decisions, audit]]) => {
     const known = new Set([
       ...approvalPolicyFor(config, record).approvers,
@@ -79,7 +79,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     ]);
     return { known, cached: await usersFromCache(deps, known) };
   });
-  const compositionRead = stored.then((record) => (record.composing ? deps.compositions.status(versionId) : undefined));
+  const compositionRead = stored.then((record) => (record.composing ? deps.store.compositions.status(versionId) : undefined));
   const [record, { config }, reads, [latestDecisions, decisionPage, auditPage, snapshots], { known: knownUsers, cached: cachedUsers }, composition] = await Promise.all([
     stored,
     clientsRead,
@@ -135,7 +135,7 @@ async function upstreamReads(deps: Deps, ctx: CallContext, record: ReleaseRecord
   const versionId = record.versionId;
   const shownPerApp = commitsShown(record.candidate.apps.length);
   const [commitLists, keyEntries] = await Promise.all([
-    Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, shownPerApp))),
+    Promise.all(record.candidate.apps.map((app) => deps.store.commits.latest(versionId, app.name, app.commitCount, shownPerApp))),
     deps.store.keys.all(versionId, record.candidate.keys),
   ]);
   const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
@@ -213,7 +213,7 @@ function contentChanges(
 }
 
 async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string, JiraUser>> {
-  const found = await Promise.all([...ids].map((id) => deps.store.cachedUser(id)));
+  const found = await Promise.all([...ids].map((id) => deps.store.users.get(id)));
   return new Map(found.filter((u): u is JiraUser => u !== undefined).map((u) => [u.accountId, u]));
 }
 

@@ -6,11 +6,10 @@
  * 20 whatever the log's length. The random id keeps entries of the same millisecond apart.
  */
 import type { KeyValueStore } from './key-value-store';
+import { QUERY_PAGE_SIZE } from './paging';
 
 /** Later than any time in ms (year 2286), so `LATEST - ms` is 13 digits and sorts newest first. */
-export const LATEST = 9_999_999_999_999;
-/** Entries per KVS query page: the query reference allows "up to a maximum of 20". */
-export const QUERY_PAGE_SIZE = 20;
+const LATEST = 9_999_999_999_999;
 
 /** `at` (ISO) as a key part that sorts newest first. */
 export function newestFirst(at: string): string {

@@ -35,9 +35,9 @@ describe('a release with years of history', () => {
     versionId = (await prepareCandidate(world)).versionId;
     // Seeded as a world would hold it, straight into storage: HISTORY old entries of each kind.
     for (let i = 0; i < HISTORY; i++) {
-      await world.store.audit(versionId, { at: past(i), actor: 'scheduled-check', action: 'deploy.waiting', detail: `old entry ${i}` });
+      await world.store.audit.append(versionId, { at: past(i), actor: 'scheduled-check', action: 'deploy.waiting', detail: `old entry ${i}` });
       const decision: Decision = { accountId: i % 2 === 0 ? PO1 : PO2, decision: 'approved', at: past(i), contentHash: 'a'.repeat(64), source: 'app' };
-      await world.store.addDecision(versionId, decision);
+      await world.store.decisions.add(versionId, decision);
     }
   });
   afterAll(() => world.stop());
@@ -49,7 +49,7 @@ describe('a release with years of history', () => {
     expect(view.audit.map((entry) => entry.action)).toContain('Candidate created');
     expect(view.audit.map((entry) => entry.at)).toEqual([...view.audit.map((entry) => entry.at)].sort().reverse());
     const all = await every(world, 'release/audit', versionId, view.audit, view.more.audit);
-    const total = (await world.store.auditLog(versionId)).length;
+    const total = (await world.store.audit.list(versionId)).length;
     expect(all.items).toHaveLength(total);
     expect(all.pages).toBe(Math.ceil(total / 100));
     expect(all.items.at(-1)?.detail).toBe('old entry 0');
@@ -68,7 +68,7 @@ describe('a release with years of history', () => {
 
   it('refuses a bad cursor or page size with a clear INVALID_INPUT, and changes nothing', async () => {
     const before = ok(await world.invoke(PO1, 'release/get', { versionId }));
-    const auditBefore = (await world.store.auditLog(versionId)).length;
+    const auditBefore = (await world.store.audit.list(versionId)).length;
     const decisionCursor = before.more.decisions;
     expect(decisionCursor).not.toBeNull();
     for (const [key, payload] of [
@@ -83,7 +83,7 @@ describe('a release with years of history', () => {
       expect(error.code).toBe('INVALID_INPUT');
       expect(error.message).toMatch(/cursor|limit|Load more|At most/i);
     }
-    expect((await world.store.auditLog(versionId)).length).toBe(auditBefore);
+    expect((await world.store.audit.list(versionId)).length).toBe(auditBefore);
     const after = ok(await world.invoke(PO1, 'release/get', { versionId }));
     expect(after.audit).toEqual(before.audit);
   });
@@ -98,7 +98,7 @@ describe('a release with years of history', () => {
     }
     const record = JSON.parse(parts.join('')) as { decisions: unknown[]; audit: { detail: string }[]; content: { issues: unknown[]; commits: unknown[] } };
     expect(record.decisions).toHaveLength(HISTORY);
-    expect(record.audit.length).toBe((await world.store.auditLog(versionId)).length);
+    expect(record.audit.length).toBe((await world.store.audit.list(versionId)).length);
     expect(record.audit.at(-1)?.detail).toBe('old entry 0');
     expect(record.content.issues).toHaveLength(2);
     expect(record.content.commits.length).toBeGreaterThan(0);
@@ -114,7 +114,7 @@ describe('each approver\'s latest decision', () => {
     const { versionId, contentHash } = await prepareCandidate(world);
     ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash }));
     ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'declined', reason: 'Wrong numbers', contentHash }));
-    expect((await world.store.latestDecisions(versionId)).map((d) => [d.accountId, d.decision])).toEqual([[PO1, 'declined']]);
+    expect((await world.store.decisions.latest(versionId)).map((d) => [d.accountId, d.decision])).toEqual([[PO1, 'declined']]);
     const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
     expect(view.approvals.approvers.find((a) => a.accountId === PO1)?.current).toBe('declined');
     expect(view.approvals.decisions.map((d) => [d.decision, d.superseded])).toEqual([
@@ -149,7 +149,7 @@ describe('50 approvers approving at once', () => {
     const { versionId, contentHash } = await prepareCandidate(world);
     const results = await Promise.all(approvers.map((id) => world.invoke(id, 'release/decide', { versionId, decision: 'approved', contentHash })));
     expect(results.every((r) => r.ok)).toBe(true);
-    expect((await world.store.latestDecisions(versionId)).length).toBe(50);
+    expect((await world.store.decisions.latest(versionId)).length).toBe(50);
     const view = ok(await world.invoke(DEV, 'release/get', { versionId }));
     expect(view.approvals.approvers.every((a) => a.current === 'approved')).toBe(true);
     expect(view.approvals.satisfied || view.state !== 'open').toBe(true);
