@@ -4,10 +4,12 @@
  * templates, so the contract suite can match each logged request to its operation.
  *
  * Who calls: the local Forge runtime sets `x-fake-account-id` on `asUser()` requests; without it
- * the request acts as the app (`asApp()`), which holds every project permission by default.
+ * the request acts as the app (`asApp()`), which holds every project permission by default, and
+ * Make bulk changes (bulk-edit-api.ts).
  */
 import { createHash } from 'node:crypto';
 import { FakeHttpService, type FakeRequest, type FakeResponse, json, jsonBody } from '../http-fake';
+import { registerBulkEditApi } from './bulk-edit-api';
 import { registerDeploymentsApi } from './deployments-api';
 import { parseJql, runJql, JqlError } from './jql';
 import { isKnownPermission, JIRA_PERMISSIONS } from './permissions';
@@ -105,6 +107,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   const canBrowse = (req: FakeRequest, project: WorldProject): boolean => world.holds(principal(req), 'BROWSE_PROJECTS', project.key);
   const holdsIn = (req: FakeRequest, project: WorldProject, ...permissions: string[]): boolean =>
     permissions.every((p) => world.holds(principal(req), p, project.key));
+  const bulkEdits = registerBulkEditApi(service, world, now, principal);
 
   // Jira's rate-limit headers on every answer, as real responses carry them: the burst limit per
   // endpoint (X-RateLimit-*) and the hourly points quota of a Forge app (Beta-RateLimit*).
@@ -130,6 +133,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   service.unrouted = () => jiraError(404, ['null for uri: the resource does not exist.']);
 
   service.guard = (req) => {
+    // Bulk edit tasks run on in Jira between requests: whatever this request reads sees their edits so far.
+    bulkEdits.advanceAll();
     if (options.token !== undefined && !authenticated(header(req, 'authorization'), options.token)) {
       return jiraError(401, [NOT_AUTHENTICATED]);
     }
@@ -412,7 +417,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
 
   service.route('PUT', '/rest/api/3/issue/{issueIdOrKey}', (req) => {
     const ref = req.params.issueIdOrKey ?? '';
-    const issue = world.issue(ref.toUpperCase()) ?? world.allIssues().find((i) => i.id === ref);
+    const issue = world.issueByIdOrKey(ref);
     const project = issue ? world.project(issue.projectId) : undefined;
     if (!issue || !project || !canBrowse(req, project)) return jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
     const flag: Record<string, boolean | undefined> = {};
