@@ -11,8 +11,8 @@
  * issues, an editedFieldsInput entry not named in selectedActions (or the reverse), an unknown version.
  * Only `multipleVersionPickerFields` of `fixVersions` is modelled; any other field is a 400 that says so.
  * An issue that does not exist or that the caller cannot browse counts in invalidOrInaccessibleIssueCount;
- * one the caller cannot edit (Edit issues and Resolve issues in its project), or whose project does not
- * hold the version, is listed in failedAccessibleIssues.
+ * one the caller cannot edit (Edit issues and Resolve issues in its project, a workflow status that
+ * allows edits), or whose project does not hold the version, is listed in failedAccessibleIssues.
  *
  * unverified: the status and body of the answer without BULK_CHANGE (403 here; the OpenAPI document
  * declares only 400 and 401 for the POST), and the wording of the failure reasons.
@@ -86,6 +86,10 @@ function advance(world: JiraWorld, task: WorldBulkTask, now: number): void {
     }
     if (!world.holds(task.submittedBy, 'EDIT_ISSUES', project.key) || !world.holds(task.submittedBy, 'RESOLVE_ISSUES', project.key)) {
       task.failed[issue.id] = ['You do not have permission to edit the fix versions of this issue.'];
+      continue;
+    }
+    if (!world.editable(issue)) {
+      task.failed[issue.id] = [`The issue ${issue.key} is not editable in its workflow status.`];
       continue;
     }
     const foreign = task.versionIds.filter((id) => world.version(id)?.projectId !== project.id);

@@ -566,8 +566,9 @@ function readPageToken(token: string, jql: string): number | undefined {
 
 /**
  * Applies `fields` / `update` to the issue, all or nothing. Only fixVersions can be edited (the app
- * touches nothing else); `fields.fixVersions` REPLACES the list, as in Jira, while `update` adds and
- * removes. Returns the error response, or undefined when applied.
+ * touches nothing else), and not in a status that forbids edits (Jira then has no edit screen);
+ * `fields.fixVersions` REPLACES the list, as in Jira, while `update` adds and removes. Returns the
+ * error response, or undefined when applied.
  */
 function applyIssueEdit(world: JiraWorld, issue: WorldIssue, project: WorldProject, body: Record<string, unknown>, canResolve: boolean): FakeResponse | undefined {
   if (Object.keys(body).some((k) => !['fields', 'update', 'historyMetadata', 'properties', 'transition'].includes(k))) return jiraError(400, [INVALID_PAYLOAD]);
@@ -579,7 +580,7 @@ function applyIssueEdit(world: JiraWorld, issue: WorldIssue, project: WorldProje
   const errors: Record<string, string> = {};
   const unsettable = (field: string): string => `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
   for (const field of [...Object.keys(fields), ...Object.keys(update)]) {
-    if (field !== 'fixVersions' || !canResolve) errors[field] = unsettable(field);
+    if (field !== 'fixVersions' || !canResolve || !world.editable(issue)) errors[field] = unsettable(field);
   }
   if (Object.hasOwn(fields, 'fixVersions') && Object.hasOwn(update, 'fixVersions')) {
     errors.fixVersions = "Field 'fixVersions' cannot be set in both 'fields' and 'update'.";

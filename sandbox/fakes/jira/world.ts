@@ -139,6 +139,11 @@ export class JiraWorld {
    * asynchronously; a task of 1,000 issues takes a few seconds). 0 holds every task where it is.
    */
   bulkEditIssuesPerSecond = 500;
+  /**
+   * Statuses (lower case) whose workflow property `jira.issue.editable` is false, as on Closed in
+   * Jira's classic workflow: their issues refuse every edit. None by default.
+   */
+  readonly nonEditableStatuses = new Set<string>();
   /** Bulk edit tasks by id (bulk-edit-api.ts). */
   readonly bulkTasks = new Map<string, WorldBulkTask>();
   /** What the Deployments API received, by (pipeline, environment, sequence number): see deployments-api.ts. */
@@ -241,6 +246,11 @@ export class JiraWorld {
 
   issue(key: string): WorldIssue | undefined {
     return this.issues.get(key);
+  }
+
+  /** Whether the issue's workflow status allows edits (see nonEditableStatuses). */
+  editable(issue: WorldIssue): boolean {
+    return !this.nonEditableStatuses.has(issue.status.toLowerCase());
   }
 
   /** By key or numeric id, as Jira's `{issueIdOrKey}`. */
