@@ -74,7 +74,7 @@ class FixVersionRun {
   }
 
   /** Appends the keys to the fixed chunks and the record, dropping ended tasks from it. */
-  async record(keys: readonly string[], way: 'bulk' | 'single', endedTasks: readonly string[] = []): Promise<void> {
+  async markWritten(keys: readonly string[], way: 'bulk' | 'single', endedTasks: readonly string[] = []): Promise<void> {
     const fresh = keys.filter((key) => this.remaining.delete(key));
     if (fresh.length === 0 && endedTasks.length === 0) return;
     const { bulkTasks = [], ...counts } = this.current.fixVersions;
@@ -99,11 +99,13 @@ class FixVersionRun {
     for (let wait = firstWaitMs; running.length > 0 && this.timeLeft() > 0; wait = Math.min(Math.max(wait * 2, FIRST_POLL_MS), MAX_POLL_MS)) {
       if (wait > 0) await realSleep(Math.min(wait, this.timeLeft()));
       // A task Jira no longer knows (its progress is kept 14 days) has ended without telling: its keys stay pending.
-      const polled = await Promise.all(running.map((task) => absentOn404(() => this.deps.jiraAsApp.bulkTask(task.taskId), undefined)));
-      const ended = running.filter((_, i) => polled[i]?.state !== 'running');
-      const done = await Promise.all(ended.map((task) => this.editedKeys(task, polled[running.indexOf(task)])));
-      await this.record(done.flat(), 'bulk', ended.map((task) => task.taskId));
-      running = running.filter((_, i) => polled[i]?.state === 'running');
+      const polled = await Promise.all(
+        running.map(async (task) => ({ task, progress: await absentOn404(() => this.deps.jiraAsApp.bulkTask(task.taskId), undefined) })),
+      );
+      const ended = polled.filter(({ progress }) => progress?.state !== 'running');
+      const edited = await Promise.all(ended.map(({ task, progress }) => this.editedKeys(task, progress)));
+      await this.markWritten(edited.flat(), 'bulk', ended.map(({ task }) => task.taskId));
+      running = polled.filter(({ progress }) => progress?.state === 'running').map(({ task }) => task);
     }
     return running;
   }
@@ -152,7 +154,7 @@ class FixVersionRun {
       } catch (error) {
         failure = error;
       }
-      await this.record(batch, 'single');
+      await this.markWritten(batch, 'single');
       if (failure !== undefined) throw failure;
       if (batch.length < Math.min(FIXED_PER_CHUNK, keys.length - from)) return;
     }
