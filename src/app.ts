@@ -24,6 +24,7 @@ import { handleCall, type CallEnvironment } from './resolvers/handle-call';
 import type { Deps } from './services/deps';
 import { answerJqlFunction } from './services/jql-functions';
 import { createSecretSource, SECRET_VARIABLES } from './services/secrets';
+import { CompositionStore } from './store/composition-store';
 import { DeploymentReports } from './store/deployment-reports';
 import { ReleaseIndex } from './store/release-index';
 import { ReleaseStore } from './store/release-store';
@@ -35,6 +36,7 @@ export function composeDeps(): Deps {
   const log = createLogger(consoleSink, Object.values(SECRET_VARIABLES).map((name) => readForgeVariable(name)));
   return {
     store: new ReleaseStore(kv, randomId),
+    compositions: new CompositionStore(kv),
     clock: systemClock,
     newId: randomId,
     queue: forgeDeployQueue(),

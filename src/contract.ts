@@ -235,6 +235,35 @@ export interface ReleaseGateView {
   approvalReasonRequired: boolean;
 }
 
+/** What a background composition has done so far (the release page's progress bar). */
+export interface CompositionProgress {
+  apps: number;
+  appsListed: number;
+  /** GitHub commit pages read, and how many the listings have (known once each first page is in). */
+  pagesRead: number;
+  pagesTotal: number;
+  commits: number;
+  /** Kosli look-ups of up to 100 commits each: done, and due so far. */
+  lookupsDone: number;
+  lookupsTotal: number;
+  /** Distinct Jira keys of existing issues found so far. */
+  keysFound: number;
+}
+
+/** A candidate too large for one call, composed by the app in the background. */
+export interface CompositionView {
+  since: string;
+  /** Who asked, by name. */
+  by: string;
+  /** Null until the first figures are in. */
+  progress: CompositionProgress | null;
+  updatedAt: string;
+  /** Runs that worked on it (a failed run is followed by another, which resumes). */
+  attempts: number;
+  /** Why the last run failed; null while it goes well. */
+  error: string | null;
+}
+
 export interface ReleaseView {
   versionId: string;
   name: string;
@@ -254,6 +283,10 @@ export interface ReleaseView {
   deploy: DeployView;
   audit: AuditEntryView[];
   gate: ReleaseGateView;
+  /** Set while the content is composed in the background: nothing can be approved until it is recorded. */
+  composition: CompositionView | null;
+  /** The release's fix version on its issues: written so far, and still to write (a large candidate's take minutes). */
+  fixVersions: { written: number; pending: number };
   /** Sources that could not be read for this view (the rest still shows). */
   warnings: string[];
 }
@@ -270,7 +303,10 @@ export interface RefreshResult {
   created: boolean;
   changed: boolean;
   addedKeys: string[];
+  /** Empty while a new candidate's content is still being composed. */
   contentHash: string;
+  /** True when the content is composed in the background (too large for one call): the release page shows the progress. */
+  composing: boolean;
 }
 
 export interface ExportResult {

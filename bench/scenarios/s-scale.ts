@@ -1,7 +1,8 @@
 /**
  * S1–S3 (issue 16): a release at scale, with 100 ms on every upstream call and 10 ms on every storage
- * call. S1 creates a candidate of 10 apps × 5,000 commits and 5,000 keys, opens its release page and
- * lets the scheduled check finish the fix versions; S2 refreshes it unchanged; S3 opens the release
+ * call. S1 creates a candidate of 10 apps × 5,000 commits and 5,000 keys (the resolver hands its
+ * composition to the queue consumer), opens its release page and lets the consumer compose it and
+ * write the fix versions (the scheduled check finishes any left); S2 refreshes it unchanged; S3 opens the release
  * page of 1,000 and of 5,000 issues.
  */
 import type { World } from '../../sandbox/world/start-world';
@@ -13,6 +14,8 @@ export interface S1Result {
   ok: boolean;
   error: string | null;
   seconds_to_release_page: number;
+  /** When the consumer had recorded the content and written what fix versions it could (its queue drained). */
+  composed_s: number;
   max_resolver_invocation_s: number;
   largest_kvs_value_bytes: number;
   largest_kvs_value_key: string;
@@ -95,10 +98,20 @@ export async function measureScale(progress: (message: string) => void): Promise
       if (!first.value.ok) error = `${first.value.error.code}: ${first.value.error.message}`;
       toPage = (performance.now() - started) / 1000;
     }
-    progress('S1: scheduled checks finish the fix versions…');
+    // A candidate this large is composed by the queue consumer (900 s, enforced by the local runtime:
+    // an invocation over it fails the drain); the page shows its progress meanwhile.
+    progress('S1: the consumer composes the candidate and writes its fix versions…');
+    let composedAt = Number.NaN;
+    if (versionId) {
+      await big.drain().catch((failure: unknown) => (error ??= `consumer: ${String(failure)}`));
+      composedAt = (performance.now() - started) / 1000;
+      const after = ok(await big.invoke(developer(big), 'release/get', { versionId }));
+      if (after.composition) error ??= `composition did not finish: ${after.composition.error ?? 'no error recorded'}`;
+    }
     let runs = 0;
     while (fixVersionWrites(big) < 5000 && runs < MAX_SCHEDULED_RUNS && versionId) {
       await big.runTrigger();
+      await big.drain().catch(() => undefined);
       runs++;
     }
     const written = fixVersionWrites(big);
@@ -108,6 +121,7 @@ export async function measureScale(progress: (message: string) => void): Promise
       ok: error === null && versionId !== null,
       error,
       seconds_to_release_page: round(toPage, 1),
+      composed_s: round(composedAt, 1),
       max_resolver_invocation_s: round(maxResolver / 1000, 1),
       largest_kvs_value_bytes: largest.bytes,
       largest_kvs_value_key: largest.key,

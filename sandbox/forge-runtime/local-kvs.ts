@@ -180,6 +180,11 @@ export class LocalKvs {
     return this.live(this.entries, key)?.value;
   }
 
+  /** Every live (non-secret) key, bypassing the protocol; for test assertions. */
+  keys(): string[] {
+    return [...this.entries.keys()].filter((key) => this.live(this.entries, key) !== undefined);
+  }
+
   /** The largest stored value, as the JSON bytes the limit counts; for the benchmark's storage figure. */
   largestValue(): { key: string; bytes: number } {
     let largest = { key: '', bytes: 0 };

@@ -142,6 +142,12 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     return sendWithRetry((signal) => send(url, { ...init, signal }), context(call), options);
   }
 
+  /** A page of a commit listing, and how many pages the listing has (null while GitHub does not say). */
+  interface ListedPage {
+    commits: WireCommit[];
+    pages: number | null;
+  }
+
   // One bound for the whole client: ten apps listed at once still make at most PAGE_CONCURRENCY requests.
   const paging = limiter(PAGE_CONCURRENCY);
 
@@ -158,24 +164,28 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
    * next pages are fetched PAGE_CONCURRENCY at a time; the caller stops reading (and so fetching
    * further rounds) once it has what it needs.
    */
-  async function* commitPages(query: Record<string, string>, ref: string, maxPages: number): AsyncGenerator<WireCommit[]> {
+  async function* commitPages(query: Record<string, string>, ref: string, maxPages: number): AsyncGenerator<ListedPage> {
     const first = await listCommitsPage(query, 1, ref);
-    yield first.commits;
-    if (!first.more) return;
+    if (!first.more) {
+      yield { commits: first.commits, pages: 1 };
+      return;
+    }
     if (first.last === null) {
-      // No rel="last": follow rel="next" one page at a time.
+      // No rel="last": follow rel="next" one page at a time, the total unknown until the end.
+      yield { commits: first.commits, pages: null };
       for (let page = 2; page <= maxPages; page++) {
         const next = await listCommitsPage(query, page, ref);
-        yield next.commits;
+        yield { commits: next.commits, pages: next.more ? null : page };
         if (!next.more) return;
       }
       return;
     }
     const last = Math.min(first.last, maxPages);
+    yield { commits: first.commits, pages: last };
     for (let from = 2; from <= last; from += PAGE_CONCURRENCY) {
       const round = Array.from({ length: Math.min(PAGE_CONCURRENCY, last - from + 1) }, (_, i) => listCommitsPage(query, from + i, ref));
       for (const page of await Promise.all(round)) {
-        yield page.commits;
+        yield { commits: page.commits, pages: last };
         if (page.commits.length === 0) return;
       }
     }
@@ -262,14 +272,17 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
      * compare, so base's own history never shows up as new commits.
      * @see https://docs.github.com/rest/commits/commits#list-commits
      */
-    async commitsTouchingPath({ head, base, path, since, limit }) {
+    async commitsTouchingPath({ head, base, path, since, limit, onPage }) {
       const query: Record<string, string> = { sha: head, path };
       if (since !== null) query.since = normaliseSince(since);
       const walked: WireCommit[] = [];
       let baseFound = false;
       let truncated = false;
       // One page past the limit: prod's own commit is listed too (`since` is inclusive).
-      walk: for await (const commits of commitPages(query, head, Math.ceil(limit / PER_PAGE) + 1)) {
+      let read = 0;
+      walk: for await (const { commits, pages } of commitPages(query, head, Math.ceil(limit / PER_PAGE) + 1)) {
+        // Awaited before the next round is fetched: the caller may stop the listing here by throwing.
+        await onPage?.({ read: ++read, total: pages });
         for (const commit of commits) {
           if (commit.sha === base) {
             baseFound = true;
@@ -298,7 +311,7 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
       const query = { sha: ref, since: normaliseSince(since), until: isoSeconds(Math.ceil(untilMs / 1000) * 1000) };
       const found: WireCommit[] = [];
       let truncated = false;
-      paging: for await (const commits of commitPages(query, ref, Math.ceil(limit / PER_PAGE) + 1)) {
+      paging: for await (const { commits } of commitPages(query, ref, Math.ceil(limit / PER_PAGE) + 1)) {
         for (const commit of commits) {
           // GitHub's `until` is inclusive; the period is [since, until).
           if (Date.parse(commit.commit.committer?.date ?? commitDate(commit)) >= untilMs) continue;

@@ -30,6 +30,12 @@ export interface DispatchResult {
   htmlUrl: string | null;
 }
 
+/** Pages of one listing read so far, and how many it has (null while GitHub does not say). */
+export interface PageProgress {
+  read: number;
+  total: number | null;
+}
+
 export interface GitHubClient {
   /**
    * workflow_dispatch with `return_run_details: true` (200 + run id). On 204 (servers without run
@@ -43,8 +49,17 @@ export interface GitHubClient {
   /**
    * Commits reachable from `head` that touch `path`, newest first walking back, stopping at `base`
    * (exclusive) or after `limit` commits. `baseFound` tells whether `base` was met on the way.
+   * `onPage` hears of each page read and the listing's page count once GitHub names it (the first
+   * page's Link rel="last"); it is awaited before more pages are fetched, and what it throws ends the listing.
    */
-  commitsTouchingPath(input: { head: string; base: string | null; path: string; since: string | null; limit: number }): Promise<{ commits: CommitInfo[]; baseFound: boolean; truncated: boolean }>;
+  commitsTouchingPath(input: {
+    head: string;
+    base: string | null;
+    path: string;
+    since: string | null;
+    limit: number;
+    onPage?: (progress: PageProgress) => void | Promise<void>;
+  }): Promise<{ commits: CommitInfo[]; baseFound: boolean; truncated: boolean }>;
   /** Commits on `ref` in [since, until), oldest first (for the compliance report). */
   commitsInPeriod(input: { ref: string; since: string; until: string; limit: number }): Promise<{ commits: CommitInfo[]; truncated: boolean }>;
   /** base...head: status and all commits (paged). */

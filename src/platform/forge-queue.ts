@@ -16,7 +16,7 @@ export function forgeDeployQueue(queue: Queue = new Queue({ key: DEPLOY_QUEUE_KE
     async push(job: DeployJob, options = {}): Promise<void> {
       try {
         await queue.push({
-          body: { projectKey: job.projectKey, versionId: job.versionId, reason: job.reason, ...(job.hops ? { hops: job.hops } : {}) },
+          body: { ...(job.kind ? { kind: job.kind } : {}), projectKey: job.projectKey, versionId: job.versionId, reason: job.reason, ...(job.hops ? { hops: job.hops } : {}) },
           concurrency: { key: job.versionId, limit: 1 },
           ...(options.delayInSeconds ? { delayInSeconds: Math.min(900, Math.max(1, Math.round(options.delayInSeconds))) } : {}),
         });

@@ -15,6 +15,7 @@ import type { DecisionKind } from '../release/types';
 import { approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
+import { refuseWhileComposing } from './compose-start';
 import { loadRelease } from './release-view';
 
 export interface DecideInput {
@@ -34,6 +35,7 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
     loadRelease(deps, ctx.projectKey, input.versionId),
     deps.store.decisions(input.versionId),
   ]);
+  refuseWhileComposing(record);
   if (record.candidate.contentHash !== input.contentHash) {
     throw new AppError('CANDIDATE_STALE', 'The release changed while you were looking at it: reload the page and review the new content before deciding.');
   }

@@ -100,6 +100,9 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
     await reportDeployOutcome(deps, ctx.actor, clients.config, record);
   };
 
+  // Content still being composed: nothing to approve yet (native approvals meanwhile are recorded
+  // against the empty content when it is recorded, so they show as stale).
+  if (record.composing) return { ran: true, state: record.deploy };
   if (record.deploy.kind === 'open') {
     const version = given ?? (await deps.jiraAsApp.getVersion(versionId));
     const approved = await checkApprovals(deps, clients.config, record, version);

@@ -10,6 +10,7 @@ import type { JiraClient } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
 import type { ProjectConfig } from '../release/config';
 import type { Logger } from '../platform/logger';
+import type { CompositionStore } from '../store/composition-store';
 import type { DeploymentReports } from '../store/deployment-reports';
 import type { ReleaseIndex } from '../store/release-index';
 import type { ReleaseStore } from '../store/release-store';
@@ -19,12 +20,20 @@ export interface Clock {
   now(): string;
 }
 
+/** The consumer function's `timeoutSeconds` in manifest.yml: a job's deadlines count from its start. */
+export const CONSUMER_LIMIT_SECONDS = 900;
+
 export interface DeployQueue {
-  /** Queues a deploy job; `delayInSeconds` delivers it later (Forge allows up to 900 s). */
+  /** Queues a job; `delayInSeconds` delivers it later (Forge allows up to 900 s). */
   push(event: DeployJob, options?: { delayInSeconds?: number }): Promise<void>;
 }
 
+/**
+ * A job for the release's consumer (900 s): `deploy` (the default) advances the deploy; `candidate`
+ * finishes a candidate too large for a resolver: composes it, then writes its fix versions.
+ */
 export interface DeployJob {
+  kind?: 'deploy' | 'candidate';
   projectKey: string;
   versionId: string;
   reason: string;
@@ -41,6 +50,8 @@ export interface SecretSource {
 
 export interface Deps {
   store: ReleaseStore;
+  /** Background compositions' progress and checkpoints. */
+  compositions: CompositionStore;
   clock: Clock;
   newId(): string;
   queue: DeployQueue;

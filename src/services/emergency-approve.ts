@@ -11,6 +11,7 @@ import { approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
 import { withReleaseLock } from './release-lock';
+import { refuseWhileComposing } from './compose-start';
 import { loadRelease } from './release-view';
 
 export async function approveAsEmergency(deps: Deps, ctx: CallContext, input: { versionId: string; contentHash: string; reason: string }): Promise<void> {
@@ -18,6 +19,7 @@ export async function approveAsEmergency(deps: Deps, ctx: CallContext, input: { 
   const { config, kosli } = await projectClients(deps, ctx.projectKey);
   const satisfied = await withReleaseLock(deps, input.versionId, async () => {
     const record = await loadRelease(deps, ctx.projectKey, input.versionId);
+    refuseWhileComposing(record);
     const refusal = emergencyRefusal(config.emergency, ctx.actor, reason, record.deploy.kind);
     if (refusal) throw new AppError(reason.length === 0 ? 'INVALID_INPUT' : 'FORBIDDEN', refusal, reason.length === 0 ? { details: { fields: { reason: 'Say why this cannot wait' } } } : {});
     if (record.candidate.contentHash !== input.contentHash) {

@@ -8,92 +8,28 @@ import type { RefreshResult } from '../contract';
 import { AppError } from '../errors';
 import { runningSoftware } from '../release/attestations';
 import { jiraDecisions } from '../release/approvals';
-import { composeCandidate, planRelease, type AppCommits, type AppRange } from '../release/candidate';
+import type { AppRange } from '../release/candidate';
 import { versionName, type ProjectConfig } from '../release/config';
 import { canReopen, transition } from '../release/deploy-state';
-import { normaliseSelection, selectApps, type HeldBackApp } from '../release/partial';
+import { normaliseSelection, type HeldBackApp } from '../release/partial';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
+import { choose, ComposeInBackground, composeFromWorld, readRunning, type ComposeOptions, type Composed, type Running, type Selection } from './compose';
+import { composingResult, INLINE_PAGE_LIMIT, queueComposition, resumeIfStalled, startComposition } from './compose-start';
 import { contentSnapshot, keyEntries, newReleaseRecord, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/release-store';
-import type { GitHubClient } from '../github/types';
-import type { JiraVersion } from '../jira/types';
-import { MAX_COMMITS_PER_CALL } from '../kosli/client';
 import type { KosliClient } from '../kosli/types';
 import { recordJiraDecisions } from './approval-status';
-import { kosliTrailUrl, type CallContext, type Deps } from './deps';
-import { latestSnapshot, projectClients } from './project-clients';
+import { CONSUMER_LIMIT_SECONDS, kosliTrailUrl, type CallContext, type Deps } from './deps';
+import { projectClients } from './project-clients';
 import { reportStagingDeployment } from './report-deployments';
 import { withReleaseLock } from './release-lock';
 import { writeFixVersions } from './fix-versions';
+import { adoptVersionOfFailedCreate, createVersion } from './candidate-version';
 
-/** Commits per app beyond which an ordinary (non-first) release is refused as implausible. */
-const RANGE_LIMIT = 5000;
 /**
  * The most Jira keys one candidate may hold: the JQL functions answer at most 5,000 keys, and a
  * Jira Deployments report of more is ten requests. Refused before anything is written.
  */
 export const MAX_ISSUE_KEYS = 5000;
-
-interface Composed {
-  candidate: Candidate;
-  commits: Map<string, AppCommits>;
-  evidence: Map<string, JiraEvidence>;
-  staging: EnvironmentSnapshot;
-  prod: EnvironmentSnapshot;
-  /** Apps that differ but are not chosen (partial release), and the choice itself. */
-  heldBack: HeldBackApp[];
-  selection: Selection;
-}
-
-type Selection = { apps: string[]; by: string } | null;
-
-interface Running {
-  staging: EnvironmentSnapshot;
-  prod: EnvironmentSnapshot;
-  /** Every app whose staging artifact differs from prod's, chosen or not. */
-  ranges: AppRange[];
-}
-
-async function readRunning(config: ProjectConfig, kosli: KosliClient): Promise<Running> {
-  const [staging, prod] = await Promise.all([latestSnapshot(config, kosli, 'staging'), latestSnapshot(config, kosli, 'prod')]);
-  return { staging, prod, ranges: planRelease(config.apps, staging, prod) };
-}
-
-function choose(ranges: readonly AppRange[], selection: Selection): { chosen: AppRange[]; heldBack: HeldBackApp[] } {
-  return selectApps(ranges, selection?.apps ?? null, selection?.by ?? '');
-}
-
-/** Reads what runs and composes the candidate: 2 snapshot reads, ⌈C/100⌉ commit pages per app, ⌈C/100⌉ Kosli lookups. */
-export async function composeFromWorld(config: ProjectConfig, kosli: KosliClient, github: GitHubClient, selection: Selection = null, known?: Running): Promise<Composed> {
-  const { staging, prod, ranges: differing } = known ?? (await readRunning(config, kosli));
-  const { chosen: ranges, heldBack } = choose(differing, selection);
-  // Kosli is asked about each full hundred of commits as soon as an app's listing ends, so the
-  // lookups overlap the other apps' GitHub pages and still number ⌈commits/100⌉.
-  const seen = new Set<string>();
-  const waiting: string[] = [];
-  const lookups: Promise<Map<string, JiraEvidence>>[] = [];
-  const lookUp = (count: number) => {
-    if (count <= 0) return;
-    const lookup = kosli.jiraEvidence(config.kosli.sourceFlow, waiting.splice(0, count));
-    lookup.catch(() => undefined); // observed below, once every listing has ended
-    lookups.push(lookup);
-  };
-  const commitLists = await Promise.all(
-    ranges.map(async (range) => {
-      const list = await commitsFor(github, range, config.release.firstReleaseCommitLimit);
-      for (const commit of list.commits) {
-        if (seen.has(commit.sha)) continue;
-        seen.add(commit.sha);
-        waiting.push(commit.sha);
-      }
-      lookUp(waiting.length - (waiting.length % MAX_COMMITS_PER_CALL));
-      return list;
-    }),
-  );
-  lookUp(waiting.length);
-  const evidence = new Map<string, JiraEvidence>((await Promise.all(lookups)).flatMap((found) => [...found]));
-  const commits = new Map(ranges.map((range, i) => [range.app.name, commitLists[i] ?? { commits: [], baseFound: false, truncated: false }]));
-  return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod, heldBack, selection };
-}
 
 /** Staging and prod run exactly the artifacts the record was composed from. */
 function sameArtifacts(record: ReleaseRecord, ranges: readonly AppRange[]): boolean {
@@ -118,11 +54,14 @@ function sameChoice(record: ReleaseRecord, heldBack: readonly HeldBackApp[], sel
   return JSON.stringify([record.candidate.heldBack ?? [], record.selection ?? null]) === JSON.stringify([heldBack, selection]);
 }
 
-/** Unchanged content: only the choice of apps is written again when it differs (nothing else is rewritten). */
+/**
+ * Unchanged content: only the choice of apps is written again when it differs (nothing else is
+ * rewritten), or the composing mark cleared when a background composition found the same content.
+ */
 async function rewriteChoice(deps: Deps, record: ReleaseRecord, composed: Composed): Promise<{ record: ReleaseRecord; keys: string[] }> {
   const keys = composed.candidate.issueKeys;
-  if (sameChoice(record, composed.heldBack, composed.selection)) return { record, keys };
-  const next: ReleaseRecord = { ...record, candidate: withHeldBack(record.candidate, composed.heldBack), selection: composed.selection };
+  if (!record.composing && sameChoice(record, composed.heldBack, composed.selection)) return { record, keys };
+  const next: ReleaseRecord = { ...record, candidate: withHeldBack(record.candidate, composed.heldBack), selection: composed.selection, composing: null };
   await deps.store.putRelease(next);
   return { record: next, keys };
 }
@@ -136,54 +75,36 @@ function refuseOversized(candidate: Candidate): void {
   }
 }
 
-async function commitsFor(github: GitHubClient, range: AppRange, firstReleaseLimit: number): Promise<AppCommits> {
-  const from = range.from;
-  const since = from?.commitTimestamp != null ? new Date(from.commitTimestamp * 1000).toISOString() : null;
-  const found = await github.commitsTouchingPath({
-    head: range.to.commit,
-    base: from?.commit ?? null,
-    path: range.app.path,
-    since,
-    limit: from ? RANGE_LIMIT : firstReleaseLimit,
-  });
-  return { commits: found.commits, baseFound: found.baseFound, truncated: found.truncated };
-}
-
-/** The apps the open candidate's creator chose, kept across refreshes until someone chooses again. */
-async function storedSelection(deps: Deps, projectKey: string, versionId: string | undefined): Promise<Selection> {
-  if (!versionId) return null;
-  return (await deps.store.getRelease(projectKey, versionId))?.selection ?? null;
-}
-
-function today(iso: string): string {
-  return iso.slice(0, 10);
-}
-
 function describeContent(candidate: Candidate): string {
   const apps = candidate.apps.map((app) => `${app.name} ${app.to.commit.slice(0, 7)}`).join(', ');
   return `${apps}; ${candidate.issueKeys.length} issue(s)`;
 }
 
-/**
- * The Jira version's description never changes with the content (a rewrite per refresh would be a
- * Jira write for nothing): the content lives on the release page it links to.
- */
-const VERSION_DESCRIPTION = 'Release candidate managed by Kosli Release Gate: its content, evidence and approvals are on the release page linked under Related work.';
-
 export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { apps?: string[] } = {}): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
   const [running, owned] = await Promise.all([readRunning(config, kosli), deps.store.openCandidateId(ctx.projectKey)]);
   const stored = owned ? await deps.store.getRelease(ctx.projectKey, owned) : undefined;
+  if (stored?.composing) {
+    // The consumer composes from what runs when it starts; a refresh meanwhile only revives a stalled one.
+    await resumeIfStalled(deps, stored, true);
+    return composingResult(stored);
+  }
   const chosen = normaliseSelection(options.apps, config.apps.map((app) => app.name));
   const selection = options.apps !== undefined ? (chosen ? { apps: chosen, by: ctx.actor } : null) : (stored?.selection ?? null);
   if (owned && stored && settled(stored)) {
     // Same artifacts in staging and prod, same choice, nothing left to write: answered from what is stored.
     const { chosen: ranges, heldBack } = choose(running.ranges, selection);
     if (sameArtifacts(stored, ranges) && sameChoice(stored, heldBack, selection)) {
-      return { versionId: owned, name: stored.name, created: false, changed: false, addedKeys: [], contentHash: stored.candidate.contentHash };
+      return { versionId: owned, name: stored.name, created: false, changed: false, addedKeys: [], contentHash: stored.candidate.contentHash, composing: false };
     }
   }
-  const composed = await composeFromWorld(config, kosli, github, selection, running);
+  let composed: Composed;
+  try {
+    composed = await composeFromWorld(config, kosli, github, selection, running, { inlinePageLimit: INLINE_PAGE_LIMIT });
+  } catch (error) {
+    if (!(error instanceof ComposeInBackground)) throw error;
+    return startComposition(deps, ctx, config, owned, selection, error.pages);
+  }
   refuseOversized(composed.candidate);
   if (owned) return withReleaseLock(deps, owned, () => refreshExisting(deps, ctx, config, kosli, owned, composed));
   // Creation is single-flight per project: the project lock stops two clicks creating two versions.
@@ -194,10 +115,17 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { 
   });
 }
 
-/** Recomposes an existing candidate for a caller that already holds the release's lock (the deploy worker). */
-export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string): Promise<RefreshResult> {
+/**
+ * Recomposes an existing candidate for a caller that already holds the release's lock (the deploy
+ * worker, the composition job), with no size gate: both run in the consumer's 900 s. `staged`
+ * gives a background composition its checkpoints and progress for what runs now.
+ */
+export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string, staged?: (running: Running, selection: Selection) => ComposeOptions): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const composed = await composeFromWorld(config, kosli, github, await storedSelection(deps, ctx.projectKey, versionId));
+  const record = await deps.store.getRelease(ctx.projectKey, versionId);
+  const selection = record?.composing ? record.composing.selection : (record?.selection ?? null);
+  const running = await readRunning(config, kosli);
+  const composed = await composeFromWorld(config, kosli, github, selection, running, staged?.(running, selection));
   refuseOversized(composed.candidate);
   return refreshExisting(deps, ctx, config, kosli, versionId, composed);
 }
@@ -207,42 +135,6 @@ async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConf
   const version = (await adoptVersionOfFailedCreate(deps, ctx)) ?? (await createVersion(deps, ctx, versionName(config.release.namePattern, now), now));
   // The new release's lock is taken before the slot names it, so no refresh can set it up alongside.
   return withReleaseLock(deps, version.id, () => setUpCreated(deps, ctx, config, kosli, composed, version, now));
-}
-
-/**
- * Creating a version is not idempotent: a 5xx or timeout may hide a version Jira did create. The
- * intended name is written down first and cleared only once the project's slot names the version,
- * so any failure before that (the version, its record, its keys) leads the next attempt to adopt
- * that version instead of making a twin (or failing forever on a duplicate name).
- */
-/**
- * Jira allows one version of a name per project, and a name pattern can repeat (a daily pattern, or
- * two candidates within a second): a taken name becomes "name (2)", "name (3)"… up to a bound.
- */
-export async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string, pendingSlot = ctx.projectKey): Promise<JiraVersion> {
-  for (let n = 1; ; n += 1) {
-    const free = n === 1 ? name : `${name} (${n})`;
-    await deps.store.setPendingVersion(pendingSlot, free);
-    try {
-      return await deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name: free, description: VERSION_DESCRIPTION, startDate: today(now) });
-    } catch (error) {
-      const nameTaken = error instanceof AppError && error.code === 'CONFLICT' && error.details?.['field'] === 'name';
-      if (!nameTaken) throw error;
-      // The version of that name is someone else's: it must never be adopted as ours.
-      await deps.store.setPendingVersion(pendingSlot, null);
-      if (n >= MAX_NAME_SUFFIX) throw error;
-    }
-  }
-}
-
-/** How many versions of one name pattern a project may get in one period before creation gives up. */
-const MAX_NAME_SUFFIX = 20;
-
-/** `pendingSlot`: whose pending creation (the candidate's by default; a rollback has its own). */
-export async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext, pendingSlot = ctx.projectKey): Promise<JiraVersion | undefined> {
-  const name = await deps.store.pendingVersion(pendingSlot);
-  if (!name) return undefined;
-  return (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);
 }
 
 /** Writes the content's keys, then the record naming them; returns the keys written. */
@@ -284,7 +176,7 @@ async function setUpCreated(
 
   const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
-  return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: written, contentHash: candidate.contentHash };
+  return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: written, contentHash: candidate.contentHash, composing: false };
 }
 
 async function refreshExisting(
@@ -299,8 +191,8 @@ async function refreshExisting(
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   const { candidate } = composed;
   const changed = record.candidate.contentHash !== candidate.contentHash;
-  if (!changed && settled(record) && sameChoice(record, composed.heldBack, composed.selection)) {
-    return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash };
+  if (!changed && !record.composing && settled(record) && sameChoice(record, composed.heldBack, composed.selection)) {
+    return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash, composing: false };
   }
   // A dispatch that may have started a run is settled before the content may change.
   if (changed && (!canReopen(record.deploy) || record.pendingDispatch !== null)) {
@@ -319,6 +211,7 @@ async function refreshExisting(
           updatedAt: now,
           deploy: record.deploy.kind !== 'open' ? transition(record.deploy, { type: 'contentChanged' }, now) : record.deploy,
           attestedFor: null,
+          composing: null,
         },
         composed,
         record,
@@ -326,16 +219,19 @@ async function refreshExisting(
     : await rewriteChoice(deps, record, composed);
   if (changed) {
     await deps.store.putContentSnapshot(versionId, contentSnapshot(next.candidate, keys, now, ctx.actor));
+    const first = record.candidate.contentHash === '';
     await deps.store.audit(versionId, {
       at: now,
       actor: ctx.actor,
-      action: 'candidate.changed',
-      detail: `Content changed (${record.candidate.contentHash.slice(0, 12)} → ${candidate.contentHash.slice(0, 12)}): ${describeContent(candidate)}. Earlier approvals are stale.`,
+      action: first ? 'candidate.composed' : 'candidate.changed',
+      detail: first
+        ? `Content composed: ${describeContent(candidate)}.`
+        : `Content changed (${record.candidate.contentHash.slice(0, 12)} → ${candidate.contentHash.slice(0, 12)}): ${describeContent(candidate)}. Earlier approvals are stale.`,
     });
   }
   const ready = await ensureSetUp(deps, ctx, config, kosli, next, composed.prod, false);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
-  return { versionId, name: record.name, created: false, changed, addedKeys: written, contentHash: candidate.contentHash };
+  return { versionId, name: record.name, created: false, changed, addedKeys: written, contentHash: candidate.contentHash, composing: false };
 }
 
 async function recordNativeDecisions(deps: Deps, record: ReleaseRecord, at: string): Promise<ReleaseRecord['jiraSeen']> {
@@ -421,7 +317,12 @@ async function recordContent(
     });
     await reportStagingDeployment(deps, ctx.actor, config, current, composed.staging, candidate.issueKeys);
   }
-  return writeFixVersions(deps, ctx, current, candidate.issueKeys);
+  const written = await writeFixVersions(deps, ctx, current, candidate.issueKeys);
+  // The invocation's time ran out first: the consumer (900 s) carries on now, not the next scheduled check.
+  if (written.length < current.fixVersions.pending && (ctx.invocation?.limitSeconds ?? 0) < CONSUMER_LIMIT_SECONDS) {
+    await queueComposition(deps, ctx.projectKey, record.versionId, `${current.fixVersions.pending - written.length} fix versions left`);
+  }
+  return written;
 }
 
 function keysBySha(evidence: ReadonlyMap<string, JiraEvidence>): Map<string, string[]> {

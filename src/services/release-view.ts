@@ -7,6 +7,7 @@ import type {
   ArtifactCell,
   ArtifactView,
   CommitEvidenceView,
+  CompositionView,
   ContentChange,
   DecisionView,
   DeployView,
@@ -23,7 +24,8 @@ import { dispatchedRun, releaseStateName } from '../release/deploy-state';
 import { diffContent } from '../release/content-change';
 import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
 import type { KeyEntry } from '../store/candidate-keys';
-import type { AuditEntry, ContentSnapshot, ReleaseRecord } from '../store/release-store';
+import type { CompositionStatus } from '../store/composition-store';
+import type { AuditEntry, ComposingMark, ContentSnapshot, ReleaseRecord } from '../store/release-store';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
 import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
@@ -76,10 +78,10 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const issueKeys = keyEntries.map((entry) => entry.key);
   const warnings: string[] = [];
   const run = dispatchedRun(record.deploy);
-  const knownUsers = new Set([...approvalPolicyFor(config, record).approvers, ...gateViewPeople(record), ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
+  const knownUsers = new Set([...approvalPolicyFor(config, record).approvers, ...(record.composing ? [record.composing.by] : []), ...gateViewPeople(record), ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
   const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
 
-  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayManage] = await Promise.all([
+  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayManage, composition] = await Promise.all([
     deps.jiraAsApp.getVersion(versionId),
     settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(issueKeys)),
     settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
@@ -93,6 +95,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     usersFromCache(deps, knownUsers),
     // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
     record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
+    record.composing ? deps.compositions.status(versionId) : Promise.resolve(undefined),
   ]);
 
   const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
@@ -120,8 +123,21 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     deploy: deployView(ctx, record, liveRun, audit, record.deploy.kind === 'failed' ? mayManage : null),
     audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
     gate: releaseGateView(config, record, ctx.actor, status.users, mayManage === true),
+    composition: record.composing ? compositionView(record.composing, composition, status.users) : null,
+    fixVersions: { written: record.fixVersions.written, pending: record.fixVersions.pending },
     warnings,
   });
+}
+
+function compositionView(mark: ComposingMark, status: CompositionStatus | undefined, users: Map<string, JiraUser>): CompositionView {
+  return {
+    since: mark.since,
+    by: actorName(mark.by, users),
+    progress: status?.progress ?? null,
+    updatedAt: status?.updatedAt ?? mark.since,
+    attempts: status?.attempts ?? 0,
+    error: status?.error ?? null,
+  };
 }
 
 /** Stored commits are oldest first; the page shows the newest first. Old records kept no list: the artifact's commit stands in. */
@@ -171,6 +187,7 @@ const SYSTEM_ACTORS = new Map([
   ['app', 'Kosli Release Gate'],
   ['scheduled-check', 'Scheduled check'],
   ['deploy-worker', 'Deploy worker'],
+  ['candidate-worker', 'Candidate worker'],
 ]);
 
 function actorName(actor: string, users: Map<string, JiraUser>): string {
@@ -180,6 +197,8 @@ function actorName(actor: string, users: Map<string, JiraUser>): string {
 const ACTION_LABELS: Record<string, string> = {
   'candidate.created': 'Candidate created',
   'candidate.changed': 'Content changed',
+  'candidate.composing': 'Content being composed',
+  'candidate.composed': 'Content composed',
   'jira.fixVersions': 'Issues added to the release',
   'kosli.trail': 'Kosli release trail begun',
   'kosli.staging-software': 'Staging software recorded in Kosli',

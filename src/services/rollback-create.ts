@@ -15,7 +15,8 @@ import { contentSnapshot, newReleaseRecord, toStoredCandidate, type ReleaseRecor
 import type { KosliClient } from '../kosli/types';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
-import { adoptVersionOfFailedCreate, createVersion, ensureSetUp } from './refresh-candidate';
+import { ensureSetUp } from './refresh-candidate';
+import { adoptVersionOfFailedCreate, createVersion } from './candidate-version';
 import { withReleaseLock } from './release-lock';
 import { loadRelease } from './release-view';
 
@@ -97,7 +98,7 @@ export async function createRollback(deps: Deps, ctx: CallContext, input: { vers
       });
       await deps.store.putRelease({ ...ready, stagingRecordedHash: candidate.contentHash });
       deps.log.log('info', 'rollback.requested', { project: ctx.projectKey, release: version.id, to: target.versionId, from: from?.versionId ?? null });
-      return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: [], contentHash: candidate.contentHash };
+      return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: [], contentHash: candidate.contentHash, composing: false };
     });
   });
 }

@@ -13,6 +13,7 @@ import { advanceRelease } from './deploy-worker';
 import { loadConfig } from './project-clients';
 import { refreshCandidate } from './refresh-candidate';
 import { writeFixVersions } from './fix-versions';
+import { resumeIfStalled } from './compose-start';
 import { leaseSecondsLeft, tryWithReleaseLock } from './release-lock';
 
 export interface CheckReport {
@@ -55,6 +56,8 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
     const [config, record] = await Promise.all([loadConfig(deps, projectKey), deps.store.getRelease(projectKey, versionId)]);
     if (!record) return 'no record';
     const ctx: CallContext = { projectKey, projectId: record.projectId, actor: 'scheduled-check', jiraAsUser: null, links, invocation: { startedAt, limitSeconds: TRIGGER_LIMIT_SECONDS } };
+    // A large candidate is being composed by the consumer: revived here if that stalled.
+    if (record.composing) return (await resumeIfStalled(deps, record, false)) ? 'composition queued again' : 'composing';
     const notes: string[] = [];
     if (config.release.refreshOnSchedule && record.deploy.kind === 'open' && !record.rollback) {
       // A refresh that cannot run now (held lock, Kosli hiccup) must not stop approvals being acted on.

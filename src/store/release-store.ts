@@ -96,6 +96,34 @@ export interface ReleaseRecord {
   rollback?: RollbackMark;
   /** Set when one member of the emergency group approved it alone. */
   emergency?: EmergencyMark;
+  /**
+   * Set while the queue consumer composes the content (too large for a resolver): nothing may be
+   * approved or deployed until it is recorded. Progress is kept apart (composition-store.ts).
+   */
+  composing?: ComposingMark | null;
+}
+
+export interface ComposingMark {
+  since: string;
+  /** Who asked (the account id, or the scheduled check). */
+  by: string;
+  /** The apps to compose (a partial release), as `selection`. */
+  selection: { apps: string[]; by: string } | null;
+}
+
+/** A candidate not composed yet: the version exists, its content is being composed in the background. */
+export function uncomposedCandidate(): StoredCandidate {
+  return {
+    apps: [],
+    issueCount: 0,
+    keys: { contentHash: '', buckets: 0 },
+    missingKeys: [],
+    missingCount: 0,
+    untracked: [],
+    untrackedCount: 0,
+    contentHash: '',
+    committerEmails: [],
+  };
 }
 
 /** A release the app just created: open, nothing set up, attested, dispatched or released yet. */

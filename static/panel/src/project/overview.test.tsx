@@ -3,7 +3,7 @@ import { screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { describe, expect, it } from 'vitest';
 import { renderApp } from '../test/harness';
-import { anOverview, aReleaseSummary, FP_BACKEND } from '../test/builders';
+import { anOverview, aRefreshResult, aReleaseSummary, FP_BACKEND } from '../test/builders';
 
 describe('the releases overview', () => {
   it('shows the open candidate first: whose turn it is, issue progress, apps and a link to it', async () => {
@@ -113,14 +113,14 @@ describe('the releases overview', () => {
   it('refreshes the candidate: added keys, then "nothing changed", reloading the overview each time', async () => {
     const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview()));
-    fake.answer('candidate/refresh', ok({ versionId: '10001', name: '2025-06-02-10-00-00', created: false, changed: true, addedKeys: ['OPS-7'], contentHash: 'x' }));
+    fake.answer('candidate/refresh', ok(aRefreshResult({ addedKeys: ['OPS-7'] })));
     renderApp();
     await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
     expect(await screen.findByText('Release candidate refreshed')).toBeTruthy();
     expect(screen.getByText(/Added OPS-7\./)).toBeTruthy();
     expect(screen.getByText(/Approvals given for the earlier content are now stale/)).toBeTruthy();
 
-    fake.answer('candidate/refresh', ok({ versionId: '10001', name: '2025-06-02-10-00-00', created: false, changed: false, addedKeys: [], contentHash: 'x' }));
+    fake.answer('candidate/refresh', ok(aRefreshResult({ changed: false })));
     fake.answer('project/overview', ok(anOverview({ openCandidate: aReleaseSummary({ issues: { total: 3, done: 3, notDone: [] } }) })));
     await user.click(screen.getByRole('button', { name: 'Create / refresh candidate' }));
     expect(await screen.findByText('Nothing changed')).toBeTruthy();
@@ -133,12 +133,34 @@ describe('the releases overview', () => {
   it('announces a newly created candidate', async () => {
     const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview({ openCandidate: null })));
-    fake.answer('candidate/refresh', ok({ versionId: '10002', name: 'R2', created: true, changed: true, addedKeys: ['OPS-1', 'OPS-2'], contentHash: 'x' }));
+    fake.answer('candidate/refresh', ok(aRefreshResult({ versionId: '10002', name: 'R2', created: true, addedKeys: ['OPS-1', 'OPS-2'] })));
     renderApp();
     await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
     expect(await screen.findByText('Release candidate created')).toBeTruthy();
     expect(screen.getByRole('link', { name: 'R2' }).getAttribute('href')).toBe('#/release/10002');
     expect(screen.getByText(/Added OPS-1, OPS-2\./)).toBeTruthy();
+  });
+
+  it('names the first 20 added keys and counts the rest', async () => {
+    const user = userEvent.setup({ delay: null });
+    fake.answer('project/overview', ok(anOverview()));
+    const keys = Array.from({ length: 1234 }, (_, i) => `OPS-${i + 1}`);
+    fake.answer('candidate/refresh', ok(aRefreshResult({ addedKeys: keys })));
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
+    expect(await screen.findByText(/Added OPS-1, OPS-2, .*OPS-20 and 1,214 more\./)).toBeTruthy();
+    expect(screen.queryByText(/OPS-21\b/)).toBeNull();
+  });
+
+  it('says a large candidate is composed in the background and links its release page', async () => {
+    const user = userEvent.setup({ delay: null });
+    fake.answer('project/overview', ok(anOverview({ openCandidate: null })));
+    fake.answer('candidate/refresh', ok(aRefreshResult({ versionId: '10003', name: 'Big', created: true, contentHash: '', composing: true })));
+    renderApp();
+    await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
+    expect(await screen.findByText('Release candidate created')).toBeTruthy();
+    expect(screen.getByText(/being composed in the background/)).toBeTruthy();
+    expect(screen.getByRole('link', { name: 'Big' }).getAttribute('href')).toBe('#/release/10003');
   });
 
   it('tells a developer there is nothing to release as information, not as an error', async () => {
@@ -176,7 +198,7 @@ describe('the releases overview', () => {
       'project/overview',
       ok(anOverview({ openCandidate: null, recent: [aReleaseSummary({ versionId: '10005', name: 'Rollback to v1', state: 'released', released: true, kind: 'rollback', emergency: true })] })),
     );
-    fake.answer('candidate/refresh', ok({ versionId: '10006', name: 'v3', created: true, changed: true, addedKeys: ['OPS-1'], contentHash: 'a'.repeat(64) }));
+    fake.answer('candidate/refresh', ok(aRefreshResult({ versionId: '10006', name: 'v3', created: true, addedKeys: ['OPS-1'], contentHash: 'a'.repeat(64) })));
     renderApp();
     const chooser = within(await screen.findByRole('group', { name: 'Apps in the candidate' }));
     await user.click(chooser.getByRole('checkbox', { name: 'frontend' }));

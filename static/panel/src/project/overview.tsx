@@ -255,6 +255,14 @@ function describePromotion(result: PromoteResult) {
   );
 }
 
+/** Keys named in a notice: the first few, then how many more (a large candidate adds thousands). */
+const KEYS_NAMED = 20;
+
+function listed(keys: readonly string[]): string {
+  if (keys.length <= KEYS_NAMED) return keys.join(', ');
+  return `${keys.slice(0, KEYS_NAMED).join(', ')} and ${(keys.length - KEYS_NAMED).toLocaleString('en')} more`;
+}
+
 function describeRefresh(result: RefreshResult) {
   const link = <RouteLink to={routePath({ name: 'release', versionId: result.versionId })}>{result.name}</RouteLink>;
   if (!result.changed && !result.created) {
@@ -264,7 +272,17 @@ function describeRefresh(result: RefreshResult) {
       </Notice>
     );
   }
-  const added = result.addedKeys.length > 0 ? `Added ${result.addedKeys.join(', ')}.` : 'No new issues.';
+  if (result.composing) {
+    return (
+      <Notice appearance="info" title={result.created ? 'Release candidate created' : 'Candidate being recomposed'}>
+        <p>
+          {link}: its content is large, so it is being composed in the background. The release page shows the progress;
+          approvals open once it is recorded.
+        </p>
+      </Notice>
+    );
+  }
+  const added = result.addedKeys.length > 0 ? `Added ${listed(result.addedKeys)}.` : 'No new issues.';
   return (
     <Notice appearance="success" title={result.created ? 'Release candidate created' : 'Release candidate refreshed'}>
       <p>

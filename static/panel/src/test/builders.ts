@@ -6,10 +6,12 @@ import type {
   AuditEntryView,
   ComplianceReport,
   ComplianceRow,
+  CompositionView,
   DecisionView,
   DeployView,
   EnvironmentRow,
   ExportResult,
+  RefreshResult,
   IssueView,
   ProjectOverview,
   ReleaseGateView,
@@ -208,6 +210,8 @@ export function aReleaseView(overrides: Partial<ReleaseView> = {}): ReleaseView 
     deploy: aDeploy(),
     audit: [anAuditEntry()],
     gate: aGateView(),
+    composition: null,
+    fixVersions: { written: 1, pending: 0 },
     warnings: [],
     ...overrides,
   };
@@ -263,4 +267,20 @@ export function aComplianceReport(overrides: Partial<ComplianceReport> = {}): Co
 
 export function anExport(overrides: Partial<ExportResult> = {}): ExportResult {
   return { filename: 'release-10001-notes.md', mimeType: 'text/markdown', content: '# Release 2025-06-02\n', ...overrides };
+}
+
+export function aComposition(overrides: Partial<CompositionView> = {}): CompositionView {
+  return {
+    since: '2025-06-02T10:00:00.000Z',
+    by: 'Dana Developer',
+    progress: { apps: 10, appsListed: 3, pagesRead: 200, pagesTotal: 510, commits: 15000, lookupsDone: 40, lookupsTotal: 150, keysFound: 1200 },
+    updatedAt: '2025-06-02T10:00:09.000Z',
+    attempts: 1,
+    error: null,
+    ...overrides,
+  };
+}
+
+export function aRefreshResult(overrides: Partial<RefreshResult> = {}): RefreshResult {
+  return { versionId: '10001', name: '2025-06-02-10-00-00', created: false, changed: true, addedKeys: [], contentHash: 'x', composing: false, ...overrides };
 }

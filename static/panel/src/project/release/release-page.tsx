@@ -6,6 +6,7 @@ import { ErrorState, Loading, Notice } from '../../components/states';
 import { routePath } from '../../routes';
 import { useLoad } from '../../use-load';
 import { ApprovalsSection } from './approvals-section';
+import { CompositionSection, FixVersionsProgress } from './composition-section';
 import { ArtifactsSection } from './artifacts-section';
 import { AuditSection } from './audit-section';
 import { DecisionPanel } from './decision-panel';
@@ -18,18 +19,20 @@ import { IssuesSection } from './issues-section';
 
 /** While the deploy moves, the page asks again this often; it stops once the release settles. */
 const POLL_MS = 3000;
+/** While fix versions are written (minutes for a large candidate), a slower look: each one reads every issue. */
+const FIX_VERSIONS_POLL_MS = 10_000;
 
 /** One release: what it ships, where it runs, who approved it and how its deploy went. One invoke. */
 export function ReleasePage({ versionId }: { versionId: string }) {
   const { state, reload, replace } = useLoad(() => call('release/get', { versionId }), [versionId]);
-  const live = state.status === 'ready' && isMoving(state.data);
-  const now = useNow(live);
+  const poll = state.status === 'ready' ? pollInterval(state.data) : null;
+  const now = useNow(poll === POLL_MS);
 
   useEffect(() => {
-    if (!live) return;
-    const timer = setInterval(reload, POLL_MS);
+    if (poll === null) return;
+    const timer = setInterval(reload, poll);
     return () => clearInterval(timer);
-  }, [live, reload]);
+  }, [poll, reload]);
 
   if (state.status === 'loading') return <Loading label="Loading release…" />;
   if (state.status === 'failed') {
@@ -43,9 +46,11 @@ export function ReleasePage({ versionId }: { versionId: string }) {
   return <ReleaseContent release={state.data} onUpdate={replace} onReload={reload} now={now} />;
 }
 
-/** Approved and not yet settled: the worker is at it, so the page follows. */
-function isMoving(release: ReleaseView): boolean {
-  return release.state === 'approved' || release.state === 'deploying' || (release.state === 'open' && release.approvals.satisfied);
+/** How often to look again: while it is composed or deploying (the worker is at it), while fix versions are written; else never. */
+function pollInterval(release: ReleaseView): number | null {
+  const moving = release.state === 'approved' || release.state === 'deploying' || (release.state === 'open' && release.approvals.satisfied);
+  if (release.composition || moving) return POLL_MS;
+  return release.fixVersions.pending > 0 ? FIX_VERSIONS_POLL_MS : null;
 }
 
 /** The current time, ticking every second while `ticking` (for elapsed times). */
@@ -60,6 +65,18 @@ function useNow(ticking: boolean): number {
 }
 
 export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }: { release: ReleaseView; onUpdate: (release: ReleaseView) => void; onReload: () => void; now?: number }) {
+  if (release.composition) {
+    // Nothing to decide on yet: the content is not recorded.
+    return (
+      <article className="release" aria-label={`Release ${release.name}`}>
+        <Breadcrumbs name={release.name} />
+        <ReleaseHeader release={release} />
+        <CompositionSection composition={release.composition} />
+        <EnvironmentsSection rows={release.environments} />
+        <AuditSection audit={release.audit} />
+      </article>
+    );
+  }
   return (
     <article className="release" aria-label={`Release ${release.name}`}>
       <Breadcrumbs name={release.name} />
@@ -74,6 +91,7 @@ export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }
           <p>The rest is current. Reload the page in a minute to try again.</p>
         </Notice>
       )}
+      <FixVersionsProgress release={release} />
       <DecisionPanel release={release} onUpdate={onUpdate} onReload={onReload} now={now} />
       <ReleaseGateSection release={release} onUpdate={onUpdate} />
       <ArtifactsSection artifacts={release.artifacts} />
