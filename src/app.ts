@@ -24,27 +24,21 @@ import { handleCall, type CallEnvironment } from './resolvers/handle-call';
 import type { Deps } from './services/deps';
 import { answerJqlFunction } from './services/jql-functions';
 import { createSecretSource, SECRET_VARIABLES } from './services/secrets';
-import { CompositionStore } from './store/composition-store';
-import { DeploymentReports } from './store/deployment-reports';
-import { ReleaseIndex } from './store/release-index';
-import { ReleaseStore } from './store/release-store';
+import { createStore } from './store';
 
 const GITHUB_API = 'https://api.github.com';
 
 export function composeDeps(): Deps {
-  const kv = forgeKeyValueStore();
+  const store = createStore(forgeKeyValueStore(), randomId);
   const log = createLogger(consoleSink, Object.values(SECRET_VARIABLES).map((name) => readForgeVariable(name)));
   return {
-    store: new ReleaseStore(kv, randomId),
-    compositions: new CompositionStore(kv),
+    store,
     clock: systemClock,
     newId: randomId,
     queue: forgeDeployQueue(),
-    secrets: createSecretSource(kv, (name) => readForgeVariable(name)),
+    secrets: createSecretSource(store.secrets, (name) => readForgeVariable(name)),
     jiraAsApp: createJiraClient(jiraTransportAsApp()),
     jiraDeployments: createJiraDeploymentsClient(jiraTransportAsApp()),
-    deploymentReports: new DeploymentReports(kv),
-    releaseIndex: new ReleaseIndex(kv),
     kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
     github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
     timing: { verifyWindowMs: 15 * 60_000 },

@@ -5,13 +5,13 @@
  * `running-<env>-<app>` tags; a deploy run asserts in Kosli, moves the tags and reports.
  */
 import type { FakeRun, GitHubWorld } from '../fakes/github/world';
-import { deployExecutor } from '../fakes/github/world';
 import type { JiraWorld } from '../fakes/jira/world';
 import type { KosliWorld } from '../fakes/kosli/world';
 import type { ProjectConfig } from '../../src/release/config';
 import { tagName } from '../../src/release/config';
 import type { Repository } from './repository';
 import type { Scenario } from './scenario';
+import { runDeployWorkflow } from './deploy-workflow';
 
 /** Jira keys in a commit message, like `kosli attest jira` finds them. */
 const JIRA_KEY = /\b[A-Z][A-Z0-9]{1,9}-[0-9]+\b/g;
@@ -167,7 +167,7 @@ export class Simulation {
         if (verdict['compliant'] !== true) return 'failure';
       }
     }
-    const conclusion = await deployExecutor(run, world);
+    const conclusion = await runDeployWorkflow(run, world);
     for (const [ref, sha] of world.refs) if (ref.startsWith('tags/')) this.repository.moveTag(ref.slice('tags/'.length), sha);
     return conclusion === 'success' ? 'success' : 'failure';
   }

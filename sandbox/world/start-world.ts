@@ -8,7 +8,7 @@ import { readFileSync } from 'node:fs';
 import type { ResolverKey, PayloadOf, Result, ResultOf } from '../../src/contract';
 import { defaultProjectConfig, type AppConfig, type ProjectConfig } from '../../src/release/config';
 import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../../src/release/attestations';
-import { ReleaseStore } from '../../src/store/release-store';
+import { createStore, type Store } from '../../src/store';
 import { forgeKeyValueStore } from '../../src/platform/forge-kvs';
 import { randomId } from '../../src/platform/ids';
 import type { FaultProfile } from '../fakes/http-fake';
@@ -82,7 +82,7 @@ export interface World {
   github: GitHubFake;
   runtime: LocalForgeRuntime;
   app: AppModule;
-  store: ReleaseStore;
+  store: Store;
   simulation: Simulation;
   /** Calls a resolver as a user, through the real handler, and returns its Result envelope. */
   invoke<K extends ResolverKey>(accountId: string, key: K, payload: PayloadOf<K>): Promise<Result<ResultOf<K>>>;
@@ -155,9 +155,9 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   githubWorld.registerWorkflow(config.github.prodWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
   if (config.github.stagingWorkflow !== config.github.prodWorkflow) githubWorld.registerWorkflow(config.github.stagingWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
 
-  const store = new ReleaseStore(forgeKeyValueStore(), randomId);
+  const store = createStore(forgeKeyValueStore(), randomId);
   if (options.configure !== false) {
-    if (seed) await store.saveConfig(scenario.project.key, { config, savedAt: new Date().toISOString(), savedBy: 'sandbox' });
+    if (seed) await store.settings.saveConfig(scenario.project.key, { config, savedAt: new Date().toISOString(), savedBy: 'sandbox' });
     // As an admin would with `forge variables set --encrypt`.
     process.env['KOSLI_API_TOKEN'] = KOSLI_TOKEN;
     process.env['GITHUB_TOKEN'] = GITHUB_TOKEN;

@@ -50,9 +50,9 @@ export async function runDeployJob(deps: Deps, body: unknown): Promise<DeployJob
   const job: DeployJob = event.data;
   const fields = { kind: job.kind ?? 'deploy', project: job.projectKey, release: job.versionId, hops: job.hops ?? 0 };
   try {
-    const record = await deps.store.getRelease(job.projectKey, job.versionId);
+    const record = await deps.store.releases.get(job.projectKey, job.versionId);
     if (!record) return finish({ ok: false, state: null, error: `No release ${job.versionId} in ${job.projectKey}` }, fields);
-    const site = (await deps.store.getSite<SiteIdentity>()) ?? { siteUrl: '', appId: 'app', environmentId: 'env', projectType: 'software' };
+    const site = (await deps.store.settings.site<SiteIdentity>()) ?? { siteUrl: '', appId: 'app', environmentId: 'env', projectType: 'software' };
     if (job.kind === 'candidate') {
       const ctx = { projectKey: record.projectKey, projectId: record.projectId, actor: 'candidate-worker', jiraAsUser: null, links: linksFor(site), invocation: { startedAt: deps.clock.now(), limitSeconds: CONSUMER_LIMIT_SECONDS } };
       return finish(await runCandidateJob(deps, ctx, job), fields);

@@ -7,33 +7,18 @@
 import { ForgeKvsAPIError, kvs, WhereConditions, type PolicySetOptions } from '@forge/kvs';
 import { AppError } from '../errors';
 import type { KeyValueStore, QueryPage, SetOptions } from '../store/key-value-store';
+import { storageRefusal } from './storage-refusal';
 
 function isKeyConflict(error: unknown): boolean {
   return error instanceof ForgeKvsAPIError && (error.code === 'KEY_CONFLICT' || error.responseDetails.status === 409);
 }
-
-/**
- * What the store's refusals mean (/platform/forge/storage-reference/handling-errors-kvs). The same
- * request is refused again every time, so these are never reported as "try again".
- */
-const REFUSALS: Readonly<Record<string, string>> = {
-  MAX_SIZE: 'the value is larger than Forge storage accepts (240 KiB)',
-  MAX_DEPTH: 'the value is nested deeper than Forge storage accepts',
-  KEY_TOO_LONG: 'the key is longer than Forge storage accepts (500 characters)',
-  KEY_TOO_SHORT: 'the key is empty',
-  INVALID_KEY: 'the key has characters Forge storage does not accept',
-  LIST_QUERY_LIMIT_EXCEEDED: 'the query asks for more entries per page than Forge storage returns',
-};
 
 /** Translates a storage failure once; the key is named, values and secrets never are. */
 function storageError(operation: string, error: unknown): AppError {
   const status = error instanceof ForgeKvsAPIError ? error.responseDetails.status : undefined;
   const base = { cause: error, system: 'storage' as const, operation, status };
   if (status === 429) return new AppError('UPSTREAM_RATE_LIMITED', `Forge storage ${operation} was rate limited; try again.`, base);
-  if (error instanceof ForgeKvsAPIError && status !== undefined && status >= 400 && status < 500) {
-    const reason = REFUSALS[error.code] ?? `it answered ${error.code}`;
-    return new AppError('UPSTREAM_REJECTED', `Forge storage refused ${operation}: ${reason}.`, base);
-  }
+  if (error instanceof ForgeKvsAPIError && status !== undefined && status >= 400 && status < 500) return storageRefusal(operation, error.code, status, error);
   return new AppError('UPSTREAM_UNAVAILABLE', `Forge storage ${operation} failed; try again.`, base);
 }
 

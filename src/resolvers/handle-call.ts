@@ -133,7 +133,7 @@ let storedIdentity: string | undefined;
 async function siteIdentity(deps: Deps, context: z.output<typeof forgeContext>): Promise<SiteIdentity> {
   const ids = parseLocalId(context.localId);
   const fromContext = context.siteUrl !== undefined && ids !== null;
-  const stored = fromContext ? undefined : await deps.store.getSite<SiteIdentity>();
+  const stored = fromContext ? undefined : await deps.store.settings.site<SiteIdentity>();
   const site: SiteIdentity = {
     siteUrl: context.siteUrl ?? stored?.siteUrl ?? '',
     appId: ids?.appId ?? stored?.appId ?? 'app',
@@ -142,7 +142,7 @@ async function siteIdentity(deps: Deps, context: z.output<typeof forgeContext>):
   };
   const key = JSON.stringify(site);
   if (context.siteUrl !== undefined && storedIdentity !== key) {
-    await deps.store.saveSite(site);
+    await deps.store.settings.saveSite(site);
     storedIdentity = key;
   }
   return site;

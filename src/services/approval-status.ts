@@ -9,7 +9,7 @@ import { withEmergency } from '../release/emergency';
 import { approvalPolicyFor } from '../release/rollback';
 import type { Decision } from '../release/types';
 import type { JiraUser, JiraVersion } from '../jira/types';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import type { Deps } from './deps';
 import type { ApprovalProgress } from '../contract';
 
@@ -32,11 +32,11 @@ export async function lookupUsers(deps: Deps, accountIds: Iterable<string>): Pro
   const ids = [...new Set(accountIds)];
   const users = await Promise.all(
     ids.map(async (accountId) => {
-      const cached = await deps.store.cachedUser(accountId);
+      const cached = await deps.store.users.get(accountId);
       if (cached) return cached;
       try {
         const user = await deps.jiraAsApp.getUser(accountId);
-        await deps.store.cacheUser(user);
+        await deps.store.users.put(user);
         return user;
       } catch {
         return { accountId, displayName: accountId, emailAddress: null };
@@ -96,8 +96,8 @@ export function approvalProgress(status: ApprovalStatus, me: string, decisionsOp
 /** Records native Jira approver changes as decisions, each with its audit line. */
 export async function recordJiraDecisions(deps: Deps, versionId: string, decisions: readonly Decision[]): Promise<void> {
   for (const decision of decisions) {
-    await deps.store.addDecision(versionId, decision);
-    await deps.store.audit(versionId, {
+    await deps.store.decisions.add(versionId, decision);
+    await deps.store.audit.append(versionId, {
       at: decision.at,
       actor: decision.accountId,
       action: `approval.jira.${decision.decision}`,

@@ -28,14 +28,14 @@ function today(iso: string): string {
 export async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string, pendingSlot = ctx.projectKey): Promise<JiraVersion> {
   for (let n = 1; ; n += 1) {
     const free = n === 1 ? name : `${name} (${n})`;
-    await deps.store.setPendingVersion(pendingSlot, free);
+    await deps.store.slots.setPendingVersion(pendingSlot, free);
     try {
       return await deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name: free, description: VERSION_DESCRIPTION, startDate: today(now) });
     } catch (error) {
       const nameTaken = error instanceof AppError && error.code === 'CONFLICT' && error.details?.['field'] === 'name';
       if (!nameTaken) throw error;
       // The version of that name is someone else's: it must never be adopted as ours.
-      await deps.store.setPendingVersion(pendingSlot, null);
+      await deps.store.slots.setPendingVersion(pendingSlot, null);
       if (n >= MAX_NAME_SUFFIX) throw error;
     }
   }
@@ -46,7 +46,7 @@ const MAX_NAME_SUFFIX = 20;
 
 /** `pendingSlot`: whose pending creation (the candidate's by default; a rollback has its own). */
 export async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext, pendingSlot = ctx.projectKey): Promise<JiraVersion | undefined> {
-  const name = await deps.store.pendingVersion(pendingSlot);
+  const name = await deps.store.slots.pendingVersion(pendingSlot);
   if (!name) return undefined;
   return (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);
 }

@@ -21,7 +21,7 @@ const SETTINGS_PAGE = 'Jira settings → Apps → Kosli Release Gate';
 
 export async function complianceReport(deps: Deps, ctx: CallContext, period: { from: string; to: string }): Promise<ComplianceReport> {
   const { since, until } = validatePeriod(period.from, period.to, deps.clock.now());
-  const stored = await deps.store.getConfig(ctx.projectKey);
+  const stored = await deps.store.settings.config(ctx.projectKey);
   const sourceFlow = stored?.config.kosli.sourceFlow;
   if (!stored || !sourceFlow) {
     throw new AppError('NOT_CONFIGURED', `The compliance report reads the Kosli source flow, which is not configured for ${ctx.projectKey}: a Jira administrator must fill in "Source flow" (and the Kosli and GitHub settings) in ${SETTINGS_PAGE}.`);
@@ -53,7 +53,7 @@ export async function complianceReport(deps: Deps, ctx: CallContext, period: { f
 
 /** Releases the app knows of, newest first, that an emergency approval in the period shipped. */
 async function emergencyReleases(deps: Deps, projectKey: string, since: string, until: string): Promise<EmergencyReleaseRow[]> {
-  const marked = (await deps.store.recentReleases(projectKey, EMERGENCY_RELEASES_CONSIDERED)).filter(
+  const marked = (await deps.store.releases.recent(projectKey, EMERGENCY_RELEASES_CONSIDERED)).filter(
     (record) => record.emergency !== undefined && record.emergency.at >= since && record.emergency.at <= until,
   );
   const users = await lookupUsers(deps, marked.map((record) => record.emergency?.accountId ?? ''));

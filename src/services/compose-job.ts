@@ -7,7 +7,7 @@
 import { createHash } from 'node:crypto';
 import { AppError, redact, toAppError } from '../errors';
 import type { CompositionProgress, CompositionStatus } from '../store/composition-store';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import type { CompositionCheckpoints, Running, Selection } from './compose';
 import type { CallContext, Deps } from './deps';
 import { writeFixVersions } from './fix-versions';
@@ -23,7 +23,7 @@ export type CandidateJobOutcome =
 
 export async function finishCandidate(deps: Deps, ctx: CallContext, versionId: string): Promise<CandidateJobOutcome> {
   const outcome = await tryWithReleaseLock(deps, versionId, async () => {
-    const record = await deps.store.getRelease(ctx.projectKey, versionId);
+    const record = await deps.store.releases.get(ctx.projectKey, versionId);
     if (!record) throw new AppError('NOT_FOUND', `No release ${versionId} in ${ctx.projectKey}.`);
     let did: 'composed' | 'fix versions' | 'nothing to do' = 'nothing to do';
     if (record.composing) {
@@ -33,7 +33,7 @@ export async function finishCandidate(deps: Deps, ctx: CallContext, versionId: s
       await writeFixVersions(deps, ctx, record);
       did = 'fix versions';
     }
-    const after = did === 'nothing to do' ? record : await deps.store.getRelease(ctx.projectKey, versionId);
+    const after = did === 'nothing to do' ? record : await deps.store.releases.get(ctx.projectKey, versionId);
     return { did, pendingFixVersions: after?.fixVersions.pending ?? 0 };
   });
   return outcome.ran ? { ran: true, ...outcome.value } : { ran: false, leaseExpiresAt: outcome.expiresAt };
@@ -42,9 +42,9 @@ export async function finishCandidate(deps: Deps, ctx: CallContext, versionId: s
 async function composeStaged(deps: Deps, ctx: CallContext, record: ReleaseRecord): Promise<void> {
   const { versionId } = record;
   const now = deps.clock.now();
-  const before = await deps.compositions.status(versionId);
+  const before = await deps.store.compositions.status(versionId);
   const status: CompositionStatus = { startedAt: before?.startedAt ?? now, updatedAt: now, attempts: (before?.attempts ?? 0) + 1, progress: before?.progress ?? null, error: null };
-  await deps.compositions.setStatus(versionId, status);
+  await deps.store.compositions.setStatus(versionId, status);
   const progress = progressWriter(deps, versionId, status);
   try {
     await refreshHeld(deps, ctx, versionId, (running, selection) => ({
@@ -54,10 +54,10 @@ async function composeStaged(deps: Deps, ctx: CallContext, record: ReleaseRecord
     await progress.settle();
   } catch (error) {
     await progress.settle();
-    await deps.compositions.setStatus(versionId, { ...progress.last(), error: redact(toAppError(error).message, deps.log.secrets()), updatedAt: deps.clock.now() });
+    await deps.store.compositions.setStatus(versionId, { ...progress.last(), error: redact(toAppError(error).message, deps.log.secrets()), updatedAt: deps.clock.now() });
     throw error;
   }
-  await deps.compositions.clear(versionId);
+  await deps.store.compositions.clear(versionId);
 }
 
 /** Names what runs (both environments' fingerprints of the chosen apps): checkpoints of another world are not reused. */
@@ -68,10 +68,10 @@ function runKey(running: Running, selection: Selection): string {
 
 function checkpointsFor(deps: Deps, versionId: string, run: string): CompositionCheckpoints {
   return {
-    listing: (app) => deps.compositions.listing(versionId, run, app),
-    saveListing: (app, list) => deps.compositions.saveListing(versionId, run, app, list),
-    lookups: () => deps.compositions.lookups(versionId, run),
-    saveLookup: (asked, found) => deps.compositions.saveLookup(versionId, run, asked, found),
+    listing: (app) => deps.store.compositions.listing(versionId, run, app),
+    saveListing: (app, list) => deps.store.compositions.saveListing(versionId, run, app, list),
+    lookups: () => deps.store.compositions.lookups(versionId, run),
+    saveLookup: (asked, found) => deps.store.compositions.saveLookup(versionId, run, asked, found),
   };
 }
 
@@ -85,7 +85,7 @@ function progressWriter(deps: Deps, versionId: string, status: CompositionStatus
   let writing: Promise<void> = Promise.resolve();
   const write = () => {
     const snapshot = current;
-    writing = writing.then(() => deps.compositions.setStatus(versionId, snapshot)).catch(() => undefined);
+    writing = writing.then(() => deps.store.compositions.setStatus(versionId, snapshot)).catch(() => undefined);
   };
   return {
     report(progress: CompositionProgress): void {

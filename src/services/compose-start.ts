@@ -9,7 +9,7 @@ import type { RefreshResult } from '../contract';
 import { AppError } from '../errors';
 import { versionName, type ProjectConfig } from '../release/config';
 import { canReopen } from '../release/deploy-state';
-import { newReleaseRecord, uncomposedCandidate, type ComposingMark, type ReleaseRecord } from '../store/release-store';
+import { newReleaseRecord, uncomposedCandidate, type ComposingMark, type ReleaseRecord } from '../store/records';
 import { adoptVersionOfFailedCreate, createVersion } from './candidate-version';
 import type { Selection } from './compose';
 import type { CallContext, Deps } from './deps';
@@ -38,7 +38,7 @@ export async function startComposition(deps: Deps, ctx: CallContext, config: Pro
   const started = owned
     ? await withReleaseLock(deps, owned, () => markComposing(deps, ctx, owned, mark, pages))
     : await withReleaseLock(deps, `project-${ctx.projectKey}`, async () => {
-        const raced = await deps.store.openCandidateId(ctx.projectKey);
+        const raced = await deps.store.slots.candidate(ctx.projectKey);
         if (raced) return withReleaseLock(deps, raced, () => markComposing(deps, ctx, raced, mark, pages));
         return createComposing(deps, ctx, config, mark, pages);
       });
@@ -51,32 +51,32 @@ async function createComposing(deps: Deps, ctx: CallContext, config: ProjectConf
   const version = (await adoptVersionOfFailedCreate(deps, ctx)) ?? (await createVersion(deps, ctx, versionName(config.release.namePattern, now), now));
   return withReleaseLock(deps, version.id, async () => {
     const identity = { versionId: version.id, projectKey: ctx.projectKey, projectId: ctx.projectId, name: version.name };
-    await deps.compositions.setStatus(version.id, { startedAt: now, updatedAt: now, attempts: 0, progress: null, error: null });
-    await deps.store.putRelease({ ...newReleaseRecord(identity, now), candidate: uncomposedCandidate(), selection: mark.selection, composing: mark });
-    await deps.store.audit(version.id, {
+    await deps.store.compositions.setStatus(version.id, { startedAt: now, updatedAt: now, attempts: 0, progress: null, error: null });
+    await deps.store.releases.put({ ...newReleaseRecord(identity, now), candidate: uncomposedCandidate(), selection: mark.selection, composing: mark });
+    await deps.store.audit.append(version.id, {
       at: now,
       actor: ctx.actor,
       action: 'candidate.created',
       detail: `Version ${version.name} created; its content (${pages} pages of commits) is being composed in the background.`,
     });
     // From here on the app owns this version and never creates another.
-    await deps.store.setCandidateSlot(ctx.projectKey, version.id);
-    await deps.store.setPendingVersion(ctx.projectKey, null);
+    await deps.store.slots.setCandidate(ctx.projectKey, version.id);
+    await deps.store.slots.setPendingVersion(ctx.projectKey, null);
     return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: [], contentHash: '', composing: true };
   });
 }
 
 async function markComposing(deps: Deps, ctx: CallContext, versionId: string, mark: ComposingMark, pages: number): Promise<RefreshResult> {
-  const record = await deps.store.getRelease(ctx.projectKey, versionId);
+  const record = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   if (record.composing) return composingResult(record);
   // What runs changed: a dispatch that may have started a run is settled before the content may change.
   if (!canReopen(record.deploy) || record.pendingDispatch !== null) {
     throw new AppError('DEPLOY_IN_PROGRESS', `Release ${record.name} is already deploying the approved content; it cannot change now.`);
   }
-  await deps.compositions.setStatus(versionId, { startedAt: mark.since, updatedAt: mark.since, attempts: 0, progress: null, error: null });
-  await deps.store.putRelease({ ...record, composing: mark, updatedAt: mark.since });
-  await deps.store.audit(versionId, {
+  await deps.store.compositions.setStatus(versionId, { startedAt: mark.since, updatedAt: mark.since, attempts: 0, progress: null, error: null });
+  await deps.store.releases.put({ ...record, composing: mark, updatedAt: mark.since });
+  await deps.store.audit.append(versionId, {
     at: mark.since,
     actor: ctx.actor,
     action: 'candidate.composing',
@@ -94,12 +94,12 @@ const AUTOMATIC_ATTEMPTS = 5;
  * `byPerson`: a refresh someone asked for, which tries again however often it failed.
  */
 export async function resumeIfStalled(deps: Deps, record: ReleaseRecord, byPerson: boolean): Promise<boolean> {
-  const status = await deps.compositions.status(record.versionId);
+  const status = await deps.store.compositions.status(record.versionId);
   const heardFrom = Date.parse(status?.updatedAt ?? record.composing?.since ?? record.updatedAt);
   const stalled = Date.parse(deps.clock.now()) - heardFrom > COMPOSITION_STALE_SECONDS * 1000;
   if (!stalled && !status?.error) return false;
   if (!byPerson && status?.error && status.attempts >= AUTOMATIC_ATTEMPTS) return false;
-  if (await deps.store.heldLock(record.versionId)) return false;
+  if (await deps.store.locks.held(record.versionId)) return false;
   await queueComposition(deps, record.projectKey, record.versionId, status?.error ? 'retry after a failed composition' : 'resume a stalled composition');
   return true;
 }

@@ -33,7 +33,7 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   const [{ config, kosli }, record, recorded] = await Promise.all([
     projectClients(deps, ctx.projectKey),
     loadRelease(deps, ctx.projectKey, input.versionId),
-    deps.store.decisions(input.versionId),
+    deps.store.decisions.list(input.versionId),
   ]);
   refuseWhileComposing(record);
   if (record.candidate.contentHash !== input.contentHash) {
@@ -65,8 +65,8 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
 
   const at = deps.clock.now();
   const decision = { accountId: ctx.actor, decision: input.decision, ...(reason ? { reason: reason.slice(0, 2000) } : {}), at, contentHash: record.candidate.contentHash, source: 'app' as const };
-  await deps.store.addDecision(input.versionId, decision);
-  await deps.store.audit(input.versionId, {
+  await deps.store.decisions.add(input.versionId, decision);
+  await deps.store.audit.append(input.versionId, {
     at,
     actor: ctx.actor,
     action: `approval.app.${input.decision}`,

@@ -17,7 +17,7 @@ import { approvalAttestation, approvalMarks, type ApprovalApprover } from '../re
 import type { ProjectConfig } from '../release/config';
 import { dispatchedRun, mismatchesIn, nextStep, transition, type DeployEvent } from '../release/deploy-state';
 import type { DeployState, DeployStep } from '../release/types';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import { approvalStatus, recordJiraDecisions } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients, type ProjectClients } from './project-clients';
@@ -53,13 +53,13 @@ async function freeSlot(deps: Deps, ctx: CallContext, config: ProjectConfig, rec
       await completeRollback(deps, ctx, config, record);
     } catch (error) {
       // The rollback is released; its records are finished by the next check (the slot stays until then).
-      await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not yet recorded on the Jira versions (the next check finishes it): ${toAppError(error).message}` });
+      await deps.store.audit.append(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not yet recorded on the Jira versions (the next check finishes it): ${toAppError(error).message}` });
       return;
     }
-    if ((await deps.store.openRollbackId(record.projectKey)) === record.versionId) await deps.store.setRollbackSlot(record.projectKey, null);
+    if ((await deps.store.slots.rollback(record.projectKey)) === record.versionId) await deps.store.slots.setRollback(record.projectKey, null);
     return;
   }
-  if ((await deps.store.openCandidateId(record.projectKey)) === record.versionId) await deps.store.clearCandidateSlot(record.projectKey);
+  if ((await deps.store.slots.candidate(record.projectKey)) === record.versionId) await deps.store.slots.clearCandidate(record.projectKey);
 }
 
 class Waiting {
@@ -81,7 +81,7 @@ export async function advanceRelease(deps: Deps, ctx: CallContext, versionId: st
 type HeldOutcome = Extract<AdvanceOutcome, { ran: true }>;
 
 async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, lease: Lease, given?: JiraVersion): Promise<HeldOutcome> {
-  const loaded = await deps.store.getRelease(ctx.projectKey, versionId);
+  const loaded = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!loaded) return { ran: true, state: null };
   const clients = await projectClients(deps, ctx.projectKey);
   if (loaded.released) {
@@ -92,11 +92,11 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
 
   const save = async (next: ReleaseRecord) => {
     record = { ...next, updatedAt: deps.clock.now() };
-    await deps.store.putRelease(record);
+    await deps.store.releases.put(record);
   };
   const move = async (event: DeployEvent, detail: string, extra: Partial<ReleaseRecord> = {}) => {
     await save({ ...record, ...extra, deploy: transition(record.deploy, event, deps.clock.now()) });
-    await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: `deploy.${event.type}`, detail });
+    await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: `deploy.${event.type}`, detail });
     await reportDeployOutcome(deps, ctx.actor, clients.config, record);
   };
 
@@ -106,7 +106,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
   if (record.deploy.kind === 'open') {
     const version = given ?? (await deps.jiraAsApp.getVersion(versionId));
     const approved = await checkApprovals(deps, clients.config, record, version);
-    if (JSON.stringify(approved.record.jiraSeen) !== JSON.stringify(record.jiraSeen)) await deps.store.putRelease(approved.record);
+    if (JSON.stringify(approved.record.jiraSeen) !== JSON.stringify(record.jiraSeen)) await deps.store.releases.put(approved.record);
     record = approved.record;
     if (!approved.satisfied) return { ran: true, state: record.deploy };
     await move({ type: 'policySatisfied', contentHash: record.candidate.contentHash }, `Approval policy satisfied for content ${record.candidate.contentHash.slice(0, 12)}`);
@@ -120,7 +120,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
       const done = await runStep(step, worker, record);
       if (done === 'reopened') {
         // The refresh wrote the recomputed candidate (and the reopened state) itself.
-        record = (await deps.store.getRelease(ctx.projectKey, versionId)) ?? record;
+        record = (await deps.store.releases.get(ctx.projectKey, versionId)) ?? record;
         logStep(deps, record, step, 'reopened');
         return { ran: true, state: record.deploy };
       }
@@ -131,9 +131,9 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
       if (error instanceof Waiting) {
         logStep(deps, record, step, 'waiting', { retryInSeconds: error.retryInSeconds });
         // Each check while waiting would say the same thing again: the log keeps the first.
-        const last = (await deps.store.auditLog(versionId)).at(-1);
+        const last = (await deps.store.audit.list(versionId)).at(-1);
         if (last?.action !== 'deploy.waiting' || last.detail !== error.why) {
-          await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: error.why });
+          await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: error.why });
         }
         return { ran: true, state: record.deploy, waiting: { why: error.why, retryInSeconds: error.retryInSeconds } };
       }
@@ -163,7 +163,7 @@ function logStep(deps: Deps, record: ReleaseRecord, step: DeployStep, result: st
 }
 
 async function checkApprovals(deps: Deps, config: ProjectConfig, record: ReleaseRecord, version: JiraVersion): Promise<{ record: ReleaseRecord; satisfied: boolean }> {
-  const recorded = await deps.store.decisions(record.versionId);
+  const recorded = await deps.store.decisions.list(record.versionId);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   await recordJiraDecisions(deps, record.versionId, status.unrecorded);
   return { record: { ...record, jiraSeen: status.seen }, satisfied: status.evaluation.satisfied };
@@ -216,7 +216,7 @@ async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord):
     return 'same';
   }
   await refreshHeld(deps, ctx, record.versionId);
-  await deps.store.audit(record.versionId, {
+  await deps.store.audit.append(record.versionId, {
     at: deps.clock.now(),
     actor: ctx.actor,
     action: 'deploy.stale',
@@ -228,7 +228,7 @@ async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord):
 /** `custom:approval-jira` on the release trail and on each artifact's build trail, by fingerprint. */
 async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
   const hash = record.candidate.contentHash;
-  const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.store.decisions(record.versionId)]);
+  const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.store.decisions.list(record.versionId)]);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   // Only the approvals that count go in: Kosli's jq rule requires every listed approver to be APPROVED.
   const approvers: ApprovalApprover[] = status.evaluation.approvers

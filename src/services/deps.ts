@@ -10,10 +10,7 @@ import type { JiraClient } from '../jira/types';
 import type { KosliClient } from '../kosli/types';
 import type { ProjectConfig } from '../release/config';
 import type { Logger } from '../platform/logger';
-import type { CompositionStore } from '../store/composition-store';
-import type { DeploymentReports } from '../store/deployment-reports';
-import type { ReleaseIndex } from '../store/release-index';
-import type { ReleaseStore } from '../store/release-store';
+import type { Store } from '../store';
 
 export interface Clock {
   /** ISO time. */
@@ -49,9 +46,8 @@ export interface SecretSource {
 }
 
 export interface Deps {
-  store: ReleaseStore;
-  /** Background compositions' progress and checkpoints. */
-  compositions: CompositionStore;
+  /** The repositories, one per concern (src/store/index.ts maps their keys). */
+  store: Store;
   clock: Clock;
   newId(): string;
   queue: DeployQueue;
@@ -60,9 +56,6 @@ export interface Deps {
   jiraAsApp: JiraClient;
   /** Jira's Deployments API, as the app (the devops:deploymentInfoProvider module). */
   jiraDeployments: JiraDeploymentsClient;
-  deploymentReports: DeploymentReports;
-  /** Every release of every project, read-only (the JQL functions). */
-  releaseIndex: ReleaseIndex;
   kosli(config: ProjectConfig, token: string): KosliClient;
   github(config: ProjectConfig, token: string): GitHubClient;
   /** How long prod may take to report the approved artifacts after the deploy run succeeded. */

@@ -35,17 +35,17 @@ export async function approveAsEmergency(deps: Deps, ctx: CallContext, input: { 
     const groupName = config.emergency?.groupName ?? '';
     const mark: EmergencyMark = { accountId: ctx.actor, reason, at, contentHash: record.candidate.contentHash, groupName };
     const decision = { accountId: ctx.actor, decision: 'approved' as const, reason, at, contentHash: record.candidate.contentHash, source: 'app' as const };
-    await deps.store.addDecision(input.versionId, decision);
+    await deps.store.decisions.add(input.versionId, decision);
     const marked = { ...record, emergency: mark, updatedAt: at };
-    await deps.store.putRelease(marked);
-    await deps.store.audit(input.versionId, {
+    await deps.store.releases.put(marked);
+    await deps.store.audit.append(input.versionId, {
       at,
       actor: ctx.actor,
       action: 'approval.emergency',
       detail: `EMERGENCY release approved alone as a member of ${groupName}: ${reason} (content ${record.candidate.contentHash.slice(0, 12)})`,
     });
     deps.log.log('warn', 'release.emergency', { project: ctx.projectKey, release: input.versionId, approver: ctx.actor });
-    const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(input.versionId), deps.store.decisions(input.versionId)]);
+    const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(input.versionId), deps.store.decisions.list(input.versionId)]);
     return (await approvalStatus(deps, config, marked, recorded, version, new Map())).evaluation.satisfied;
   });
   if (satisfied) await deps.queue.push({ projectKey: ctx.projectKey, versionId: input.versionId, reason: `emergency approval by ${ctx.actor}` });

@@ -25,7 +25,7 @@ export async function exportRelease(deps: Deps, ctx: CallContext, versionId: str
       }),
     };
   }
-  const commits = Object.fromEntries(await Promise.all(view.artifacts.map(async (a) => [a.app, await deps.store.getCommits(versionId, a.app)] as const)));
+  const commits = Object.fromEntries(await Promise.all(view.artifacts.map(async (a) => [a.app, await deps.store.commits.all(versionId, a.app)] as const)));
   const record = {
     kind: 'kosli-release-gate/audit-record',
     version: 1,

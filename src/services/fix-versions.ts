@@ -8,7 +8,7 @@ import { mapBounded } from '../http/bounded';
 import { absentOn404, realSleep } from '../http/transport';
 import { BULK_EDIT_MAX_ISSUES, type BulkTask } from '../jira/types';
 import { FIXED_PER_CHUNK } from '../store/candidate-keys';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import type { CallContext, Deps } from './deps';
 
 /**
@@ -90,7 +90,7 @@ class FixVersionRun {
 
   private async save(fixVersions: ReleaseRecord['fixVersions']): Promise<void> {
     this.current = { ...this.current, fixVersions };
-    await this.deps.store.putRelease(this.current);
+    await this.deps.store.releases.put(this.current);
   }
 
   /** Polls the tasks until each has ended or the deadline comes; returns those still running. */
@@ -166,7 +166,7 @@ class FixVersionRun {
     for (const [keys, way] of [[this.bulkWritten, "through Jira's bulk edit"], [this.singleWritten, `one issue at a time (${singleReason})`]] as const) {
       if (keys.length === 0) continue;
       const shown = keys.length > 20 ? `${keys.slice(0, 20).join(', ')} and ${keys.length - 20} more` : keys.join(', ');
-      await this.deps.store.audit(this.current.versionId, { at: this.deps.clock.now(), actor: this.ctx.actor, action: 'jira.fixVersions', detail: `Added to the release ${way}: ${shown}${tail}` });
+      await this.deps.store.audit.append(this.current.versionId, { at: this.deps.clock.now(), actor: this.ctx.actor, action: 'jira.fixVersions', detail: `Added to the release ${way}: ${shown}${tail}` });
     }
   }
 }
@@ -187,7 +187,7 @@ async function mayBulkEdit(deps: Deps): Promise<boolean> {
 export async function writeFixVersions(deps: Deps, ctx: CallContext, record: ReleaseRecord, issueKeys?: readonly string[]): Promise<string[]> {
   if (record.fixVersions.pending === 0) return [];
   const deadline = fixVersionDeadline(deps, ctx);
-  const [keys, fixed] = await Promise.all([issueKeys ?? deps.store.issueKeys(record), deps.store.keys.fixed(record.versionId, record.fixVersions.chunks)]);
+  const [keys, fixed] = await Promise.all([issueKeys ?? deps.store.keys.issueKeys(record), deps.store.keys.fixed(record.versionId, record.fixVersions.chunks)]);
   const run = new FixVersionRun(deps, ctx, record, addedKeys(fixed, keys), deadline);
   let singleReason = `fewer than ${BULK_EDIT_THRESHOLD} to add`;
   try {

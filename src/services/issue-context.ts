@@ -11,7 +11,7 @@ import type { ProjectConfig } from '../release/config';
 import { releaseStateName } from '../release/deploy-state';
 import { issueInEnvironment, type IssueReleaseApp } from '../release/issue-context';
 import type { DeployState, EnvironmentRole, JiraApprover } from '../release/types';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
 
@@ -39,7 +39,7 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
   // Each record, then the one bucket of its keys that can hold this issue.
   const records = await Promise.all(
     issue.fixVersionIds.map(async (id) => {
-      const record = await deps.store.getRelease(ctx.projectKey, id);
+      const record = await deps.store.releases.get(ctx.projectKey, id);
       const entry = record ? await deps.store.keys.find(id, record.candidate.keys, issueKey) : undefined;
       return record && entry ? { record, apps: entry.apps } : undefined;
     }),
@@ -60,10 +60,10 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
   const holding = record.candidate.apps.filter((app) => found?.apps.includes(app.name));
   const [{ config, snapshots }, commitLists, staging, prod, decisions] = await Promise.all([
     snapshotsRead,
-    Promise.all(holding.map((app) => deps.store.getCommits(record.versionId, app.name))),
-    deps.deploymentReports.get(record.versionId, 'staging'),
-    deps.deploymentReports.get(record.versionId, 'prod'),
-    deps.store.decisions(record.versionId),
+    Promise.all(holding.map((app) => deps.store.commits.all(record.versionId, app.name))),
+    deps.store.deploymentReports.get(record.versionId, 'staging'),
+    deps.store.deploymentReports.get(record.versionId, 'prod'),
+    deps.store.decisions.list(record.versionId),
   ]);
   const apps: IssueReleaseApp[] = holding.map((app, i) => ({
     name: app.name,
@@ -89,7 +89,7 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
   return { issueKey, summary: issue.summary, release: releaseOf(config, ctx, record, decisions), environments, notes };
 }
 
-function releaseOf(config: ProjectConfig, ctx: CallContext, record: ReleaseRecord, decisions: Awaited<ReturnType<Deps['store']['decisions']>>): IssueReleaseView {
+function releaseOf(config: ProjectConfig, ctx: CallContext, record: ReleaseRecord, decisions: Awaited<ReturnType<Deps['store']['decisions']['list']>>): IssueReleaseView {
   const jiraApprovers: JiraApprover[] = Object.entries(record.jiraSeen).map(([accountId, status]) => ({ accountId, status }));
   const evaluation = evaluateApprovals({ policy: config.approval, contentHash: record.candidate.contentHash, decisions, jiraApprovers, committers: new Set() });
   const approvalSummary = evaluation.satisfied

@@ -20,8 +20,8 @@ const invocation = z.object({
 export async function answerJqlFunction(deps: Deps, input: unknown): Promise<JqlAnswer> {
   const parsed = invocation.safeParse(input);
   if (!parsed.success) return { error: 'Kosli Release Gate could not read this JQL function call.' };
-  const records = await deps.releaseIndex.all();
-  const keys = await Promise.all(records.map((r) => deps.store.issueKeys(r)));
+  const records = await deps.store.releases.all();
+  const keys = await Promise.all(records.map((r) => deps.store.keys.issueKeys(r)));
   return answerJql(
     parsed.data.clause,
     records.map((r, i) => ({

@@ -16,7 +16,7 @@ export interface ProjectClients {
 }
 
 export async function loadConfig(deps: Deps, projectKey: string): Promise<ProjectConfig> {
-  const stored = await deps.store.getConfig(projectKey);
+  const stored = await deps.store.settings.config(projectKey);
   if (!stored) {
     throw new AppError(
       'NOT_CONFIGURED',

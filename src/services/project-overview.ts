@@ -5,7 +5,7 @@
  */
 import type { IssueProgress, ProjectOverview, ReleaseSummary } from '../contract';
 import { releaseStateName } from '../release/deploy-state';
-import { summarise, type ReleaseRecord, type ReleaseSummaryRecord } from '../store/release-store';
+import { summarise, type ReleaseRecord, type ReleaseSummaryRecord } from '../store/records';
 import { approvalProgress, approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { canManageReleases } from './permissions';
@@ -28,12 +28,12 @@ function summary(record: ReleaseSummaryRecord, extra: Pick<ReleaseSummary, 'appr
 }
 
 async function openCandidateProgress(deps: Deps, ctx: CallContext, record: ReleaseRecord): Promise<Pick<ReleaseSummary, 'approvals' | 'issues'>> {
-  const stored = await deps.store.getConfig(ctx.projectKey);
+  const stored = await deps.store.settings.config(ctx.projectKey);
   if (!stored) return { approvals: null, issues: null };
   const [decisions, version, issues] = await Promise.all([
-    deps.store.decisions(record.versionId),
+    deps.store.decisions.list(record.versionId),
     deps.jiraAsApp.getVersion(record.versionId).catch(() => null),
-    deps.store.issueKeys(record).then((keys) => deps.jiraAsApp.searchIssuesByKeys(keys)).catch(() => null),
+    deps.store.keys.issueKeys(record).then((keys) => deps.jiraAsApp.searchIssuesByKeys(keys)).catch(() => null),
   ]);
   const approvals = version ? approvalProgress(await approvalStatus(deps, stored.config, record, decisions, version, new Map()), ctx.actor, record.deploy.kind === 'open') : null;
   const progress: IssueProgress | null = issues
@@ -47,12 +47,12 @@ async function openCandidateProgress(deps: Deps, ctx: CallContext, record: Relea
 }
 
 export async function projectOverview(deps: Deps, ctx: CallContext): Promise<ProjectOverview> {
-  const record = (id: string | undefined) => (id ? deps.store.getRelease(ctx.projectKey, id) : Promise.resolve(undefined));
+  const record = (id: string | undefined) => (id ? deps.store.releases.get(ctx.projectKey, id) : Promise.resolve(undefined));
   const [config, open, rollback, recent, permissions] = await Promise.all([
-    deps.store.getConfig(ctx.projectKey),
-    deps.store.openCandidateId(ctx.projectKey).then(record),
-    deps.store.openRollbackId(ctx.projectKey).then(record),
-    deps.store.recentReleases(ctx.projectKey),
+    deps.store.settings.config(ctx.projectKey),
+    deps.store.slots.candidate(ctx.projectKey).then(record),
+    deps.store.slots.rollback(ctx.projectKey).then(record),
+    deps.store.releases.recent(ctx.projectKey),
     canManageReleases(ctx),
   ]);
   const [openProgress, rollbackProgress] = await Promise.all([

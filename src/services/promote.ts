@@ -36,9 +36,9 @@ export async function promoteToStaging(deps: Deps, ctx: CallContext): Promise<Pr
   const artifacts = apps.map(({ app, artifact }) => ({ app, commit: artifact.commit ?? '', fingerprint: artifact.fingerprint }));
   const inputs = buildDeployInputs({ requestId, releaseId: null, environment: 'staging', kosliEnvironment: staging, tagPattern: config.github.tagPattern, artifacts });
   const run = await github.dispatchWorkflow({ workflow: config.github.stagingWorkflow, ref: config.github.ref, inputs, requestId });
-  const openId = await deps.store.openCandidateId(ctx.projectKey);
+  const openId = await deps.store.slots.candidate(ctx.projectKey);
   if (openId) {
-    await deps.store.audit(openId, { at: deps.clock.now(), actor: ctx.actor, action: 'staging.promoted', detail: `Promoted dev to staging (run ${run.runId}): ${artifacts.map((a) => `${a.app}@${a.commit.slice(0, 7)}`).join(', ')}` });
+    await deps.store.audit.append(openId, { at: deps.clock.now(), actor: ctx.actor, action: 'staging.promoted', detail: `Promoted dev to staging (run ${run.runId}): ${artifacts.map((a) => `${a.app}@${a.commit.slice(0, 7)}`).join(', ')}` });
   }
   return { runId: run.runId, runUrl: run.htmlUrl, apps: artifacts.map((a) => ({ name: a.app, commit: a.commit, fingerprint: a.fingerprint })) };
 }

@@ -15,7 +15,7 @@ import { normaliseSelection, type HeldBackApp } from '../release/partial';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
 import { choose, ComposeInBackground, composeFromWorld, readRunning, type ComposeOptions, type Composed, type Running, type Selection } from './compose';
 import { composingResult, INLINE_PAGE_LIMIT, queueComposition, resumeIfStalled, startComposition } from './compose-start';
-import { contentSnapshot, keyEntries, newReleaseRecord, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/release-store';
+import { contentSnapshot, keyEntries, newReleaseRecord, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/records';
 import type { KosliClient } from '../kosli/types';
 import { recordJiraDecisions } from './approval-status';
 import { CONSUMER_LIMIT_SECONDS, kosliTrailUrl, type CallContext, type Deps } from './deps';
@@ -62,7 +62,7 @@ async function rewriteChoice(deps: Deps, record: ReleaseRecord, composed: Compos
   const keys = composed.candidate.issueKeys;
   if (!record.composing && sameChoice(record, composed.heldBack, composed.selection)) return { record, keys };
   const next: ReleaseRecord = { ...record, candidate: withHeldBack(record.candidate, composed.heldBack), selection: composed.selection, composing: null };
-  await deps.store.putRelease(next);
+  await deps.store.releases.put(next);
   return { record: next, keys };
 }
 
@@ -82,8 +82,8 @@ function describeContent(candidate: Candidate): string {
 
 export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { apps?: string[] } = {}): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const [running, owned] = await Promise.all([readRunning(config, kosli), deps.store.openCandidateId(ctx.projectKey)]);
-  const stored = owned ? await deps.store.getRelease(ctx.projectKey, owned) : undefined;
+  const [running, owned] = await Promise.all([readRunning(config, kosli), deps.store.slots.candidate(ctx.projectKey)]);
+  const stored = owned ? await deps.store.releases.get(ctx.projectKey, owned) : undefined;
   if (stored?.composing) {
     // The consumer composes from what runs when it starts; a refresh meanwhile only revives a stalled one.
     await resumeIfStalled(deps, stored, true);
@@ -109,7 +109,7 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { 
   if (owned) return withReleaseLock(deps, owned, () => refreshExisting(deps, ctx, config, kosli, owned, composed));
   // Creation is single-flight per project: the project lock stops two clicks creating two versions.
   return withReleaseLock(deps, `project-${ctx.projectKey}`, async () => {
-    const raced = await deps.store.openCandidateId(ctx.projectKey);
+    const raced = await deps.store.slots.candidate(ctx.projectKey);
     if (raced) return withReleaseLock(deps, raced, () => refreshExisting(deps, ctx, config, kosli, raced, composed));
     return createCandidate(deps, ctx, config, kosli, composed);
   });
@@ -122,7 +122,7 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { 
  */
 export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string, staged?: (running: Running, selection: Selection) => ComposeOptions): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const record = await deps.store.getRelease(ctx.projectKey, versionId);
+  const record = await deps.store.releases.get(ctx.projectKey, versionId);
   const selection = record?.composing ? record.composing.selection : (record?.selection ?? null);
   const running = await readRunning(config, kosli);
   const composed = await composeFromWorld(config, kosli, github, selection, running, staged?.(running, selection));
@@ -144,12 +144,12 @@ async function writeContent(deps: Deps, record: Omit<ReleaseRecord, 'candidate' 
   const counts = new Map(previous?.candidate.apps.map((app) => [app.name, app.commitCount]) ?? []);
   const [buckets] = await Promise.all([
     deps.store.keys.put(record.versionId, candidate.contentHash, entries),
-    ...candidate.apps.map((app) => deps.store.putCommits(record.versionId, app.name, app.commits, counts.get(app.name) ?? 0)),
+    ...candidate.apps.map((app) => deps.store.commits.put(record.versionId, app.name, app.commits, counts.get(app.name) ?? 0)),
   ]);
   const fixed = previous ? new Set(await deps.store.keys.fixed(record.versionId, previous.fixVersions.chunks)) : new Set<string>();
   const pending = candidate.issueKeys.filter((key) => !fixed.has(key)).length;
   const next: ReleaseRecord = { ...record, candidate: toStoredCandidate(candidate, entries, buckets, composed.heldBack), selection: composed.selection, fixVersions: { ...record.fixVersions, pending } };
-  await deps.store.putRelease(next);
+  await deps.store.releases.put(next);
   if (previous && previous.candidate.keys.contentHash !== candidate.contentHash) await deps.store.keys.drop(record.versionId, previous.candidate.keys);
   return { record: next, keys: candidate.issueKeys };
 }
@@ -168,11 +168,11 @@ async function setUpCreated(
   // leaves no slot pointing at a missing record, and the pending name adopts the version next time.
   const identity = { versionId: version.id, projectKey: ctx.projectKey, projectId: ctx.projectId, name: version.name };
   const { record, keys } = await writeContent(deps, newReleaseRecord(identity, now), composed, null);
-  await deps.store.putContentSnapshot(version.id, contentSnapshot(record.candidate, keys, now, ctx.actor));
-  await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
+  await deps.store.snapshots.put(version.id, contentSnapshot(record.candidate, keys, now, ctx.actor));
+  await deps.store.audit.append(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
   // From here on the app owns this version and never creates another.
-  await deps.store.setCandidateSlot(ctx.projectKey, version.id);
-  await deps.store.setPendingVersion(ctx.projectKey, null);
+  await deps.store.slots.setCandidate(ctx.projectKey, version.id);
+  await deps.store.slots.setPendingVersion(ctx.projectKey, null);
 
   const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
@@ -187,7 +187,7 @@ async function refreshExisting(
   versionId: string,
   composed: Composed,
 ): Promise<RefreshResult> {
-  const record = await deps.store.getRelease(ctx.projectKey, versionId);
+  const record = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   const { candidate } = composed;
   const changed = record.candidate.contentHash !== candidate.contentHash;
@@ -218,9 +218,9 @@ async function refreshExisting(
       )
     : await rewriteChoice(deps, record, composed);
   if (changed) {
-    await deps.store.putContentSnapshot(versionId, contentSnapshot(next.candidate, keys, now, ctx.actor));
+    await deps.store.snapshots.put(versionId, contentSnapshot(next.candidate, keys, now, ctx.actor));
     const first = record.candidate.contentHash === '';
-    await deps.store.audit(versionId, {
+    await deps.store.audit.append(versionId, {
       at: now,
       actor: ctx.actor,
       action: first ? 'candidate.composed' : 'candidate.changed',
@@ -257,7 +257,7 @@ export async function ensureSetUp(
   let current = record;
   const mark = async (step: keyof ReleaseRecord['setup']) => {
     current = { ...current, setup: { ...current.setup, [step]: true } };
-    await deps.store.putRelease(current);
+    await deps.store.releases.put(current);
   };
   const releaseFlow = config.kosli.releaseFlow;
   if (!current.setup.trail) {
@@ -282,7 +282,7 @@ export async function ensureSetUp(
       if (!existing.some((work) => work.url === link.url)) await deps.jiraAsApp.addRelatedWork(record.versionId, link);
     }
     await mark('links');
-    await deps.store.audit(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'kosli.trail', detail: `Kosli trail ${releaseFlow}/${record.versionId} begun with prod-software; release page and trail linked from the Jira release` });
+    await deps.store.audit.append(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'kosli.trail', detail: `Kosli trail ${releaseFlow}/${record.versionId} begun with prod-software; release page and trail linked from the Jira release` });
   }
   return current;
 }
@@ -308,8 +308,8 @@ async function recordContent(
       userData: { contentHash: candidate.contentHash, jiraKeys: candidate.issueKeys },
     });
     current = { ...current, stagingRecordedHash: candidate.contentHash };
-    await deps.store.putRelease(current);
-    await deps.store.audit(record.versionId, {
+    await deps.store.releases.put(current);
+    await deps.store.audit.append(record.versionId, {
       at: deps.clock.now(),
       actor: ctx.actor,
       action: 'kosli.staging-software',

@@ -7,7 +7,7 @@ import type { ReleaseGateView } from '../contract';
 import type { JiraUser } from '../jira/types';
 import type { ProjectConfig } from '../release/config';
 import { emergencyRefusal } from '../release/emergency';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 
 /** `mayManage`: the caller may create candidates (and so roll prod back). */
 export function releaseGateView(config: ProjectConfig, record: ReleaseRecord, me: string, users: ReadonlyMap<string, JiraUser>, mayManage: boolean): ReleaseGateView {

@@ -25,15 +25,15 @@ export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false; expiresAt:
 /** Runs `work` under the release's lease, renewing it until the work ends; `{ ran: false }` when another holder has it. */
 export async function tryWithReleaseLock<T>(deps: Deps, id: string, work: (lease: Lease) => Promise<T>): Promise<LeaseOutcome<T>> {
   const owner = deps.newId();
-  if (!(await deps.store.acquireLock(id, owner, deps.clock.now(), LEASE_SECONDS))) {
-    return { ran: false, expiresAt: (await deps.store.heldLock(id))?.expiresAt ?? null };
+  if (!(await deps.store.locks.acquire(id, owner, deps.clock.now(), LEASE_SECONDS))) {
+    return { ran: false, expiresAt: (await deps.store.locks.held(id))?.expiresAt ?? null };
   }
   let held = true;
   let renewal: Promise<void> = Promise.resolve();
   const heartbeat = setInterval(() => {
     renewal = renewal
       .then(async () => {
-        if (held) held = await deps.store.renewLock(id, owner, deps.clock.now(), LEASE_SECONDS);
+        if (held) held = await deps.store.locks.renew(id, owner, deps.clock.now(), LEASE_SECONDS);
       })
       .catch(() => undefined); // a failed renewal is retried on the next beat; the lease still has time
   }, HEARTBEAT_MS);
@@ -44,7 +44,7 @@ export async function tryWithReleaseLock<T>(deps: Deps, id: string, work: (lease
     clearInterval(heartbeat);
     // A renewal in flight must land before the release, or it would write the lease back.
     await renewal;
-    await deps.store.releaseLock(id, owner);
+    await deps.store.locks.release(id, owner);
   }
 }
 

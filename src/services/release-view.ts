@@ -25,7 +25,7 @@ import { diffContent } from '../release/content-change';
 import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
 import type { KeyEntry } from '../store/candidate-keys';
 import type { CompositionStatus } from '../store/composition-store';
-import type { AuditEntry, ComposingMark, ContentSnapshot, ReleaseRecord } from '../store/release-store';
+import type { AuditEntry, ComposingMark, ContentSnapshot, ReleaseRecord } from '../store/records';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
 import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
@@ -45,7 +45,7 @@ async function settle<T>(label: string, warnings: string[], work: () => Promise<
 }
 
 export async function loadRelease(deps: Deps, projectKey: string, versionId: string): Promise<ReleaseRecord> {
-  const record = await deps.store.getRelease(projectKey, versionId);
+  const record = await deps.store.releases.get(projectKey, versionId);
   if (!record) throw new AppError('NOT_FOUND', `Release ${versionId} is not a release of project ${projectKey} managed by this app.`);
   return record;
 }
@@ -63,15 +63,15 @@ function commitsShown(apps: number): number {
 export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
   const [record, decisions, audit, clients, snapshots] = await Promise.all([
     loadRelease(deps, ctx.projectKey, versionId),
-    deps.store.decisions(versionId),
-    deps.store.auditLog(versionId),
+    deps.store.decisions.list(versionId),
+    deps.store.audit.list(versionId),
     projectClients(deps, ctx.projectKey),
-    deps.store.contentSnapshots(versionId),
+    deps.store.snapshots.list(versionId),
   ]);
   const { config, kosli, github } = clients;
   const shownPerApp = commitsShown(record.candidate.apps.length);
   const [commitLists, keyEntries] = await Promise.all([
-    Promise.all(record.candidate.apps.map((app) => deps.store.latestCommits(versionId, app.name, app.commitCount, shownPerApp))),
+    Promise.all(record.candidate.apps.map((app) => deps.store.commits.latest(versionId, app.name, app.commitCount, shownPerApp))),
     deps.store.keys.all(versionId, record.candidate.keys),
   ]);
   const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
@@ -95,7 +95,7 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     usersFromCache(deps, knownUsers),
     // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
     record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
-    record.composing ? deps.compositions.status(versionId) : Promise.resolve(undefined),
+    record.composing ? deps.store.compositions.status(versionId) : Promise.resolve(undefined),
   ]);
 
   const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
@@ -227,7 +227,7 @@ function actionLabel(action: string): string {
 }
 
 async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string, JiraUser>> {
-  const found = await Promise.all([...ids].map((id) => deps.store.cachedUser(id)));
+  const found = await Promise.all([...ids].map((id) => deps.store.users.get(id)));
   return new Map(found.filter((u): u is JiraUser => u !== undefined).map((u) => [u.accountId, u]));
 }
 

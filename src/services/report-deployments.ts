@@ -14,7 +14,7 @@ import type { ProjectConfig } from '../release/config';
 import { dispatchedRun } from '../release/deploy-state';
 import { deploymentCount, deploymentsFor, kosliSnapshotUrl, pipelineOf, type ReportedRole } from '../release/jira-deployments';
 import type { EnvironmentSnapshot } from '../release/types';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import type { Deps } from './deps';
 
 interface Outcome {
@@ -71,15 +71,15 @@ function prodOutcome(config: ProjectConfig, record: ReleaseRecord): Outcome | nu
 async function report(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord, issueKeys: readonly string[] | null, outcome: Outcome): Promise<void> {
   if (record.candidate.issueCount === 0) return;
   try {
-    const keys = issueKeys ?? (await deps.store.issueKeys(record));
-    const previous = await deps.deploymentReports.get(record.versionId, outcome.role);
+    const keys = issueKeys ?? (await deps.store.keys.issueKeys(record));
+    const previous = await deps.store.deploymentReports.get(record.versionId, outcome.role);
     if (previous?.identity === outcome.identity && previous.submittedAt !== null) return;
     const count = deploymentCount(keys.length);
     const same = previous?.identity === outcome.identity && previous.count === count;
-    const sequenceBase = same ? previous.sequenceBase : await deps.deploymentReports.reserve(record.projectKey, outcome.role, count);
+    const sequenceBase = same ? previous.sequenceBase : await deps.store.deploymentReports.reserve(record.projectKey, outcome.role, count);
     const at = same ? previous.at : deps.clock.now();
     const stored = { role: outcome.role, identity: outcome.identity, state: outcome.state, sequenceBase, count, url: outcome.url, at, submittedAt: null, rejected: [] };
-    await deps.deploymentReports.put(record.versionId, stored);
+    await deps.store.deploymentReports.put(record.versionId, stored);
     const deployments = deploymentsFor(config, {
       ...outcome,
       versionName: record.name,
@@ -90,16 +90,16 @@ async function report(deps: Deps, actor: string, config: ProjectConfig, record: 
     });
     const result = await deps.jiraDeployments.submit(deployments, { projectKey: record.projectKey, versionId: record.versionId });
     const rejected = result.rejected.flatMap((r) => r.errors);
-    await deps.deploymentReports.put(record.versionId, { ...stored, submittedAt: deps.clock.now(), rejected });
+    await deps.store.deploymentReports.put(record.versionId, { ...stored, submittedAt: deps.clock.now(), rejected });
     const unknown = result.unknownIssueKeys.length > 0 ? `; unknown to Jira: ${result.unknownIssueKeys.join(', ')}` : '';
-    await deps.store.audit(record.versionId, {
+    await deps.store.audit.append(record.versionId, {
       at: deps.clock.now(),
       actor,
       action: 'jira.deployment',
       detail: `Reported to Jira: ${config.kosli.environments[outcome.role]} ${outcome.state} for ${keys.length} issue(s)${unknown}${rejected.length ? `; rejected: ${rejected.join('; ')}` : ''}`,
     });
   } catch (error) {
-    await deps.store.audit(record.versionId, {
+    await deps.store.audit.append(record.versionId, {
       at: deps.clock.now(),
       actor,
       action: 'jira.deployment.failed',

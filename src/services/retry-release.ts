@@ -14,8 +14,8 @@ export async function retryRelease(deps: Deps, ctx: CallContext, versionId: stri
     const now = deps.clock.now();
     const runConcluded = record.run?.status === 'completed' && record.run.conclusion !== 'success';
     const deploy = transition(record.deploy, { type: 'retry', runConcluded }, now);
-    await deps.store.putRelease({ ...record, deploy, updatedAt: now });
-    await deps.store.audit(versionId, { at: now, actor: ctx.actor, action: 'deploy.retry', detail: `Retry of step ${record.deploy.step} requested` });
+    await deps.store.releases.put({ ...record, deploy, updatedAt: now });
+    await deps.store.audit.append(versionId, { at: now, actor: ctx.actor, action: 'deploy.retry', detail: `Retry of step ${record.deploy.step} requested` });
   });
   await deps.queue.push({ projectKey: ctx.projectKey, versionId, reason: `retry by ${ctx.actor}` });
 }

@@ -8,7 +8,7 @@
 import { toAppError } from '../errors';
 import { deploymentsFor } from '../release/jira-deployments';
 import type { ProjectConfig } from '../release/config';
-import type { ReleaseRecord } from '../store/release-store';
+import type { ReleaseRecord } from '../store/records';
 import type { CallContext, Deps } from './deps';
 import { refreshCandidate } from './refresh-candidate';
 
@@ -26,13 +26,13 @@ export async function completeRollback(deps: Deps, ctx: CallContext, config: Pro
   for (const version of versions) {
     const existing = await deps.jiraAsApp.listRelatedWork(version.id);
     if (!existing.some((work) => work.url === page)) await deps.jiraAsApp.addRelatedWork(version.id, { category: 'Deployment', title: version.title, url: page });
-    await deps.store.audit(version.id, { at: now, actor: ctx.actor, action: 'rollback.recorded', detail: version.detail });
+    await deps.store.audit.append(version.id, { at: now, actor: ctx.actor, action: 'rollback.recorded', detail: version.detail });
   }
   if (mark.fromVersionId) {
-    const from = await deps.store.getRelease(rollback.projectKey, mark.fromVersionId);
+    const from = await deps.store.releases.get(rollback.projectKey, mark.fromVersionId);
     if (from) await reportRolledBack(deps, ctx, config, from, rollback.name);
   }
-  await deps.store.putRelease({ ...rollback, rollback: { ...mark, recorded: true }, updatedAt: now });
+  await deps.store.releases.put({ ...rollback, rollback: { ...mark, recorded: true }, updatedAt: now });
   await recomputeForwardCandidate(deps, ctx, rollback);
 }
 
@@ -42,10 +42,10 @@ export async function completeRollback(deps: Deps, ctx: CallContext, config: Pro
  * so Jira replaces them instead of adding new ones. A Jira fault is written to the audit, never thrown.
  */
 async function reportRolledBack(deps: Deps, ctx: CallContext, config: ProjectConfig, from: ReleaseRecord, rollbackName: string): Promise<void> {
-  const previous = await deps.deploymentReports.get(from.versionId, 'prod');
+  const previous = await deps.store.deploymentReports.get(from.versionId, 'prod');
   if (!previous || previous.state !== 'successful' || from.candidate.issueCount === 0) return;
   try {
-    const issueKeys = await deps.store.issueKeys(from);
+    const issueKeys = await deps.store.keys.issueKeys(from);
     const at = deps.clock.now();
     const deployments = deploymentsFor(config, {
       role: 'prod',
@@ -59,26 +59,26 @@ async function reportRolledBack(deps: Deps, ctx: CallContext, config: ProjectCon
       at,
     });
     await deps.jiraDeployments.submit(deployments, { projectKey: from.projectKey, versionId: from.versionId });
-    await deps.deploymentReports.put(from.versionId, { ...previous, identity: `${previous.identity}:rolled_back`, state: 'rolled_back', at, submittedAt: at });
-    await deps.store.audit(from.versionId, { at, actor: ctx.actor, action: 'jira.deployment', detail: `Reported to Jira: ${config.kosli.environments.prod} rolled back for ${issueKeys.length} issue(s)` });
+    await deps.store.deploymentReports.put(from.versionId, { ...previous, identity: `${previous.identity}:rolled_back`, state: 'rolled_back', at, submittedAt: at });
+    await deps.store.audit.append(from.versionId, { at, actor: ctx.actor, action: 'jira.deployment', detail: `Reported to Jira: ${config.kosli.environments.prod} rolled back for ${issueKeys.length} issue(s)` });
   } catch (error) {
-    await deps.store.audit(from.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'jira.deployment.failed', detail: `Rolled-back state not reported to Jira: ${toAppError(error).message}` });
+    await deps.store.audit.append(from.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'jira.deployment.failed', detail: `Rolled-back state not reported to Jira: ${toAppError(error).message}` });
   }
 }
 
 /** Prod changed under the open forward candidate: its ranges and issues are composed again. */
 async function recomputeForwardCandidate(deps: Deps, ctx: CallContext, rollback: ReleaseRecord): Promise<void> {
-  const open = await deps.store.openCandidateId(rollback.projectKey);
+  const open = await deps.store.slots.candidate(rollback.projectKey);
   if (!open) return;
   try {
     const result = await refreshCandidate(deps, ctx);
-    await deps.store.audit(open, {
+    await deps.store.audit.append(open, {
       at: deps.clock.now(),
       actor: ctx.actor,
       action: 'rollback.recorded',
       detail: `Recomputed after rollback ${rollback.name} changed prod${result.changed ? ': the content changed, earlier approvals are stale' : ': the content is unchanged'}`,
     });
   } catch (error) {
-    await deps.store.audit(open, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not recomputed after rollback ${rollback.name}: ${toAppError(error).message}` });
+    await deps.store.audit.append(open, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not recomputed after rollback ${rollback.name}: ${toAppError(error).message}` });
   }
 }

@@ -11,7 +11,7 @@ import type { ProjectConfig } from '../release/config';
 import type { RunningSoftwareEntry } from '../release/attestations';
 import { composeRollback, rollbackReason, rollbackVersionName, rolledBackFrom, type ReleasedVersion, type RollbackMark, type ShippedApp } from '../release/rollback';
 import { versionName } from '../release/config';
-import { contentSnapshot, newReleaseRecord, toStoredCandidate, type ReleaseRecord } from '../store/release-store';
+import { contentSnapshot, newReleaseRecord, toStoredCandidate, type ReleaseRecord } from '../store/records';
 import type { KosliClient } from '../kosli/types';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
@@ -49,14 +49,14 @@ export async function createRollback(deps: Deps, ctx: CallContext, input: { vers
   const clients = await projectClients(deps, ctx.projectKey);
   // One rollback opens at a time per project: a double click cannot open two.
   return withReleaseLock(deps, `rollback-${ctx.projectKey}`, async () => {
-    const openId = await deps.store.openRollbackId(ctx.projectKey);
+    const openId = await deps.store.slots.rollback(ctx.projectKey);
     if (openId) {
-      const open = await deps.store.getRelease(ctx.projectKey, openId);
+      const open = await deps.store.releases.get(ctx.projectKey, openId);
       if (open && !open.released) throw new AppError('CONFLICT', `Rollback ${open.name} is already open: approve, finish or abandon it before opening another.`);
     }
     const [target, releases, prod] = await Promise.all([
       loadRelease(deps, ctx.projectKey, input.versionId),
-      deps.store.recentReleases(ctx.projectKey, RELEASES_CONSIDERED),
+      deps.store.releases.recent(ctx.projectKey, RELEASES_CONSIDERED),
       latestSnapshot(clients.config, clients.kosli, 'prod'),
     ]);
     const shipped = shippedApps(target);
@@ -77,15 +77,15 @@ export async function createRollback(deps: Deps, ctx: CallContext, input: { vers
         candidate: toStoredCandidate(candidate, [], await deps.store.keys.put(version.id, candidate.contentHash, [])),
         rollback: mark,
       };
-      await deps.store.putRelease(record);
-      await deps.store.putContentSnapshot(version.id, contentSnapshot(record.candidate, [], now, ctx.actor));
+      await deps.store.releases.put(record);
+      await deps.store.snapshots.put(version.id, contentSnapshot(record.candidate, [], now, ctx.actor));
       const restores = candidate.apps.map((app) => `${app.name} ${app.from?.commit.slice(0, 7) ?? '(none)'} → ${app.to.commit.slice(0, 7)}`).join(', ');
       const detail = `Rollback of prod to ${target.name}${from ? ` from ${from.name}` : ''} requested: ${restores}. Reason: ${reason}`;
       await Promise.all(
-        [version.id, target.versionId, ...(from ? [from.versionId] : [])].map((id) => deps.store.audit(id, { at: now, actor: ctx.actor, action: 'rollback.requested', detail })),
+        [version.id, target.versionId, ...(from ? [from.versionId] : [])].map((id) => deps.store.audit.append(id, { at: now, actor: ctx.actor, action: 'rollback.requested', detail })),
       );
-      await deps.store.setRollbackSlot(ctx.projectKey, version.id);
-      await deps.store.setPendingVersion(pendingSlot, null);
+      await deps.store.slots.setRollback(ctx.projectKey, version.id);
+      await deps.store.slots.setPendingVersion(pendingSlot, null);
       const ready = await ensureSetUp(deps, ctx, clients.config, clients.kosli, record, prod, true);
       // The release template expects the content to ship on the trail; for a rollback that is the restored software.
       await clients.kosli.attestCustom({
@@ -96,7 +96,7 @@ export async function createRollback(deps: Deps, ctx: CallContext, input: { vers
         data: restoredSoftware(clients.config, shipped.filter((app) => candidate.apps.some((c) => c.name === app.name))),
         userData: { contentHash: candidate.contentHash, kind: 'rollback', rollbackTo: target.versionId },
       });
-      await deps.store.putRelease({ ...ready, stagingRecordedHash: candidate.contentHash });
+      await deps.store.releases.put({ ...ready, stagingRecordedHash: candidate.contentHash });
       deps.log.log('info', 'rollback.requested', { project: ctx.projectKey, release: version.id, to: target.versionId, from: from?.versionId ?? null });
       return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: [], contentHash: candidate.contentHash, composing: false };
     });

@@ -35,7 +35,7 @@ const TRIGGER_LIMIT_SECONDS = 300;
 export async function scheduledCheck(deps: Deps, links: Links): Promise<CheckReport[]> {
   const startedAt = deps.clock.now();
   // Open rollbacks go through the same gate as candidates, so the check follows them alike.
-  const [candidates, rollbacks] = await Promise.all([deps.store.projectsWithCandidates(), deps.store.projectsWithRollbacks()]);
+  const [candidates, rollbacks] = await Promise.all([deps.store.slots.openCandidates(), deps.store.slots.openRollbacks()]);
   const work = [...candidates, ...rollbacks];
   // A few projects at once; each project's own steps stay in order under its release's lock.
   const reports = await mapBounded(work, PROJECT_CONCURRENCY, async ({ projectKey, versionId }) => {
@@ -53,7 +53,7 @@ export async function scheduledCheck(deps: Deps, links: Links): Promise<CheckRep
 
 async function checkProject(deps: Deps, links: Links, projectKey: string, versionId: string, startedAt: string): Promise<string> {
   try {
-    const [config, record] = await Promise.all([loadConfig(deps, projectKey), deps.store.getRelease(projectKey, versionId)]);
+    const [config, record] = await Promise.all([loadConfig(deps, projectKey), deps.store.releases.get(projectKey, versionId)]);
     if (!record) return 'no record';
     const ctx: CallContext = { projectKey, projectId: record.projectId, actor: 'scheduled-check', jiraAsUser: null, links, invocation: { startedAt, limitSeconds: TRIGGER_LIMIT_SECONDS } };
     // A large candidate is being composed by the consumer: revived here if that stalled.
@@ -65,7 +65,7 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
     } else if (record.fixVersions.pending > 0) {
       // A large candidate's fix versions are finished here, outside the resolver's 25 s.
       await tryWithReleaseLock(deps, versionId, async () => {
-        const latest = await deps.store.getRelease(projectKey, versionId);
+        const latest = await deps.store.releases.get(projectKey, versionId);
         if (latest) await writeFixVersions(deps, ctx, latest);
       });
     }
@@ -74,9 +74,9 @@ async function checkProject(deps: Deps, links: Links, projectKey: string, versio
     const version = record.deploy.kind === 'open' ? await readVersion(deps, versionId) : undefined;
     if (version === null || version?.released) {
       // Released or deleted by hand in Jira: the app no longer owns an open candidate there.
-      if (record.rollback) await deps.store.setRollbackSlot(projectKey, null);
-      else await deps.store.clearCandidateSlot(projectKey);
-      await deps.store.audit(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'candidate.closed', detail: version === null ? 'The Jira version was deleted; the app no longer tracks it.' : 'The Jira version was released in Jira, outside the app; the app no longer tracks it.' });
+      if (record.rollback) await deps.store.slots.setRollback(projectKey, null);
+      else await deps.store.slots.clearCandidate(projectKey);
+      await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'candidate.closed', detail: version === null ? 'The Jira version was deleted; the app no longer tracks it.' : 'The Jira version was released in Jira, outside the app; the app no longer tracks it.' });
       return version === null ? 'deleted in Jira' : 'released in Jira';
     }
     const outcome = await advanceRelease(deps, ctx, versionId, version);

@@ -1,14 +1,13 @@
 /**
  * The Kosli and GitHub tokens of a project. An admin-entered token (stored with `kvs.setSecret`,
  * encrypted, never readable from the UI) wins over the app-wide Forge encrypted variable, so one
- * installation can serve projects in different Kosli orgs. Beside each secret a normal key holds its
- * metadata (when, by whom) so the settings page can say "set" / "not set" without reading the value.
- *   secret:<project>:<name>       the token (kvs secret store)
- *   secretmeta:<project>:<name>   { set, source, updatedAt, updatedBy } — never the value
+ * installation can serve projects in different Kosli orgs. The entered tokens and their metadata (when,
+ * by whom: the settings page says "set" / "not set" without reading the value) are stored by
+ * src/store/stored-secrets.ts.
  */
 import type { SecretStatus } from '../contract';
 import { AppError } from '../errors';
-import type { KeyValueStore } from '../store/key-value-store';
+import type { StoredSecrets } from '../store/stored-secrets';
 import type { SecretName, SecretSource } from './deps';
 
 /** The Forge encrypted variable that holds each token app-wide. */
@@ -30,13 +29,6 @@ export const MAX_SECRET_LENGTH = 4096;
  */
 export const MIN_SECRET_LENGTH = 16;
 
-interface SecretMeta {
-  set: true;
-  source: 'settings';
-  updatedAt: string;
-  updatedBy: string;
-}
-
 /** Reading, status and (for the settings page) writing of the project's tokens. */
 export interface SecretStore extends SecretSource {
   status(projectKey: string, name: SecretName): Promise<SecretStatus>;
@@ -46,38 +38,32 @@ export interface SecretStore extends SecretSource {
   clear(projectKey: string, name: SecretName): Promise<void>;
 }
 
-const secretKey = (projectKey: string, name: SecretName) => `secret:${projectKey}:${name}`;
-const metaKey = (projectKey: string, name: SecretName) => `secretmeta:${projectKey}:${name}`;
-
-export function createSecretSource(kv: KeyValueStore, readVariable: (name: string) => string | undefined): SecretStore {
+export function createSecretSource(stored: StoredSecrets, readVariable: (name: string) => string | undefined): SecretStore {
   const variable = (name: SecretName) => {
     const value = readVariable(SECRET_VARIABLES[name])?.trim();
     return value ? value : undefined;
   };
   return {
     async get(projectKey, name) {
-      return (await kv.getSecret(secretKey(projectKey, name))) ?? variable(name);
+      return (await stored.value(projectKey, name)) ?? variable(name);
     },
 
     async status(projectKey, name) {
       // The secret itself is the truth (the metadata may lag behind a write cut short); its value
       // is only tested for presence and goes no further.
-      const [stored, meta] = await Promise.all([kv.getSecret(secretKey(projectKey, name)), kv.get<SecretMeta>(metaKey(projectKey, name))]);
-      if (stored) return { set: true, source: 'settings', updatedAt: meta?.updatedAt ?? null };
+      const [entered, meta] = await Promise.all([stored.value(projectKey, name), stored.meta(projectKey, name)]);
+      if (entered) return { set: true, source: 'settings', updatedAt: meta?.updatedAt ?? null };
       if (variable(name)) return { set: true, source: 'forge-variable', updatedAt: null };
       return { set: false, source: null, updatedAt: null };
     },
 
     async set(projectKey, name, value, by) {
       checkSecretValue(name, value);
-      await kv.setSecret(secretKey(projectKey, name), value);
-      const meta: SecretMeta = { set: true, source: 'settings', updatedAt: by.at, updatedBy: by.accountId };
-      await kv.set(metaKey(projectKey, name), meta);
+      await stored.put(projectKey, name, value, { set: true, source: 'settings', updatedAt: by.at, updatedBy: by.accountId });
     },
 
     async clear(projectKey, name) {
-      await kv.deleteSecret(secretKey(projectKey, name));
-      await kv.delete(metaKey(projectKey, name));
+      await stored.delete(projectKey, name);
     },
   };
 }

@@ -32,7 +32,7 @@ export async function saveSettings(deps: Deps, ctx: CallContext, input: unknown)
     });
   }
   await requireJiraProject(deps, ctx.projectKey);
-  await deps.store.saveConfig(ctx.projectKey, { config: checked.config, savedAt: deps.clock.now(), savedBy: ctx.actor });
+  await deps.store.settings.saveConfig(ctx.projectKey, { config: checked.config, savedAt: deps.clock.now(), savedBy: ctx.actor });
   return settingsView(deps, ctx.projectKey);
 }
 
@@ -53,7 +53,7 @@ export async function setSecret(deps: Deps, ctx: CallContext, name: SecretName, 
 async function settingsView(deps: Deps, projectKey: string): Promise<SettingsView> {
   const store = secretStore(deps.secrets);
   const [stored, kosliToken, githubToken] = await Promise.all([
-    deps.store.getConfig(projectKey),
+    deps.store.settings.config(projectKey),
     store.status(projectKey, 'kosliToken'),
     store.status(projectKey, 'githubToken'),
   ]);
@@ -79,13 +79,13 @@ export async function searchPeople(deps: Deps, ctx: CallContext, query: string):
 export async function listProjects(deps: Deps, ctx: CallContext, query: string): Promise<{ projects: ProjectChoice[]; more: boolean }> {
   await requireJiraAdmin(ctx);
   const { projects, more } = await deps.jiraAsApp.searchProjects(query, PROJECT_CHOICES);
-  const stored = await Promise.all(projects.map((project) => deps.store.getConfig(project.key)));
+  const stored = await Promise.all(projects.map((project) => deps.store.settings.config(project.key)));
   return { projects: projects.map(({ key, name }, i) => ({ key, name, configured: stored[i] !== undefined })), more };
 }
 
 /** The saved configuration, for the checks and the Kosli set-up (they test what was saved). */
 export async function savedConfig(deps: Deps, projectKey: string): Promise<ProjectConfig> {
-  const stored = await deps.store.getConfig(projectKey);
+  const stored = await deps.store.settings.config(projectKey);
   if (!stored) throw new AppError('NOT_CONFIGURED', `Save the settings for ${projectKey} first: this uses the saved settings.`);
   return stored.config;
 }

@@ -1,5 +1,5 @@
 /**
- * The Jira keys of a release, in values of bounded size (see the key map in release-store.ts):
+ * The Jira keys of a release, in values of bounded size:
  *   keys:<version>:<hash12>:<bucket>   the candidate's keys, each with the apps whose commits name it,
  *                                      spread over buckets by a hash of the key (one read finds a key)
  *   fixed:<version>:<chunk>            keys whose fix version the app has written, appended a chunk
@@ -65,6 +65,11 @@ export class CandidateKeys {
   async all(versionId: string, at: KeyBuckets): Promise<KeyEntry[]> {
     const buckets = await Promise.all(Array.from({ length: at.buckets }, (_, i) => this.kv.get<KeyEntry[]>(bucketKey(versionId, at, i))));
     return buckets.flatMap((bucket) => bucket ?? []).sort((a, b) => compareKeys(a.key, b.key));
+  }
+
+  /** The release's keys, sorted (the record names where they are). */
+  async issueKeys(record: { versionId: string; candidate: { keys: KeyBuckets } }): Promise<string[]> {
+    return (await this.all(record.versionId, record.candidate.keys)).map((entry) => entry.key);
   }
 
   /** One key's entry, from the one bucket it can be in. */

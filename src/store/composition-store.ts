@@ -1,5 +1,5 @@
 /**
- * A background composition's progress and checkpoints (the README's key map lists every key):
+ * A background composition's progress and checkpoints:
  *   progress:<version>                              what the composition has done (the page's progress bar)
  *   staged:<version>:<run>:list:<app>               an app's finished listing: counts and chunk count
  *   staged:<version>:<run>:list:<app>:<chunk>       its commits, 200 a value
@@ -12,10 +12,9 @@ import type { CompositionProgress } from '../contract';
 import type { AppCommits } from '../release/candidate';
 import type { CommitInfo, JiraEvidence } from '../release/types';
 import type { KeyValueStore } from './key-value-store';
+import { queryAll } from './paging';
 
 const COMMIT_CHUNK = 200;
-/** Entries per KVS query page: the query reference allows "up to a maximum of 20". */
-const QUERY_PAGE_SIZE = 20;
 /** Deletes at once when a composition is cleaned up. */
 const DELETE_CONCURRENCY = 10;
 
@@ -80,7 +79,7 @@ export class CompositionStore {
   async lookups(versionId: string, run: string): Promise<{ asked: Set<string>; found: Map<string, JiraEvidence> }> {
     const asked = new Set<string>();
     const found = new Map<string, JiraEvidence>();
-    for (const { value } of await this.queryAll<SavedLookup>(`staged:${versionId}:${run}:lookup:`)) {
+    for (const { value } of await queryAll<SavedLookup>(this.kv, `staged:${versionId}:${run}:lookup:`)) {
       for (const sha of value.asked) asked.add(sha);
       for (const evidence of value.found) found.set(evidence.sha, evidence);
     }
@@ -96,21 +95,10 @@ export class CompositionStore {
 
   /** Deletes the progress and every checkpoint of the release, of any run. */
   async clear(versionId: string): Promise<void> {
-    const keys = (await this.queryAll<unknown>(`staged:${versionId}:`)).map(({ key }) => key);
+    const keys = (await queryAll<unknown>(this.kv, `staged:${versionId}:`)).map(({ key }) => key);
     for (let i = 0; i < keys.length; i += DELETE_CONCURRENCY) {
       await Promise.all(keys.slice(i, i + DELETE_CONCURRENCY).map((key) => this.kv.delete(key)));
     }
     await this.kv.delete(`progress:${versionId}`);
-  }
-
-  private async queryAll<T>(prefix: string): Promise<{ key: string; value: T }[]> {
-    const out: { key: string; value: T }[] = [];
-    let cursor: string | undefined;
-    do {
-      const page = await this.kv.query<T>(prefix, { limit: QUERY_PAGE_SIZE, ...(cursor ? { cursor } : {}) });
-      out.push(...page.results);
-      cursor = page.nextCursor;
-    } while (cursor);
-    return out;
   }
 }

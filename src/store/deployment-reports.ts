@@ -5,8 +5,7 @@
  * A report is written before it is submitted, so a retry re-sends the same sequence numbers (Jira
  * replaces a deployment with the same key) instead of inventing a second deployment.
  */
-import type { DeploymentState } from '../jira/deployments';
-import type { ReportedRole } from '../release/jira-deployments';
+import type { DeploymentState, ReportedRole } from '../release/jira-deployments';
 import type { KeyValueStore } from './key-value-store';
 
 export interface StoredDeploymentReport {

@@ -1,7 +1,7 @@
 /**
  * The storage port the app's repositories use. Production: Forge KVS (src/platform/forge-kvs.ts).
- * Tests and the sandbox run the real @forge/kvs against the local Forge runtime, so this port is
- * exercised with the real SDK; `MemoryKeyValueStore` exists for pure unit tests of repositories.
+ * Flow tests and the sandbox run the real @forge/kvs against the local Forge runtime; the fast
+ * use-case tests run on test/support/memory-kvs.ts, which a shared suite holds to the same behaviour.
  */
 
 export interface SetOptions {

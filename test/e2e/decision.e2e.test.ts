@@ -5,39 +5,34 @@
  * first 800 px, axe-core finds nothing serious or critical in the light and the dark theme, and a
  * screenshot of the first screen lands in test-results/screenshots/decision-*.png.
  */
-import { mkdirSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, Frame, FrameLocator, Page } from 'playwright-core';
+import type { Frame, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SandboxClient } from '../../sandbox/server/control-client';
-import { startSandbox, type Sandbox } from '../../sandbox/server/start-sandbox';
-import { launchBrowser } from './browser';
+import type { SandboxClient } from '../../sandbox/server/control-client';
+import type { Sandbox } from '../../sandbox/server/start-sandbox';
+import { SCREENSHOTS, startBrowserSandbox, type BrowserSandbox } from './browser';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
 const VIEWPORT = { width: 1280, height: 800 };
 const AXE = readFileSync(createRequire(import.meta.url).resolve('axe-core/axe.min.js'), 'utf8');
 const PO1 = 'po0001';
 const PO2 = 'po0002';
 const DEV = 'dev0001';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'krg-decision-'));
 let sandbox: Sandbox;
 let client: SandboxClient;
-let browser: Browser;
+let e2e: BrowserSandbox;
 let page: Page;
 let versionId: string;
 let releaseName: string;
 const pageErrors: string[] = [];
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
   // The scheduled trigger runs every 1.5 s here (every 5 min on Forge); runs take 3 s.
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 3000, triggerIntervalMs: 1500, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
-  client = new SandboxClient(sandbox.url);
+  e2e = await startBrowserSandbox('decision', { workflowDelayMs: 3000, triggerIntervalMs: 1500, viewport: VIEWPORT });
+  ({ sandbox, client } = e2e);
   await client.commit('backend', 'OPS-11 Faster product search');
   await client.commit('backend', 'Tidy the search logging');
   const backend = await client.commit('backend', 'OPS-12 Align the checkout button on mobile');
@@ -46,16 +41,11 @@ beforeAll(async () => {
   const created = await client.invokeOk(DEV, 'candidate/refresh', {}, z.object({ versionId: z.string(), name: z.string() }));
   versionId = created.versionId;
   releaseName = created.name;
-  const context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
-  page = await context.newPage();
+  page = await e2e.context.newPage();
   page.on('pageerror', (error) => pageErrors.push(error.message));
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await sandbox?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.stop());
 
 async function panelFrame(): Promise<Frame> {
   const frame = await (await page.locator('#panel').elementHandle())?.contentFrame();

@@ -5,28 +5,24 @@
  * clicked: it must reach the host page through router.open, which asks before leaving. Any CSP
  * violation the app causes fails the test; one provoked on purpose shows the reports do arrive.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, BrowserContext, Frame, Page } from 'playwright-core';
+import type { BrowserContext } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
 import { CUSTOM_UI_SANDBOX } from '../../sandbox/host/forge-frame';
-import { SandboxClient } from '../../sandbox/server/control-client';
-import { startSandbox, type Sandbox } from '../../sandbox/server/start-sandbox';
-import { launchBrowser } from './browser';
+import type { Sandbox } from '../../sandbox/server/start-sandbox';
+import { panelFrame, startBrowserSandbox, type BrowserSandbox } from './browser';
 
-const dataDir = mkdtempSync(join(tmpdir(), 'krg-e2e-forge-'));
 let sandbox: Sandbox;
-let browser: Browser;
+let e2e: BrowserSandbox;
 let context: BrowserContext;
 let versionId: string;
 /** Requests the browser tried to send off this machine: refused, and the test fails on any. */
 const offMachine: string[] = [];
 
 beforeAll(async () => {
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
-  const client = new SandboxClient(sandbox.url);
+  e2e = await startBrowserSandbox('forge', { workflowDelayMs: 300 });
+  ({ sandbox, context } = e2e);
+  const { client } = e2e;
   // A commit without a Jira key under the built one: the page lists it, linked to GitHub.
   await client.commit('backend', 'Tidy the build script');
   const built = await client.commit('backend', 'OPS-11 Faster product search');
@@ -43,7 +39,6 @@ beforeAll(async () => {
     if (state === 'released') break;
     await new Promise((resolve) => setTimeout(resolve, 500));
   }
-  context = await browser.newContext({ viewport: { width: 1366, height: 900 } });
   await context.route(
     (url) => url.hostname !== '127.0.0.1',
     async (route) => {
@@ -53,18 +48,7 @@ beforeAll(async () => {
   );
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await sandbox?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function panelFrame(page: Page): Promise<Frame> {
-  const frame = await (await page.locator('#panel').elementHandle())?.contentFrame();
-  if (!frame) throw new Error('The host page has no app iframe');
-  return frame;
-}
+afterAll(() => e2e?.stop());
 
 it('opens every kind of external link through the host, with no CSP violation', async () => {
   const page = await context.newPage();

@@ -5,26 +5,19 @@
  * the first release from its page; the rollback goes through the gate and the prod tag returns to
  * the first release's commit. Screenshots in test-results/screenshots/gate-*.png.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, FrameLocator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SandboxClient } from '../../sandbox/server/control-client';
-import { startSandbox, type Sandbox } from '../../sandbox/server/start-sandbox';
-import { launchBrowser } from './browser';
+import type { SandboxClient } from '../../sandbox/server/control-client';
+import type { Sandbox } from '../../sandbox/server/start-sandbox';
+import { screenshot, startBrowserSandbox, type BrowserSandbox } from './browser';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-const VIEWPORT = { width: 1366, height: 900 };
 const DEV = 'dev0001';
 const PO1 = 'po0001';
 const PO2 = 'po0002';
-const dataDir = mkdtempSync(join(tmpdir(), 'krg-e2e-gate-'));
 let sandbox: Sandbox;
 let client: SandboxClient;
-let browser: Browser;
+let e2e: BrowserSandbox;
 let context: BrowserContext;
 
 const released = z.object({ state: z.string(), name: z.string(), contentHash: z.string(), artifacts: z.array(z.object({ app: z.string(), commit: z.string() })) });
@@ -50,29 +43,17 @@ async function untilReleased(versionId: string): Promise<void> {
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
-  client = new SandboxClient(sandbox.url);
+  e2e = await startBrowserSandbox('gate', { workflowDelayMs: 300 });
+  ({ sandbox, client, context } = e2e);
   // The admin opens the emergency path for Omar (the settings resolver, as the admin page calls it).
   const settings = await client.invoke(DEV, 'settings/get', { projectKey: 'OPS' }, z.object({ config: z.record(z.string(), z.unknown()) }), 'release-gate-settings');
   if (!settings.ok) throw new Error(settings.error.message);
   const saved = await client.invoke(DEV, 'settings/save', { projectKey: 'OPS', config: { ...settings.data.config, emergency: { enabled: true, groupName: 'Incident commanders', approvers: [PO2] } } }, z.unknown(), 'release-gate-settings');
   if (!saved.ok) throw new Error(saved.error.message);
   await toStaging({ backend: 'OPS-11 Faster product search', frontend: 'OPS-12 Align the checkout button on mobile' });
-  context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await sandbox?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(0, VIEWPORT.height - 1);
-  await page.screenshot({ path: join(SCREENSHOTS, `gate-${name}.png`), fullPage: true });
-}
+afterAll(() => e2e?.stop());
 
 /** Opens a page of the app as a user: the host page's user switcher, then the app's route. */
 async function openAs(page: Page, accountId: string, route: string): Promise<FrameLocator> {
@@ -99,7 +80,7 @@ it('partial candidate, emergency release, then a rollback to it, through the bro
   await expect(gate.textContent()).resolves.toContain('frontend: prod keeps');
   const first = await client.invokeOk(PO1, 'project/overview', {}, z.object({ openCandidate: z.object({ versionId: z.string(), name: z.string() }) }));
   const firstId = first.openCandidate.versionId;
-  await screenshot(page, '01-partial-candidate');
+  await screenshot(page, 'gate-01-partial-candidate');
 
   // Omar, of the emergency group, ships it alone with a reason.
   panel = await openAs(page, PO2, `release/${firstId}`);
@@ -111,7 +92,7 @@ it('partial candidate, emergency release, then a rollback to it, through the bro
   panel = page.frameLocator('#panel');
   await panel.locator('header.page-header').getByText('released', { exact: true }).waitFor();
   await expect(panel.locator('section[aria-labelledby="gate-heading"]').textContent()).resolves.toContain('Approved alone by Omar Owner (Incident commanders)');
-  await screenshot(page, '02-emergency-released');
+  await screenshot(page, 'gate-02-emergency-released');
   const firstBackend = (await client.state()).git.tags['running-prod-backend'];
   const frontendBefore = (await client.state()).git.tags['running-prod-frontend'];
 
@@ -131,7 +112,7 @@ it('partial candidate, emergency release, then a rollback to it, through the bro
   await panel.getByRole('link', { name: /^Rollback to / }).click();
   await panel.getByText(`Rollback of prod to ${first.openCandidate.name}`, { exact: true }).waitFor();
   await expect(panel.getByRole('heading', { level: 2, name: /^Blocked/ }).count()).resolves.toBe(0);
-  await screenshot(page, '03-rollback-open');
+  await screenshot(page, 'gate-03-rollback-open');
 
   const rollbackId = z.object({ openRollback: z.object({ versionId: z.string() }) }).parse(await client.invokeOk(PO1, 'project/overview', {}, z.unknown())).openRollback.versionId;
   const rollback = await client.invokeOk(PO1, 'release/get', { versionId: rollbackId }, released);
@@ -140,7 +121,7 @@ it('partial candidate, emergency release, then a rollback to it, through the bro
   await page.reload();
   panel = page.frameLocator('#panel');
   await panel.locator('header.page-header').getByText('released', { exact: true }).waitFor();
-  await screenshot(page, '04-rolled-back');
+  await screenshot(page, 'gate-04-rolled-back');
 
   const tags = (await client.state()).git.tags;
   expect(tags['running-prod-backend']).toBe(firstBackend);

@@ -4,23 +4,16 @@
  * and Jira's own Releases field (what the Deployments API received); the Deployments view lists it.
  * Screenshots in test-results/screenshots/ (issue-*.png, deployments.png).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Page } from 'playwright-core';
+import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SandboxClient } from '../../sandbox/server/control-client';
-import { startSandbox, type Sandbox } from '../../sandbox/server/start-sandbox';
-import { launchBrowser } from './browser';
+import type { SandboxClient } from '../../sandbox/server/control-client';
+import type { Sandbox } from '../../sandbox/server/start-sandbox';
+import { screenshot, startBrowserSandbox, type BrowserSandbox } from './browser';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-const VIEWPORT = { width: 1366, height: 900 };
-const dataDir = mkdtempSync(join(tmpdir(), 'krg-e2e-issue-'));
 let sandbox: Sandbox;
 let client: SandboxClient;
-let browser: Browser;
+let e2e: BrowserSandbox;
 let context: BrowserContext;
 
 const candidateSchema = z.object({ versionId: z.string(), name: z.string() });
@@ -32,9 +25,8 @@ async function candidateOf(app: string, message: string): Promise<z.output<typeo
 }
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
-  client = new SandboxClient(sandbox.url);
+  e2e = await startBrowserSandbox('issue', { workflowDelayMs: 300 });
+  ({ sandbox, client, context } = e2e);
   const first = await candidateOf('backend', 'OPS-11 Faster product search');
   const view = await client.invokeOk('po0001', 'release/get', { versionId: first.versionId }, z.object({ contentHash: z.string() }));
   for (const po of ['po0001', 'po0002']) {
@@ -42,20 +34,9 @@ beforeAll(async () => {
   }
   await client.runScheduledCheck();
   await candidateOf('frontend', 'OPS-12 Align the checkout button on mobile');
-  context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await sandbox?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
-
-async function screenshot(page: Page, name: string): Promise<void> {
-  await page.mouse.move(0, VIEWPORT.height - 1);
-  await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`), fullPage: true });
-}
+afterAll(() => e2e?.stop());
 
 async function openIssue(page: Page, key: string) {
   await page.goto(`${sandbox.url}/issue.html?key=${key}`);

@@ -5,31 +5,24 @@
  * run and "released". Each step leaves a screenshot in test-results/screenshots/ (the release page
  * in the light and the dark theme).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { Browser, BrowserContext, Frame, FrameLocator, Page } from 'playwright-core';
+import type { BrowserContext, FrameLocator, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, it } from 'vitest';
 import { z } from 'zod';
-import { SandboxClient } from '../../sandbox/server/control-client';
-import { startSandbox, type Sandbox } from '../../sandbox/server/start-sandbox';
-import { launchBrowser } from './browser';
+import type { SandboxClient } from '../../sandbox/server/control-client';
+import type { Sandbox } from '../../sandbox/server/start-sandbox';
+import { panelFrame, SCREENSHOTS, startBrowserSandbox, VIEWPORT, type BrowserSandbox } from './browser';
 
-const SCREENSHOTS = fileURLToPath(new URL('../../test-results/screenshots/', import.meta.url));
-const VIEWPORT = { width: 1366, height: 900 };
-const dataDir = mkdtempSync(join(tmpdir(), 'krg-e2e-'));
 let sandbox: Sandbox;
 let client: SandboxClient;
-let browser: Browser;
+let e2e: BrowserSandbox;
 let context: BrowserContext;
 let candidate: { versionId: string; name: string };
 const fingerprints: Record<string, string> = {};
 
 beforeAll(async () => {
-  mkdirSync(SCREENSHOTS, { recursive: true });
-  [sandbox, browser] = await Promise.all([startSandbox({ dataDir, port: 0, workflowDelayMs: 600, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } }), launchBrowser()]);
-  client = new SandboxClient(sandbox.url);
+  e2e = await startBrowserSandbox('release', { workflowDelayMs: 600 });
+  ({ sandbox, client, context } = e2e);
   // A developer's part, through the control API: two changes, promoted to staging, made a candidate.
   for (const [app, message] of [
     ['backend', 'OPS-11 Faster product search'],
@@ -43,15 +36,9 @@ beforeAll(async () => {
   await client.settle();
   await client.reported('staging', Object.entries(fingerprints).map(([name, fingerprint]) => ({ name, fingerprint })));
   candidate = await client.invokeOk('dev0001', 'candidate/refresh', {}, z.object({ versionId: z.string(), name: z.string() }));
-  context = await browser.newContext({ viewport: VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
 });
 
-afterAll(async () => {
-  await context?.close();
-  await browser?.close();
-  await sandbox?.stop();
-  rmSync(dataDir, { recursive: true, force: true });
-});
+afterAll(() => e2e?.stop());
 
 /** The whole page, with the viewport grown so the app's iframe shows all of its content. */
 async function screenshot(page: Page, name: string): Promise<void> {
@@ -62,12 +49,6 @@ async function screenshot(page: Page, name: string): Promise<void> {
   await page.setViewportSize({ width: VIEWPORT.width, height: Math.max(VIEWPORT.height, contentHeight + 120) });
   await page.screenshot({ path: join(SCREENSHOTS, `${name}.png`) });
   await page.setViewportSize(VIEWPORT);
-}
-
-async function panelFrame(page: Page): Promise<Frame> {
-  const frame = await (await page.locator('#panel').elementHandle())?.contentFrame();
-  if (!frame) throw new Error('The host page has no app iframe');
-  return frame;
 }
 
 async function actAs(page: Page, accountId: string): Promise<FrameLocator> {

@@ -5,9 +5,9 @@
  * Kosli trail and dispatches nothing: the release goes back to open with the approvals stale.
  */
 import { afterEach, describe, expect, it } from 'vitest';
-import type { Deps } from '../../src/services/deps';
+import { theWorker } from '../support/worker';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { approvalAttestations, DEV, errorOf, ok, PO1, PO2, prepareCandidate, prodDispatches } from '../support/flow';
+import { approvalAttestations, errorOf, ok, PO1, PO2, prepareCandidate, prodDispatches, promoteToStaging } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -16,14 +16,7 @@ afterEach(async () => {
 });
 
 /** A new backend build reaches staging; the stored candidate still holds the old one. */
-async function moveStaging(w: World): Promise<void> {
-  w.simulation.commit('backend', 'OPS-13 late change');
-  // Kosli reports periodically: dev shows the new build, then staging the deploy, each with its next report.
-  await w.simulation.nextReport();
-  ok(await w.invoke(DEV, 'staging/promote', {}));
-  await w.github.world.settleRuns();
-  await w.simulation.nextReport();
-}
+const moveStaging = (w: World): Promise<void> => promoteToStaging(w, { backend: 'OPS-13 late change' });
 
 describe('approvals only for what ships', () => {
   it('refuses an app approval of content staging no longer runs, and records nothing', async () => {
@@ -35,7 +28,7 @@ describe('approvals only for what ships', () => {
     const refused = errorOf(await w.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash: seen.contentHash }));
     expect(refused.code).toBe('CANDIDATE_STALE');
     expect(refused.message).toMatch(/Staging no longer runs the content of this release \(backend: staging runs [0-9a-f]{12}, approved [0-9a-f]{12}\)/);
-    expect(await w.store.decisions(versionId)).toEqual([]);
+    expect(await w.store.decisions.list(versionId)).toEqual([]);
     // A decline is still heard: it blocks nothing that could ship.
     ok(await w.invoke(PO2, 'release/decide', { versionId, decision: 'declined', reason: 'not this one', contentHash: seen.contentHash }));
   });
@@ -43,29 +36,24 @@ describe('approvals only for what ships', () => {
   it('the worker checks staging before attesting: no approval attestation on any trail, no dispatch', async () => {
     const w = (world = await startWorld());
     const { versionId } = await prepareCandidate(w);
-    const before = await w.store.getRelease(w.scenario.project.key, versionId);
+    const before = await w.store.releases.get(w.scenario.project.key, versionId);
     const oldBuilds = before?.candidate.apps.map((app) => ({ flow: app.to.flow, trail: app.to.trail })) ?? [];
     expect(oldBuilds).toHaveLength(2);
     w.jira.world.setApprover(versionId, PO1, 'APPROVED');
     w.jira.world.setApprover(versionId, PO2, 'APPROVED');
     await moveStaging(w);
 
-    // The worker, as the queue consumer runs it (imported after the world installed the runtime).
-    const { composeDeps } = await import('../../src/app');
-    const { advanceRelease } = await import('../../src/services/deploy-worker');
-    const { linksFor } = await import('../../src/services/links');
-    const deps: Deps = composeDeps();
-    const ctx = { projectKey: 'OPS', projectId: w.scenario.project.id, actor: 'deploy-worker', jiraAsUser: null, links: linksFor({ siteUrl: 'http://jira.local', appId: 'a', environmentId: 'e', projectType: 'software' }) };
-    const outcome = await advanceRelease(deps, ctx, versionId);
+    // The worker, as the queue consumer runs it.
+    const outcome = await (await theWorker(w)).advance(versionId);
 
     expect(outcome.state?.kind).toBe('open');
     expect(approvalAttestations(w, w.config.kosli.releaseFlow, versionId)).toBe(0);
     for (const build of oldBuilds) expect(approvalAttestations(w, build.flow, build.trail)).toBe(0);
-    const after = await w.store.getRelease(w.scenario.project.key, versionId);
+    const after = await w.store.releases.get(w.scenario.project.key, versionId);
     for (const app of after?.candidate.apps ?? []) expect(approvalAttestations(w, app.to.flow, app.to.trail)).toBe(0);
     expect(prodDispatches(w)).toBe(0);
     expect(after?.candidate.contentHash).not.toBe(before?.candidate.contentHash);
-    const stale = (await w.store.auditLog(versionId)).find((entry) => entry.action === 'deploy.stale');
+    const stale = (await w.store.audit.list(versionId)).find((entry) => entry.action === 'deploy.stale');
     expect(stale?.detail).toMatch(/^Staging no longer runs the approved content \(backend: staging runs [0-9a-f]{12}, approved [0-9a-f]{12}\): nothing was attested or dispatched/);
     const view = ok(await w.invoke(PO1, 'release/get', { versionId }));
     expect(view.approvals.satisfied).toBe(false);

@@ -7,7 +7,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { KVS_REFUSALS } from '../../sandbox/forge-runtime/local-kvs';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { DEV, errorOf, ok } from '../support/flow';
+import { DEV, errorOf, ok, promoteToStaging } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -18,12 +18,7 @@ afterEach(async () => {
 /** A world whose staging runs new builds of both apps, ready for a candidate. */
 async function readyWorld(): Promise<World> {
   const w = await startWorld();
-  w.simulation.commit('backend', 'OPS-11 faster search');
-  w.simulation.commit('frontend', 'OPS-12 fix checkout button');
-  await w.simulation.nextReport();
-  ok(await w.invoke(DEV, 'staging/promote', {}));
-  await w.github.world.settleRuns();
-  await w.simulation.nextReport();
+  await promoteToStaging(w);
   return w;
 }
 

@@ -4,7 +4,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { DEV, errorOf, ok, PO1, prepareCandidate } from '../support/flow';
+import { DEV, errorOf, ok, PO1, prepareCandidate, promoteToStaging } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -62,13 +62,7 @@ describe('candidate', () => {
   it('retries fix-version writes that failed instead of forgetting them', async () => {
     world = await startWorld();
     world.jira.service.injectFaults('PUT /rest/api/3/issue/{issueIdOrKey}', { kind: 'status', status: 403, body: { errorMessages: ['no'], errors: {} } });
-    world.simulation.commit('backend', 'OPS-11 faster search');
-    world.simulation.commit('frontend', 'OPS-12 fix checkout button');
-    await world.simulation.nextReport();
-    ok(await world.invoke(DEV, 'staging/promote', {}));
-    await world.github.world.settleRuns();
-    // Kosli sees the deploy with the environment's next report.
-    await world.simulation.nextReport();
+    await promoteToStaging(world);
     expect(errorOf(await world.invoke(DEV, 'candidate/refresh', {})).code).toBe('UPSTREAM_AUTH');
     // The edits run a few at once: the one refused (the first) is written now; the other was
     // recorded when it succeeded, so it is neither forgotten nor written twice.
@@ -82,12 +76,7 @@ describe('candidate', () => {
   it('adopts the version a failed-looking creation did make, instead of creating a twin', async () => {
     world = await startWorld();
     world.jira.service.injectFaults('POST /rest/api/3/version', { kind: 'after', status: 502 });
-    world.simulation.commit('backend', 'OPS-11 faster search');
-    await world.simulation.nextReport();
-    ok(await world.invoke(DEV, 'staging/promote', {}));
-    await world.github.world.settleRuns();
-    // Kosli sees the deploy with the environment's next report.
-    await world.simulation.nextReport();
+    await promoteToStaging(world, { backend: 'OPS-11 faster search' });
     expect(errorOf(await world.invoke(DEV, 'candidate/refresh', {})).code).toBe('UPSTREAM_UNAVAILABLE');
     const adopted = ok(await world.invoke(DEV, 'candidate/refresh', {}));
     expect(world.jira.world.versionsOf('OPS').map((v) => v.id)).toEqual([adopted.versionId]);

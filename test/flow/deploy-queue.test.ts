@@ -40,7 +40,7 @@ describe('the deploy consumer', () => {
     const { w, versionId, job } = await approvedInJira();
     const { LEASE_SECONDS } = await import('../../src/services/release-lock');
     const { MAX_HOPS } = await import('../../src/jobs/deploy-consumer');
-    expect(await w.store.acquireLock(versionId, 'another-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
+    expect(await w.store.locks.acquire(versionId, 'another-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
 
     const answer = await w.app.deployConsumer(job);
     expect(answer).toMatchObject({ ok: true, state: 'leased' });
@@ -53,7 +53,7 @@ describe('the deploy consumer', () => {
     expect(prodDispatches(w)).toBe(0);
 
     // The holder lets go: the next job (here the scheduled check's) deploys.
-    await w.store.releaseLock(versionId, 'another-worker');
+    await w.store.locks.release(versionId, 'another-worker');
     w.github.world.settleAfterMs = 10;
     for (let i = 0; i < 3 && !w.jira.world.version(versionId)?.released; i++) await w.runTrigger();
     expect(w.jira.world.version(versionId)?.released).toBe(true);
@@ -63,7 +63,7 @@ describe('the deploy consumer', () => {
   it('the scheduled check reports a held release in neutral words and schedules a look after the lease', async () => {
     const { w, versionId } = await approvedInJira();
     const { LEASE_SECONDS } = await import('../../src/services/release-lock');
-    expect(await w.store.acquireLock(versionId, 'another-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
+    expect(await w.store.locks.acquire(versionId, 'another-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
     const before = w.runtime.queueDeliveries.length;
     const out = await w.runtime.runScheduledTrigger(() => w.app.scheduledCheck());
     expect(JSON.stringify(out)).toMatch(/deploy in progress \(a worker holds the release for up to \d+ s more; checking again then\)/);

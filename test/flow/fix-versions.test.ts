@@ -9,7 +9,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { EVERY_PROJECT } from '../../sandbox/fakes/jira/world';
 import { startWorld, type World } from '../../sandbox/world/start-world';
 import type { CallContext, Deps } from '../../src/services/deps';
-import type { ReleaseRecord } from '../../src/store/release-store';
+import type { ReleaseRecord } from '../../src/store/records';
 import { prepareCandidate } from '../support/flow';
 
 let world: World | undefined;
@@ -47,12 +47,12 @@ async function withPendingKeys(count: number): Promise<Setup> {
   const deps = composeDeps();
   const links = linksFor({ siteUrl: 'http://jira.local', appId: 'a', environmentId: 'e', projectType: 'software' });
   const record = async (): Promise<ReleaseRecord> => {
-    const found = await deps.store.getRelease('OPS', versionId);
+    const found = await deps.store.releases.get('OPS', versionId);
     if (!found) throw new Error(`no record for ${versionId}`);
     return found;
   };
   const created = await record();
-  await deps.store.putRelease({ ...created, fixVersions: { ...created.fixVersions, pending: count } });
+  await deps.store.releases.put({ ...created, fixVersions: { ...created.fixVersions, pending: count } });
   w.jira.service.resetCounters();
   return {
     world: w,
@@ -73,7 +73,7 @@ function withVersion(w: World, keys: readonly string[], versionId: string): stri
 }
 
 async function auditDetails(setup: Setup): Promise<string[]> {
-  return (await setup.deps.store.auditLog(setup.versionId)).filter((e) => e.action === 'jira.fixVersions').map((e) => e.detail);
+  return (await setup.deps.store.audit.list(setup.versionId)).filter((e) => e.action === 'jira.fixVersions').map((e) => e.detail);
 }
 
 describe('fix versions for many issues', () => {

@@ -6,7 +6,7 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { jiraDeploymentsOf, type StoredDeployment } from '../../sandbox/fakes/jira/deployments-api';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import type { Deps } from '../../src/services/deps';
+import { theWorker } from '../support/worker';
 import { approveAsBoth, DEV, ok, PO1, PO2, prepareCandidate, untilSettled } from '../support/flow';
 
 let world: World | undefined;
@@ -125,20 +125,15 @@ describe('deployments reported to Jira', () => {
     world.github.world.executor = () => 'success';
     world.jira.world.setApprover(versionId, PO1, 'APPROVED');
     world.jira.world.setApprover(versionId, PO2, 'APPROVED');
-    // Imported after the world installed the local Forge runtime (@forge/api binds fetch on import).
-    const { composeDeps } = await import('../../src/app');
-    const { advanceRelease } = await import('../../src/services/deploy-worker');
-    const { linksFor } = await import('../../src/services/links');
     let now = Date.parse('2026-11-28T10:00:00Z');
-    const deps: Deps = { ...composeDeps(), clock: { now: () => new Date(now).toISOString() } };
-    const ctx = { projectKey: 'OPS', projectId: world.scenario.project.id, actor: 'deploy-worker', jiraAsUser: null, links: linksFor({ siteUrl: 'http://jira.local', appId: 'a', environmentId: 'e', projectType: 'software' }) };
+    const worker = await theWorker(world, { now: () => new Date(now).toISOString() });
 
-    await advanceRelease(deps, ctx, versionId);
+    await worker.advance(versionId);
     await world.github.world.settleRuns();
-    expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('deployed');
+    expect((await worker.advance(versionId)).state?.kind).toBe('deployed');
     expect(received(world, 'production')).toEqual([]);
     now += 16 * 60_000;
-    expect((await advanceRelease(deps, ctx, versionId)).state).toMatchObject({ kind: 'failed', step: 'verify' });
+    expect((await worker.advance(versionId)).state).toMatchObject({ kind: 'failed', step: 'verify' });
     expect(received(world, 'production').map((d) => d.data.state)).toEqual(['failed']);
   });
 });

@@ -6,8 +6,8 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { contentHash } from '../../src/release/candidate';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { approveAsBoth, DEV, errorOf, ok, PO1, untilSettled } from '../support/flow';
-import { prodTags, untilNextSecond } from '../support/releases';
+import { approveAsBoth, DEV, errorOf, ok, PO1, promoteToStaging, untilSettled } from '../support/flow';
+import { prodTags } from '../support/releases';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -15,21 +15,12 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function bothAppsInStaging(w: World): Promise<void> {
-  w.simulation.commit('backend', 'OPS-11 faster search');
-  w.simulation.commit('frontend', 'OPS-12 fix checkout button');
-  await w.simulation.nextReport();
-  ok(await w.invoke(DEV, 'staging/promote', {}));
-  await w.github.world.settleRuns();
-  await w.simulation.nextReport();
-}
-
 describe('partial release', () => {
   it('ships only the chosen app: hash, page, workflow inputs and prod leave the other app untouched', async () => {
     const w = await startWorld();
     world = w;
     w.github.world.settleAfterMs = 10;
-    await bothAppsInStaging(w);
+    await promoteToStaging(w);
     const prodBefore = prodTags(w);
 
     expect(errorOf(await w.invoke(DEV, 'candidate/refresh', { apps: ['payments'] })).code).toBe('INVALID_INPUT');
@@ -55,8 +46,7 @@ describe('partial release', () => {
     expect(JSON.parse(run?.inputs['artifacts'] ?? '[]').map((a: { app: string }) => a.app)).toEqual(['backend']);
     expect(prodTags(w)).toEqual({ backend: backend?.commit, frontend: prodBefore['frontend'] });
 
-    // The held-back change is the next candidate's, by default.
-    await untilNextSecond();
+    // The held-back change is the next candidate's, by default (a name Jira already has gets " (2)").
     const next = ok(await w.invoke(DEV, 'candidate/refresh', {}));
     expect(next.created).toBe(true);
     expect(ok(await w.invoke(PO1, 'release/get', { versionId: next.versionId })).artifacts.map((a) => a.app)).toEqual(['frontend']);
@@ -65,7 +55,7 @@ describe('partial release', () => {
   it('choosing again changes the content: earlier approvals go stale', async () => {
     const w = await startWorld();
     world = w;
-    await bothAppsInStaging(w);
+    await promoteToStaging(w);
     const all = ok(await w.invoke(DEV, 'candidate/refresh', {}));
     ok(await w.invoke(PO1, 'release/decide', { versionId: all.versionId, decision: 'approved', contentHash: all.contentHash }));
     const narrowed = ok(await w.invoke(DEV, 'candidate/refresh', { apps: ['frontend'] }));

@@ -33,7 +33,7 @@ describe('bidirectional controls', () => {
       expect(ok(await world.invoke(PO1, 'release/export', { versionId, format })).content).not.toMatch(BIDI);
     }
     // What was written is kept as written: only what is shown is neutralised.
-    expect((await world.store.decisions(versionId))[0]?.reason).toContain(RLO);
+    expect((await world.store.decisions.list(versionId))[0]?.reason).toContain(RLO);
   });
 });
 

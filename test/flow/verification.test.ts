@@ -4,7 +4,7 @@
  * worker's clock, passed in, so the 15-minute verification window passes without waiting.
  */
 import { afterAll, beforeAll, expect, it } from 'vitest';
-import type { Deps } from '../../src/services/deps';
+import { theWorker } from '../support/worker';
 import { startWorld, type World } from '../../sandbox/world/start-world';
 import { ok, PO1, PO2, prepareCandidate } from '../support/flow';
 
@@ -21,22 +21,17 @@ it('fails at verify when prod never runs the approved artifacts, and does not re
   world.jira.world.setApprover(versionId, PO1, 'APPROVED');
   world.jira.world.setApprover(versionId, PO2, 'APPROVED');
 
-  // Imported after the world installed the local Forge runtime (@forge/api binds fetch on import).
-  const { composeDeps } = await import('../../src/app');
-  const { advanceRelease } = await import('../../src/services/deploy-worker');
-  const { linksFor } = await import('../../src/services/links');
   let now = Date.parse('2026-11-28T10:00:00Z');
-  const deps: Deps = { ...composeDeps(), clock: { now: () => new Date(now).toISOString() } };
-  const ctx = { projectKey: 'OPS', projectId: world.scenario.project.id, actor: 'deploy-worker', jiraAsUser: null, links: linksFor({ siteUrl: 'http://jira.local', appId: 'a', environmentId: 'e', projectType: 'software' }) };
+  const worker = await theWorker(world, { now: () => new Date(now).toISOString() });
 
-  expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('dispatched');
+  expect((await worker.advance(versionId)).state?.kind).toBe('dispatched');
   await world.github.world.settleRuns();
   // Kosli sees the deploy with the environment's next report.
   await world.simulation.nextReport();
-  expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('deployed');
+  expect((await worker.advance(versionId)).state?.kind).toBe('deployed');
 
   now += 16 * 60_000;
-  const failed = await advanceRelease(deps, ctx, versionId);
+  const failed = await worker.advance(versionId);
   expect(failed.state).toMatchObject({ kind: 'failed', step: 'verify', transient: false });
 
   const view = ok(await world.invoke(PO1, 'release/get', { versionId }));

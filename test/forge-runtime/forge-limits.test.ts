@@ -14,7 +14,8 @@ const { kvs, ForgeKvsAPIError } = await import('@forge/kvs');
 const { Queue, PayloadTooBigError } = await import('@forge/events');
 const { forgeKeyValueStore } = await import('../../src/platform/forge-kvs');
 const { forgeDeployQueue, DEPLOY_QUEUE_KEY } = await import('../../src/platform/forge-queue');
-const { ReleaseStore } = await import('../../src/store/release-store');
+const { AuditLog } = await import('../../src/store/audit-log');
+const { StoredSecrets } = await import('../../src/store/stored-secrets');
 const { createSecretSource, MAX_SECRET_LENGTH } = await import('../../src/services/secrets');
 const Resolver = (await import('@forge/resolver')).default;
 
@@ -84,16 +85,16 @@ describe('KVS query page size (20, the strictest documented figure)', () => {
     expect((await kvs.query().limit(20).getMany()).results.length).toBeLessThanOrEqual(20);
     expect(await kvsCode(kvs.query().limit(21).getMany())).toBe('LIST_QUERY_LIMIT_EXCEEDED');
     await permanentAppError(store.query('limits:', { limit: 100 }));
-    const releases = new ReleaseStore(store, () => crypto.randomUUID());
-    for (let i = 0; i < 45; i++) await releases.audit('30001', { at: `2025-06-01T10:00:${String(i).padStart(2, '0')}Z`, actor: 'po', action: 'note', detail: `entry ${i}` });
-    expect((await releases.auditLog('30001')).map((entry) => entry.detail)).toEqual(Array.from({ length: 45 }, (_, i) => `entry ${i}`));
+    const audit = new AuditLog(store, () => crypto.randomUUID());
+    for (let i = 0; i < 45; i++) await audit.append('30001', { at: `2025-06-01T10:00:${String(i).padStart(2, '0')}Z`, actor: 'po', action: 'note', detail: `entry ${i}` });
+    expect((await audit.list('30001')).map((entry) => entry.detail)).toEqual(Array.from({ length: 45 }, (_, i) => `entry ${i}`));
   });
 });
 
 describe('secrets (KVS value limits; the app allows tokens of 4096 characters)', () => {
   it('refuses a secret over 240 KiB with MAX_SIZE; the app refuses an over-long token before storing it', async () => {
     expect(await kvsCode(kvs.setSecret('limits:secret', valueOfBytes(FORGE_LIMITS.kvsValueBytes + 1)))).toBe('MAX_SIZE');
-    const secrets = createSecretSource(store, () => undefined);
+    const secrets = createSecretSource(new StoredSecrets(store), () => undefined);
     const error = await rejection(secrets.set('LIM', 'githubToken', 'g'.repeat(MAX_SECRET_LENGTH + 1), { at: '2025-06-01T10:00:00Z', accountId: 'admin' }));
     expect(error).toMatchObject({ code: 'INVALID_INPUT' });
     expect(await kvs.getSecret('secret:LIM:githubToken')).toBeUndefined();

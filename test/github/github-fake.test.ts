@@ -1,7 +1,7 @@
 /** The fake GitHub's own behaviour, where it goes beyond what the client exercises. */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { z } from 'zod';
-import { deployExecutor } from '../../sandbox/fakes/github/world';
+import { runDeployWorkflow } from '../../sandbox/world/deploy-workflow';
 import { DEPLOY_WORKFLOW, type GitHubHarness, seedCommits, startGitHub, TOKEN } from './helpers';
 
 let gh: GitHubHarness;
@@ -124,12 +124,12 @@ describe('runs', () => {
     expect(gh.world.getRef('tags/running-prod-backend')).toBeUndefined();
   });
 
-  it('lets the sandbox plug in its own executor around the default deploy', async () => {
+  it('lets the sandbox plug in its own executor around the deploy workflow steps', async () => {
     const [a = ''] = seedCommits(gh.world, 1);
     const seen: string[] = [];
     gh.world.executor = async (run, world) => {
       seen.push(run.inputs.kosli_environment ?? '');
-      return deployExecutor(run, world);
+      return runDeployWorkflow(run, world);
     };
     gh.world.dispatch(DEPLOY_WORKFLOW, 'main', deployInputs(a));
     await gh.world.settleRuns();

@@ -1,6 +1,6 @@
 /**
  * Builders for the GitHub tests: a fake GitHub on a free loopback port with the shipped deploy
- * workflow registered, a real client pointed at it, and seeds for commit histories.
+ * workflow registered and its steps simulated (sandbox/world/deploy-workflow.ts), a real client pointed at it, and seeds for commit histories.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -9,6 +9,7 @@ import type { DeployRequest } from '../../src/github/deploy-inputs';
 import type { GitHubClient } from '../../src/github/types';
 import { createGitHubFake, type GitHubFake, registerShippedDeployWorkflow, SHIPPED_DEPLOY_WORKFLOW } from '../../sandbox/fakes/github/github-fake';
 import { type GitHubWorldOptions, GitHubWorld } from '../../sandbox/fakes/github/world';
+import { runDeployWorkflow } from '../../sandbox/world/deploy-workflow';
 
 export const DEPLOY_WORKFLOW = SHIPPED_DEPLOY_WORKFLOW;
 export const DEPLOY_WORKFLOW_PATH = fileURLToPath(new URL('../../github/workflows/kosli-release-gate-deploy.yml', import.meta.url));
@@ -29,6 +30,7 @@ export interface GitHubHarness extends GitHubFake {
 export async function startGitHub(worldOptions: GitHubWorldOptions = {}): Promise<GitHubHarness> {
   const world = new GitHubWorld({ token: TOKEN, ...worldOptions });
   registerShippedDeployWorkflow(world);
+  world.executor = runDeployWorkflow;
   const fake = createGitHubFake(world);
   const baseUrl = await fake.service.listen();
   const waits: number[] = [];

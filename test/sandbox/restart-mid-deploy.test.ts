@@ -47,7 +47,7 @@ it('continues a release whose worker died after dispatch within 2 minutes of the
   expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('dispatched');
   expect(prodDispatches(first)).toBe(1);
   // Killed right there, holding its lease.
-  expect(await first.store.acquireLock(versionId, 'killed-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
+  expect(await first.store.locks.acquire(versionId, 'killed-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
   await sandbox.stop();
 
   const restartedAt = Date.now();
@@ -58,7 +58,7 @@ it('continues a release whose worker died after dispatch within 2 minutes of the
   expect(seconds).toBeLessThan(120);
 
   expect(prodDispatches(world)).toBe(1);
-  const record = await world.store.getRelease('OPS', versionId);
+  const record = await world.store.releases.get('OPS', versionId);
   expect(record?.deploy.kind).toBe('released');
   expect(approvalAttestations(world, world.config.kosli.releaseFlow, versionId)).toBe(1);
   for (const app of record?.candidate.apps ?? []) {

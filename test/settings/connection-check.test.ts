@@ -173,7 +173,7 @@ describe('settings/check', () => {
   it('says when the Jira project is gone', async () => {
     seedEverything(world);
     // Settings saved earlier for a project since deleted (a save checks that the project exists).
-    await world.deps.store.saveConfig('GONE', { config: aConfig(), savedAt: '2026-01-01T00:00:00.000Z', savedBy: world.people.admin });
+    await world.deps.store.settings.saveConfig('GONE', { config: aConfig(), savedAt: '2026-01-01T00:00:00.000Z', savedBy: world.people.admin });
     const { failing } = await check('GONE');
     expect(failing['jira.project']).toBe('Jira project GONE was not found, or the app cannot browse it.');
     expect(failing['jira.versions']).toBe('Jira project GONE was not found.');

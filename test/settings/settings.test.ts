@@ -227,8 +227,12 @@ describe('settings/secret', () => {
 
 describe('createSecretSource', () => {
   it('prefers the admin-entered token and falls back to the Forge encrypted variable', async () => {
-    const [{ forgeKeyValueStore }, { createSecretSource }] = await Promise.all([import('../../src/platform/forge-kvs'), import('../../src/services/secrets')]);
-    const secrets = createSecretSource(forgeKeyValueStore(), (name) => (name === 'KOSLI_API_TOKEN' ? 'from-forge-variable' : undefined));
+    const [{ forgeKeyValueStore }, { createSecretSource }, { StoredSecrets }] = await Promise.all([
+      import('../../src/platform/forge-kvs'),
+      import('../../src/services/secrets'),
+      import('../../src/store/stored-secrets'),
+    ]);
+    const secrets = createSecretSource(new StoredSecrets(forgeKeyValueStore()), (name) => (name === 'KOSLI_API_TOKEN' ? 'from-forge-variable' : undefined));
     expect(await secrets.get('VAR', 'kosliToken')).toBe('from-forge-variable');
     expect(await secrets.status('VAR', 'kosliToken')).toEqual({ set: true, source: 'forge-variable', updatedAt: null });
     expect(await secrets.status('VAR', 'githubToken')).toEqual({ set: false, source: null, updatedAt: null });

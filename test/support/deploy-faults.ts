@@ -18,11 +18,11 @@ export interface FaultCase {
  * for waiting out that grace period.
  */
 export async function letDispatchGraceExpire(w: World, versionId: string): Promise<void> {
-  const record = await w.store.getRelease(w.scenario.project.key, versionId);
+  const record = await w.store.releases.get(w.scenario.project.key, versionId);
   if (record?.pendingDispatch) {
     // The grace period (minutes) outlasts GitHub's listing delay (seconds): a run the dispatch did start is listed by then.
     await new Promise((resolve) => setTimeout(resolve, w.github.world.runListingDelayMs));
-    await w.store.putRelease({ ...record, pendingDispatch: { ...record.pendingDispatch, since: new Date(Date.now() - 3_600_000).toISOString() } });
+    await w.store.releases.put({ ...record, pendingDispatch: { ...record.pendingDispatch, since: new Date(Date.now() - 3_600_000).toISOString() } });
   }
 }
 

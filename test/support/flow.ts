@@ -18,14 +18,22 @@ export function errorOf<T>(result: Result<T>): { code: string; message: string }
   return result.error;
 }
 
-/** Changes both apps, promotes dev to staging, lets the run finish and creates the candidate. */
-export async function prepareCandidate(world: World, messages: Record<string, string> = { backend: 'OPS-11 faster search', frontend: 'OPS-12 fix checkout button' }): Promise<RefreshResult & { contentHash: string }> {
+/** A change to each app (the app → its commit message). */
+export const BOTH_APPS_CHANGED: Readonly<Record<string, string>> = { backend: 'OPS-11 faster search', frontend: 'OPS-12 fix checkout button' };
+
+/** Commits the changes, promotes dev to staging and lets the run finish, until Kosli shows staging running them. */
+export async function promoteToStaging(world: World, messages: Readonly<Record<string, string>> = BOTH_APPS_CHANGED): Promise<void> {
   for (const [app, message] of Object.entries(messages)) world.simulation.commit(app, message);
   // Kosli reports environments periodically: dev shows the builds, then staging the deploy, each with its next report.
   await world.simulation.nextReport();
   ok(await world.invoke(DEV, 'staging/promote', {}));
   await world.github.world.settleRuns();
   await world.simulation.nextReport();
+}
+
+/** Changes both apps (or those given), promotes dev to staging and creates the candidate. */
+export async function prepareCandidate(world: World, messages: Readonly<Record<string, string>> = BOTH_APPS_CHANGED): Promise<RefreshResult & { contentHash: string }> {
+  await promoteToStaging(world, messages);
   return ok(await world.invoke(DEV, 'candidate/refresh', {}));
 }
 

@@ -1,12 +1,11 @@
 /**
  * The fake GitHub's world, as plain in-memory data: one repository with its commits, refs,
  * workflows and workflow runs. Tests, the sandbox and the benchmark seed it with the methods below;
- * the HTTP layer (./server.ts) only translates requests into these calls and results into GitHub's
+ * the HTTP layer (./github-fake.ts) only translates requests into these calls and results into GitHub's
  * JSON. Everything is deterministic except run timestamps, which follow `now` (real time by default,
  * so a client looking for runs `created>=` its own clock finds them).
  */
 import { createHash } from 'node:crypto';
-import { z } from 'zod';
 import { parseWorkflowFile, renderRunName, type WorkflowInputSpec } from './workflow-file';
 
 /** A workflow run's `status`, as GitHub's REST API documents it (workflow-run schema). */
@@ -110,37 +109,6 @@ export interface AddCommitInput {
   sha?: string;
 }
 
-const HEX40 = /^[0-9a-f]{40}$/;
-// The deploy workflow's own input checks (github/workflows/kosli-release-gate-deploy.yml).
-const DEPLOY_APP = /^[A-Za-z0-9][A-Za-z0-9._-]{0,99}$/;
-const DEPLOY_FINGERPRINT = /^[0-9a-f]{64}$/;
-
-/**
- * What the shipped deploy workflow does once its Kosli assertions pass: validate the artifacts,
- * then move `tag_pattern` (with {env} and {app} replaced) to each requested commit. A workflow
- * without these inputs just succeeds.
- */
-const deployArtifactsSchema = z
-  .array(z.object({ app: z.string().regex(DEPLOY_APP), commit: z.string().regex(HEX40), fingerprint: z.string().regex(DEPLOY_FINGERPRINT) }))
-  .min(1);
-
-export const deployExecutor: RunExecutor = (run, world) => {
-  const { artifacts, environment, tag_pattern: tagPattern } = run.inputs;
-  if (artifacts === undefined || environment === undefined || tagPattern === undefined) return 'success';
-  let parsed: unknown;
-  try {
-    parsed = JSON.parse(artifacts);
-  } catch {
-    return 'failure';
-  }
-  const checked = deployArtifactsSchema.safeParse(parsed);
-  if (!checked.success || checked.data.some((artifact) => !world.commits.has(artifact.commit))) return 'failure';
-  for (const { app, commit } of checked.data) {
-    world.setRef(`tags/${tagPattern.replaceAll('{env}', environment).replaceAll('{app}', app)}`, commit);
-  }
-  return 'success';
-};
-
 export class GitHubWorld {
   readonly owner: string;
   readonly repo: string;
@@ -155,7 +123,8 @@ export class GitHubWorld {
   /** Sent as `x-oauth-scopes` (a classic PAT); null for fine-grained PATs and App tokens. */
   oauthScopes: string | null = null;
   dispatchMode: DispatchMode = 'run-details';
-  executor: RunExecutor = deployExecutor;
+  /** What a run does when it runs: by default it succeeds; the simulation plugs in the deploy workflow's steps. */
+  executor: RunExecutor = () => 'success';
   /** When set, every dispatched run starts after half this delay and settles after all of it. */
   settleAfterMs: number | null = null;
   /**

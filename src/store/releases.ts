@@ -1,0 +1,43 @@
+/**
+ * The release records, and a summary of each that sorts newest first:
+ *   release:<project>:<version>                     the record (ReleaseRecord); written only by the
+ *                                                   holder of the release's lock
+ *   summary:<project>:<inverted creation time>:<version>  its line on the project page (ReleaseSummaryRecord)
+ * The summary key inverts the creation time, so the project page reads its latest releases in one
+ * query page and no value lists them all.
+ */
+import type { KeyValueStore } from './key-value-store';
+import { queryUpTo, valuesUnder, QUERY_PAGE_SIZE } from './paging';
+import { summarise, type ReleaseRecord, type ReleaseSummaryRecord } from './records';
+
+/** Releases the project page lists (one query page). */
+const RECENT_RELEASES = QUERY_PAGE_SIZE;
+/** Later than any creation time in ms, so `LATEST - createdAt` sorts newest first. */
+const LATEST = 9_999_999_999_999;
+
+function summaryKey(record: Pick<ReleaseRecord, 'projectKey' | 'versionId' | 'createdAt'>): string {
+  return `summary:${record.projectKey}:${String(LATEST - Date.parse(record.createdAt)).padStart(13, '0')}:${record.versionId}`;
+}
+
+export class Releases {
+  constructor(private readonly kv: KeyValueStore) {}
+
+  get(projectKey: string, versionId: string): Promise<ReleaseRecord | undefined> {
+    return this.kv.get<ReleaseRecord>(`release:${projectKey}:${versionId}`);
+  }
+
+  /** Writes the record and, alongside, its summary. */
+  async put(record: ReleaseRecord): Promise<void> {
+    await Promise.all([this.kv.set(`release:${record.projectKey}:${record.versionId}`, record), this.kv.set(summaryKey(record), summarise(record))]);
+  }
+
+  /** The project's latest `limit` releases, newest first (the project page's: one query page). */
+  async recent(projectKey: string, limit = RECENT_RELEASES): Promise<ReleaseSummaryRecord[]> {
+    return (await queryUpTo<ReleaseSummaryRecord>(this.kv, `summary:${projectKey}:`, limit)).map((entry) => entry.value);
+  }
+
+  /** Every record, optionally of one project (questions asked across projects: the JQL functions). */
+  all(projectKey?: string): Promise<ReleaseRecord[]> {
+    return valuesUnder<ReleaseRecord>(this.kv, projectKey === undefined ? 'release:' : `release:${projectKey}:`);
+  }
+}
