@@ -62,11 +62,13 @@ async function freeSlot(deps: Deps, ctx: CallContext, config: ProjectConfig, rec
   if ((await deps.store.slots.candidate(record.projectKey)) === record.versionId) await deps.store.slots.clearCandidate(record.projectKey);
 }
 
-class Waiting {
-  constructor(
-    readonly why: string,
-    readonly retryInSeconds: number,
-  ) {}
+/** A step that cannot finish yet says why and when to look again; the worker records it and ends. */
+interface Waiting {
+  wait: { why: string; retryInSeconds: number };
+}
+
+function waitFor(why: string, retryInSeconds: number): Waiting {
+  return { wait: { why, retryInSeconds } };
 }
 
 /**
@@ -124,19 +126,20 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
         logStep(deps, record, step, 'reopened');
         return { ran: true, state: record.deploy };
       }
+      if ('wait' in done) {
+        const { why, retryInSeconds } = done.wait;
+        logStep(deps, record, step, 'waiting', { retryInSeconds });
+        // Each check while waiting would say the same thing again: the log keeps the first.
+        const last = (await deps.store.audit.list(versionId)).at(-1);
+        if (last?.action !== 'deploy.waiting' || last.detail !== why) {
+          await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: why });
+        }
+        return { ran: true, state: record.deploy, waiting: done.wait };
+      }
       await move(done.event, done.detail, done.extra);
       logStep(deps, record, step, 'done');
       if (record.deploy.kind === 'released') await freeSlot(deps, ctx, clients.config, record);
     } catch (error) {
-      if (error instanceof Waiting) {
-        logStep(deps, record, step, 'waiting', { retryInSeconds: error.retryInSeconds });
-        // Each check while waiting would say the same thing again: the log keeps the first.
-        const last = (await deps.store.audit.list(versionId)).at(-1);
-        if (last?.action !== 'deploy.waiting' || last.detail !== error.why) {
-          await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: error.why });
-        }
-        return { ran: true, state: record.deploy, waiting: { why: error.why, retryInSeconds: error.retryInSeconds } };
-      }
       const failure = toAppError(error);
       const transient = failure.transient || failure.maybeApplied;
       // An upstream may quote a token of another system back; the stored reason is shown to people.
@@ -169,7 +172,7 @@ async function checkApprovals(deps: Deps, config: ProjectConfig, record: Release
   return { record: { ...record, jiraSeen: status.seen }, satisfied: status.evaluation.satisfied };
 }
 
-type StepResult = { event: DeployEvent; detail: string; extra?: Partial<ReleaseRecord> } | 'reopened';
+type StepResult = { event: DeployEvent; detail: string; extra?: Partial<ReleaseRecord> } | Waiting | 'reopened';
 
 /** What every step of one invocation shares. */
 interface StepContext {
@@ -301,7 +304,7 @@ async function dispatch(worker: StepContext, given: ReleaseRecord): Promise<Step
     }
     const waited = Date.parse(deps.clock.now()) - Date.parse(pending.since);
     if (waited < DISPATCH_GRACE_MS) {
-      throw new Waiting(`A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`, Math.max(RUN_POLL_SECONDS, Math.ceil((DISPATCH_GRACE_MS - waited) / 1000 / 3)));
+      return waitFor(`A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`, Math.max(RUN_POLL_SECONDS, Math.ceil((DISPATCH_GRACE_MS - waited) / 1000 / 3)));
     }
     // No run after the grace period: that dispatch did not happen. Settled, so the content may change.
     await save({ ...record, pendingDispatch: null });
@@ -341,7 +344,7 @@ async function follow({ github }: ProjectClients, record: ReleaseRecord, save: (
     throw new AppError('POLICY_FAILED', `The deploy run ${run.runId} concluded "${current.conclusion ?? 'unknown'}": see ${current.htmlUrl}. Fix the cause, then retry.`);
   }
   if (record.run?.status !== current.status) await save({ ...record, run: { status: current.status, conclusion: null } });
-  throw new Waiting(`Deploy run ${run.runId} is ${current.status.replace('_', ' ')}`, RUN_POLL_SECONDS);
+  return waitFor(`Deploy run ${run.runId} is ${current.status.replace('_', ' ')}`, RUN_POLL_SECONDS);
 }
 
 /** Prod must run exactly the approved fingerprints; the environment report may lag, so look again for a bounded time. */
@@ -358,7 +361,7 @@ async function verify(deps: Deps, { config, kosli }: ProjectClients, record: Rel
   if (Date.parse(checkedAt) - Date.parse(deployedAt) > deps.timing.verifyWindowMs) {
     throw new AppError('POLICY_FAILED', `Prod does not run the approved content ${Math.round(deps.timing.verifyWindowMs / 60000)} min after the deploy: ${mismatches.join('; ')}`);
   }
-  throw new Waiting(`Waiting for prod to report the approved artifacts: ${mismatches.join('; ')}`, VERIFY_POLL_SECONDS);
+  return waitFor(`Waiting for prod to report the approved artifacts: ${mismatches.join('; ')}`, VERIFY_POLL_SECONDS);
 }
 
 async function release(deps: Deps, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {

@@ -5,7 +5,7 @@
  */
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { PO1, PO2, prepareCandidate, prodDispatches } from '../support/flow';
+import { PO1, PO2, prepareCandidate, prodDispatches, untilSettled } from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -29,7 +29,7 @@ describe('the deploy consumer', () => {
     expect(answer).toEqual({ ok: true, state: 'dispatched', requeuedInSeconds: 10 });
     expect(Date.now() - started).toBeLessThan(10_000);
     await w.github.world.settleRuns();
-    await w.drain();
+    await untilSettled(w, versionId);
     expect(w.jira.world.version(versionId)?.released).toBe(true);
     expect(prodDispatches(w)).toBe(1);
     const hops = w.runtime.queueDeliveries.filter((d) => d.body['versionId'] === versionId).map((d) => d.body['hops']);
