@@ -11,15 +11,32 @@ export interface CallCounts {
 }
 
 const FIX_VERSION_ROUTE = '/rest/api/3/issue/{issueIdOrKey}';
+const BULK_EDIT_ROUTE = '/rest/api/3/bulk/issues/fields';
+const BULK_TASK_ROUTE = '/rest/api/3/bulk/queue/{taskId}';
 
 /** Jira requests that changed something (search/jql is a POST that only reads). */
 export function jiraWrites(world: World): number {
   return world.jira.service.countWhere((e) => e.method !== 'GET' && !e.route.endsWith('/search/jql') && e.status < 300);
 }
 
-/** Issue edits: the fix-version writes, one per key. */
+/** Fix versions set: one per successful single edit, one per issue a bulk edit task edited (read from the fake Jira's tasks). */
 export function fixVersionWrites(world: World): number {
-  return world.jira.service.countWhere((e) => e.method === 'PUT' && e.route === FIX_VERSION_ROUTE && e.status < 300);
+  const single = world.jira.service.countWhere((e) => e.method === 'PUT' && e.route === FIX_VERSION_ROUTE && e.status < 300);
+  const bulk = [...world.jira.world.bulkTasks.values()].reduce((sum, task) => sum + task.editedIds.length, 0);
+  return single + bulk;
+}
+
+/** Requests that set fix versions: single edits and bulk edit submissions. */
+export function fixVersionRequests(world: World): number {
+  return world.jira.service.countWhere((e) => (e.method === 'PUT' && e.route === FIX_VERSION_ROUTE) || (e.method === 'POST' && e.route === BULK_EDIT_ROUTE));
+}
+
+/** Every Jira call made for fix versions: the requests above, bulk task polls and the Make bulk changes check. */
+export function fixVersionCalls(world: World): number {
+  const bulkOnly = world.jira.service.countWhere(
+    (e) => (e.method === 'GET' && e.route === BULK_TASK_ROUTE) || (e.route === '/rest/api/3/mypermissions' && e.query === 'permissions=BULK_CHANGE'),
+  );
+  return fixVersionRequests(world) + bulkOnly;
 }
 
 export function median(values: readonly number[]): number {

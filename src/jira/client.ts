@@ -9,7 +9,7 @@ import { mapBounded } from '../http/bounded';
 import { type UpstreamCall, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
 import type { JiraApprover } from '../release/types';
 import { type RequestJira, route } from './route';
-import type { JiraClient, JiraIssue, JiraUser, JiraVersion, RelatedWork } from './types';
+import { BULK_EDIT_MAX_ISSUES, type BulkTask, type JiraClient, type JiraIssue, type JiraUser, type JiraVersion, type RelatedWork } from './types';
 
 const READ = { Accept: 'application/json' };
 const WRITE = { Accept: 'application/json', 'Content-Type': 'application/json' };
@@ -20,6 +20,8 @@ const SEARCH_PAGE_SIZE = 100;
 /** Key searches run at once for one release page: 5,000 keys in 5 rounds, within Jira's burst allowance. */
 const SEARCH_CONCURRENCY = 10;
 const SEARCH_FIELDS = ['summary', 'status', 'issuetype', 'fixVersions'];
+/** Jira answers up to 5,000 issues a page when only ids and keys are asked for; a JQL list of 1,000 ids stays short. */
+const ID_PAGE_SIZE = 1000;
 
 const projectSchema = z.object({ id: z.string(), key: z.string(), name: z.string() });
 
@@ -67,10 +69,23 @@ const issueSchema = z.object({
 });
 
 // nextPageToken is absent on the last page (JRACLOUD-92184); the spec says null. Accept both.
-const searchPageSchema = z.object({
-  issues: z.array(issueSchema),
-  nextPageToken: z.string().nullish(),
-  isLast: z.boolean().optional(),
+function searchPageSchema<S extends z.ZodType>(issue: S) {
+  return z.object({ issues: z.array(issue), nextPageToken: z.string().nullish(), isLast: z.boolean().optional() });
+}
+
+const issueIdSchema = z.object({ id: z.string(), key: z.string() });
+
+const submittedBulkSchema = z.object({ taskId: z.string() });
+
+// Atlassian's schema types created/started/updated as date-time strings while its own examples show
+// epoch milliseconds: none of them is read. Results come only once the task has ended.
+const bulkProgressSchema = z.object({
+  taskId: z.string(),
+  status: z.enum(['ENQUEUED', 'RUNNING', 'COMPLETE', 'FAILED', 'CANCEL_REQUESTED', 'CANCELLED', 'DEAD']),
+  progressPercent: z.number().optional(),
+  processedAccessibleIssues: z.array(z.number().int()).optional(),
+  failedAccessibleIssues: z.record(z.string(), z.array(z.string())).optional(),
+  invalidOrInaccessibleIssueCount: z.number().int().optional(),
 });
 
 // emailAddress is left out (or null) when the user's privacy settings hide it.
@@ -118,11 +133,45 @@ function toIssue(wire: z.output<typeof issueSchema>): JiraIssue {
   };
 }
 
+function toBulkTask(wire: z.output<typeof bulkProgressSchema>): BulkTask {
+  const state = wire.status === 'COMPLETE' ? 'complete' : ['FAILED', 'CANCELLED', 'DEAD'].includes(wire.status) ? 'ended' : 'running';
+  return {
+    taskId: wire.taskId,
+    state,
+    progressPercent: wire.progressPercent ?? 0,
+    editedIssueIds: (wire.processedAccessibleIssues ?? []).map(String),
+    failedIssues: wire.failedAccessibleIssues ?? {},
+    invalidOrInaccessibleCount: wire.invalidOrInaccessibleIssueCount ?? 0,
+  };
+}
+
 function invalid(operation: string, message: string): AppError {
   return new AppError('UPSTREAM_INVALID_RESPONSE', `Jira ${operation} ${message}`, { system: 'jira', operation });
 }
 
 export function createJiraClient(requestJira: RequestJira, options: TransportOptions = {}): JiraClient {
+  /** Every page of a JQL search (POST /rest/api/3/search/jql), following nextPageToken. */
+  async function searchPages<S extends z.ZodType>(jql: string, fields: readonly string[], maxResults: number, issue: S): Promise<z.output<S>[]> {
+    // A search is a read sent as POST, so repeating it is harmless.
+    const ctx = call('POST /rest/api/3/search/jql', true);
+    const schema = searchPageSchema(issue);
+    const issues: z.output<S>[] = [];
+    let nextPageToken: string | undefined;
+    for (;;) {
+      const body = JSON.stringify({ jql, fields, maxResults, ...(nextPageToken ? { nextPageToken } : {}) });
+      const response = await sendWithRetry(
+        (signal) => requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: WRITE, body, signal }),
+        ctx,
+        options,
+      );
+      const page = await readJson(response, schema, ctx);
+      issues.push(...page.issues);
+      if (page.isLast === true || !page.nextPageToken) return issues;
+      if (page.nextPageToken === nextPageToken) throw invalid(ctx.operation, 'returned the same nextPageToken twice.');
+      nextPageToken = page.nextPageToken;
+    }
+  }
+
   const client: JiraClient = {
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-projectidorkey-get */
     async getProject(projectIdOrKey) {
@@ -271,23 +320,7 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
 
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-search/#api-rest-api-3-search-jql-post */
     async searchIssues(jql) {
-      // A search is a read sent as POST, so repeating it is harmless.
-      const ctx = call('POST /rest/api/3/search/jql', true);
-      const issues: JiraIssue[] = [];
-      let nextPageToken: string | undefined;
-      for (;;) {
-        const body = JSON.stringify({ jql, fields: SEARCH_FIELDS, maxResults: SEARCH_PAGE_SIZE, ...(nextPageToken ? { nextPageToken } : {}) });
-        const response = await sendWithRetry(
-          (signal) => requestJira(route`/rest/api/3/search/jql`, { method: 'POST', headers: WRITE, body, signal }),
-          ctx,
-          options,
-        );
-        const page = await readJson(response, searchPageSchema, ctx);
-        issues.push(...page.issues.map(toIssue));
-        if (page.isLast === true || !page.nextPageToken) return issues;
-        if (page.nextPageToken === nextPageToken) throw invalid(ctx.operation, 'returned the same nextPageToken twice.');
-        nextPageToken = page.nextPageToken;
-      }
+      return (await searchPages(jql, SEARCH_FIELDS, SEARCH_PAGE_SIZE, issueSchema)).map(toIssue);
     },
 
     async searchIssuesByKeys(keys) {
@@ -311,6 +344,53 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
         ctx,
         options,
       );
+    },
+
+    /**
+     * `ADD` keeps each issue's other fix versions. No bulk notification: one e-mail per release
+     * refresh would be noise; the single edit's notifyUsers=false needs admin rights, this does not.
+     * A repeated submission (a retry after a 5xx) starts a second task whose edits change nothing.
+     * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-bulk-operations/#api-rest-api-3-bulk-issues-fields-post
+     */
+    async bulkAddFixVersion(issueKeys, versionId) {
+      if (issueKeys.length === 0 || issueKeys.length > BULK_EDIT_MAX_ISSUES) {
+        throw new AppError('INVALID_INPUT', `A Jira bulk edit takes 1 to ${BULK_EDIT_MAX_ISSUES} issues, not ${issueKeys.length}.`);
+      }
+      const ctx = call('POST /rest/api/3/bulk/issues/fields', true);
+      const body = JSON.stringify({
+        selectedActions: ['fixVersions'],
+        selectedIssueIdsOrKeys: issueKeys,
+        editedFieldsInput: { multipleVersionPickerFields: [{ fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId }] }] },
+        sendBulkNotification: false,
+      });
+      const response = await sendWithRetry(
+        (signal) => requestJira(route`/rest/api/3/bulk/issues/fields`, { method: 'POST', headers: WRITE, body, signal }),
+        ctx,
+        options,
+      );
+      return (await readJson(response, submittedBulkSchema, ctx)).taskId;
+    },
+
+    /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-bulk-operations/#api-rest-api-3-bulk-queue-taskid-get */
+    async bulkTask(taskId) {
+      const ctx = call('GET /rest/api/3/bulk/queue/{taskId}', true, `Jira bulk task ${taskId} not found (Jira keeps a task's progress 14 days).`);
+      const response = await sendWithRetry(
+        (signal) => requestJira(route`/rest/api/3/bulk/queue/${taskId}`, { method: 'GET', headers: READ, signal }),
+        ctx,
+        options,
+      );
+      return toBulkTask(await readJson(response, bulkProgressSchema, ctx));
+    },
+
+    async issueKeysByIds(ids) {
+      const keys = new Map<string, string>();
+      for (let i = 0; i < ids.length; i += ID_PAGE_SIZE) {
+        const chunk = ids.slice(i, i + ID_PAGE_SIZE);
+        if (chunk.some((id) => !/^\d+$/.test(id))) throw new AppError('INVALID_INPUT', 'Jira issue ids are numeric.');
+        // `fields: ['id']` asks for ids and keys only, which Jira pages by up to 5,000.
+        for (const issue of await searchPages(`id in (${chunk.join(', ')})`, ['id'], ID_PAGE_SIZE, issueIdSchema)) keys.set(issue.id, issue.key);
+      }
+      return keys;
     },
 
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-users/#api-rest-api-3-user-get */

@@ -44,6 +44,25 @@ export interface JiraUser {
   emailAddress: string | null;
 }
 
+/**
+ * A bulk edit task as Jira reports it: `running` while ENQUEUED, RUNNING or CANCEL_REQUESTED;
+ * `complete` with its results; `ended` when it FAILED, was CANCELLED or is DEAD (results may be partial).
+ */
+export interface BulkTask {
+  taskId: string;
+  state: 'running' | 'complete' | 'ended';
+  progressPercent: number;
+  /** Ids (not keys: Jira reports ids) of the issues the task edited. */
+  editedIssueIds: string[];
+  /** Issue id → Jira's reasons, for issues the task could not edit. */
+  failedIssues: Record<string, string[]>;
+  /** Issues that do not exist or the caller cannot see: Jira counts them, without naming them. */
+  invalidOrInaccessibleCount: number;
+}
+
+/** Jira's limit of issues in one bulk edit request. */
+export const BULK_EDIT_MAX_ISSUES = 1000;
+
 export interface JiraClient {
   getProject(projectIdOrKey: string): Promise<JiraProject>;
   /** The first `limit` (at most 100) projects whose key or name contains `query`, by key; `more` when there are others. */
@@ -63,6 +82,15 @@ export interface JiraClient {
   searchIssuesByKeys(keys: readonly string[]): Promise<JiraIssue[]>;
   /** update.fixVersions[].add — never overwrites the issue's other fix versions. */
   addFixVersion(issueKey: string, versionId: string): Promise<void>;
+  /**
+   * Submits a bulk edit that adds the fix version to up to BULK_EDIT_MAX_ISSUES issues (their other fix
+   * versions kept) and returns the task's id: Jira edits them asynchronously. Needs the global Bulk change permission.
+   */
+  bulkAddFixVersion(issueKeys: readonly string[], versionId: string): Promise<string>;
+  /** The bulk task's progress, and its results once it has ended. */
+  bulkTask(taskId: string): Promise<BulkTask>;
+  /** Keys of the issues with these ids (those the caller can see), by id. */
+  issueKeysByIds(ids: readonly string[]): Promise<Map<string, string>>;
   getUser(accountId: string): Promise<JiraUser>;
   /** Active people whose name or e-mail starts with `query` (at most 20): the approver picker. */
   searchUsers(query: string): Promise<JiraUser[]>;

@@ -8,7 +8,7 @@
 import type { RefreshResult } from '../contract';
 import { AppError } from '../errors';
 import { versionName, type ProjectConfig } from '../release/config';
-import { canReopen } from '../release/deploy-state';
+import { mayChangeContent } from '../release/refresh-plan';
 import { newReleaseRecord, uncomposedCandidate, type ComposingMark, type ReleaseRecord } from '../store/records';
 import { adoptVersionOfFailedCreate, createVersion } from './candidate-version';
 import type { Selection } from './compose';
@@ -71,7 +71,7 @@ async function markComposing(deps: Deps, ctx: CallContext, versionId: string, ma
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   if (record.composing) return composingResult(record);
   // What runs changed: a dispatch that may have started a run is settled before the content may change.
-  if (!canReopen(record.deploy) || record.pendingDispatch !== null) {
+  if (!mayChangeContent(record)) {
     throw new AppError('DEPLOY_IN_PROGRESS', `Release ${record.name} is already deploying the approved content; it cannot change now.`);
   }
   await deps.store.compositions.setStatus(versionId, { startedAt: mark.since, updatedAt: mark.since, attempts: 0, progress: null, error: null });

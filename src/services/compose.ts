@@ -7,6 +7,7 @@
 import { composeCandidate, planRelease, type AppCommits, type AppRange } from '../release/candidate';
 import type { ProjectConfig } from '../release/config';
 import { selectApps, type HeldBackApp } from '../release/partial';
+import type { Selection } from '../release/refresh-plan';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
 import type { GitHubClient, PageProgress } from '../github/types';
 import type { CompositionProgress } from '../contract';
@@ -18,7 +19,7 @@ import { latestSnapshot } from './project-clients';
 /** Commits per app beyond which an ordinary (non-first) release is refused as implausible. */
 const RANGE_LIMIT = 5000;
 
-export type Selection = { apps: string[]; by: string } | null;
+export type { Selection };
 
 export interface Running {
   staging: EnvironmentSnapshot;

@@ -8,10 +8,10 @@ import type { RefreshResult } from '../contract';
 import { AppError } from '../errors';
 import { runningSoftware } from '../release/attestations';
 import { jiraDecisions } from '../release/approvals';
-import type { AppRange } from '../release/candidate';
 import { versionName, type ProjectConfig } from '../release/config';
-import { canReopen, transition } from '../release/deploy-state';
-import { normaliseSelection, type HeldBackApp } from '../release/partial';
+import { transition } from '../release/deploy-state';
+import { planContent, planRefresh, sameChoice } from '../release/refresh-plan';
+import { normaliseSelection } from '../release/partial';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
 import { choose, ComposeInBackground, composeFromWorld, readRunning, type ComposeOptions, type Composed, type Running, type Selection } from './compose';
 import { composingResult, INLINE_PAGE_LIMIT, queueComposition, resumeIfStalled, startComposition } from './compose-start';
@@ -30,29 +30,6 @@ import { adoptVersionOfFailedCreate, createVersion } from './candidate-version';
  * Jira Deployments report of more is ten requests. Refused before anything is written.
  */
 export const MAX_ISSUE_KEYS = 5000;
-
-/** Staging and prod run exactly the artifacts the record was composed from. */
-function sameArtifacts(record: ReleaseRecord, ranges: readonly AppRange[]): boolean {
-  const apps = record.candidate.apps;
-  return (
-    apps.length === ranges.length &&
-    ranges.every((range) => {
-      const app = apps.find((a) => a.name === range.app.name);
-      return app !== undefined && app.to.fingerprint === range.to.fingerprint && (app.from?.fingerprint ?? null) === (range.from?.fingerprint ?? null);
-    })
-  );
-}
-
-/** Nothing is left to do for the recorded content. */
-function settled(record: ReleaseRecord): boolean {
-  const setUp = record.setup.trail && record.setup.prodSoftware && record.setup.links;
-  return setUp && record.stagingRecordedHash === record.candidate.contentHash && record.fixVersions.pending === 0;
-}
-
-/** Which apps are held back, and who chose, is part of what the page says, though not of what ships. */
-function sameChoice(record: ReleaseRecord, heldBack: readonly HeldBackApp[], selection: Selection): boolean {
-  return JSON.stringify([record.candidate.heldBack ?? [], record.selection ?? null]) === JSON.stringify([heldBack, selection]);
-}
 
 /**
  * Unchanged content: only the choice of apps is written again when it differs (nothing else is
@@ -91,12 +68,9 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { 
   }
   const chosen = normaliseSelection(options.apps, config.apps.map((app) => app.name));
   const selection = options.apps !== undefined ? (chosen ? { apps: chosen, by: ctx.actor } : null) : (stored?.selection ?? null);
-  if (owned && stored && settled(stored)) {
-    // Same artifacts in staging and prod, same choice, nothing left to write: answered from what is stored.
-    const { chosen: ranges, heldBack } = choose(running.ranges, selection);
-    if (sameArtifacts(stored, ranges) && sameChoice(stored, heldBack, selection)) {
-      return { versionId: owned, name: stored.name, created: false, changed: false, addedKeys: [], contentHash: stored.candidate.contentHash, composing: false };
-    }
+  const { chosen: ranges, heldBack } = choose(running.ranges, selection);
+  if (owned && stored && planRefresh(stored, { ranges, heldBack }, selection) === 'answer-stored') {
+    return { versionId: owned, name: stored.name, created: false, changed: false, addedKeys: [], contentHash: stored.candidate.contentHash, composing: false };
   }
   let composed: Composed;
   try {
@@ -190,14 +164,14 @@ async function refreshExisting(
   const record = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   const { candidate } = composed;
-  const changed = record.candidate.contentHash !== candidate.contentHash;
-  if (!changed && !record.composing && settled(record) && sameChoice(record, composed.heldBack, composed.selection)) {
+  const step = planContent(record, { contentHash: candidate.contentHash, heldBack: composed.heldBack, selection: composed.selection });
+  if (step.kind === 'nothing') {
     return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash, composing: false };
   }
-  // A dispatch that may have started a run is settled before the content may change.
-  if (changed && (!canReopen(record.deploy) || record.pendingDispatch !== null)) {
+  if (step.kind === 'refused') {
     throw new AppError('DEPLOY_IN_PROGRESS', `Release ${record.name} is already deploying the approved content; it cannot change now.`);
   }
+  const changed = step.kind === 'change';
   const now = deps.clock.now();
   // Native approvals given for the content being replaced are recorded against it first, so that
   // they show as stale instead of counting for content their approvers never saw.

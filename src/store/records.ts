@@ -44,8 +44,11 @@ export interface ReleaseRecord {
   jiraSeen: SeenJiraStatuses;
   /** One-time set-up steps done for this release (resumable after a fault half-way through creation). */
   setup: { trail: boolean; prodSoftware: boolean; links: boolean };
-  /** Fix versions written (keys in `chunks` chunks) and how many of the candidate's keys still lack it. */
-  fixVersions: { chunks: number; written: number; pending: number };
+  /**
+   * Fix versions written (keys in `chunks` chunks) and how many of the candidate's keys still lack it;
+   * `bulkTasks`: Jira bulk edit tasks submitted and not yet seen ending (the next run polls them).
+   */
+  fixVersions: { chunks: number; written: number; pending: number; bulkTasks?: string[] };
   /** Content hash last recorded as `staging-software` on the Kosli release trail. */
   stagingRecordedHash: string | null;
   /** Which approval attestations are done for the approved hash (resumable attest step). */

@@ -61,8 +61,20 @@ describe('jira.js against the fake Jira', () => {
     expect((await api.projectVersions.getRelatedWork({ id })).map((w) => w.category)).toEqual(['Deployment']);
 
     await api.issues.editIssue({ issueIdOrKey: 'ABC-2', update: { fixVersions: [{ add: { id } }] } });
+    const bulk = await api.issueBulkOperations.submitBulkEdit({
+      selectedActions: ['fixVersions'],
+      selectedIssueIdsOrKeys: ['ABC-1'],
+      editedFieldsInput: { multipleVersionPickerFields: [{ fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId: id }] }] },
+      sendBulkNotification: false,
+    });
+    jira.advanceClock(60_000);
+    expect(await api.issueBulkOperations.getBulkOperationProgress({ taskId: String(bulk.taskId) })).toMatchObject({
+      status: 'COMPLETE',
+      processedAccessibleIssues: [Number(jira.world.issue('ABC-1')?.id)],
+      invalidOrInaccessibleIssueCount: 0,
+    });
     const posted = await api.issueSearch.searchAndReconsileIssuesUsingJqlPost({ jql: `fixVersion = ${id}`, fields: ['summary', 'fixVersions'], maxResults: 50 });
-    expect(posted.issues?.map((i) => i.key)).toEqual(['ABC-2']);
+    expect(posted.issues?.map((i) => i.key)).toEqual(['ABC-1', 'ABC-2']);
     const got = await api.issueSearch.searchAndReconsileIssuesUsingJql({ jql: 'project = ABC ORDER BY key ASC', fields: ['summary', 'status'], maxResults: 1 });
     expect(got.issues?.map((i) => i.key)).toEqual(['ABC-1']);
     expect(got.nextPageToken).toEqual(expect.any(String));

@@ -7,6 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import type { LoggedRequest } from '../../sandbox/fakes/http-fake';
 import { ACCOUNT_HEADER } from '../../sandbox/fakes/jira/jira-fake';
+import { EVERY_PROJECT } from '../../sandbox/fakes/jira/world';
 import { aWorld, type JiraHarness, startJira } from '../jira/harness';
 import { JiraOpenApi } from '../jira/openapi-contract';
 
@@ -79,6 +80,20 @@ async function exercise(): Promise<void> {
   await succeed('searchProjects', client.searchProjects('ab', 50));
   await succeed('myPermissions in a project', client.myPermissions(['BROWSE_PROJECTS', 'ADMINISTER_PROJECTS', 'ADMINISTER'], 'ABC'));
   await succeed('myPermissions as a user', jira.clientAs('acc-dev').myPermissions(['EDIT_ISSUES']));
+
+  // Bulk edit of fix versions: one task, worked through as the fake's clock moves; LOCK-1's project lacks the version, ABC-9999 does not exist.
+  world.addProject({ key: 'LOCK' });
+  world.addIssue({ key: 'LOCK-1' });
+  const taskId = await succeed('bulkAddFixVersion', client.bulkAddFixVersion(['ABC-1', 'ABC-2', 'LOCK-1', 'ABC-9999'], version.id));
+  if (taskId !== undefined) {
+    await succeed('bulkTask enqueued', client.bulkTask(taskId));
+    jira.advanceClock(60_000);
+    const done = await succeed('bulkTask complete', client.bulkTask(taskId));
+    await succeed('issueKeysByIds', client.issueKeysByIds(done?.editedIssueIds ?? []));
+  }
+  await probe('POST', '/rest/api/3/bulk/issues/fields', { selectedActions: ['fixVersions'], selectedIssueIdsOrKeys: ['ABC-1'], editedFieldsInput: { multipleVersionPickerFields: [{ fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'APPEND', versions: [{ versionId: version.id }] }] } });
+  await raw('POST', '/rest/api/3/bulk/issues/fields', { selectedActions: ['fixVersions'], selectedIssueIdsOrKeys: Array.from({ length: 1001 }, (_, i) => `ABC-${i + 1}`), editedFieldsInput: { multipleVersionPickerFields: [{ fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId: version.id }] }] } });
+  await raw('POST', '/rest/api/3/bulk/issues/fields', { selectedActions: ['fixVersions', 'labels'], selectedIssueIdsOrKeys: ['ABC-1'], editedFieldsInput: { multipleVersionPickerFields: [{ fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId: '99999' }] }] } });
 
   // Error paths, through the client where it can reach them.
   await settle(client.getProject('NOPE'));
@@ -176,7 +191,7 @@ describe('Jira client and fake Jira against the Jira Cloud OpenAPI document', ()
   });
 
   it('refuses, with a Jira error body, the probes the spec refuses', () => {
-    expect(probes.size).toBe(2);
+    expect(probes.size).toBe(3);
     for (const entry of probes) {
       expect(spec.checkRequest(entry)).not.toEqual([]);
       expect(entry.status).toBe(400);
@@ -192,6 +207,33 @@ describe('Jira client and fake Jira against the Jira Cloud OpenAPI document', ()
     const withIssues = jira.service.log.filter((e) => e.status === 200 && (e.route === '/rest/api/3/search/jql' || e.route === '/rest/api/3/issue/{issueIdOrKey}'));
     expect(withIssues.length).toBeGreaterThan(3);
     expect(withIssues.flatMap(issueFieldProblems)).toEqual([]);
+  });
+});
+
+describe('the bulk edit answers the OpenAPI document does not declare', () => {
+  let bulk: JiraHarness;
+  beforeAll(async () => {
+    bulk = await startJira({ world: aWorld() });
+  });
+  afterAll(async () => {
+    await bulk.close();
+  });
+
+  it('without Make bulk changes: 403 with a BulkOperationErrorResponse (the document names the permission, not the status)', async () => {
+    bulk.world.revokePermission(bulk.world.appAccountId, EVERY_PROJECT, 'BULK_CHANGE');
+    await bulk.client.bulkAddFixVersion(['ABC-1'], '10000').catch(() => undefined);
+    bulk.world.grantPermission(bulk.world.appAccountId, EVERY_PROJECT, 'BULK_CHANGE');
+    const entry = bulk.service.log.at(-1);
+    expect(entry?.status).toBe(403);
+    expect(spec.checkComponent('BulkOperationErrorResponse', entry?.responseBody, 'bulk edit 403')).toEqual([]);
+    expect(entry && spec.checkRequest(entry)).toEqual([]);
+  });
+
+  it('a task Jira does not know: 404 with an ErrorCollection', async () => {
+    await bulk.client.bulkTask('424242').catch(() => undefined);
+    const entry = bulk.service.log.at(-1);
+    expect(entry?.status).toBe(404);
+    expect(spec.checkComponent('ErrorCollection', entry?.responseBody, 'bulk queue 404')).toEqual([]);
   });
 });
 

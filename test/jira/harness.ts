@@ -15,6 +15,8 @@ export interface JiraHarness extends JiraFake {
   client: JiraClient;
   /** Milliseconds the client asked to sleep between attempts. */
   waits: number[];
+  /** Moves the fake's clock on (bulk edit tasks work through issues as it moves). */
+  advanceClock(ms: number): void;
   /** A client acting as a user (Forge `asUser()`), sharing the same fake. */
   clientAs(accountId: string): JiraClient;
   close(): Promise<void>;
@@ -49,6 +51,9 @@ export async function startJira(options: HarnessOptions = {}): Promise<JiraHarne
     ...fake,
     baseUrl,
     waits,
+    advanceClock: (ms) => {
+      clock += ms;
+    },
     client: createJiraClient(createFakeJiraTransport(baseUrl, tokenOption), transportOptions),
     clientAs: (accountId) => createJiraClient(createFakeJiraTransport(baseUrl, { ...tokenOption, asUser: accountId }), transportOptions),
     close: () => fake.service.close(),

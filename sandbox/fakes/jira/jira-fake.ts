@@ -4,10 +4,12 @@
  * templates, so the contract suite can match each logged request to its operation.
  *
  * Who calls: the local Forge runtime sets `x-fake-account-id` on `asUser()` requests; without it
- * the request acts as the app (`asApp()`), which holds every project permission by default.
+ * the request acts as the app (`asApp()`), which holds every project permission by default, and
+ * Make bulk changes (bulk-edit-api.ts).
  */
 import { createHash } from 'node:crypto';
 import { FakeHttpService, type FakeRequest, type FakeResponse, json, jsonBody } from '../http-fake';
+import { registerBulkEditApi } from './bulk-edit-api';
 import { registerDeploymentsApi } from './deployments-api';
 import { parseJql, runJql, JqlError } from './jql';
 import { isKnownPermission, JIRA_PERMISSIONS } from './permissions';
@@ -105,6 +107,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   const canBrowse = (req: FakeRequest, project: WorldProject): boolean => world.holds(principal(req), 'BROWSE_PROJECTS', project.key);
   const holdsIn = (req: FakeRequest, project: WorldProject, ...permissions: string[]): boolean =>
     permissions.every((p) => world.holds(principal(req), p, project.key));
+  const bulkEdits = registerBulkEditApi(service, world, now, principal);
 
   // Jira's rate-limit headers on every answer, as real responses carry them: the burst limit per
   // endpoint (X-RateLimit-*) and the hourly points quota of a Forge app (Beta-RateLimit*).
@@ -130,6 +133,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   service.unrouted = () => jiraError(404, ['null for uri: the resource does not exist.']);
 
   service.guard = (req) => {
+    // Bulk edit tasks run on in Jira between requests: whatever this request reads sees their edits so far.
+    bulkEdits.advanceAll();
     if (options.token !== undefined && !authenticated(header(req, 'authorization'), options.token)) {
       return jiraError(401, [NOT_AUTHENTICATED]);
     }
@@ -412,7 +417,7 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
 
   service.route('PUT', '/rest/api/3/issue/{issueIdOrKey}', (req) => {
     const ref = req.params.issueIdOrKey ?? '';
-    const issue = world.issue(ref.toUpperCase()) ?? world.allIssues().find((i) => i.id === ref);
+    const issue = world.issueByIdOrKey(ref);
     const project = issue ? world.project(issue.projectId) : undefined;
     if (!issue || !project || !canBrowse(req, project)) return jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
     const flag: Record<string, boolean | undefined> = {};
@@ -561,8 +566,9 @@ function readPageToken(token: string, jql: string): number | undefined {
 
 /**
  * Applies `fields` / `update` to the issue, all or nothing. Only fixVersions can be edited (the app
- * touches nothing else); `fields.fixVersions` REPLACES the list, as in Jira, while `update` adds and
- * removes. Returns the error response, or undefined when applied.
+ * touches nothing else), and not in a status that forbids edits (Jira then has no edit screen);
+ * `fields.fixVersions` REPLACES the list, as in Jira, while `update` adds and removes. Returns the
+ * error response, or undefined when applied.
  */
 function applyIssueEdit(world: JiraWorld, issue: WorldIssue, project: WorldProject, body: Record<string, unknown>, canResolve: boolean): FakeResponse | undefined {
   if (Object.keys(body).some((k) => !['fields', 'update', 'historyMetadata', 'properties', 'transition'].includes(k))) return jiraError(400, [INVALID_PAYLOAD]);
@@ -574,7 +580,7 @@ function applyIssueEdit(world: JiraWorld, issue: WorldIssue, project: WorldProje
   const errors: Record<string, string> = {};
   const unsettable = (field: string): string => `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
   for (const field of [...Object.keys(fields), ...Object.keys(update)]) {
-    if (field !== 'fixVersions' || !canResolve) errors[field] = unsettable(field);
+    if (field !== 'fixVersions' || !canResolve || !world.editable(issue)) errors[field] = unsettable(field);
   }
   if (Object.hasOwn(fields, 'fixVersions') && Object.hasOwn(update, 'fixVersions')) {
     errors.fixVersions = "Field 'fixVersions' cannot be set in both 'fields' and 'update'.";

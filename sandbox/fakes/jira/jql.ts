@@ -1,6 +1,7 @@
 /**
  * The slice of JQL the fake Jira understands: conjunctions (`AND`) of `field = value` and
- * `field in (v1, v2)` over project, fixVersion, key/issuekey, status and issuetype/type, with an
+ * `field in (v1, v2)` over project, fixVersion, key/issuekey/id/issue (keys or numeric ids, as in
+ * Jira), status and issuetype/type, with an
  * optional `ORDER BY key [ASC|DESC]`. Anything else is a 400 with Jira-like error messages, never a
  * silent "match everything": a query the fake cannot evaluate must not look like one that matched.
  */
@@ -32,6 +33,8 @@ const FIELD_NAMES: Readonly<Record<string, JqlField>> = {
   fixversion: 'fixVersion',
   key: 'key',
   issuekey: 'key',
+  id: 'key',
+  issue: 'key',
   status: 'status',
   issuetype: 'issuetype',
   type: 'issuetype',
@@ -218,9 +221,10 @@ export function runJql(world: JiraWorld, query: JqlQuery, visible: (issue: World
       case 'key': {
         const keys = new Set<string>();
         for (const value of clause.values) {
-          const key = value.toUpperCase();
+          const byId = /^\d+$/.test(value) ? world.issueByIdOrKey(value) : undefined;
+          const key = byId?.key ?? value.toUpperCase();
           const issue = world.issue(key);
-          if (!ISSUE_KEY.test(key)) errors.push(`The issue key '${value}' for field 'key' is invalid.`);
+          if (!byId && !ISSUE_KEY.test(key)) errors.push(`The issue key '${value}' for field 'key' is invalid.`);
           else if (!issue || !visible(issue)) errors.push(`An issue with key '${value}' does not exist for field 'key'.`);
           else keys.add(key);
         }

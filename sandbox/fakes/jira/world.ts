@@ -66,6 +66,24 @@ export interface WorldIssue {
   fixVersionIds: string[];
 }
 
+/** A bulk edit of fix versions Jira accepted (see bulk-edit-api.ts): worked through over time. */
+export interface WorldBulkTask {
+  taskId: string;
+  submittedBy: string;
+  /** World clock (ms) at submission. */
+  submittedAt: number;
+  /** Issue ids or keys as submitted, in order; the first `done` of them are worked through. */
+  issues: string[];
+  option: 'ADD' | 'REMOVE' | 'REPLACE' | 'REMOVE_ALL';
+  versionIds: string[];
+  done: number;
+  editedIds: number[];
+  failed: Record<string, string[]>;
+  invalidOrInaccessible: number;
+  /** World clock (ms) of the last issue worked through. */
+  updatedAt: number;
+}
+
 export interface BurstLimit {
   perSecond: number;
   retryAfterSeconds: number;
@@ -95,6 +113,7 @@ export class JiraWorld {
   private readonly projects = new Map<string, WorldProject>();
   private readonly users = new Map<string, WorldUser>();
   private readonly issues = new Map<string, WorldIssue>();
+  private readonly issuesById = new Map<string, WorldIssue>();
   private readonly versions = new Map<string, WorldVersion>();
   /** accountId → project key (or EVERY_PROJECT) → permission keys. */
   private readonly grants = new Map<string, Map<string, Set<string>>>();
@@ -115,6 +134,18 @@ export class JiraWorld {
   clock: () => number = Date.now;
   /** Earlier fix-version states of edited issues, kept while the search index may still show them. */
   private readonly fixVersionHistory = new Map<string, { at: number; fixVersionIds: string[] }[]>();
+  /**
+   * How many issues a bulk edit task works through per second of the world's clock (Jira runs them
+   * asynchronously; a task of 1,000 issues takes a few seconds). 0 holds every task where it is.
+   */
+  bulkEditIssuesPerSecond = 500;
+  /**
+   * Statuses (lower case) whose workflow property `jira.issue.editable` is false, as on Closed in
+   * Jira's classic workflow: their issues refuse every edit. None by default.
+   */
+  readonly nonEditableStatuses = new Set<string>();
+  /** Bulk edit tasks by id (bulk-edit-api.ts). */
+  readonly bulkTasks = new Map<string, WorldBulkTask>();
   /** What the Deployments API received, by (pipeline, environment, sequence number): see deployments-api.ts. */
   readonly deployments = new Map<string, StoredDeployment>();
 
@@ -127,10 +158,13 @@ export class JiraWorld {
       active: true,
     });
     // Forge apps act through the atlassian-addons-project-access role, which holds the project
-    // permissions in every project but no global ones.
+    // permissions in every project but no global ones…
     for (const [key, info] of Object.entries(JIRA_PERMISSIONS)) {
       if (info.type === 'PROJECT') this.grantPermission(this.appAccountId, EVERY_PROJECT, key);
     }
+    // Except Make bulk changes, which a Jira admin grants the app (Global permissions): the sandbox
+    // assumes that was done; revokePermission(appAccountId, EVERY_PROJECT, 'BULK_CHANGE') undoes it.
+    this.grantPermission(this.appAccountId, EVERY_PROJECT, 'BULK_CHANGE');
   }
 
   addProject(input: { key: string; name?: string; id?: string; description?: string }): WorldProject {
@@ -206,11 +240,22 @@ export class JiraWorld {
       fixVersionIds: [...(input.fixVersions ?? [])],
     };
     this.issues.set(issue.key, issue);
+    this.issuesById.set(issue.id, issue);
     return issue;
   }
 
   issue(key: string): WorldIssue | undefined {
     return this.issues.get(key);
+  }
+
+  /** Whether the issue's workflow status allows edits (see nonEditableStatuses). */
+  editable(issue: WorldIssue): boolean {
+    return !this.nonEditableStatuses.has(issue.status.toLowerCase());
+  }
+
+  /** By key or numeric id, as Jira's `{issueIdOrKey}`. */
+  issueByIdOrKey(idOrKey: string): WorldIssue | undefined {
+    return this.issues.get(idOrKey.toUpperCase()) ?? this.issuesById.get(idOrKey);
   }
 
   /** Every issue, in creation order. */
