@@ -38,9 +38,7 @@ const RUN_ROUTE = '/repos/{owner}/{repo}/actions/runs/{run_id}';
 
 async function oneRelease(options: P6Options): Promise<P6Sample> {
   const plan = { apps: 2, commitsPerApp: 10, commitsPerIssue: 5 };
-  // Queue delays at 1 ms a second (a 20 s look at prod → 20 ms), as Forge spaces them in time: at 0
-  // the worker's bounded chain of looks could end before Kosli's next prod report (every 150 ms here).
-  const world: World = await startPlannedWorld(plan, { queueDelayScaleMs: 1 });
+  const world: World = await startPlannedWorld(plan);
   try {
     world.github.world.settleAfterMs = 0;
     growHistory(world, plan);

@@ -59,7 +59,11 @@ export interface WorldOptions {
   /** Latency added to every fake upstream call and every storage call (benchmark P2). */
   upstreamLatencyMs?: number;
   storageLatencyMs?: number;
-  /** Milliseconds per second of a queued job's delay (0, the default, delivers at once). */
+  /**
+   * Milliseconds per second of a queued job's delay; 1 by default (a 20 s look at prod after 20 ms),
+   * so a worker's bounded chain of looks spans the fakes' own timers (Kosli reports every 150 ms in
+   * QUICK_REALISM) as Forge's delays span real reports. 0 delivers at once.
+   */
   queueDelayScaleMs?: number;
   /** Configure the project and its tokens (default true); false leaves the app unconfigured. */
   configure?: boolean;
@@ -129,7 +133,7 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.storageLatencyMs !== undefined ? { storageLatencyMs: options.storageLatencyMs } : {}),
     siteUrl: options.siteUrl ?? jiraUrl,
-    ...(options.queueDelayScaleMs !== undefined ? { queueDelayScaleMs: options.queueDelayScaleMs } : {}),
+    queueDelayScaleMs: options.queueDelayScaleMs ?? 1,
     jiraToken: JIRA_TOKEN,
   });
   // @forge/api is loaded once per process (it captures fetch); later worlds re-point the runtime.
