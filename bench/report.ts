@@ -10,7 +10,8 @@ import type { P4Result } from './scenarios/p4-trigger-calls';
 import type { P5Result } from './scenarios/p5-panel-size';
 import type { P6Result } from './scenarios/p6-deploy-time';
 import { p7Row, type P7Result } from './scenarios/p7-issue-context';
-import type { ScaleResults } from './scenarios/s-scale';
+import type { S3Result, S4Result, ScaleResults } from './scenarios/s-scale';
+import type { S5Result } from './scenarios/s5-scheduled-projects';
 
 export interface Machine {
   cpu: string;
@@ -24,6 +25,9 @@ export interface Machine {
 }
 
 export interface BenchResults extends Partial<ScaleResults> {
+  S3_release_page?: S3Result;
+  S4_release_page_history?: S4Result;
+  S5_scheduled_50_projects_s?: S5Result;
   P1_calls?: P1Result[];
   P2_panel_ms?: P2Result;
   P3_refresh_writes?: P3Result;
@@ -157,7 +161,7 @@ export function markdownTable(table: readonly Row[]): string {
   return [line(HEADERS), line(HEADERS.map(() => '---')), ...table.map((r) => line(cells(r)))].join('\n');
 }
 
-/** S1–S3 (issue 16): one row per measured figure against its target. */
+/** S1–S5 (issue 16): one row per measured figure against its target. */
 function scaleRows(results: BenchResults): Row[] {
   const out: Row[] = [];
   const row = (figure: string, what: string, value: number | null, target: number, unit = ''): void => {
@@ -178,5 +182,15 @@ function scaleRows(results: BenchResults): Row[] {
     row('S3 ms', 'release page, 5,000 issues, 10 apps (median of 3)', s3.issues_5000_ms, s3.targets.issues_5000_ms);
     row('S3 bytes', 'the largest release page answer', s3.max_response_bytes, s3.targets.max_response_bytes);
   }
+  const s4 = results.S4_release_page_history;
+  if (s4) {
+    const what = `release page, ${s4.audit_entries.toLocaleString('en')} audit entries + ${s4.decisions.toLocaleString('en')} decisions`;
+    row('S4 ms', `${what} (median of 5)`, s4.ms, s4.targets.ms);
+    row('S4 bytes', `${what}: the answer`, s4.response_bytes, s4.targets.response_bytes);
+    const file = s4.audit_export;
+    out.push({ figure: 'S4 bytes', case: `its audit record export: ${file.parts} parts joined into ${file.file_bytes} bytes; the largest part's answer (information)`, ours: `${file.max_part_bytes}`, original: '—', target: '', result: '' });
+  }
+  const s5 = results.S5_scheduled_50_projects_s;
+  if (s5) row('S5 s', `one scheduled check, ${s5.projects} projects with open candidates, refresh on (${s5.calls} upstream calls)`, s5.seconds, s5.target, ' s');
   return out;
 }

@@ -5,7 +5,7 @@
  *   npm run bench                         all figures, table only
  *   npm run bench -- --json FILE          also the figures as JSON
  *   npm run bench -- --markdown FILE      also the table as Markdown (for the README)
- *   npm run bench -- --only P2,P5         some figures
+ *   npm run bench -- --only P2,P5         some figures (S1 and S2 share one run; S: all of S1–S5)
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { loadavg } from 'node:os';
@@ -20,10 +20,13 @@ import { measureTriggerCalls } from './scenarios/p4-trigger-calls';
 import { measurePanelSize } from './scenarios/p5-panel-size';
 import { measureDeployTime, P6_DEFAULTS } from './scenarios/p6-deploy-time';
 import { measureIssueContext } from './scenarios/p7-issue-context';
-import { measureScale } from './scenarios/s-scale';
+import { measureReleaseHistory, measureReleasePages, measureScale } from './scenarios/s-scale';
+import { measureScheduledProjects } from './scenarios/s5-scheduled-projects';
 
-const FIGURES = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'S'] as const;
+const FIGURES = ['P1', 'P2', 'P3', 'P4', 'P5', 'P6', 'P7', 'S1', 'S2', 'S3', 'S4', 'S5'] as const;
 type Figure = (typeof FIGURES)[number];
+/** Names that stand for several figures. */
+const GROUPS: Record<string, readonly Figure[]> = { S: ['S1', 'S2', 'S3', 'S4', 'S5'] };
 
 function progress(message: string): void {
   process.stderr.write(`[bench] ${message}\n`);
@@ -36,7 +39,8 @@ function writeOut(file: string, text: string): void {
 
 async function main(argv: string[]): Promise<number> {
   const { values } = parseArgs({ args: argv, options: { json: { type: 'string' }, markdown: { type: 'string' }, only: { type: 'string' } } });
-  const wanted = new Set<string>(values.only ? values.only.split(',').map((f) => f.trim().toUpperCase()) : FIGURES);
+  const asked: readonly string[] = values.only ? values.only.split(',').map((f) => f.trim().toUpperCase()) : FIGURES;
+  const wanted = new Set<string>(asked.flatMap((f): readonly string[] => GROUPS[f] ?? [f]));
   const unknown = [...wanted].filter((f) => !(FIGURES as readonly string[]).includes(f));
   if (unknown.length > 0) throw new Error(`Unknown figure(s) ${unknown.join(', ')}; known: ${FIGURES.join(', ')}`);
   const run = (figure: Figure) => wanted.has(figure);
@@ -63,7 +67,10 @@ async function main(argv: string[]): Promise<number> {
     results.P6_deploy_s = { ...sandbox, with_latency: withLatency };
   }
 
-  if (run('S')) Object.assign(results, await step('S', 'a 10 × 5,000-commit release: create, refresh, release pages (S1–S3)', () => measureScale(progress)));
+  if (run('S1') || run('S2')) Object.assign(results, await step('S1', 'a 10 × 5,000-commit release: create, then refresh (S1, S2)', () => measureScale(progress)));
+  if (run('S3')) Object.assign(results, await step('S3', 'release pages of 1,000 and 5,000 issues', () => measureReleasePages(progress)));
+  if (run('S4')) Object.assign(results, await step('S4', 'release page with 10,000 audit entries and 10,000 decisions', () => measureReleaseHistory(progress)));
+  if (run('S5')) Object.assign(results, await step('S5', 'one scheduled check over 50 projects, refresh on', () => measureScheduledProjects(progress)));
 
   if (run('P7')) results.P7_issue_context_ms = await step('P7', 'issue panel load time with injected latency', () => measureIssueContext());
 

@@ -289,6 +289,28 @@ export interface ReleaseView {
   fixVersions: { written: number; pending: number };
   /** Sources that could not be read for this view (the rest still shows). */
   warnings: string[];
+  /** How many issues the release holds; `issues` is the first page of them. */
+  issueCount: number;
+  /**
+   * The page shows the first page of its long lists (issues by key; decisions and audit, the latest
+   * first): the cursor of each one's next page for `release/issues`, `release/decisions` and
+   * `release/audit`, or null when all of it is shown.
+   */
+  more: { issues: string | null; decisions: string | null; audit: string | null };
+}
+
+/** One page of a long list and the cursor of the next (null: this is the last page). */
+export interface Page<T> {
+  items: T[];
+  nextCursor: string | null;
+}
+
+/** The next page of one of the release page's lists, from the cursor the previous page gave. */
+export interface PageRequest {
+  versionId: string;
+  cursor: string;
+  /** Items a page, 1–100 (default 100). */
+  limit?: number;
 }
 
 export interface PromoteResult {
@@ -313,6 +335,11 @@ export interface ExportResult {
   filename: string;
   mimeType: 'text/markdown' | 'application/json' | 'text/csv';
   content: string;
+}
+
+/** A part of an export: its text, and the cursor of the next part (null: the file is complete). */
+export interface ExportPart extends ExportResult {
+  nextCursor: string | null;
 }
 
 export interface SecretStatus {
@@ -408,7 +435,14 @@ export interface ResolverContract {
     result: ReleaseView;
   };
   'release/retry': { payload: { versionId: string }; result: ReleaseView };
-  'release/export': { payload: { versionId: string; format: 'notes' | 'audit' }; result: ExportResult };
+  'release/issues': { payload: PageRequest; result: Page<IssueView> };
+  'release/decisions': { payload: PageRequest; result: Page<DecisionView> };
+  'release/audit': { payload: PageRequest; result: Page<AuditEntryView> };
+  /**
+   * An export comes in parts, each under the resolver's answer limit: call again with the part's
+   * `nextCursor` until it is null and join the parts' `content` in order.
+   */
+  'release/export': { payload: { versionId: string; format: 'notes' | 'audit'; cursor?: string }; result: ExportPart };
   'settings/get': { payload: { projectKey: string }; result: SettingsView };
   'settings/save': { payload: { projectKey: string; config: unknown }; result: SettingsView };
   'settings/secret': {
@@ -437,6 +471,9 @@ export const RESOLVER_KEYS = [
   'release/decide',
   'release/retry',
   'release/export',
+  'release/issues',
+  'release/decisions',
+  'release/audit',
   'release/rollback',
   'release/emergency',
   'settings/get',

@@ -36,7 +36,13 @@ export const FORGE_LIMITS = {
   maxFunctionSeconds: 900,
   /** ASSUMED: a resolver's payload (the bridge's invoke argument) up to 5 MB; no figure is documented. */
   resolverPayloadBytes: 5 * MB,
-  /** ASSUMED: a resolver's response up to 5 MB; no figure is documented. */
+  /**
+   * ASSUMED: a resolver's response up to 5 MiB. Neither the invocation limits page
+   * (/platform/forge/limits-invocation) nor the resolver reference gives a figure; developers report
+   * answers refused past "the GraphQL 5242880 byte size limit" (community.developer.atlassian.com,
+   * "Improving support for long-running tasks in Forge"), which is this figure. The app keeps its
+   * answers far below it (the release page's lists and exports are paged).
+   */
   resolverResponseBytes: 5 * MB,
 } as const;
 

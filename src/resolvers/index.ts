@@ -9,7 +9,10 @@ import { issueContextResolver } from './issue-context';
 import { projectOverviewResolver } from './project-overview';
 import { projectsListResolver } from './projects-list';
 import { releaseDecideResolver } from './release-decide';
+import { releaseAuditResolver } from './release-audit';
+import { releaseDecisionsResolver } from './release-decisions';
 import { releaseExportResolver } from './release-export';
+import { releaseIssuesResolver } from './release-issues';
 import { releaseGetResolver } from './release-get';
 import { releaseEmergencyResolver } from './release-emergency';
 import { releaseRetryResolver } from './release-retry';
@@ -31,6 +34,9 @@ export const RESOLVERS: { [K in ResolverKey]: ResolverDefinition<K> } = {
   'release/decide': releaseDecideResolver,
   'release/retry': releaseRetryResolver,
   'release/export': releaseExportResolver,
+  'release/issues': releaseIssuesResolver,
+  'release/decisions': releaseDecisionsResolver,
+  'release/audit': releaseAuditResolver,
   'release/rollback': releaseRollbackResolver,
   'release/emergency': releaseEmergencyResolver,
   'settings/get': settingsGetResolver,

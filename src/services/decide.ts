@@ -16,7 +16,7 @@ import { approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { latestSnapshot, projectClients } from './project-clients';
 import { refuseWhileComposing } from './compose-start';
-import { loadRelease } from './release-view';
+import { loadRelease } from './load-release';
 
 export interface DecideInput {
   versionId: string;
@@ -33,7 +33,8 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   const [{ config, kosli }, record, recorded] = await Promise.all([
     projectClients(deps, ctx.projectKey),
     loadRelease(deps, ctx.projectKey, input.versionId),
-    deps.store.decisions.list(input.versionId),
+    // The approvers' latest decisions are all the policy looks at: one key each, never the history.
+    deps.store.decisions.latest(input.versionId),
   ]);
   refuseWhileComposing(record);
   if (record.candidate.contentHash !== input.contentHash) {

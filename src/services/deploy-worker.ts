@@ -130,7 +130,7 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
         const { why, retryInSeconds } = done.wait;
         logStep(deps, record, step, 'waiting', { retryInSeconds });
         // Each check while waiting would say the same thing again: the log keeps the first.
-        const last = (await deps.store.audit.list(versionId)).at(-1);
+        const [last] = (await deps.store.audit.page(versionId, 1)).entries;
         if (last?.action !== 'deploy.waiting' || last.detail !== why) {
           await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: why });
         }
@@ -166,7 +166,7 @@ function logStep(deps: Deps, record: ReleaseRecord, step: DeployStep, result: st
 }
 
 async function checkApprovals(deps: Deps, config: ProjectConfig, record: ReleaseRecord, version: JiraVersion): Promise<{ record: ReleaseRecord; satisfied: boolean }> {
-  const recorded = await deps.store.decisions.list(record.versionId);
+  const recorded = await deps.store.decisions.latest(record.versionId);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   await recordJiraDecisions(deps, record.versionId, status.unrecorded);
   return { record: { ...record, jiraSeen: status.seen }, satisfied: status.evaluation.satisfied };
@@ -231,7 +231,7 @@ async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord):
 /** `custom:approval-jira` on the release trail and on each artifact's build trail, by fingerprint. */
 async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
   const hash = record.candidate.contentHash;
-  const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.store.decisions.list(record.versionId)]);
+  const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.store.decisions.latest(record.versionId)]);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   // Only the approvals that count go in: Kosli's jq rule requires every listed approver to be APPROVED.
   const approvers: ApprovalApprover[] = status.evaluation.approvers

@@ -45,7 +45,7 @@ export async function approveAsEmergency(deps: Deps, ctx: CallContext, input: { 
       detail: `EMERGENCY release approved alone as a member of ${groupName}: ${reason} (content ${record.candidate.contentHash.slice(0, 12)})`,
     });
     deps.log.log('warn', 'release.emergency', { project: ctx.projectKey, release: input.versionId, approver: ctx.actor });
-    const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(input.versionId), deps.store.decisions.list(input.versionId)]);
+    const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(input.versionId), deps.store.decisions.latest(input.versionId)]);
     return (await approvalStatus(deps, config, marked, recorded, version, new Map())).evaluation.satisfied;
   });
   if (satisfied) await deps.queue.push({ projectKey: ctx.projectKey, versionId: input.versionId, reason: `emergency approval by ${ctx.actor}` });

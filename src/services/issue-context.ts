@@ -63,7 +63,7 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
     Promise.all(holding.map((app) => deps.store.commits.all(record.versionId, app.name))),
     deps.store.deploymentReports.get(record.versionId, 'staging'),
     deps.store.deploymentReports.get(record.versionId, 'prod'),
-    deps.store.decisions.list(record.versionId),
+    deps.store.decisions.latest(record.versionId),
   ]);
   const apps: IssueReleaseApp[] = holding.map((app, i) => ({
     name: app.name,

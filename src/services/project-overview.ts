@@ -31,7 +31,7 @@ async function openCandidateProgress(deps: Deps, ctx: CallContext, record: Relea
   const stored = await deps.store.settings.config(ctx.projectKey);
   if (!stored) return { approvals: null, issues: null };
   const [decisions, version, issues] = await Promise.all([
-    deps.store.decisions.list(record.versionId),
+    deps.store.decisions.latest(record.versionId),
     deps.jiraAsApp.getVersion(record.versionId).catch(() => null),
     deps.store.keys.issueKeys(record).then((keys) => deps.jiraAsApp.searchIssuesByKeys(keys)).catch(() => null),
   ]);

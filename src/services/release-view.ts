@@ -1,6 +1,8 @@
 /**
  * The release page in one call: storage reads first (one round), then every upstream read in
- * parallel (one round). A source that fails becomes a warning; the rest still shows.
+ * parallel (one round). A source that fails becomes a warning; the rest still shows. Long lists
+ * (issues, decisions, audit) come as their first page (release-lists.ts); the approval status reads
+ * one key per approver's latest decision, never the decision history.
  */
 import type {
   ApprovalsView,
@@ -9,14 +11,12 @@ import type {
   CommitEvidenceView,
   CompositionView,
   ContentChange,
-  DecisionView,
   DeployView,
   EnvironmentRow,
-  IssueView,
   ReleaseView,
 } from '../contract';
-import { AppError, toAppError } from '../errors';
-import type { JiraIssue, JiraUser, JiraVersion } from '../jira/types';
+import { toAppError } from '../errors';
+import type { JiraUser, JiraVersion } from '../jira/types';
 import { describeRule } from '../release/approvals';
 import { withoutBidiControlsDeep } from '../release/display-text';
 import type { ProjectConfig } from '../release/config';
@@ -25,15 +25,21 @@ import { diffContent } from '../release/content-change';
 import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
 import type { KeyEntry } from '../store/candidate-keys';
 import type { CompositionStatus } from '../store/composition-store';
+import type { LogPage } from '../store/newest-first-log';
 import type { AuditEntry, ComposingMark, ContentSnapshot, ReleaseRecord } from '../store/records';
 import type { WorkflowRun } from '../github/types';
 import type { PullRequestAttestation } from '../kosli/types';
 import { approvalProgress, approvalStatus, lookupUsers, type ApprovalStatus } from './approval-status';
 import { canManageReleases } from './permissions';
 import { kosliTrailUrl, type CallContext, type Deps } from './deps';
-import { latestSnapshot, projectClients } from './project-clients';
+import { latestSnapshot, projectClients, type ProjectClients } from './project-clients';
 import { gateViewPeople, releaseGateView } from './release-gate-view';
 import { approvalPolicyFor } from '../release/rollback';
+import { loadRelease } from './load-release';
+import { pageCursor } from './page-cursor';
+import { actorName, auditViews, decisionViews, isPerson, issueViews, latestByPerson, listScope, PAGE_SIZE } from './release-lists';
+
+export { loadRelease };
 
 async function settle<T>(label: string, warnings: string[], work: () => Promise<T>): Promise<T | null> {
   try {
@@ -42,12 +48,6 @@ async function settle<T>(label: string, warnings: string[], work: () => Promise<
     warnings.push(`${label}: ${toAppError(error).message}`);
     return null;
   }
-}
-
-export async function loadRelease(deps: Deps, projectKey: string, versionId: string): Promise<ReleaseRecord> {
-  const record = await deps.store.releases.get(projectKey, versionId);
-  if (!record) throw new AppError('NOT_FOUND', `Release ${versionId} is not a release of project ${projectKey} managed by this app.`);
-  return record;
 }
 
 /**
@@ -61,44 +61,39 @@ function commitsShown(apps: number): number {
 }
 
 export async function releaseView(deps: Deps, ctx: CallContext, versionId: string): Promise<ReleaseView> {
-  const [record, decisions, audit, clients, snapshots] = await Promise.all([
-    loadRelease(deps, ctx.projectKey, versionId),
-    deps.store.decisions.list(versionId),
-    deps.store.audit.list(versionId),
-    projectClients(deps, ctx.projectKey),
-    deps.store.snapshots.list(versionId),
-  ]);
-  const { config, kosli, github } = clients;
-  const shownPerApp = commitsShown(record.candidate.apps.length);
-  const [commitLists, keyEntries] = await Promise.all([
-    Promise.all(record.candidate.apps.map((app) => deps.store.commits.latest(versionId, app.name, app.commitCount, shownPerApp))),
-    deps.store.keys.all(versionId, record.candidate.keys),
-  ]);
-  const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
-  const issueKeys = keyEntries.map((entry) => entry.key);
   const warnings: string[] = [];
-  const run = dispatchedRun(record.deploy);
-  const knownUsers = new Set([...approvalPolicyFor(config, record).approvers, ...(record.composing ? [record.composing.by] : []), ...gateViewPeople(record), ...decisions.map((d) => d.accountId), ...audit.map((a) => a.actor).filter((actor) => !SYSTEM_ACTORS.has(actor))]);
-  const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
-
-  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, cachedUsers, mayManage, composition] = await Promise.all([
-    deps.jiraAsApp.getVersion(versionId),
-    settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(issueKeys)),
-    settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
-    settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
-    settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
-    Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false })))),
-    // Review and Jira evidence of every commit, from the source flow, in bulk and in the same round as the trails.
-    settle('Kosli pull requests', warnings, () => kosli.pullRequestEvidence(config.kosli.sourceFlow, shown)),
-    settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
-    run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
-    usersFromCache(deps, knownUsers),
-    // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
-    record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
-    record.composing ? deps.store.compositions.status(versionId) : Promise.resolve(undefined),
+  const stored = loadRelease(deps, ctx.projectKey, versionId);
+  const clientsRead = projectClients(deps, ctx.projectKey);
+  // The upstream round starts as soon as the record, its content and the project's clients are read;
+  // the logs' first pages (5 query pages in a row each) and the cached names are read beside it.
+  const upstream = Promise.all([stored, clientsRead]).then(([record, clients]) => upstreamReads(deps, ctx, record, clients, warnings));
+  const logs = Promise.all([deps.store.decisions.latest(versionId), deps.store.decisions.page(versionId, PAGE_SIZE), deps.store.audit.page(versionId, PAGE_SIZE), deps.store.snapshots.list(versionId)]);
+  const names = Promise.all([stored, clientsRead, logs]).then(async ([record, { config }, [latest, decisions, audit]]) => {
+    const known = new Set([
+      ...approvalPolicyFor(config, record).approvers,
+      ...(record.composing ? [record.composing.by] : []),
+      ...gateViewPeople(record),
+      ...latest.map((d) => d.accountId),
+      ...decisions.entries.map((d) => d.accountId),
+      ...audit.entries.map((a) => a.actor).filter(isPerson),
+    ]);
+    return { known, cached: await usersFromCache(deps, known) };
+  });
+  const compositionRead = stored.then((record) => (record.composing ? deps.store.compositions.status(versionId) : undefined));
+  const [record, { config }, reads, [latestDecisions, decisionPage, auditPage, snapshots], { known: knownUsers, cached: cachedUsers }, composition] = await Promise.all([
+    stored,
+    clientsRead,
+    upstream,
+    logs,
+    names,
+    compositionRead,
   ]);
+  const { commitsByApp, keyEntries, shownPerApp, version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage } = reads;
+  const audit = auditPage.entries;
+  const issueKeys = keyEntries.map((entry) => entry.key);
+  const firstIssues = issueKeys.slice(0, PAGE_SIZE);
 
-  const status = await approvalStatus(deps, config, record, decisions, version, cachedUsers);
+  const status = await approvalStatus(deps, config, record, latestDecisions, version, cachedUsers);
   const unnamed = [...knownUsers].filter((id) => !status.users.has(id));
   // Only people never seen before cost a Jira call; their names are cached for the next view.
   if (unnamed.length > 0) for (const [id, user] of await lookupUsers(deps, unnamed)) status.users.set(id, user);
@@ -116,17 +111,52 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     releaseDate: record.releaseDate ?? version.releaseDate,
     artifacts: artifactViews(record, provenance, evidence, keyEntries, shownPerApp),
     environments: environmentRows(config, record, dev, staging, prod),
-    issues: issueViews(ctx, issueKeys, issues ?? []),
+    issues: issueViews(ctx, firstIssues, issues ?? []),
+    issueCount: issueKeys.length,
     missingKeys: record.candidate.missingKeys,
     untracked: record.candidate.untracked,
-    approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, issueKeys, status, snapshots, audit, commitsByApp)),
+    approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, issueKeys, status, snapshots, audit, commitsByApp), decisionPage),
     deploy: deployView(ctx, record, liveRun, audit, record.deploy.kind === 'failed' ? mayManage : null),
-    audit: audit.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, status.users), action: actionLabel(entry.action), detail: entry.detail })),
+    audit: auditViews(audit, status.users),
     gate: releaseGateView(config, record, ctx.actor, status.users, mayManage === true),
     composition: record.composing ? compositionView(record.composing, composition, status.users) : null,
     fixVersions: { written: record.fixVersions.written, pending: record.fixVersions.pending },
     warnings,
+    more: {
+      issues: firstIssues.length < issueKeys.length ? pageCursor(listScope.issues(versionId, record.candidate.contentHash), firstIssues.length) : null,
+      decisions: decisionPage.nextCursor ? pageCursor(listScope.decisions(versionId), decisionPage.nextCursor) : null,
+      audit: auditPage.nextCursor ? pageCursor(listScope.audit(versionId), auditPage.nextCursor) : null,
+    },
   });
+}
+
+/** The record's newest commits and its keys (storage), then every upstream read of the page at once. */
+async function upstreamReads(deps: Deps, ctx: CallContext, record: ReleaseRecord, { config, kosli, github }: ProjectClients, warnings: string[]) {
+  const versionId = record.versionId;
+  const shownPerApp = commitsShown(record.candidate.apps.length);
+  const [commitLists, keyEntries] = await Promise.all([
+    Promise.all(record.candidate.apps.map((app) => deps.store.commits.latest(versionId, app.name, app.commitCount, shownPerApp))),
+    deps.store.keys.all(versionId, record.candidate.keys),
+  ]);
+  const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
+  const firstIssues = keyEntries.slice(0, PAGE_SIZE).map((entry) => entry.key);
+  const run = dispatchedRun(record.deploy);
+  const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
+  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage] = await Promise.all([
+    deps.jiraAsApp.getVersion(versionId),
+    settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(firstIssues)),
+    settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
+    settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
+    settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
+    Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false })))),
+    // Review and Jira evidence of every commit, from the source flow, in bulk and in the same round as the trails.
+    settle('Kosli pull requests', warnings, () => kosli.pullRequestEvidence(config.kosli.sourceFlow, shown)),
+    settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
+    run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
+    // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
+    record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
+  ]);
+  return { commitsByApp, keyEntries, shownPerApp, version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage };
 }
 
 function compositionView(mark: ComposingMark, status: CompositionStatus | undefined, users: Map<string, JiraUser>): CompositionView {
@@ -148,7 +178,8 @@ function newestFirst(commits: readonly CommitInfo[], artifactCommit: string): Co
 
 /**
  * For every earlier content that someone's latest decision was made for: what changed since, from
- * the content snapshots the refresh records (when the release predates them, only the time is known).
+ * the content snapshots the refresh records (when the release predates them, only the time is known:
+ * from the latest audit page, newest first).
  */
 function contentChanges(
   record: ReleaseRecord,
@@ -159,13 +190,12 @@ function contentChanges(
   commitsByApp: Map<string, CommitInfo[]>,
 ): ContentChange[] {
   const hash = record.candidate.contentHash;
-  const latest = new Map<string, Decision>();
-  for (const d of status.decisions) if ((latest.get(d.accountId)?.at ?? '') <= d.at) latest.set(d.accountId, d);
+  const latest = latestByPerson(status.decisions);
   const staleBy = new Map<string, string[]>();
   for (const d of latest.values()) if (d.contentHash !== hash) staleBy.set(d.contentHash, [...(staleBy.get(d.contentHash) ?? []), status.users.get(d.accountId)?.displayName ?? d.accountId]);
   const byHash = new Map(snapshots.map((s) => [s.contentHash, s]));
   const current = byHash.get(hash);
-  const changedAt = current?.at ?? [...audit].reverse().find((entry) => entry.action === 'candidate.changed')?.at ?? null;
+  const changedAt = current?.at ?? audit.find((entry) => entry.action === 'candidate.changed')?.at ?? null;
   const changer = current?.actor ?? null;
   return [...staleBy].map(([fromHash, decidedBy]) => {
     const before = byHash.get(fromHash);
@@ -180,50 +210,6 @@ function contentChanges(
       known: before !== undefined,
     };
   });
-}
-
-/** Actors that are the app itself rather than a person. */
-const SYSTEM_ACTORS = new Map([
-  ['app', 'Kosli Release Gate'],
-  ['scheduled-check', 'Scheduled check'],
-  ['deploy-worker', 'Deploy worker'],
-  ['candidate-worker', 'Candidate worker'],
-]);
-
-function actorName(actor: string, users: Map<string, JiraUser>): string {
-  return SYSTEM_ACTORS.get(actor) ?? users.get(actor)?.displayName ?? actor;
-}
-
-const ACTION_LABELS: Record<string, string> = {
-  'candidate.created': 'Candidate created',
-  'candidate.changed': 'Content changed',
-  'candidate.composing': 'Content being composed',
-  'candidate.composed': 'Content composed',
-  'jira.fixVersions': 'Issues added to the release',
-  'kosli.trail': 'Kosli release trail begun',
-  'kosli.staging-software': 'Staging software recorded in Kosli',
-  'staging.promoted': 'Promoted to staging',
-  'approval.app.approved': 'Approved',
-  'approval.app.declined': 'Declined',
-  'approval.jira.approved': 'Approved in Jira',
-  'approval.jira.declined': 'Declined in Jira',
-  'deploy.policySatisfied': 'Approval policy satisfied',
-  'deploy.attested': 'Approval attested in Kosli',
-  'deploy.dispatched': 'Prod deploy dispatched',
-  'deploy.runSucceeded': 'Deploy run succeeded',
-  'deploy.verified': 'Prod verified',
-  'deploy.released': 'Released in Jira',
-  'deploy.stepFailed': 'Deploy step failed',
-  'deploy.waiting': 'Waiting',
-  'deploy.stale': 'Approvals stale: staging changed',
-  'deploy.retry': 'Retry requested',
-  'rollback.requested': 'Rollback requested',
-  'rollback.recorded': 'Rollback recorded',
-  'approval.emergency': 'Emergency approval',
-};
-
-function actionLabel(action: string): string {
-  return ACTION_LABELS[action] ?? action;
 }
 
 async function usersFromCache(deps: Deps, ids: Set<string>): Promise<Map<string, JiraUser>> {
@@ -307,21 +293,6 @@ function environmentRows(
   });
 }
 
-function issueViews(ctx: CallContext, issueKeys: readonly string[], issues: JiraIssue[]): IssueView[] {
-  const byKey = new Map(issues.map((issue) => [issue.key, issue]));
-  return issueKeys.map((key) => {
-    const issue = byKey.get(key);
-    return {
-      key,
-      summary: issue?.summary ?? '',
-      status: issue?.status ?? 'Unknown',
-      statusCategory: issue?.statusCategory ?? 'unknown',
-      issueType: issue?.issueType ?? 'Issue',
-      url: ctx.links.jiraIssue(key),
-    };
-  });
-}
-
 function approvalsView(
   config: ProjectConfig,
   record: ReleaseRecord,
@@ -330,21 +301,12 @@ function approvalsView(
   me: string,
   now: string,
   changes: ContentChange[],
+  decisionPage: LogPage<Decision>,
 ): ApprovalsView {
   const hash = record.candidate.contentHash;
   const name = (id: string) => status.users.get(id)?.displayName ?? id;
-  const decisions: DecisionView[] = [...status.decisions]
-    .sort((a, b) => b.at.localeCompare(a.at))
-    .map((d, i, newest) => ({
-      accountId: d.accountId,
-      displayName: name(d.accountId),
-      decision: d.decision,
-      reason: d.reason ?? null,
-      at: d.at,
-      source: d.source,
-      valid: d.contentHash === hash,
-      superseded: newest.slice(0, i).some((later) => later.accountId === d.accountId),
-    }));
+  // Native Jira decisions seen now and not yet recorded are the newest of all.
+  const decisions = decisionViews([...status.unrecorded, ...decisionPage.entries], latestByPerson(status.decisions), hash, status.users);
   const mine = status.evaluation.approvers.find((a) => a.accountId === me);
   const open = record.deploy.kind === 'open';
   return {
@@ -387,7 +349,8 @@ function approvalsView(
 function deployView(ctx: CallContext, record: ReleaseRecord, liveRun: WorkflowRun | null, audit: AuditEntry[], mayRetry: boolean | null): DeployView {
   const state = record.deploy;
   const run = dispatchedRun(state);
-  const started = [...audit].reverse().find((entry) => entry.action === 'deploy.policySatisfied');
+  // From the latest audit page (newest first): a deploy started further back shows no start time.
+  const started = audit.find((entry) => entry.action === 'deploy.policySatisfied');
   return {
     state: releaseStateName(state),
     step: state.kind === 'failed' ? `failed at ${state.step}` : state.kind,

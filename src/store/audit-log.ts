@@ -1,9 +1,9 @@
 /**
- * What happened to a release, one key an entry, in time order:
- *   audit:<version>:<at>:<id>
+ * What happened to a release, one key an entry, newest first (newest-first-log.ts):
+ *   audit:<version>:<inv-time>:<id>
  */
 import type { KeyValueStore } from './key-value-store';
-import { valuesUnder } from './paging';
+import { NewestFirstLog, type LogPage } from './newest-first-log';
 import type { AuditEntry } from './records';
 
 export class AuditLog {
@@ -12,11 +12,21 @@ export class AuditLog {
     private readonly newId: () => string,
   ) {}
 
-  async append(versionId: string, entry: AuditEntry): Promise<void> {
-    await this.kv.set(`audit:${versionId}:${entry.at}:${this.newId().slice(0, 8)}`, entry);
+  private log(versionId: string): NewestFirstLog<AuditEntry> {
+    return new NewestFirstLog<AuditEntry>(this.kv, `audit:${versionId}:`, this.newId);
   }
 
+  async append(versionId: string, entry: AuditEntry): Promise<void> {
+    await this.log(versionId).append(entry);
+  }
+
+  /** The whole log, oldest first. */
   list(versionId: string): Promise<AuditEntry[]> {
-    return valuesUnder<AuditEntry>(this.kv, `audit:${versionId}:`);
+    return this.log(versionId).all();
+  }
+
+  /** Up to `limit` entries, newest first, from `cursor` on. */
+  page(versionId: string, limit: number, cursor?: string): Promise<LogPage<AuditEntry>> {
+    return this.log(versionId).page(limit, cursor);
   }
 }

@@ -36,6 +36,14 @@ export class CandidateCommits {
     return chunks.flatMap((chunk) => chunk ?? []).slice(-limit);
   }
 
+  /** Stored commits (oldest first) of chunks `first` … `first + count - 1`, and whether chunks remain after them. */
+  async chunks(versionId: string, app: string, commitCount: number, first: number, count: number): Promise<{ commits: CommitInfo[]; more: boolean }> {
+    const chunks = Math.ceil(commitCount / COMMIT_CHUNK);
+    const last = Math.min(chunks, first + count);
+    const read = await Promise.all(Array.from({ length: Math.max(0, last - first) }, (_, i) => this.kv.get<CommitInfo[]>(chunkKey(versionId, app, first + i))));
+    return { commits: read.flatMap((chunk) => chunk ?? []), more: last < chunks };
+  }
+
   /** All of an app's commits. */
   async all(versionId: string, app: string): Promise<CommitInfo[]> {
     return (await queryAll<CommitInfo[]>(this.kv, `commits:${versionId}:${app}:`)).flatMap((entry) => entry.value);

@@ -15,8 +15,9 @@
  *   keys:<version>:<hash12>:<bucket>            keys                  the candidate's Jira keys, in buckets
  *   fixed:<version>:<chunk>                     keys                  keys whose fix version is written
  *   commits:<version>:<app>:<chunk>             commits               the candidate's commits, 200 a value
- *   decision:<version>:<at>:<account>:<id>      decisions             one key per decision, append-only
- *   audit:<version>:<at>:<id>                   audit                 the audit log, in time order
+ *   decision:<version>:<inv-time>:<id>          decisions             one key per decision, append-only, newest first
+ *   latest-decision:<version>:<account>         decisions             each approver's latest decision (theirs alone writes it)
+ *   audit:<version>:<inv-time>:<id>             audit                 the audit log, newest first
  *   content:<version>:<hash>                    snapshots             what each content hash held
  *   lock:deploy:<version>                       locks                 the release worker's lease
  *   lock:takeover:<version>:<owner>:<expiry>    locks                 one contender's claim on a lapsed lease

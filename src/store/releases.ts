@@ -9,14 +9,13 @@
 import type { KeyValueStore } from './key-value-store';
 import { queryUpTo, valuesUnder, QUERY_PAGE_SIZE } from './paging';
 import { summarise, type ReleaseRecord, type ReleaseSummaryRecord } from './records';
+import { newestFirst } from './newest-first-log';
 
 /** Releases the project page lists (one query page). */
 const RECENT_RELEASES = QUERY_PAGE_SIZE;
-/** Later than any creation time in ms, so `LATEST - createdAt` sorts newest first. */
-const LATEST = 9_999_999_999_999;
 
 function summaryKey(record: Pick<ReleaseRecord, 'projectKey' | 'versionId' | 'createdAt'>): string {
-  return `summary:${record.projectKey}:${String(LATEST - Date.parse(record.createdAt)).padStart(13, '0')}:${record.versionId}`;
+  return `summary:${record.projectKey}:${newestFirst(record.createdAt)}:${record.versionId}`;
 }
 
 export class Releases {

@@ -54,8 +54,8 @@ describe('deployments reported to Jira', () => {
     expect(again).toEqual([]);
     expect(prod?.issueKeys).toEqual(['OPS-11']);
     expect(prod?.data).toMatchObject({ state: 'successful', label: created.name, url: view.deploy.runUrl });
-    // Reported after Kosli verified prod, never at dispatch.
-    const log = view.audit.map((entry) => entry.detail);
+    // Reported after Kosli verified prod, never at dispatch (the page lists the newest first).
+    const log = [...view.audit].reverse().map((entry) => entry.detail);
     const verified = log.findIndex((detail) => detail.startsWith('Prod runs exactly the approved artifacts'));
     const reported = log.findIndex((detail) => detail.startsWith('Reported to Jira: prod successful'));
     const dispatched = log.findIndex((detail) => detail.startsWith('Dispatched'));

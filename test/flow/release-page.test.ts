@@ -4,7 +4,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { DEV, errorOf, ok, PO1, PO2, prepareCandidate } from '../support/flow';
+import { DEV, errorOf, exportFile, ok, PO1, PO2, prepareCandidate } from '../support/flow';
 
 let world: World;
 let versionId: string;
@@ -94,11 +94,11 @@ describe('release page', () => {
   });
 
   it('exports release notes and the audit record', async () => {
-    const notes = ok(await world.invoke(PO1, 'release/export', { versionId, format: 'notes' }));
+    const notes = await exportFile(world, PO1, versionId, 'notes');
     expect(notes.mimeType).toBe('text/markdown');
     expect(notes.content).toContain('### Story');
     expect(notes.content).toContain('OPS-11');
-    const audit = ok(await world.invoke(PO1, 'release/export', { versionId, format: 'audit' }));
+    const audit = await exportFile(world, PO1, versionId, 'audit');
     const record: unknown = JSON.parse(audit.content);
     expect(record).toMatchObject({ kind: 'kosli-release-gate/audit-record', release: { versionId } });
   });

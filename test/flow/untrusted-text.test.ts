@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { errorOf, ok, PO1, PO2, prepareCandidate } from '../support/flow';
+import { errorOf, exportFile, ok, PO1, PO2, prepareCandidate } from '../support/flow';
 
 const RLO = '\u202E';
 const BIDI = /[\u061C\u200E\u200F\u202A-\u202E\u2066-\u2069]/;
@@ -30,7 +30,7 @@ describe('bidirectional controls', () => {
     expect(view.audit.some((entry) => entry.detail.includes('Declined: looks doog to me'))).toBe(true);
     expect(JSON.stringify(view)).not.toMatch(BIDI);
     for (const format of ['notes', 'audit'] as const) {
-      expect(ok(await world.invoke(PO1, 'release/export', { versionId, format })).content).not.toMatch(BIDI);
+      expect((await exportFile(world, PO1, versionId, format)).content).not.toMatch(BIDI);
     }
     // What was written is kept as written: only what is shown is neutralised.
     expect((await world.store.decisions.list(versionId))[0]?.reason).toContain(RLO);
@@ -39,7 +39,7 @@ describe('bidirectional controls', () => {
 
 describe('Markdown release notes', () => {
   it('escape the issue type in its heading, so it cannot carry HTML', async () => {
-    const notes = ok(await world.invoke(PO1, 'release/export', { versionId, format: 'notes' })).content;
+    const notes = (await exportFile(world, PO1, versionId, 'notes')).content;
     expect(notes).toContain('### Bug\\<img src=x onerror=alert(1)\\>');
     expect(notes).not.toMatch(/^### Bug<img/m);
   });

@@ -18,6 +18,18 @@ export function errorOf<T>(result: Result<T>): { code: string; message: string }
   return result.error;
 }
 
+/** An export's file, its parts asked for in turn and joined, as the panel does; `parts` counts them. */
+export async function exportFile(world: World, actor: string, versionId: string, format: 'notes' | 'audit'): Promise<{ content: string; mimeType: string; parts: number }> {
+  const first = ok(await world.invoke(actor, 'release/export', { versionId, format }));
+  const contents = [first.content];
+  for (let cursor = first.nextCursor; cursor !== null; ) {
+    const part = ok(await world.invoke(actor, 'release/export', { versionId, format, cursor }));
+    contents.push(part.content);
+    cursor = part.nextCursor;
+  }
+  return { content: contents.join(''), mimeType: first.mimeType, parts: contents.length };
+}
+
 /** A change to each app (the app → its commit message). */
 export const BOTH_APPS_CHANGED: Readonly<Record<string, string>> = { backend: 'OPS-11 faster search', frontend: 'OPS-12 fix checkout button' };
 

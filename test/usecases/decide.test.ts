@@ -40,10 +40,12 @@ describe('decide', () => {
     expect(uc.queued).toEqual([]);
     expect(await decide(uc.deps, uc.as(PO2), input)).toEqual({ satisfied: true });
     expect(uc.queued.map((q) => q.job)).toEqual([{ projectKey: 'OPS', versionId: record.versionId, reason: `approval by ${PO2}` }]);
-    expect((await uc.deps.store.decisions.list(record.versionId)).map((d) => [d.accountId, d.contentHash])).toEqual([
+    // Both at the harness's one instant: their order in the history is not defined, each one's latest is.
+    expect((await uc.deps.store.decisions.list(record.versionId)).map((d) => [d.accountId, d.contentHash]).sort()).toEqual([
       [PO1, record.candidate.contentHash],
       [PO2, record.candidate.contentHash],
     ]);
+    expect((await uc.deps.store.decisions.latest(record.versionId)).map((d) => d.accountId).sort()).toEqual([PO1, PO2]);
     expect((await uc.deps.store.audit.list(record.versionId)).map((entry) => entry.action)).toEqual(['approval.app.approved', 'approval.app.approved']);
   });
 

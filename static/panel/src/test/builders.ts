@@ -10,7 +10,7 @@ import type {
   DecisionView,
   DeployView,
   EnvironmentRow,
-  ExportResult,
+  ExportPart,
   RefreshResult,
   IssueView,
   ProjectOverview,
@@ -213,6 +213,8 @@ export function aReleaseView(overrides: Partial<ReleaseView> = {}): ReleaseView 
     composition: null,
     fixVersions: { written: 1, pending: 0 },
     warnings: [],
+    issueCount: overrides.issues?.length ?? 1,
+    more: { issues: null, decisions: null, audit: null },
     ...overrides,
   };
 }
@@ -265,8 +267,8 @@ export function aComplianceReport(overrides: Partial<ComplianceReport> = {}): Co
   };
 }
 
-export function anExport(overrides: Partial<ExportResult> = {}): ExportResult {
-  return { filename: 'release-10001-notes.md', mimeType: 'text/markdown', content: '# Release 2025-06-02\n', ...overrides };
+export function anExport(overrides: Partial<ExportPart> = {}): ExportPart {
+  return { filename: 'release-10001-notes.md', mimeType: 'text/markdown', content: '# Release 2025-06-02\n', nextCursor: null, ...overrides };
 }
 
 export function aComposition(overrides: Partial<CompositionView> = {}): CompositionView {

@@ -1,7 +1,9 @@
+import { call } from '../../api';
 import type { ApproverView, DecisionView, ReleaseView } from '../../../../../src/contract';
 import { DecisionLozenge, Lozenge } from '../../components/lozenge';
 import { EmptyState } from '../../components/states';
 import { formatTime } from '../../format';
+import { LoadMore, usePagedList } from './load-more';
 
 /** Who approves, and every decision with whether it still counts; the verdict and the buttons are in the decision panel. */
 export function ApprovalsSection({ release }: { release: ReleaseView }) {
@@ -34,7 +36,7 @@ export function ApprovalsSection({ release }: { release: ReleaseView }) {
         </table>
       )}
       <h3>Decisions</h3>
-      <DecisionList decisions={approvals.decisions} />
+      <DecisionList versionId={release.versionId} first={approvals.decisions} more={release.more.decisions} />
     </section>
   );
 }
@@ -68,30 +70,36 @@ function JiraStatus({ status }: { status: NonNullable<ApproverView['jiraStatus']
   return <Lozenge>Pending</Lozenge>;
 }
 
-function DecisionList({ decisions }: { decisions: DecisionView[] }) {
+/** The latest decisions first; "Load more" goes back in time. */
+function DecisionList({ versionId, first, more }: { versionId: string; first: DecisionView[]; more: string | null }) {
+  const list = usePagedList(first, more, (cursor) => call('release/decisions', { versionId, cursor }));
+  const decisions = list.items;
   if (decisions.length === 0) return <p className="subtle">No decisions yet.</p>;
   return (
-    <ol className="timeline" aria-label="Decisions">
-      {decisions.map((decision) => (
-        <li key={`${decision.accountId}-${decision.at}-${decision.source}`} className={decision.valid && !decision.superseded ? '' : 'stale'}>
-          <strong>{decision.displayName}</strong> {decision.decision} {decision.source === 'app' ? 'in the app' : 'in Jira'}{' '}
-          <span className="subtle">· {formatTime(decision.at)}</span>{' '}
-          {decision.superseded ? (
-            <Lozenge>Superseded</Lozenge>
-          ) : decision.valid ? (
-            <Lozenge appearance="success">Counts</Lozenge>
-          ) : (
-            <Lozenge appearance="moved">Stale</Lozenge>
-          )}
-          {decision.superseded && <span className="subtle"> replaced by a later decision of {decision.displayName}</span>}
-          {!decision.superseded && !decision.valid && <span className="subtle"> made for earlier content; it no longer counts</span>}
-          {decision.reason && (
-            <blockquote className="reason" aria-label={decision.decision === 'approved' ? 'Comment' : 'Reason'}>
-              {decision.reason}
-            </blockquote>
-          )}
-        </li>
-      ))}
-    </ol>
+    <>
+      <ol className="timeline" aria-label="Decisions">
+        {decisions.map((decision, index) => (
+          <li key={`${decision.accountId}-${decision.at}-${decision.source}-${index}`} className={decision.valid && !decision.superseded ? '' : 'stale'}>
+            <strong>{decision.displayName}</strong> {decision.decision} {decision.source === 'app' ? 'in the app' : 'in Jira'}{' '}
+            <span className="subtle">· {formatTime(decision.at)}</span>{' '}
+            {decision.superseded ? (
+              <Lozenge>Superseded</Lozenge>
+            ) : decision.valid ? (
+              <Lozenge appearance="success">Counts</Lozenge>
+            ) : (
+              <Lozenge appearance="moved">Stale</Lozenge>
+            )}
+            {decision.superseded && <span className="subtle"> replaced by a later decision of {decision.displayName}</span>}
+            {!decision.superseded && !decision.valid && <span className="subtle"> made for earlier content; it no longer counts</span>}
+            {decision.reason && (
+              <blockquote className="reason" aria-label={decision.decision === 'approved' ? 'Comment' : 'Reason'}>
+                {decision.reason}
+              </blockquote>
+            )}
+          </li>
+        ))}
+      </ol>
+      <LoadMore list={list} what="decisions" />
+    </>
   );
 }

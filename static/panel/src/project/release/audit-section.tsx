@@ -1,7 +1,12 @@
+import { call } from '../../api';
 import type { AuditEntryView } from '../../../../../src/contract';
 import { formatTime } from '../../format';
+import { LoadMore, usePagedList } from './load-more';
 
-export function AuditSection({ audit }: { audit: AuditEntryView[] }) {
+/** The latest entries first; "Load more" goes back in time. */
+export function AuditSection({ versionId, audit: first, more }: { versionId: string; audit: AuditEntryView[]; more: string | null }) {
+  const list = usePagedList(first, more, (cursor) => call('release/audit', { versionId, cursor }));
+  const audit = list.items;
   return (
     <section aria-labelledby="audit-heading" className="section">
       <h2 id="audit-heading">Audit timeline</h2>
@@ -20,6 +25,7 @@ export function AuditSection({ audit }: { audit: AuditEntryView[] }) {
           ))}
         </ol>
       )}
+      <LoadMore list={list} what="audit entries" />
     </section>
   );
 }

@@ -6,9 +6,21 @@ import { useAction } from '../../use-load';
 
 const save = (file: ExportResult) => downloadFile(file.filename, file.mimeType, file.content);
 
+/** An export comes in parts (each under the resolver's answer limit): ask for each in turn and join them here. */
+async function wholeExport(versionId: string, format: 'notes' | 'audit'): Promise<ExportResult> {
+  const first = await call('release/export', { versionId, format });
+  const parts = [first.content];
+  for (let cursor = first.nextCursor; cursor !== null; ) {
+    const part = await call('release/export', { versionId, format, cursor });
+    parts.push(part.content);
+    cursor = part.nextCursor;
+  }
+  return { filename: first.filename, mimeType: first.mimeType, content: parts.join('') };
+}
+
 export function ExportsSection({ versionId }: { versionId: string }) {
-  const notes = useAction(() => call('release/export', { versionId, format: 'notes' }), save);
-  const audit = useAction(() => call('release/export', { versionId, format: 'audit' }), save);
+  const notes = useAction(() => wholeExport(versionId, 'notes'), save);
+  const audit = useAction(() => wholeExport(versionId, 'audit'), save);
   const failed = notes.state.status === 'failed' ? notes.state.error : audit.state.status === 'failed' ? audit.state.error : null;
 
   return (

@@ -1,13 +1,32 @@
+import { call } from '../../api';
 import type { CommitInfo, IssueView } from '../../../../../src/contract';
 import { ExternalLink, MaybeLink } from '../../components/links';
 import { StatusLozenge } from '../../components/lozenge';
 import { EmptyState, Notice } from '../../components/states';
 import { formatDate, shortSha } from '../../format';
+import { LoadMore, usePagedList } from './load-more';
 
-export function IssuesSection({ issues, missingKeys, untracked }: { issues: IssueView[]; missingKeys: string[]; untracked: CommitInfo[] }) {
+interface IssuesProps {
+  versionId: string;
+  /** The first page of the issues, by key; `more` is the cursor of the next. */
+  issues: IssueView[];
+  issueCount: number;
+  more: string | null;
+  missingKeys: string[];
+  untracked: CommitInfo[];
+}
+
+export function IssuesSection({ versionId, issues: first, issueCount, more, missingKeys, untracked }: IssuesProps) {
+  const list = usePagedList(first, more, (cursor) => call('release/issues', { versionId, cursor }));
+  const issues = list.items;
   return (
     <section aria-labelledby="issues-heading" className="section">
       <h2 id="issues-heading">Issues</h2>
+      {issues.length < issueCount && (
+        <p className="subtle">
+          {issues.length} of {issueCount} issues shown.
+        </p>
+      )}
       {issues.length === 0 ? (
         <EmptyState title="No Jira issues in this release">
           <p>No commit in this release references an existing Jira issue. Check the untracked changes below.</p>
@@ -38,6 +57,7 @@ export function IssuesSection({ issues, missingKeys, untracked }: { issues: Issu
           </tbody>
         </table>
       )}
+      <LoadMore list={list} what="issues" />
       {missingKeys.length > 0 && (
         <Notice appearance="warning" title="Keys that do not exist in Jira">
           <p>

@@ -73,7 +73,7 @@ export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }
         <ReleaseHeader release={release} />
         <CompositionSection composition={release.composition} />
         <EnvironmentsSection rows={release.environments} />
-        <AuditSection audit={release.audit} />
+        <AuditSection versionId={release.versionId} audit={release.audit} more={release.more.audit} />
       </article>
     );
   }
@@ -95,11 +95,18 @@ export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }
       <DecisionPanel release={release} onUpdate={onUpdate} onReload={onReload} now={now} />
       <ReleaseGateSection release={release} onUpdate={onUpdate} />
       <ArtifactsSection artifacts={release.artifacts} />
-      <IssuesSection issues={release.issues} missingKeys={release.missingKeys} untracked={release.untracked} />
+      <IssuesSection
+        versionId={release.versionId}
+        issues={release.issues}
+        issueCount={release.issueCount}
+        more={release.more.issues}
+        missingKeys={release.missingKeys}
+        untracked={release.untracked}
+      />
       <ApprovalsSection release={release} />
       <DeploySection release={release} />
       <EnvironmentsSection rows={release.environments} />
-      <AuditSection audit={release.audit} />
+      <AuditSection versionId={release.versionId} audit={release.audit} more={release.more.audit} />
       <ExportsSection versionId={release.versionId} />
     </article>
   );
