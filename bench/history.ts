@@ -40,7 +40,12 @@ export function benchScenario(apps: number, issues: number): Scenario {
     apps: appNames(apps).map((name) => ({ name, path: `apps/${name}` })),
     issues: [
       ...DEFAULT_SCENARIO.issues,
-      ...Array.from({ length: issues }, (_, i) => ({ key: issueKey(i), summary: `Bench change ${i + 1}`, type: i % 4 === 0 ? 'Bug' : 'Story', status: 'In Progress' })),
+      ...Array.from({ length: issues }, (_, i) => ({
+        key: issueKey(i),
+        summary: `Bench change ${i + 1}`,
+        type: i % 4 === 0 ? 'Bug' : 'Story',
+        status: 'In Progress',
+      })),
     ],
     history: [],
   });
@@ -61,7 +66,10 @@ function commitClock(commits: number): () => Date {
 }
 
 /** Starts a world whose scenario fits the plan (plus `spareIssues` for later commits). */
-export function startPlannedWorld(plan: HistoryPlan, options: WorldOptions & { spareIssues?: number } = {}): Promise<World> {
+export function startPlannedWorld(
+  plan: HistoryPlan,
+  options: WorldOptions & { spareIssues?: number } = {},
+): Promise<World> {
   const { spareIssues = 0, ...rest } = options;
   return startWorld({
     repository: new MemoryRepository(commitClock(plan.apps * (plan.commitsPerApp + 1) + spareIssues)),

@@ -21,20 +21,27 @@ export function jiraWrites(world: World): number {
 
 /** Fix versions set: one per successful single edit, one per issue a bulk edit task edited (read from the fake Jira's tasks). */
 export function fixVersionWrites(world: World): number {
-  const single = world.jira.service.countWhere((e) => e.method === 'PUT' && e.route === FIX_VERSION_ROUTE && e.status < 300);
+  const single = world.jira.service.countWhere(
+    (e) => e.method === 'PUT' && e.route === FIX_VERSION_ROUTE && e.status < 300,
+  );
   const bulk = [...world.jira.world.bulkTasks.values()].reduce((sum, task) => sum + task.editedIds.length, 0);
   return single + bulk;
 }
 
 /** Requests that set fix versions: single edits and bulk edit submissions. */
 export function fixVersionRequests(world: World): number {
-  return world.jira.service.countWhere((e) => (e.method === 'PUT' && e.route === FIX_VERSION_ROUTE) || (e.method === 'POST' && e.route === BULK_EDIT_ROUTE));
+  return world.jira.service.countWhere(
+    (e) =>
+      (e.method === 'PUT' && e.route === FIX_VERSION_ROUTE) || (e.method === 'POST' && e.route === BULK_EDIT_ROUTE),
+  );
 }
 
 /** Every Jira call made for fix versions: the requests above, bulk task polls and the Make bulk changes check. */
 export function fixVersionCalls(world: World): number {
   const bulkOnly = world.jira.service.countWhere(
-    (e) => (e.method === 'GET' && e.route === BULK_TASK_ROUTE) || (e.route === '/rest/api/3/mypermissions' && e.query === 'permissions=BULK_CHANGE'),
+    (e) =>
+      (e.method === 'GET' && e.route === BULK_TASK_ROUTE) ||
+      (e.route === '/rest/api/3/mypermissions' && e.query === 'permissions=BULK_CHANGE'),
   );
   return fixVersionRequests(world) + bulkOnly;
 }

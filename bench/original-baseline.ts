@@ -70,9 +70,16 @@ const snapshotSchema = z.looseObject({
 });
 type SnapshotArtifact = z.output<typeof snapshotSchema>['artifacts'][number];
 const versionsSchema = z.looseObject({ values: z.array(z.looseObject({ id: z.string() })) });
-const versionSchema = z.looseObject({ id: z.string(), approvers: z.array(z.looseObject({ status: z.string() })).optional() });
+const versionSchema = z.looseObject({
+  id: z.string(),
+  approvers: z.array(z.looseObject({ status: z.string() })).optional(),
+});
 const searchSchema = z.looseObject({ issues: z.array(z.looseObject({ key: z.string() })) });
-const workReferenceSchema = z.array(z.looseObject({ jira_results: z.array(z.looseObject({ issue_id: z.string(), issue_exists: z.boolean() })).default([]) }));
+const workReferenceSchema = z.array(
+  z.looseObject({
+    jira_results: z.array(z.looseObject({ issue_id: z.string(), issue_exists: z.boolean() })).default([]),
+  }),
+);
 
 /** The response body checked against what the script reads; any other status stops the script (`set -e`). */
 async function body<S extends z.ZodType>(response: Response, schema: S, what: string): Promise<z.output<S>> {
@@ -84,7 +91,10 @@ async function body<S extends z.ZodType>(response: Response, schema: S, what: st
 export function createOriginalScripts(env: OriginalEnvironment) {
   // The scripts authenticate to Jira with Basic auth as a service user; the fake Jira treats a
   // request without the runtime's user header as a fully privileged caller, which that user is.
-  const jiraHeaders = { authorization: `Basic ${Buffer.from(`release-bot@example.com:${JIRA_TOKEN}`).toString('base64')}`, accept: 'application/json' };
+  const jiraHeaders = {
+    authorization: `Basic ${Buffer.from(`release-bot@example.com:${JIRA_TOKEN}`).toString('base64')}`,
+    accept: 'application/json',
+  };
   const kosliHeaders = { authorization: `Bearer ${env.kosliToken}`, accept: 'application/json' };
   const jira = (path: string, init: { method?: string; json?: unknown } = {}) =>
     fetch(`${env.jiraBaseUrl}${path}`, {
@@ -92,7 +102,8 @@ export function createOriginalScripts(env: OriginalEnvironment) {
       headers: init.json === undefined ? jiraHeaders : { ...jiraHeaders, 'content-type': 'application/json' },
       ...(init.json === undefined ? {} : { body: JSON.stringify(init.json) }),
     });
-  const kosliUrl = (...segments: string[]) => `${env.kosliBaseUrl}/api/v2/${segments.map(encodeURIComponent).join('/')}`;
+  const kosliUrl = (...segments: string[]) =>
+    `${env.kosliBaseUrl}/api/v2/${segments.map(encodeURIComponent).join('/')}`;
   const kosliForm = (method: string, url: string, data: unknown) => {
     const form = new FormData();
     form.set('data_json', JSON.stringify(data));
@@ -101,7 +112,11 @@ export function createOriginalScripts(env: OriginalEnvironment) {
 
   /** `kosli get snapshot <env>` filtered to running artifacts (annotation.now != 0). */
   async function running(environment: string): Promise<SnapshotArtifact[]> {
-    const snapshot = await body(await fetch(kosliUrl('snapshots', env.org, environment, '-1'), { headers: kosliHeaders }), snapshotSchema, `snapshot ${environment}`);
+    const snapshot = await body(
+      await fetch(kosliUrl('snapshots', env.org, environment, '-1'), { headers: kosliHeaders }),
+      snapshotSchema,
+      `snapshot ${environment}`,
+    );
     return snapshot.artifacts.filter((artifact) => artifact.annotation?.now !== 0);
   }
 
@@ -124,7 +139,15 @@ export function createOriginalScripts(env: OriginalEnvironment) {
   }
 
   async function attestRunningSoftware(trail: string, name: string, list: ShortListEntry[]): Promise<void> {
-    await body(await kosliForm('POST', kosliUrl('attestations', env.org, env.releaseFlow, 'trail', trail, 'custom'), { attestation_name: name, type_name: 'running-sw', attestation_data: list }), z.unknown(), `attest ${name}`);
+    await body(
+      await kosliForm('POST', kosliUrl('attestations', env.org, env.releaseFlow, 'trail', trail, 'custom'), {
+        attestation_name: name,
+        type_name: 'running-sw',
+        attestation_data: list,
+      }),
+      z.unknown(),
+      `attest ${name}`,
+    );
   }
 
   /** §A.9: one Kosli call per commit between prod's newest and staging's newest commit. */
@@ -134,14 +157,18 @@ export function createOriginalScripts(env: OriginalEnvironment) {
     if (!staging || !prod) return [];
     const keys = new Set<string>();
     for (const commit of env.gitLog(prod, staging)) {
-      const response = await fetch(kosliUrl('attestations', env.org, env.sourceFlow, 'trail', commit, 'work-reference'), { headers: kosliHeaders });
+      const response = await fetch(
+        kosliUrl('attestations', env.org, env.sourceFlow, 'trail', commit, 'work-reference'),
+        { headers: kosliHeaders },
+      );
       // `2>/dev/null`: a commit without a trail is skipped silently.
       if (!response.ok) {
         await response.arrayBuffer();
         continue;
       }
       const attestations = await body(response, workReferenceSchema, `work-reference of ${commit}`);
-      for (const attestation of attestations) for (const result of attestation.jira_results) if (result.issue_exists) keys.add(result.issue_id);
+      for (const attestation of attestations)
+        for (const result of attestation.jira_results) if (result.issue_exists) keys.add(result.issue_id);
     }
     return [...keys].sort();
   }
@@ -149,24 +176,47 @@ export function createOriginalScripts(env: OriginalEnvironment) {
   return {
     /** The generate-jira-release composite action, step by step (§A.8). */
     async generateJiraRelease(): Promise<OriginalRelease> {
-      const unreleased = await body(await jira(`/rest/api/3/project/${env.projectId}/version?status=unreleased`), versionsSchema, 'unreleased versions');
+      const unreleased = await body(
+        await jira(`/rest/api/3/project/${env.projectId}/version?status=unreleased`),
+        versionsSchema,
+        'unreleased versions',
+      );
       let versionId = unreleased.values[0]?.id;
       const created = versionId === undefined;
       if (versionId === undefined) {
         const now = env.now().toISOString();
         const name = `${now.slice(0, 10)}-${now.slice(11, 13)}-${now.slice(14, 16)}-${now.slice(17, 19)}`;
         const version = await body(
-          await jira('/rest/api/3/version', { method: 'POST', json: { description: `Release ${name}`, name, projectId: Number(env.projectId), startDate: now.slice(0, 10) } }),
+          await jira('/rest/api/3/version', {
+            method: 'POST',
+            json: {
+              description: `Release ${name}`,
+              name,
+              projectId: Number(env.projectId),
+              startDate: now.slice(0, 10),
+            },
+          }),
           versionSchema,
           'create version',
         );
         versionId = version.id;
         const releaseLink = `${env.jiraBaseUrl}/projects/${env.projectKey}/versions/${versionId}`;
-        await body(await kosliForm('PUT', kosliUrl('trails', env.org, env.releaseFlow), { name: versionId, external_urls: { JiraRelease: { href: releaseLink } } }), z.unknown(), 'begin trail');
+        await body(
+          await kosliForm('PUT', kosliUrl('trails', env.org, env.releaseFlow), {
+            name: versionId,
+            external_urls: { JiraRelease: { href: releaseLink } },
+          }),
+          z.unknown(),
+          'begin trail',
+        );
         await body(
           await jira(`/rest/api/3/version/${versionId}/relatedwork`, {
             method: 'POST',
-            json: { category: 'Audit', title: 'Kosli Trail', url: `https://app.kosli.com/${env.org}/flows/${env.releaseFlow}/trails/${versionId}` },
+            json: {
+              category: 'Audit',
+              title: 'Kosli Trail',
+              url: `https://app.kosli.com/${env.org}/flows/${env.releaseFlow}/trails/${versionId}`,
+            },
           }),
           z.unknown(),
           'related work',
@@ -175,7 +225,10 @@ export function createOriginalScripts(env: OriginalEnvironment) {
       }
       await attestRunningSoftware(versionId, 'staging-software', await shortList(env.environments.staging));
       const search = await body(
-        await jira('/rest/api/3/search/jql', { method: 'POST', json: { jql: `fixVersion='${versionId}'`, fields: ['key'] } }),
+        await jira('/rest/api/3/search/jql', {
+          method: 'POST',
+          json: { jql: `fixVersion='${versionId}'`, fields: ['key'] },
+        }),
         searchSchema,
         'issues in the release',
       );
@@ -184,7 +237,14 @@ export function createOriginalScripts(env: OriginalEnvironment) {
       const written: string[] = [];
       for (const key of keys) {
         if (existing.has(key)) continue;
-        await body(await jira(`/rest/api/3/issue/${key}`, { method: 'PUT', json: { fields: { fixVersions: [{ id: versionId }] } } }), z.unknown(), `fixVersions of ${key}`);
+        await body(
+          await jira(`/rest/api/3/issue/${key}`, {
+            method: 'PUT',
+            json: { fields: { fixVersions: [{ id: versionId }] } },
+          }),
+          z.unknown(),
+          `fixVersions of ${key}`,
+        );
         written.push(key);
       }
       return { versionId, created, keys, written };
@@ -192,10 +252,18 @@ export function createOriginalScripts(env: OriginalEnvironment) {
 
     /** check-approved-release (§A.10 step 1): the first unreleased version, all approvers APPROVED. */
     async checkApprovedRelease(): Promise<'no-release' | 'no-approvers' | 'not-approved' | 'approved'> {
-      const unreleased = await body(await jira(`/rest/api/3/project/${env.projectId}/version?status=unreleased`), versionsSchema, 'unreleased versions');
+      const unreleased = await body(
+        await jira(`/rest/api/3/project/${env.projectId}/version?status=unreleased`),
+        versionsSchema,
+        'unreleased versions',
+      );
       const first = unreleased.values[0];
       if (!first) return 'no-release';
-      const version = await body(await jira(`/rest/api/3/version/${first.id}?expand=approvers`), versionSchema, 'version');
+      const version = await body(
+        await jira(`/rest/api/3/version/${first.id}?expand=approvers`),
+        versionSchema,
+        'version',
+      );
       const approvers = version.approvers ?? [];
       if (approvers.length === 0) return 'no-approvers';
       return approvers.every((a) => a.status === 'APPROVED') ? 'approved' : 'not-approved';

@@ -75,7 +75,14 @@ export function rows(results: BenchResults): Row[] {
   const out: Row[] = [];
   for (const r of results.P1_calls ?? []) {
     const label = `A=${r.apps}, C=${r.commits}/app, ${r.issues} keys`;
-    out.push({ figure: 'P1 calls', case: label, ours: `${r.ours}`, original: `${r.original}`, target: `≤ ${r.target}`, result: verdict(r.ours, r.target) });
+    out.push({
+      figure: 'P1 calls',
+      case: label,
+      ours: `${r.ours}`,
+      original: `${r.original}`,
+      target: `≤ ${r.target}`,
+      result: verdict(r.ours, r.target),
+    });
     out.push({
       figure: 'P1 calls',
       case: `${label}, without fix-version writes (ours ${r.ours_fix_version_writes} by ${r.ours_fix_version_requests} request(s), original ${r.original_fix_version_writes} PUTs)`,
@@ -98,8 +105,16 @@ export function rows(results: BenchResults): Row[] {
   }
   const p3 = results.P3_refresh_writes;
   if (p3) {
-    const w = (c: { writes: number; fix_version_writes: number }) => (c.writes === c.fix_version_writes ? `${c.writes}` : `${c.writes} (${c.fix_version_writes} fix versions)`);
-    out.push({ figure: 'P3 Jira writes', case: `refresh, unchanged ${p3.issues}-issue candidate`, ours: w(p3.unchanged.ours), original: w(p3.unchanged.original), target: `${p3.unchanged.target}`, result: verdict(p3.unchanged.ours.writes, p3.unchanged.target) });
+    const w = (c: { writes: number; fix_version_writes: number }) =>
+      c.writes === c.fix_version_writes ? `${c.writes}` : `${c.writes} (${c.fix_version_writes} fix versions)`;
+    out.push({
+      figure: 'P3 Jira writes',
+      case: `refresh, unchanged ${p3.issues}-issue candidate`,
+      ours: w(p3.unchanged.ours),
+      original: w(p3.unchanged.original),
+      target: `${p3.unchanged.target}`,
+      result: verdict(p3.unchanged.ours.writes, p3.unchanged.target),
+    });
     out.push({
       figure: 'P3 Jira writes',
       case: `refresh after ${p3.new_issues} new issues`,
@@ -122,11 +137,25 @@ export function rows(results: BenchResults): Row[] {
   }
   const p5 = results.P5_panel_kb_gz;
   if (p5) {
-    out.push({ figure: 'P5 panel KB gz', case: `initial JS (${p5.files.length} files, gzip -9; ${p5.lazy_kb_gz} KB more loads lazily)`, ours: `${p5.ours}`, original: '—', target: `≤ ${p5.target}`, result: verdict(p5.ours, p5.target) });
+    out.push({
+      figure: 'P5 panel KB gz',
+      case: `initial JS (${p5.files.length} files, gzip -9; ${p5.lazy_kb_gz} KB more loads lazily)`,
+      ours: `${p5.ours}`,
+      original: '—',
+      target: `≤ ${p5.target}`,
+      result: verdict(p5.ours, p5.target),
+    });
   }
   const p6 = results.P6_deploy_s;
   if (p6) {
-    out.push({ figure: 'P6 deploy s', case: `last approval → released, median of ${p6.samples.length}, run settles at once`, ours: `${p6.ours}`, original: '—', target: `≤ ${p6.target}`, result: verdict(p6.ours, p6.target) });
+    out.push({
+      figure: 'P6 deploy s',
+      case: `last approval → released, median of ${p6.samples.length}, run settles at once`,
+      ours: `${p6.ours}`,
+      original: '—',
+      target: `≤ ${p6.target}`,
+      result: verdict(p6.ours, p6.target),
+    });
     if (p6.with_latency) {
       out.push({
         figure: 'P6 deploy s',
@@ -152,7 +181,11 @@ function cells(row: Row): string[] {
 export function textTable(table: readonly Row[]): string {
   const all = [HEADERS, ...table.map(cells)];
   const widths = HEADERS.map((_, i) => Math.max(...all.map((r) => (r[i] ?? '').length)));
-  const line = (r: string[]) => r.map((c, i) => c.padEnd(widths[i] ?? 0)).join('  ').trimEnd();
+  const line = (r: string[]) =>
+    r
+      .map((c, i) => c.padEnd(widths[i] ?? 0))
+      .join('  ')
+      .trimEnd();
   return [line(HEADERS), widths.map((w) => '-'.repeat(w)).join('  '), ...table.map((r) => line(cells(r)))].join('\n');
 }
 
@@ -165,17 +198,42 @@ export function markdownTable(table: readonly Row[]): string {
 function scaleRows(results: BenchResults): Row[] {
   const out: Row[] = [];
   const row = (figure: string, what: string, value: number | null, target: number, unit = ''): void => {
-    out.push({ figure, case: what, ours: value === null || Number.isNaN(value) ? '—' : `${value}${unit}`, original: '—', target: `≤ ${target}${unit}`, result: value === null || Number.isNaN(value) ? 'miss' : verdict(value, target) });
+    out.push({
+      figure,
+      case: what,
+      ours: value === null || Number.isNaN(value) ? '—' : `${value}${unit}`,
+      original: '—',
+      target: `≤ ${target}${unit}`,
+      result: value === null || Number.isNaN(value) ? 'miss' : verdict(value, target),
+    });
   };
   const s1 = results.S1_create_10x5000;
   if (s1) {
     const what = `create 10 apps × 5,000 commits, 5,000 keys${s1.ok ? '' : ` (failed: ${s1.error ?? 'no version'})`}`;
     row('S1 s', `${what}: release page visible`, s1.seconds_to_release_page, s1.targets.seconds_to_release_page, ' s');
-    row('S1 s', 'the longest resolver invocation', s1.max_resolver_invocation_s, s1.targets.max_resolver_invocation_s, ' s');
-    row('S1 bytes', `the largest KVS value (${s1.largest_kvs_value_key.replace(/:[^:]*$/, ':…')})`, s1.largest_kvs_value_bytes, s1.targets.largest_kvs_value_bytes);
-    row('S1 s', `all 5,000 fix versions written (${s1.fix_versions_written} after ${s1.scheduled_runs} scheduled run(s))`, s1.fix_versions_done_s, s1.targets.fix_versions_done_s, ' s');
+    row(
+      'S1 s',
+      'the longest resolver invocation',
+      s1.max_resolver_invocation_s,
+      s1.targets.max_resolver_invocation_s,
+      ' s',
+    );
+    row(
+      'S1 bytes',
+      `the largest KVS value (${s1.largest_kvs_value_key.replace(/:[^:]*$/, ':…')})`,
+      s1.largest_kvs_value_bytes,
+      s1.targets.largest_kvs_value_bytes,
+    );
+    row(
+      'S1 s',
+      `all 5,000 fix versions written (${s1.fix_versions_written} after ${s1.scheduled_runs} scheduled run(s))`,
+      s1.fix_versions_done_s,
+      s1.targets.fix_versions_done_s,
+      ' s',
+    );
   }
-  if (results.S2_refresh_unchanged_10x5000_s !== undefined) row('S2 s', 'refresh the same, unchanged', results.S2_refresh_unchanged_10x5000_s, 2, ' s');
+  if (results.S2_refresh_unchanged_10x5000_s !== undefined)
+    row('S2 s', 'refresh the same, unchanged', results.S2_refresh_unchanged_10x5000_s, 2, ' s');
   const s3 = results.S3_release_page;
   if (s3) {
     row('S3 ms', 'release page, 1,000 issues (median of 5)', s3.issues_1000_ms, s3.targets.issues_1000_ms);
@@ -188,9 +246,23 @@ function scaleRows(results: BenchResults): Row[] {
     row('S4 ms', `${what} (median of 5)`, s4.ms, s4.targets.ms);
     row('S4 bytes', `${what}: the answer`, s4.response_bytes, s4.targets.response_bytes);
     const file = s4.audit_export;
-    out.push({ figure: 'S4 bytes', case: `its audit record export: ${file.parts} parts joined into ${file.file_bytes} bytes; the largest part's answer (information)`, ours: `${file.max_part_bytes}`, original: '—', target: '', result: '' });
+    out.push({
+      figure: 'S4 bytes',
+      case: `its audit record export: ${file.parts} parts joined into ${file.file_bytes} bytes; the largest part's answer (information)`,
+      ours: `${file.max_part_bytes}`,
+      original: '—',
+      target: '',
+      result: '',
+    });
   }
   const s5 = results.S5_scheduled_50_projects_s;
-  if (s5) row('S5 s', `one scheduled check, ${s5.projects} projects with open candidates, refresh on (${s5.calls} upstream calls)`, s5.seconds, s5.target, ' s');
+  if (s5)
+    row(
+      'S5 s',
+      `one scheduled check, ${s5.projects} projects with open candidates, refresh on (${s5.calls} upstream calls)`,
+      s5.seconds,
+      s5.target,
+      ' s',
+    );
   return out;
 }

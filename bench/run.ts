@@ -38,7 +38,10 @@ function writeOut(file: string, text: string): void {
 }
 
 async function main(argv: string[]): Promise<number> {
-  const { values } = parseArgs({ args: argv, options: { json: { type: 'string' }, markdown: { type: 'string' }, only: { type: 'string' } } });
+  const { values } = parseArgs({
+    args: argv,
+    options: { json: { type: 'string' }, markdown: { type: 'string' }, only: { type: 'string' } },
+  });
   const asked: readonly string[] = values.only ? values.only.split(',').map((f) => f.trim().toUpperCase()) : FIGURES;
   const wanted = new Set<string>(asked.flatMap((f): readonly string[] => GROUPS[f] ?? [f]));
   const unknown = [...wanted].filter((f) => !(FIGURES as readonly string[]).includes(f));
@@ -56,27 +59,63 @@ async function main(argv: string[]): Promise<number> {
     return value;
   };
 
-  if (run('P1')) results.P1_calls = await step('P1', 'calls to compose and create a candidate (A = 2, 10; C = 10, 100, 1000 per app)', () => measureCandidateCalls());
-  if (run('P2')) results.P2_panel_ms = await step('P2', 'release page load time with injected latency', () => measureReleasePage());
+  if (run('P1'))
+    results.P1_calls = await step(
+      'P1',
+      'calls to compose and create a candidate (A = 2, 10; C = 10, 100, 1000 per app)',
+      () => measureCandidateCalls(),
+    );
+  if (run('P2'))
+    results.P2_panel_ms = await step('P2', 'release page load time with injected latency', () => measureReleasePage());
   if (run('P3')) results.P3_refresh_writes = await step('P3', 'Jira writes of a refresh', () => measureRefreshWrites());
-  if (run('P4')) results.P4_trigger_calls = await step('P4', 'calls of an idle scheduled run', () => measureTriggerCalls());
+  if (run('P4'))
+    results.P4_trigger_calls = await step('P4', 'calls of an idle scheduled run', () => measureTriggerCalls());
   if (run('P5')) results.P5_panel_kb_gz = await step('P5', 'panel initial JavaScript', () => measurePanelSize());
   if (run('P6')) {
     const sandbox = await step('P6', 'last approval to released', () => measureDeployTime());
-    const withLatency = await step('P6', 'the same with 100 ms/10 ms latency', () => measureDeployTime({ ...P6_DEFAULTS, samples: 1, upstreamLatencyMs: 100, storageLatencyMs: 10 }));
+    const withLatency = await step('P6', 'the same with 100 ms/10 ms latency', () =>
+      measureDeployTime({ ...P6_DEFAULTS, samples: 1, upstreamLatencyMs: 100, storageLatencyMs: 10 }),
+    );
     results.P6_deploy_s = { ...sandbox, with_latency: withLatency };
   }
 
-  if (run('S1') || run('S2')) Object.assign(results, await step('S1', 'a 10 × 5,000-commit release: create, then refresh (S1, S2)', () => measureScale(progress)));
-  if (run('S3')) Object.assign(results, await step('S3', 'release pages of 1,000 and 5,000 issues', () => measureReleasePages(progress)));
-  if (run('S4')) Object.assign(results, await step('S4', 'release page with 10,000 audit entries and 10,000 decisions', () => measureReleaseHistory(progress)));
-  if (run('S5')) Object.assign(results, await step('S5', 'one scheduled check over 50 projects, refresh on', () => measureScheduledProjects(progress)));
+  if (run('S1') || run('S2'))
+    Object.assign(
+      results,
+      await step('S1', 'a 10 × 5,000-commit release: create, then refresh (S1, S2)', () => measureScale(progress)),
+    );
+  if (run('S3'))
+    Object.assign(
+      results,
+      await step('S3', 'release pages of 1,000 and 5,000 issues', () => measureReleasePages(progress)),
+    );
+  if (run('S4'))
+    Object.assign(
+      results,
+      await step('S4', 'release page with 10,000 audit entries and 10,000 decisions', () =>
+        measureReleaseHistory(progress),
+      ),
+    );
+  if (run('S5'))
+    Object.assign(
+      results,
+      await step('S5', 'one scheduled check over 50 projects, refresh on', () => measureScheduledProjects(progress)),
+    );
 
-  if (run('P7')) results.P7_issue_context_ms = await step('P7', 'issue panel load time with injected latency', () => measureIssueContext());
+  if (run('P7'))
+    results.P7_issue_context_ms = await step('P7', 'issue panel load time with injected latency', () =>
+      measureIssueContext(),
+    );
 
-  const document: BenchResults = { ...results, machine: machine(loadStart), duration_s: round((performance.now() - started) / 1000, 1) };
+  const document: BenchResults = {
+    ...results,
+    machine: machine(loadStart),
+    duration_s: round((performance.now() - started) / 1000, 1),
+  };
   const table = rows(document);
-  process.stdout.write(`\n${textTable(table)}\n\n${document.date} · ${document.machine.cpu} × ${document.machine.cores} · load ${document.machine.load_start} → ${document.machine.load_end} · ${document.duration_s} s\n`);
+  process.stdout.write(
+    `\n${textTable(table)}\n\n${document.date} · ${document.machine.cpu} × ${document.machine.cores} · load ${document.machine.load_start} → ${document.machine.load_end} · ${document.duration_s} s\n`,
+  );
   if (values.json) writeOut(values.json, `${JSON.stringify(document, null, 2)}\n`);
   if (values.markdown) writeOut(values.markdown, `${markdownTable(table)}\n`);
   return 0;

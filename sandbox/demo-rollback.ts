@@ -9,7 +9,13 @@ import { z } from 'zod';
 import { demoTools, type DemoOutcome, type DemoReporter } from './demo-script';
 import type { SandboxClient } from './server/control-client';
 
-const refreshed = z.object({ versionId: z.string(), name: z.string(), created: z.boolean(), contentHash: z.string(), addedKeys: z.array(z.string()) });
+const refreshed = z.object({
+  versionId: z.string(),
+  name: z.string(),
+  created: z.boolean(),
+  contentHash: z.string(),
+  addedKeys: z.array(z.string()),
+});
 const short = (sha: string) => sha.slice(0, 7);
 
 export interface RollbackOutcome {
@@ -20,8 +26,13 @@ export interface RollbackOutcome {
   prodTags: Record<string, string>;
 }
 
-export async function runRollbackDemo(client: SandboxClient, reporter: DemoReporter, first: DemoOutcome): Promise<RollbackOutcome> {
-  const { step, check, invokeOk, reported, getRelease, promoteAndSettle, deployOnSchedule, developer, owner1, owner2 } = await demoTools(client, reporter, 6);
+export async function runRollbackDemo(
+  client: SandboxClient,
+  reporter: DemoReporter,
+  first: DemoOutcome,
+): Promise<RollbackOutcome> {
+  const { step, check, invokeOk, reported, getRelease, promoteAndSettle, deployOnSchedule, developer, owner1, owner2 } =
+    await demoTools(client, reporter, 6);
 
   const second = await step('A second release: change both apps, promote, create the candidate', async () => {
     const builds: { name: string; fingerprint: string }[] = [];
@@ -41,20 +52,44 @@ export async function runRollbackDemo(client: SandboxClient, reporter: DemoRepor
   });
 
   await step(`Approve ${second.name} and deploy it`, async () => {
-    for (const owner of [owner1, owner2]) await invokeOk(owner.accountId, 'release/decide', { versionId: second.versionId, decision: 'approved', contentHash: second.contentHash }, z.unknown());
+    for (const owner of [owner1, owner2])
+      await invokeOk(
+        owner.accountId,
+        'release/decide',
+        { versionId: second.versionId, decision: 'approved', contentHash: second.contentHash },
+        z.unknown(),
+      );
     await deployOnSchedule(second.versionId);
   });
 
   const rollback = await step(`Roll prod back to ${first.versionName}`, async () => {
-    const opened = await invokeOk(developer.accountId, 'release/rollback', { versionId: first.versionId, reason: 'Checkout shows wrong delivery estimates since the second release' }, refreshed);
+    const opened = await invokeOk(
+      developer.accountId,
+      'release/rollback',
+      { versionId: first.versionId, reason: 'Checkout shows wrong delivery estimates since the second release' },
+      refreshed,
+    );
     const view = await getRelease(owner1.accountId, opened.versionId);
-    reporter.detail(`${developer.displayName} opens rollback ${opened.name}: ${view.artifacts.map((a) => `${a.app} → ${short(a.commit)}`).join(', ')}`);
+    reporter.detail(
+      `${developer.displayName} opens rollback ${opened.name}: ${view.artifacts.map((a) => `${a.app} → ${short(a.commit)}`).join(', ')}`,
+    );
     reporter.detail(`policy: ${view.approvals.outstanding.join(' ')}`);
     return opened;
   });
 
   await step('Approve the rollback and deploy it', async () => {
-    for (const owner of [owner1, owner2]) await invokeOk(owner.accountId, 'release/decide', { versionId: rollback.versionId, decision: 'approved', reason: 'Agreed: roll back', contentHash: rollback.contentHash }, z.unknown());
+    for (const owner of [owner1, owner2])
+      await invokeOk(
+        owner.accountId,
+        'release/decide',
+        {
+          versionId: rollback.versionId,
+          decision: 'approved',
+          reason: 'Agreed: roll back',
+          contentHash: rollback.contentHash,
+        },
+        z.unknown(),
+      );
     await deployOnSchedule(rollback.versionId);
   });
 
@@ -77,10 +112,20 @@ export async function runRollbackDemo(client: SandboxClient, reporter: DemoRepor
       const version = state.jira.versions.find((v) => v.id === versionId);
       check(version !== undefined, `Jira version ${versionId} is missing`);
     }
-    const rolledBack = state.jira.deployments.filter((d) => d.label === second.name && d.environmentType === 'production').map((d) => d.state);
-    check(rolledBack.includes('rolled_back'), `Jira's deployments of ${second.name} say ${rolledBack.join(', ') || 'nothing'}`);
+    const rolledBack = state.jira.deployments
+      .filter((d) => d.label === second.name && d.environmentType === 'production')
+      .map((d) => d.state);
+    check(
+      rolledBack.includes('rolled_back'),
+      `Jira's deployments of ${second.name} say ${rolledBack.join(', ') || 'nothing'}`,
+    );
     reporter.detail(`${second.name} production: rolled_back in Jira's Deployments; ${rollback.name} released`);
   });
 
-  return { secondVersionId: second.versionId, rollbackVersionId: rollback.versionId, rollbackName: rollback.name, prodTags };
+  return {
+    secondVersionId: second.versionId,
+    rollbackVersionId: rollback.versionId,
+    rollbackName: rollback.name,
+    prodTags,
+  };
 }

@@ -41,8 +41,18 @@ export class DemoFailure extends Error {
   }
 }
 
-const promoted = z.object({ runId: z.number(), apps: z.array(z.object({ name: z.string(), commit: z.string(), fingerprint: z.string() })) });
-const refreshed = z.object({ versionId: z.string(), name: z.string(), created: z.boolean(), changed: z.boolean(), addedKeys: z.array(z.string()), contentHash: z.string() });
+const promoted = z.object({
+  runId: z.number(),
+  apps: z.array(z.object({ name: z.string(), commit: z.string(), fingerprint: z.string() })),
+});
+const refreshed = z.object({
+  versionId: z.string(),
+  name: z.string(),
+  created: z.boolean(),
+  changed: z.boolean(),
+  addedKeys: z.array(z.string()),
+  contentHash: z.string(),
+});
 const releaseView = z.object({
   name: z.string(),
   state: z.string(),
@@ -56,7 +66,12 @@ const releaseView = z.object({
     outstanding: z.array(z.string()),
     decisions: z.array(z.object({ displayName: z.string(), decision: z.string(), valid: z.boolean() })),
   }),
-  deploy: z.object({ step: z.string(), runId: z.number().nullable(), runConclusion: z.string().nullable(), failure: z.object({ reason: z.string(), transient: z.boolean() }).nullable() }),
+  deploy: z.object({
+    step: z.string(),
+    runId: z.number().nullable(),
+    runConclusion: z.string().nullable(),
+    failure: z.object({ reason: z.string(), transient: z.boolean() }).nullable(),
+  }),
 });
 type ReleaseView = z.output<typeof releaseView>;
 
@@ -79,7 +94,8 @@ export async function demoTools(client: SandboxClient, reporter: DemoReporter, T
   const developer = users.find((u) => u.role === 'developer');
   const owners = users.filter((u) => u.role === 'product-owner');
   const [owner1, owner2] = owners;
-  if (!developer || !owner1 || !owner2) throw new DemoFailure('Users', 'the demo needs a developer and two product owners (the default scenario)');
+  if (!developer || !owner1 || !owner2)
+    throw new DemoFailure('Users', 'the demo needs a developer and two product owners (the default scenario)');
   let index = 0;
   const step = async <T>(title: string, work: () => Promise<T>): Promise<T> => {
     index += 1;
@@ -98,9 +114,13 @@ export async function demoTools(client: SandboxClient, reporter: DemoReporter, T
     if (!condition) throw new Error(message);
   };
 
-
   /** A resolver call, tried again (as a person would press the button again) while the failure is transient. */
-  const invoke = async <S extends z.ZodType>(accountId: string, key: Parameters<SandboxClient['invokeOk']>[1], payload: unknown, schema: S): Promise<{ value: z.output<S>; attempts: number }> => {
+  const invoke = async <S extends z.ZodType>(
+    accountId: string,
+    key: Parameters<SandboxClient['invokeOk']>[1],
+    payload: unknown,
+    schema: S,
+  ): Promise<{ value: z.output<S>; attempts: number }> => {
     for (let attempts = 1; ; attempts++) {
       try {
         return { value: await client.invokeOk(accountId, key, payload, schema), attempts };
@@ -111,25 +131,37 @@ export async function demoTools(client: SandboxClient, reporter: DemoReporter, T
       }
     }
   };
-  const invokeOk = async <S extends z.ZodType>(accountId: string, key: Parameters<SandboxClient['invokeOk']>[1], payload: unknown, schema: S) => (await invoke(accountId, key, payload, schema)).value;
+  const invokeOk = async <S extends z.ZodType>(
+    accountId: string,
+    key: Parameters<SandboxClient['invokeOk']>[1],
+    payload: unknown,
+    schema: S,
+  ) => (await invoke(accountId, key, payload, schema)).value;
   /** Kosli learns what runs where from periodic environment reports: wait for the one that shows these builds. */
   const reported = async (environment: 'dev' | 'staging', builds: readonly { name: string; fingerprint: string }[]) => {
     const waited = await client.reported(environment, builds, REPORT_WAIT_MS);
-    reporter.detail(`Kosli's ${environment} report shows ${builds.map((b) => `${b.name}@${shortHash(b.fingerprint)}`).join(', ')} (after ${(waited / 1000).toFixed(1)} s)`);
+    reporter.detail(
+      `Kosli's ${environment} report shows ${builds.map((b) => `${b.name}@${shortHash(b.fingerprint)}`).join(', ')} (after ${(waited / 1000).toFixed(1)} s)`,
+    );
   };
-  const getRelease = (accountId: string, versionId: string) => invokeOk(accountId, 'release/get', { versionId }, releaseView);
+  const getRelease = (accountId: string, versionId: string) =>
+    invokeOk(accountId, 'release/get', { versionId }, releaseView);
   const promoteAndSettle = async () => {
     const run = await invokeOk(developer.accountId, 'staging/promote', {}, promoted);
-    reporter.detail(`${developer.displayName} promotes: staging run ${run.runId} with ${run.apps.map((a) => `${a.name}@${short(a.commit)}`).join(', ')}`);
+    reporter.detail(
+      `${developer.displayName} promotes: staging run ${run.runId} with ${run.apps.map((a) => `${a.name}@${short(a.commit)}`).join(', ')}`,
+    );
     const settled = await client.settle();
     const ours = settled.runs.find((r) => r.id === run.runId);
-    const conclusion = ours?.conclusion ?? (await client.state()).github.runs.find((r) => r.id === run.runId)?.conclusion;
+    const conclusion =
+      ours?.conclusion ?? (await client.state()).github.runs.find((r) => r.id === run.runId)?.conclusion;
     check(conclusion === 'success', `the staging run ${run.runId} concluded ${conclusion ?? 'nothing'}`);
     const staging = (await client.state()).git.tags;
-    reporter.detail(`run ${run.runId} completed (success): ${run.apps.map((a) => `running-staging-${a.name} → ${short(staging[`running-staging-${a.name}`] ?? '?')}`).join(', ')}`);
+    reporter.detail(
+      `run ${run.runId} completed (success): ${run.apps.map((a) => `running-staging-${a.name} → ${short(staging[`running-staging-${a.name}`] ?? '?')}`).join(', ')}`,
+    );
     await reported('staging', run.apps);
   };
-
 
   /** Runs the scheduled check (as Forge does every five minutes) until the release is released or failed for good, narrating prod runs. */
   const deployOnSchedule = async (versionId: string): Promise<ReleaseView> => {
@@ -154,25 +186,59 @@ export async function demoTools(client: SandboxClient, reporter: DemoReporter, T
       for (let run = 1; ; run++) {
         await client.runScheduledCheck();
         after = await getRelease(owner1.accountId, versionId);
-        if (after.state === 'released' || (after.deploy.failure !== null && !after.deploy.failure.transient) || run >= 10) break;
-        reporter.detail(`after scheduled run ${run}: ${after.deploy.failure ? `${after.deploy.failure.reason} (transient, the next run retries)` : `state ${after.state}`}`);
+        if (
+          after.state === 'released' ||
+          (after.deploy.failure !== null && !after.deploy.failure.transient) ||
+          run >= 10
+        )
+          break;
+        reporter.detail(
+          `after scheduled run ${run}: ${after.deploy.failure ? `${after.deploy.failure.reason} (transient, the next run retries)` : `state ${after.state}`}`,
+        );
       }
     } finally {
       checking = false;
       await watcher;
     }
     await watch();
-    check(after.state === 'released', `the deploy did not finish: ${after.deploy.failure?.reason ?? `state ${after.state}`}`);
+    check(
+      after.state === 'released',
+      `the deploy did not finish: ${after.deploy.failure?.reason ?? `state ${after.state}`}`,
+    );
     reporter.detail(`release state: ${after.state}`);
     return after;
   };
 
-  return { step, check, invoke, invokeOk, reported, getRelease, promoteAndSettle, deployOnSchedule, developer, owner1, owner2 };
+  return {
+    step,
+    check,
+    invoke,
+    invokeOk,
+    reported,
+    getRelease,
+    promoteAndSettle,
+    deployOnSchedule,
+    developer,
+    owner1,
+    owner2,
+  };
 }
 
 export async function runDemo(client: SandboxClient, reporter: DemoReporter): Promise<DemoOutcome> {
   const started = Date.now();
-  const { step, check, invoke, invokeOk, reported, getRelease, promoteAndSettle, deployOnSchedule, developer, owner1, owner2 } = await demoTools(client, reporter, 12);
+  const {
+    step,
+    check,
+    invoke,
+    invokeOk,
+    reported,
+    getRelease,
+    promoteAndSettle,
+    deployOnSchedule,
+    developer,
+    owner1,
+    owner2,
+  } = await demoTools(client, reporter, 12);
 
   await step('Two Jira issues to ship', async () => {
     const { issues } = (await client.state()).jira;
@@ -191,7 +257,9 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     ] as const) {
       const commit = await client.commit(app, message, developer.accountId);
       builds.push({ name: app, fingerprint: commit.fingerprint });
-      reporter.detail(`${app}: commit ${short(commit.sha)} "${message}" → Kosli trails, artifact ${shortHash(commit.fingerprint)}, running in dev`);
+      reporter.detail(
+        `${app}: commit ${short(commit.sha)} "${message}" → Kosli trails, artifact ${shortHash(commit.fingerprint)}, running in dev`,
+      );
     }
     await reported('dev', builds);
   });
@@ -202,34 +270,61 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     const { value: created, attempts } = await invoke(developer.accountId, 'candidate/refresh', {}, refreshed);
     // A try that failed after Jira made the version leaves it to the next one, which adopts it.
     check(created.created || attempts > 1, 'no new candidate was created');
-    reporter.detail(`Jira version ${created.name} (${created.versionId}) with ${created.addedKeys.join(', ')}; content hash ${shortHash(created.contentHash)}`);
+    reporter.detail(
+      `Jira version ${created.name} (${created.versionId}) with ${created.addedKeys.join(', ')}; content hash ${shortHash(created.contentHash)}`,
+    );
     return created;
   });
 
   await step('A second change to the backend', async () => {
     const commit = await client.commit('backend', 'OPS-13 Show the delivery estimate', developer.accountId);
-    reporter.detail(`backend: commit ${short(commit.sha)} "OPS-13 Show the delivery estimate", artifact ${shortHash(commit.fingerprint)}`);
+    reporter.detail(
+      `backend: commit ${short(commit.sha)} "OPS-13 Show the delivery estimate", artifact ${shortHash(commit.fingerprint)}`,
+    );
     await reported('dev', [{ name: 'backend', fingerprint: commit.fingerprint }]);
     await promoteAndSettle();
   });
 
   const current = await step('Refresh the candidate', async () => {
     const refresh = await invokeOk(developer.accountId, 'candidate/refresh', {}, refreshed);
-    check(refresh.versionId === candidate.versionId && !refresh.created, 'the refresh made another version instead of updating the candidate');
-    check(refresh.changed && refresh.addedKeys.includes('OPS-13'), `expected OPS-13 to be added, got [${refresh.addedKeys.join(', ')}]`);
-    reporter.detail(`added ${refresh.addedKeys.join(', ')}; content hash ${shortHash(candidate.contentHash)} → ${shortHash(refresh.contentHash)}`);
+    check(
+      refresh.versionId === candidate.versionId && !refresh.created,
+      'the refresh made another version instead of updating the candidate',
+    );
+    check(
+      refresh.changed && refresh.addedKeys.includes('OPS-13'),
+      `expected OPS-13 to be added, got [${refresh.addedKeys.join(', ')}]`,
+    );
+    reporter.detail(
+      `added ${refresh.addedKeys.join(', ')}; content hash ${shortHash(candidate.contentHash)} → ${shortHash(refresh.contentHash)}`,
+    );
     const view = await getRelease(owner1.accountId, candidate.versionId);
     const stale = view.approvals.decisions.filter((d) => !d.valid);
-    reporter.detail(stale.length === 0 ? 'stale approvals: none (nobody had decided yet)' : `stale approvals: ${stale.map((d) => d.displayName).join(', ')}`);
-    reporter.detail(`content: ${view.artifacts.map((a) => `${a.app}@${short(a.commit)}`).join(', ')}; issues ${view.issues.map((i) => i.key).join(', ')}`);
+    reporter.detail(
+      stale.length === 0
+        ? 'stale approvals: none (nobody had decided yet)'
+        : `stale approvals: ${stale.map((d) => d.displayName).join(', ')}`,
+    );
+    reporter.detail(
+      `content: ${view.artifacts.map((a) => `${a.app}@${short(a.commit)}`).join(', ')}; issues ${view.issues.map((i) => i.key).join(', ')}`,
+    );
     return view;
   });
 
   let view: ReleaseView = current;
   for (const owner of [owner1, owner2]) {
     view = await step(`Approve as ${owner.displayName}`, async () => {
-      const after = await invokeOk(owner.accountId, 'release/decide', { versionId: candidate.versionId, decision: 'approved', contentHash: current.contentHash }, releaseView);
-      reporter.detail(after.approvals.satisfied ? 'approval policy satisfied: the deploy is queued' : `still needed: ${after.approvals.outstanding.join('; ')}`);
+      const after = await invokeOk(
+        owner.accountId,
+        'release/decide',
+        { versionId: candidate.versionId, decision: 'approved', contentHash: current.contentHash },
+        releaseView,
+      );
+      reporter.detail(
+        after.approvals.satisfied
+          ? 'approval policy satisfied: the deploy is queued'
+          : `still needed: ${after.approvals.outstanding.join('; ')}`,
+      );
       return after;
     });
   }
@@ -258,17 +353,34 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     check(version?.released === true, `Jira version ${candidate.versionId} is not released`);
     const page = await getRelease(owner1.accountId, candidate.versionId);
     check(page.state === 'released', `the release page says ${page.state}`);
-    reporter.detail(`${version?.name ?? ''} released on ${version?.releaseDate ?? '?'} with ${version?.issueKeys.join(', ') ?? ''}; deploy run linked in Related work`);
+    reporter.detail(
+      `${version?.name ?? ''} released on ${version?.releaseDate ?? '?'} with ${version?.issueKeys.join(', ') ?? ''}; deploy run linked in Related work`,
+    );
     return { releaseDate: version?.releaseDate ?? null };
   });
 
   await step('Jira shows the released issues in production: successful (Deployments API)', async () => {
     const state = await client.state();
     const keys = state.jira.versions.find((v) => v.id === candidate.versionId)?.issueKeys ?? [];
-    const prod = state.jira.deployments.filter((d) => d.environmentType === 'production' && d.state === 'successful' && d.label === candidate.name);
-    for (const key of keys) check(prod.some((d) => d.issueKeys.includes(key)), `Jira has no successful production deployment for ${key}`);
-    reporter.detail(`${keys.map((key) => `${key} production: successful`).join(', ')} (verified by Kosli, reported by the app)`);
+    const prod = state.jira.deployments.filter(
+      (d) => d.environmentType === 'production' && d.state === 'successful' && d.label === candidate.name,
+    );
+    for (const key of keys)
+      check(
+        prod.some((d) => d.issueKeys.includes(key)),
+        `Jira has no successful production deployment for ${key}`,
+      );
+    reporter.detail(
+      `${keys.map((key) => `${key} production: successful`).join(', ')} (verified by Kosli, reported by the app)`,
+    );
   });
 
-  return { versionId: candidate.versionId, versionName: candidate.name, approved, prodTags, releaseDate: final.releaseDate, totalMs: Date.now() - started };
+  return {
+    versionId: candidate.versionId,
+    versionName: candidate.name,
+    approved,
+    prodTags,
+    releaseDate: final.releaseDate,
+    totalMs: Date.now() - started,
+  };
 }

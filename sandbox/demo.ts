@@ -19,7 +19,9 @@ import { startSandbox } from './server/start-sandbox';
 
 const out = (line: string) => process.stdout.write(`${line}\n`);
 const seconds = (ms: number) => `${(ms / 1000).toFixed(2)} s`;
-const color = process.stdout.isTTY ? (code: number, text: string) => `\u001b[${code}m${text}\u001b[0m` : (_code: number, text: string) => text;
+const color = process.stdout.isTTY
+  ? (code: number, text: string) => `\u001b[${code}m${text}\u001b[0m`
+  : (_code: number, text: string) => text;
 
 const reporter: DemoReporter = {
   step: (index, total, title) => out(`\n${color(1, `[${String(index).padStart(2)}/${total}] ${title}`)}`),
@@ -40,7 +42,8 @@ async function main(): Promise<number> {
   if (!(reportIntervalMs > 0)) throw new Error('SANDBOX_REPORT_INTERVAL_MS must be a positive number of ms');
   const rate = Number(option('--faults') ?? 0);
   const seed = Number(option('--seed') ?? 1);
-  if (!(rate >= 0 && rate < 1) || !Number.isInteger(seed)) throw new Error('--faults takes a rate in [0, 1) and --seed an integer');
+  if (!(rate >= 0 && rate < 1) || !Number.isInteger(seed))
+    throw new Error('--faults takes a rate in [0, 1) and --seed an integer');
   const dataDir = mkdtempSync(join(tmpdir(), 'krg-demo-'));
   const started = Date.now();
   out(color(1, 'Kosli Release Gate: the original demo, offline'));
@@ -52,8 +55,12 @@ async function main(): Promise<number> {
     realism: { reportIntervalMs },
     ...(rate > 0 ? { faults: { rate, seed } } : {}),
   });
-  out(`Fresh sandbox at ${sandbox.url}/ in ${seconds(Date.now() - started)} (git repository: ${sandbox.repository.directory})`);
-  out(`Kosli environments report every ${seconds(reportIntervalMs)}${rate > 0 ? `; ${rate * 100}% of upstream calls fail at random (seed ${seed})` : ''}.`);
+  out(
+    `Fresh sandbox at ${sandbox.url}/ in ${seconds(Date.now() - started)} (git repository: ${sandbox.repository.directory})`,
+  );
+  out(
+    `Kosli environments report every ${seconds(reportIntervalMs)}${rate > 0 ? `; ${rate * 100}% of upstream calls fail at random (seed ${seed})` : ''}.`,
+  );
   let code = 0;
   try {
     const outcome = await runDemo(new SandboxClient(sandbox.url), reporter);
@@ -66,11 +73,19 @@ async function main(): Promise<number> {
       out(color(32, `Done: ${rolledBack.rollbackName} put prod back on ${outcome.versionName}'s commits.`));
     }
     out(`Total ${seconds(Date.now() - started)} (demo steps ${seconds(outcome.totalMs)}).`);
-    if (rate > 0) out(`Random faults served: ${faultSummary(sandbox)}; prod dispatches: ${(await new SandboxClient(sandbox.url).state()).github.runs.filter((r) => r.inputs['environment'] === 'prod').length}.`);
+    if (rate > 0)
+      out(
+        `Random faults served: ${faultSummary(sandbox)}; prod dispatches: ${(await new SandboxClient(sandbox.url).state()).github.runs.filter((r) => r.inputs['environment'] === 'prod').length}.`,
+      );
   } catch (error) {
     code = 1;
     out('');
-    out(color(31, `✗ ${error instanceof DemoFailure ? `step "${error.step}" failed: ${error.message.slice(error.step.length + 2)}` : error instanceof Error ? error.message : String(error)}`));
+    out(
+      color(
+        31,
+        `✗ ${error instanceof DemoFailure ? `step "${error.step}" failed: ${error.message.slice(error.step.length + 2)}` : error instanceof Error ? error.message : String(error)}`,
+      ),
+    );
     out(`Total ${seconds(Date.now() - started)}.`);
   }
   if (keep) {
@@ -82,9 +97,20 @@ async function main(): Promise<number> {
   return code;
 }
 
-function faultSummary(sandbox: { world: { jira: { service: FakeHttpService }; kosli: { service: FakeHttpService }; github: { service: FakeHttpService } } }): string {
+function faultSummary(sandbox: {
+  world: {
+    jira: { service: FakeHttpService };
+    kosli: { service: FakeHttpService };
+    github: { service: FakeHttpService };
+  };
+}): string {
   const { jira, kosli, github } = sandbox.world;
-  return [jira, kosli, github].map(({ service }) => `${service.system} ${[...service.randomFaults].map(([kind, count]) => `${count}×${kind}`).join(' ') || 'none'}`).join(', ');
+  return [jira, kosli, github]
+    .map(
+      ({ service }) =>
+        `${service.system} ${[...service.randomFaults].map(([kind, count]) => `${count}×${kind}`).join(' ') || 'none'}`,
+    )
+    .join(', ');
 }
 
 main().then(

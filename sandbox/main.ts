@@ -61,7 +61,9 @@ async function main(): Promise<void> {
     workflowDelayMs: settings.SANDBOX_WORKFLOW_DELAY_MS,
     triggerIntervalMs: settings.SANDBOX_TRIGGER_INTERVAL_MS === 0 ? null : settings.SANDBOX_TRIGGER_INTERVAL_MS,
     realism: { reportIntervalMs: settings.SANDBOX_REPORT_INTERVAL_MS },
-    ...(settings.SANDBOX_FAULTS > 0 ? { faults: { rate: settings.SANDBOX_FAULTS, seed: settings.SANDBOX_FAULT_SEED } } : {}),
+    ...(settings.SANDBOX_FAULTS > 0
+      ? { faults: { rate: settings.SANDBOX_FAULTS, seed: settings.SANDBOX_FAULT_SEED } }
+      : {}),
     log,
   });
   const owners = scenario.users.filter((u) => u.role === 'product-owner').map((u) => u.displayName);
@@ -76,9 +78,13 @@ async function main(): Promise<void> {
   say(`  Git       git -C ${sandbox.repository.directory} log --oneline --decorate`);
   say(
     `  Timing    workflow runs take ${settings.SANDBOX_WORKFLOW_DELAY_MS} ms; ` +
-      (settings.SANDBOX_TRIGGER_INTERVAL_MS === 0 ? 'the scheduled check runs only when asked' : `the scheduled check runs every ${settings.SANDBOX_TRIGGER_INTERVAL_MS / 1000} s`) +
+      (settings.SANDBOX_TRIGGER_INTERVAL_MS === 0
+        ? 'the scheduled check runs only when asked'
+        : `the scheduled check runs every ${settings.SANDBOX_TRIGGER_INTERVAL_MS / 1000} s`) +
       `; Kosli environments report every ${settings.SANDBOX_REPORT_INTERVAL_MS / 1000} s` +
-      (settings.SANDBOX_FAULTS > 0 ? `; ${settings.SANDBOX_FAULTS * 100}% of upstream calls fail at random (seed ${settings.SANDBOX_FAULT_SEED})` : ''),
+      (settings.SANDBOX_FAULTS > 0
+        ? `; ${settings.SANDBOX_FAULTS * 100}% of upstream calls fail at random (seed ${settings.SANDBOX_FAULT_SEED})`
+        : ''),
   );
   say('');
   say('  Ctrl-C stops and saves the world; `npm start -- --fresh` starts over.');
@@ -103,6 +109,7 @@ async function main(): Promise<void> {
 
 main().catch((error: unknown) => {
   if (error instanceof SandboxStartError) fail(error.message);
-  if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE') fail(`port ${process.env['PORT'] ?? 3000} is in use: set PORT to another one`);
+  if (error instanceof Error && 'code' in error && error.code === 'EADDRINUSE')
+    fail(`port ${process.env['PORT'] ?? 3000} is in use: set PORT to another one`);
   fail(error instanceof Error ? (error.stack ?? error.message) : String(error));
 });

@@ -29,7 +29,9 @@ const requireFromRepo = createRequire(path.join(repoRoot, 'package.json'));
 const bundlerPath = requireFromRepo.resolve('@forge/bundler');
 const bundler = requireFromRepo('@forge/bundler');
 const cliShared = createRequire(bundlerPath)('@forge/cli-shared');
-const bundlerVersion = JSON.parse(fs.readFileSync(path.join(path.dirname(bundlerPath), '../package.json'), 'utf8')).version;
+const bundlerVersion = JSON.parse(
+  fs.readFileSync(path.join(path.dirname(bundlerPath), '../package.json'), 'utf8'),
+).version;
 
 const out = (line) => process.stdout.write(`${line}\n`);
 const started = performance.now();
@@ -67,8 +69,12 @@ async function main() {
   const configFile = new cliShared.ConfigFile(fileReader, new cliShared.FileSystemWriter());
   const handlers = await configFile.getAppHandlers();
   const entryPoints = bundler.getEntryPoints(handlers);
-  out(`forge-bundle: @forge/bundler ${bundlerVersion}; handlers ${handlers.map((h) => `${h.module}.${h.func}`).join(', ')}`);
-  out(`forge-bundle: entry points ${entryPoints.map((e) => path.relative(repoRoot, e.path)).join(', ')}; tsconfig.json of the app`);
+  out(
+    `forge-bundle: @forge/bundler ${bundlerVersion}; handlers ${handlers.map((h) => `${h.module}.${h.func}`).join(', ')}`,
+  );
+  out(
+    `forge-bundle: entry points ${entryPoints.map((e) => path.relative(repoRoot, e.path)).join(', ')}; tsconfig.json of the app`,
+  );
 
   const nodeBundler = bundler.getNodeBundler(
     logger,
@@ -93,19 +99,27 @@ async function main() {
   }
 
   for (const { module, func } of handlers) {
-    if (!fs.existsSync(path.join(outDir, `${module}.cjs`))) throw new Error(`the bundle has no ${module}.cjs for handler ${module}.${func}`);
+    if (!fs.existsSync(path.join(outDir, `${module}.cjs`)))
+      throw new Error(`the bundle has no ${module}.cjs for handler ${module}.${func}`);
   }
-  const files = fs.readdirSync(outDir, { recursive: true }).filter((name) => fs.statSync(path.join(outDir, name)).isFile());
+  const files = fs
+    .readdirSync(outDir, { recursive: true })
+    .filter((name) => fs.statSync(path.join(outDir, name)).isFile());
   const code = files.filter((name) => name.endsWith('.cjs'));
   const codeBytes = code.reduce((sum, name) => sum + sizeOf(path.join(outDir, name)), 0);
   const totalBytes = files.reduce((sum, name) => sum + sizeOf(path.join(outDir, name)), 0);
-  for (const name of files.sort()) out(`forge-bundle:   ${name.padEnd(32)} ${kib(sizeOf(path.join(outDir, name))).padStart(12)}`);
+  for (const name of files.sort())
+    out(`forge-bundle:   ${name.padEnd(32)} ${kib(sizeOf(path.join(outDir, name))).padStart(12)}`);
   out(`forge-bundle: node modules bundled: ${(metadata?.modules ?? []).join(', ') || '(none)'}`);
   const seconds = ((performance.now() - started) / 1000).toFixed(1);
-  out(`forge-bundle: OK, code ${kib(codeBytes)} (${code.length} .cjs files), archive contents ${kib(totalBytes)} in ${path.relative(repoRoot, outDir)}/, ${seconds} s`);
+  out(
+    `forge-bundle: OK, code ${kib(codeBytes)} (${code.length} .cjs files), archive contents ${kib(totalBytes)} in ${path.relative(repoRoot, outDir)}/, ${seconds} s`,
+  );
 }
 
 main().catch((error) => {
-  process.stderr.write(`forge-bundle: FAILED, the bundle cannot be built as forge deploy would build it:\n${error instanceof Error ? error.message : String(error)}\n`);
+  process.stderr.write(
+    `forge-bundle: FAILED, the bundle cannot be built as forge deploy would build it:\n${error instanceof Error ? error.message : String(error)}\n`,
+  );
   process.exit(1);
 });

@@ -153,7 +153,10 @@ async function main() {
       try {
         return await run(inputs);
       } catch (error) {
-        crashed.push({ linter: linter.constructor.name, message: error instanceof Error ? error.message : String(error) });
+        crashed.push({
+          linter: linter.constructor.name,
+          message: error instanceof Error ? error.message : String(error),
+        });
         throw error;
       }
     };
@@ -206,7 +209,9 @@ async function main() {
     out(`error ${c.linter} crashed ("${c.message}"): none of its checks ran, so this lint proves nothing about them`);
   }
   for (const c of crashingNames) {
-    out(`error ${rel(c.file)}:${c.line}: calling \`${c.name}\` crashes @forge/lint's permission linter (it treats any name containing "requestJira", "requestConfluence" or "requestBitbucket" as a product call): rename it`);
+    out(
+      `error ${rel(c.file)}:${c.line}: calling \`${c.name}\` crashes @forge/lint's permission linter (it treats any name containing "requestJira", "requestConfluence" or "requestBitbucket" as a product call): rename it`,
+    );
   }
   errors += crashed.length + crashingNames.length;
 
@@ -221,7 +226,9 @@ async function main() {
       const where = `${rel(file)}:${call.line}`;
       if (!hit || !hit[1].methods[method]) {
         const shown = pathOnly.replaceAll('\\S*', '${…}');
-        out(`error ${where}: ${method.toUpperCase()} ${shown} is not an operation of the Jira REST API document, so its scope cannot be checked`);
+        out(
+          `error ${where}: ${method.toUpperCase()} ${shown} is not an operation of the Jira REST API document, so its scope cannot be checked`,
+        );
         errors += 1;
         continue;
       }

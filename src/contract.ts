@@ -5,12 +5,30 @@
  */
 import type { ErrorCode } from './errors';
 import type { FieldErrors, ProjectConfig } from './release/config';
-import type { CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, DeployStep, TrailCompliance } from './release/types';
+import type {
+  CommitInfo,
+  ComplianceReport,
+  ComplianceRow,
+  DecisionKind,
+  DeployStep,
+  TrailCompliance,
+} from './release/types';
 import type { RollbackMark } from './release/rollback';
 
-export type { ErrorCode, FieldErrors, ProjectConfig, CommitInfo, ComplianceReport, ComplianceRow, DecisionKind, DeployStep, TrailCompliance };
+export type {
+  ErrorCode,
+  FieldErrors,
+  ProjectConfig,
+  CommitInfo,
+  ComplianceReport,
+  ComplianceRow,
+  DecisionKind,
+  DeployStep,
+  TrailCompliance,
+};
 
-export type Result<T> = { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
+export type Result<T> =
+  { ok: true; data: T } | { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } };
 
 export type ReleaseState = 'open' | 'approved' | 'deploying' | 'released' | 'failed';
 
@@ -151,7 +169,13 @@ export interface ContentChange {
   /** When the content changed, and who changed it, from the audit log (null when unknown). */
   changedAt: string | null;
   changedBy: string | null;
-  apps: { name: string; change: 'added' | 'removed' | 'changed'; fromCommit: string | null; toCommit: string | null; addedCommits: number }[];
+  apps: {
+    name: string;
+    change: 'added' | 'removed' | 'changed';
+    fromCommit: string | null;
+    toCommit: string | null;
+    addedCommits: number;
+  }[];
   addedKeys: string[];
   removedKeys: string[];
   /** False when the app has no record of the earlier content (older releases): only the time is known. */
@@ -390,7 +414,14 @@ export interface IssueEnvironmentView {
   status: 'running' | 'not-running' | 'unknown';
   /** One sentence a product owner understands. */
   summary: string;
-  apps: { app: string; fingerprint: string; commit: string | null; compliant: boolean | null; kosliUrl: string | null; exact: boolean }[];
+  apps: {
+    app: string;
+    fingerprint: string;
+    commit: string | null;
+    compliant: boolean | null;
+    kosliUrl: string | null;
+    exact: boolean;
+  }[];
   /** Since when (ISO): when Kosli verified it and the app reported it to Jira, else the snapshot's time. */
   since: string | null;
   sinceSource: 'verified' | 'snapshot' | null;

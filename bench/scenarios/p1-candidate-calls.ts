@@ -10,7 +10,15 @@
  */
 import type { World } from '../../sandbox/world/start-world';
 import { growHistory, startPlannedWorld, type HistoryPlan } from '../history';
-import { fixVersionCalls, fixVersionRequests, fixVersionWrites, round, timed, until, type CallCounts } from '../measure';
+import {
+  fixVersionCalls,
+  fixVersionRequests,
+  fixVersionWrites,
+  round,
+  timed,
+  until,
+  type CallCounts,
+} from '../measure';
 import { originalScriptsFor } from '../original-baseline';
 import { developer } from '../people';
 
@@ -63,7 +71,11 @@ const RESOLVER_LIMIT = 'invocation time limit';
 
 /** Whether the release trail got staging-software: the last upstream call of a create. */
 function stagingSoftwareRecorded(world: World): boolean {
-  return world.kosli.service.countWhere((e) => e.method === 'POST' && e.route.endsWith('/custom') && e.requestBody.includes('staging-software')) > 0;
+  return (
+    world.kosli.service.countWhere(
+      (e) => e.method === 'POST' && e.route.endsWith('/custom') && e.requestBody.includes('staging-software'),
+    ) > 0
+  );
 }
 
 /**
@@ -80,11 +92,15 @@ async function createCandidate(world: World): Promise<{ hitLimit: boolean }> {
     if (!(error instanceof Error && error.message.includes(RESOLVER_LIMIT))) throw error;
     await until(() => stagingSoftwareRecorded(world), 15 * 60_000, 'the create to finish after the resolver limit');
     let storageCalls = -1;
-    await until(() => {
-      const quiet = world.runtime.storage.calls === storageCalls;
-      storageCalls = world.runtime.storage.calls;
-      return quiet;
-    }, 60_000, 'storage to settle');
+    await until(
+      () => {
+        const quiet = world.runtime.storage.calls === storageCalls;
+        storageCalls = world.runtime.storage.calls;
+        return quiet;
+      },
+      60_000,
+      'storage to settle',
+    );
     return { hitLimit: true };
   }
 }
@@ -100,7 +116,9 @@ export async function measureCandidateCalls(cases: readonly P1Case[] = P1_CASES)
       world.resetCalls();
       const original = await timed(() => originalScriptsFor(world).generateJiraRelease());
       if (original.value.keys.length !== history.keys.length) {
-        throw new Error(`The original found ${original.value.keys.length} keys, the history has ${history.keys.length}`);
+        throw new Error(
+          `The original found ${original.value.keys.length} keys, the history has ${history.keys.length}`,
+        );
       }
       const originalCalls = world.calls();
       const originalWrites = fixVersionWrites(world);
@@ -111,7 +129,8 @@ export async function measureCandidateCalls(cases: readonly P1Case[] = P1_CASES)
       const ours = await timed(() => createCandidate(world));
       const ourCalls = world.calls();
       const ourWrites = fixVersionWrites(world);
-      if (ourWrites !== history.keys.length) throw new Error(`Ours wrote ${ourWrites} fix versions for ${history.keys.length} keys`);
+      if (ourWrites !== history.keys.length)
+        throw new Error(`Ours wrote ${ourWrites} fix versions for ${history.keys.length} keys`);
 
       results.push({
         apps: c.apps,

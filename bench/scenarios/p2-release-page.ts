@@ -34,7 +34,8 @@ export interface P2Result {
 export const P2_DEFAULTS: P2Options = { samples: 21, upstreamLatencyMs: 100, storageLatencyMs: 10 };
 
 function setLatency(world: World, upstreamMs: number, storageMs: number): void {
-  for (const service of [world.jira.service, world.kosli.service, world.github.service]) service.setLatency('*', upstreamMs);
+  for (const service of [world.jira.service, world.kosli.service, world.github.service])
+    service.setLatency('*', upstreamMs);
   world.runtime.storage.latencyMs = storageMs;
 }
 
@@ -57,7 +58,13 @@ export async function measureReleasePage(options: P2Options = P2_DEFAULTS): Prom
     const created = ok(await world.invoke(developer(world), 'candidate/refresh', {}));
     const [viewer, other] = productOwners(world);
     if (!viewer || !other) throw new Error('The scenario needs two product owners');
-    ok(await world.invoke(other, 'release/decide', { versionId: created.versionId, decision: 'approved', contentHash: created.contentHash }));
+    ok(
+      await world.invoke(other, 'release/decide', {
+        versionId: created.versionId,
+        decision: 'approved',
+        contentHash: created.contentHash,
+      }),
+    );
 
     // Warm-up (user cache filled, modules compiled), then what one load costs in calls.
     await samplePage(world, viewer, created.versionId, 2);

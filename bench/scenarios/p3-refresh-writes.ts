@@ -53,7 +53,11 @@ async function searchCaughtUp(world: World): Promise<void> {
 }
 
 /** Runs `setup`, then counts the Jira writes of `refresh` in the two situations. */
-async function writesOf(plan: HistoryPlan, options: P3Options, refresh: (world: World) => Promise<void>): Promise<{ unchanged: WriteCount; after: WriteCount }> {
+async function writesOf(
+  plan: HistoryPlan,
+  options: P3Options,
+  refresh: (world: World) => Promise<void>,
+): Promise<{ unchanged: WriteCount; after: WriteCount }> {
   const world = await startPlannedWorld(plan, { spareIssues: options.newIssues });
   try {
     growHistory(world, plan);

@@ -32,7 +32,8 @@ export async function measureTriggerCalls(options: P4Options = P4_DEFAULTS): Pro
   try {
     growHistory(world, plan);
     ok(await world.invoke(developer(world), 'candidate/refresh', {}));
-    for (let i = 1; i <= options.otherVersions; i++) world.jira.world.addVersion({ project: world.scenario.project.key, name: `other-team-${i}` });
+    for (let i = 1; i <= options.otherVersions; i++)
+      world.jira.world.addVersion({ project: world.scenario.project.key, name: `other-team-${i}` });
     const open = world.jira.world.versionsOf(world.scenario.project.key).filter((v) => !v.released).length;
 
     // A first run fills the user cache, as every run after the first finds it.

@@ -37,18 +37,24 @@ export function measurePanelSize(buildDir: string = PANEL_BUILD.pathname): P5Res
   const indexFile = join(buildDir, 'index.html');
   if (!existsSync(indexFile)) throw new Error(`No panel build at ${buildDir}: run \`npm run build\` first`);
   const html = readFileSync(indexFile, 'utf8');
-  const pending = [...matches(html, SCRIPT_SRC), ...matches(html, MODULEPRELOAD)].map((src) => normalize(join(buildDir, src)));
+  const pending = [...matches(html, SCRIPT_SRC), ...matches(html, MODULEPRELOAD)].map((src) =>
+    normalize(join(buildDir, src)),
+  );
   const initial = new Set<string>();
   while (pending.length > 0) {
     const file = pending.pop();
     if (file === undefined || initial.has(file)) continue;
-    if (!existsSync(file)) throw new Error(`index.html loads ${relative(buildDir, file)}, which the build does not contain`);
+    if (!existsSync(file))
+      throw new Error(`index.html loads ${relative(buildDir, file)}, which the build does not contain`);
     initial.add(file);
     const code = readFileSync(file, 'utf8');
-    for (const spec of [...matches(code, STATIC_IMPORT), ...matches(code, STATIC_REEXPORT)]) pending.push(normalize(join(dirname(file), spec)));
+    for (const spec of [...matches(code, STATIC_IMPORT), ...matches(code, STATIC_REEXPORT)])
+      pending.push(normalize(join(dirname(file), spec)));
   }
   const gzipped = (file: string) => gzipSync(readFileSync(file), { level: 9 }).length;
-  const files = [...initial].sort().map((file) => ({ file: relative(buildDir, file), bytes: readFileSync(file).length, gzip_bytes: gzipped(file) }));
+  const files = [...initial]
+    .sort()
+    .map((file) => ({ file: relative(buildDir, file), bytes: readFileSync(file).length, gzip_bytes: gzipped(file) }));
   const allJs = readdirSync(buildDir, { recursive: true, encoding: 'utf8' })
     .filter((f) => f.endsWith('.js'))
     .map((f) => normalize(join(buildDir, f)));

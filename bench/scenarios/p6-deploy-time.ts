@@ -45,10 +45,16 @@ async function oneRelease(options: P6Options): Promise<P6Sample> {
     const created = ok(await world.invoke(developer(world), 'candidate/refresh', {}));
     const [first, last] = productOwners(world);
     if (!first || !last) throw new Error('The scenario needs two product owners');
-    const decide = (who: string) => world.invoke(who, 'release/decide', { versionId: created.versionId, decision: 'approved', contentHash: created.contentHash });
+    const decide = (who: string) =>
+      world.invoke(who, 'release/decide', {
+        versionId: created.versionId,
+        decision: 'approved',
+        contentHash: created.contentHash,
+      });
     ok(await decide(first));
 
-    for (const service of [world.jira.service, world.kosli.service, world.github.service]) service.setLatency('*', options.upstreamLatencyMs);
+    for (const service of [world.jira.service, world.kosli.service, world.github.service])
+      service.setLatency('*', options.upstreamLatencyMs);
     world.runtime.storage.latencyMs = options.storageLatencyMs;
     world.resetCalls();
     const storageBefore = world.runtime.storage.calls;
@@ -64,8 +70,14 @@ async function oneRelease(options: P6Options): Promise<P6Sample> {
     world.runtime.storage.latencyMs = 0;
 
     const view = ok(await world.invoke(first, 'release/get', { versionId: created.versionId }));
-    if (view.state !== 'released') throw new Error(`The release ended '${view.state}', not released: ${JSON.stringify(view.deploy.failure)}`);
-    return { seconds: round(ms / 1000, 3), run_polls: runPolls, upstream_calls: upstreamCalls, storage_calls: storageCalls };
+    if (view.state !== 'released')
+      throw new Error(`The release ended '${view.state}', not released: ${JSON.stringify(view.deploy.failure)}`);
+    return {
+      seconds: round(ms / 1000, 3),
+      run_polls: runPolls,
+      upstream_calls: upstreamCalls,
+      storage_calls: storageCalls,
+    };
   } finally {
     await world.stop();
   }

@@ -31,7 +31,8 @@ export interface P7Result {
 export const P7_DEFAULTS: P7Options = { samples: 21, upstreamLatencyMs: 100, storageLatencyMs: 10 };
 
 function setLatency(world: World, upstreamMs: number, storageMs: number): void {
-  for (const service of [world.jira.service, world.kosli.service, world.github.service]) service.setLatency('*', upstreamMs);
+  for (const service of [world.jira.service, world.kosli.service, world.github.service])
+    service.setLatency('*', upstreamMs);
   world.runtime.storage.latencyMs = storageMs;
 }
 

@@ -25,7 +25,12 @@ export interface S1Result {
   fix_versions_written: number;
   scheduled_runs: number;
   calls: number;
-  targets: { seconds_to_release_page: number; max_resolver_invocation_s: number; largest_kvs_value_bytes: number; fix_versions_done_s: number };
+  targets: {
+    seconds_to_release_page: number;
+    max_resolver_invocation_s: number;
+    largest_kvs_value_bytes: number;
+    fix_versions_done_s: number;
+  };
 }
 
 export interface S3Result {
@@ -56,7 +61,8 @@ export const STORAGE_MS = 10;
 const MAX_SCHEDULED_RUNS = 5;
 
 export function setLatency(world: World, upstreamMs: number, storageMs: number): void {
-  for (const service of [world.jira.service, world.kosli.service, world.github.service]) service.setLatency('*', upstreamMs);
+  for (const service of [world.jira.service, world.kosli.service, world.github.service])
+    service.setLatency('*', upstreamMs);
   world.runtime.storage.latencyMs = storageMs;
 }
 
@@ -92,7 +98,8 @@ async function createdRelease(world: World, progress: (message: string) => void)
     return null;
   });
   await world.drain();
-  if (created && !created.ok) progress(`the candidate was not created: ${created.error.code}: ${created.error.message}`);
+  if (created && !created.ok)
+    progress(`the candidate was not created: ${created.error.code}: ${created.error.message}`);
   return created?.ok ? created.data.versionId : null;
 }
 
@@ -107,7 +114,10 @@ export async function measureScale(progress: (message: string) => void): Promise
     progress('S1: creating the candidate…');
     // Forge stops a resolver at 25 s: the local runtime throws that, and it is a result here.
     const created = await timed(() =>
-      big.invoke(developer(big), 'candidate/refresh', {}).catch((error: unknown) => ({ ok: false as const, error: { code: 'INVOCATION_TIMEOUT', message: String(error) } })),
+      big.invoke(developer(big), 'candidate/refresh', {}).catch((error: unknown) => ({
+        ok: false as const,
+        error: { code: 'INVOCATION_TIMEOUT', message: String(error) },
+      })),
     );
     let maxResolver = created.ms;
     const versionId = created.value.ok ? created.value.data.versionId : null;
@@ -150,7 +160,12 @@ export async function measureScale(progress: (message: string) => void): Promise
       fix_versions_written: written,
       scheduled_runs: runs,
       calls: big.calls().total,
-      targets: { seconds_to_release_page: 20, max_resolver_invocation_s: 25, largest_kvs_value_bytes: 128 * 1024, fix_versions_done_s: 600 },
+      targets: {
+        seconds_to_release_page: 20,
+        max_resolver_invocation_s: 25,
+        largest_kvs_value_bytes: 128 * 1024,
+        fix_versions_done_s: 600,
+      },
     };
     if (versionId) {
       progress('S2: refreshing the unchanged candidate…');
@@ -170,7 +185,11 @@ export async function measureScale(progress: (message: string) => void): Promise
 }
 
 /** A release page of `plan`'s issues: median of `samples` after one view that fills the caches. */
-async function pageOfIssues(plan: HistoryPlan, samples: number, progress: (message: string) => void): Promise<{ ms: number; bytes: number }> {
+async function pageOfIssues(
+  plan: HistoryPlan,
+  samples: number,
+  progress: (message: string) => void,
+): Promise<{ ms: number; bytes: number }> {
   const world = await seeded(plan, progress);
   try {
     const versionId = await createdRelease(world, progress);
@@ -214,7 +233,9 @@ async function exportParts(world: World, versionId: string): Promise<S4Result['a
   let file = 0;
   let cursor: string | null | undefined;
   do {
-    const part = ok(await world.invoke(viewer, 'release/export', { versionId, format: 'audit', ...(cursor ? { cursor } : {}) }));
+    const part = ok(
+      await world.invoke(viewer, 'release/export', { versionId, format: 'audit', ...(cursor ? { cursor } : {}) }),
+    );
     parts++;
     maxPart = Math.max(maxPart, Buffer.byteLength(JSON.stringify(part)));
     file += Buffer.byteLength(part.content);
@@ -228,7 +249,9 @@ async function exportParts(world: World, versionId: string): Promise<S4Result['a
  * its approvers, written through the app's store as the app writes them (one key each, plus each
  * approver's latest decision), a minute apart over the last weeks, before the page is measured.
  */
-export async function measureReleaseHistory(progress: (message: string) => void): Promise<{ S4_release_page_history: S4Result }> {
+export async function measureReleaseHistory(
+  progress: (message: string) => void,
+): Promise<{ S4_release_page_history: S4Result }> {
   const world = await seeded({ apps: 2, commitsPerApp: 20, commitsPerIssue: 5 }, progress);
   try {
     const versionId = await createdRelease(world, progress);
@@ -239,9 +262,21 @@ export async function measureReleaseHistory(progress: (message: string) => void)
     for (let i = 0; i < HISTORY_ENTRIES; i++) {
       const at = new Date(start + i * 60_000).toISOString();
       const accountId = approvers[i % approvers.length] ?? developer(world);
-      const decision: Decision = { accountId, decision: i % 3 === 0 ? 'declined' : 'approved', reason: i % 3 === 0 ? `Not yet (${i})` : `Fine (${i})`, at, contentHash: 'f'.repeat(64), source: 'app' };
+      const decision: Decision = {
+        accountId,
+        decision: i % 3 === 0 ? 'declined' : 'approved',
+        reason: i % 3 === 0 ? `Not yet (${i})` : `Fine (${i})`,
+        at,
+        contentHash: 'f'.repeat(64),
+        source: 'app',
+      };
       await Promise.all([
-        world.store.audit.append(versionId, { at, actor: accountId, action: 'approval.app.approved', detail: `Approved (content ${'f'.repeat(12)}), entry ${i}` }),
+        world.store.audit.append(versionId, {
+          at,
+          actor: accountId,
+          action: 'approval.app.approved',
+          detail: `Approved (content ${'f'.repeat(12)}), entry ${i}`,
+        }),
         world.store.decisions.add(versionId, decision),
       ]);
     }
@@ -251,7 +286,16 @@ export async function measureReleaseHistory(progress: (message: string) => void)
     const page = await releasePage(world, versionId, 5);
     setLatency(world, 0, 0);
     const auditExport = await exportParts(world, versionId);
-    return { S4_release_page_history: { ms: round(page.ms), response_bytes: page.bytes, audit_export: auditExport, audit_entries: HISTORY_ENTRIES, decisions: HISTORY_ENTRIES, targets: { ms: 200, response_bytes: 300_000 } } };
+    return {
+      S4_release_page_history: {
+        ms: round(page.ms),
+        response_bytes: page.bytes,
+        audit_export: auditExport,
+        audit_entries: HISTORY_ENTRIES,
+        decisions: HISTORY_ENTRIES,
+        targets: { ms: 200, response_bytes: 300_000 },
+      },
+    };
   } finally {
     setLatency(world, 0, 0);
     await world.stop();

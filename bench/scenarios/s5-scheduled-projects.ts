@@ -41,10 +41,17 @@ async function copyProject(world: World, fromVersion: string, index: number): Pr
   const keys = await store.keys.all(fromVersion, record.candidate.keys);
   const buckets = await store.keys.put(versionId, record.candidate.contentHash, keys);
   await store.keys.addFixed(versionId, 0, await store.keys.fixed(fromVersion, record.fixVersions.chunks));
-  for (const app of record.candidate.apps) await store.commits.put(versionId, app.name, await store.commits.all(fromVersion, app.name));
+  for (const app of record.candidate.apps)
+    await store.commits.put(versionId, app.name, await store.commits.all(fromVersion, app.name));
   for (const snapshot of await store.snapshots.list(fromVersion)) await store.snapshots.put(versionId, snapshot);
   await store.settings.saveConfig(key, stored);
-  await store.releases.put({ ...record, versionId, projectKey: key, projectId: project.id, candidate: { ...record.candidate, keys: buckets } });
+  await store.releases.put({
+    ...record,
+    versionId,
+    projectKey: key,
+    projectId: project.id,
+    candidate: { ...record.candidate, keys: buckets },
+  });
   await store.slots.setCandidate(key, versionId);
 }
 
@@ -52,15 +59,23 @@ async function copyProject(world: World, fromVersion: string, index: number): Pr
 function checkReports(answer: unknown): { outcome: string }[] {
   const parsed = z.object({ body: z.string() }).safeParse(answer);
   if (!parsed.success) return [];
-  return z.array(z.object({ outcome: z.string() })).catch([]).parse(JSON.parse(parsed.data.body));
+  return z
+    .array(z.object({ outcome: z.string() }))
+    .catch([])
+    .parse(JSON.parse(parsed.data.body));
 }
 
-export async function measureScheduledProjects(progress: (message: string) => void): Promise<{ S5_scheduled_50_projects_s: S5Result }> {
+export async function measureScheduledProjects(
+  progress: (message: string) => void,
+): Promise<{ S5_scheduled_50_projects_s: S5Result }> {
   const world = await seeded({ apps: 2, commitsPerApp: 20, commitsPerIssue: 5 }, progress);
   try {
     const stored = await world.store.settings.config(world.scenario.project.key);
     if (!stored) throw new Error('S5: the project is not configured');
-    await world.store.settings.saveConfig(world.scenario.project.key, { ...stored, config: { ...stored.config, release: { ...stored.config.release, refreshOnSchedule: true } } });
+    await world.store.settings.saveConfig(world.scenario.project.key, {
+      ...stored,
+      config: { ...stored.config, release: { ...stored.config.release, refreshOnSchedule: true } },
+    });
     const created = ok(await world.invoke(developer(world), 'candidate/refresh', {}));
     await world.drain();
     progress(`S5: seeding ${PROJECTS - 1} more projects…`);
@@ -75,7 +90,15 @@ export async function measureScheduledProjects(progress: (message: string) => vo
       const outcome = report.outcome.replace(/\d+/g, 'N');
       outcomes[outcome] = (outcomes[outcome] ?? 0) + 1;
     }
-    return { S5_scheduled_50_projects_s: { seconds: round(run.ms / 1000, 1), projects: reports.length, outcomes, calls: world.calls().total, target: 60 } };
+    return {
+      S5_scheduled_50_projects_s: {
+        seconds: round(run.ms / 1000, 1),
+        projects: reports.length,
+        outcomes,
+        calls: world.calls().total,
+        target: 60,
+      },
+    };
   } finally {
     setLatency(world, 0, 0);
     await world.stop();

@@ -216,7 +216,14 @@ export class FakeHttpService {
       break;
     }
     const operation = matched ? `${matched.method} ${matched.pattern}` : `${method} ${url.pathname}`;
-    const fakeReq: FakeRequest = { method, path: url.pathname, query: url.searchParams, headers: req.headers, body, params };
+    const fakeReq: FakeRequest = {
+      method,
+      path: url.pathname,
+      query: url.searchParams,
+      headers: req.headers,
+      body,
+      params,
+    };
 
     const delay = this.latency.get(operation) ?? this.defaultLatencyMs;
     if (delay > 0) await new Promise((resolve) => setTimeout(resolve, delay));
@@ -224,8 +231,12 @@ export class FakeHttpService {
     const fault = this.takeFault(operation);
     const random = fault ? undefined : this.randomFault(method);
     if (random) {
-      this.randomFaults.set(random.kind === 'drop' ? 'drop' : String(random.status), (this.randomFaults.get(random.kind === 'drop' ? 'drop' : String(random.status)) ?? 0) + 1);
-      if (random.applied && matched && !this.guard?.(fakeReq)) await Promise.resolve(matched.handler(fakeReq)).catch(() => undefined);
+      this.randomFaults.set(
+        random.kind === 'drop' ? 'drop' : String(random.status),
+        (this.randomFaults.get(random.kind === 'drop' ? 'drop' : String(random.status)) ?? 0) + 1,
+      );
+      if (random.applied && matched && !this.guard?.(fakeReq))
+        await Promise.resolve(matched.handler(fakeReq)).catch(() => undefined);
       if (random.kind === 'drop') {
         this.record(operation, matched?.pattern ?? url.pathname, fakeReq, 0, undefined);
         await new Promise((resolve) => setTimeout(resolve, this.chaos?.hangMs ?? 0));
@@ -233,7 +244,10 @@ export class FakeHttpService {
         return;
       }
       const status = random.status;
-      const headers: Record<string, string> = { ...this.decorate?.(fakeReq, { status }), 'content-type': 'application/json' };
+      const headers: Record<string, string> = {
+        ...this.decorate?.(fakeReq, { status }),
+        'content-type': 'application/json',
+      };
       if (status === 429) headers['retry-after'] = '1';
       const body = { message: `Random fault ${status}` };
       this.record(operation, matched?.pattern ?? url.pathname, fakeReq, status, body);
@@ -257,7 +271,8 @@ export class FakeHttpService {
     } else {
       const guarded = this.guard?.(fakeReq);
       if (guarded) response = guarded;
-      else if (!matched) response = this.unrouted?.(fakeReq) ?? { status: 404, body: { message: `No route ${method} ${url.pathname}` } };
+      else if (!matched)
+        response = this.unrouted?.(fakeReq) ?? { status: 404, body: { message: `No route ${method} ${url.pathname}` } };
       else {
         try {
           response = await matched.handler(fakeReq);
@@ -265,7 +280,8 @@ export class FakeHttpService {
           response = { status: 500, body: { message: error instanceof Error ? error.message : String(error) } };
         }
       }
-      if (fault?.kind === 'after') response = { status: fault.status, body: { message: `Injected fault ${fault.status} after the write` } };
+      if (fault?.kind === 'after')
+        response = { status: fault.status, body: { message: `Injected fault ${fault.status} after the write` } };
     }
 
     this.record(operation, matched?.pattern ?? url.pathname, fakeReq, response.status, response.body);

@@ -19,8 +19,12 @@ const REPOSITORY = fileURLToPath(new URL('../..', import.meta.url));
 /** Where scripts/forge-bundle.cjs writes the bundle by default. */
 export const DEFAULT_BUNDLE_DIR = join(REPOSITORY, '.forge-bundle');
 
-const wrapperSchema = z.object({ handlerFor: z.custom<(reference: string) => unknown>((value) => typeof value === 'function') });
-const bundledManifestSchema = z.object({ modules: z.object({ function: z.array(z.object({ key: z.string(), handler: z.string() })) }) });
+const wrapperSchema = z.object({
+  handlerFor: z.custom<(reference: string) => unknown>((value) => typeof value === 'function'),
+});
+const bundledManifestSchema = z.object({
+  modules: z.object({ function: z.array(z.object({ key: z.string(), handler: z.string() })) }),
+});
 
 /** FORGE_APP_ENTRY: `bundle` runs the bundle, anything else (or nothing) the source. */
 export function appEntryFromEnvironment(env: NodeJS.ProcessEnv = process.env): AppEntry {
@@ -37,18 +41,27 @@ export function bundleDirFromEnvironment(env: NodeJS.ProcessEnv = process.env): 
  * The app's handlers from the chosen entry. Call it after installForgeRuntime(): the bundle's own
  * @forge/api captures `fetch` when it loads.
  */
-export async function loadApp(entry: AppEntry = appEntryFromEnvironment(), bundleDir = bundleDirFromEnvironment()): Promise<AppModule> {
+export async function loadApp(
+  entry: AppEntry = appEntryFromEnvironment(),
+  bundleDir = bundleDirFromEnvironment(),
+): Promise<AppModule> {
   return entry === 'bundle' ? loadBundle(bundleDir) : import('../../src/index');
 }
 
 function loadBundle(bundleDir: string): AppModule {
   const entryFile = join(bundleDir, '__forge__.cjs');
-  if (!existsSync(entryFile)) throw new Error(`No Forge bundle at ${bundleDir}: run \`npm run bundle\` first (FORGE_APP_ENTRY=bundle).`);
+  if (!existsSync(entryFile))
+    throw new Error(`No Forge bundle at ${bundleDir}: run \`npm run bundle\` first (FORGE_APP_ENTRY=bundle).`);
   // The manifest as the archive carries it (JSON under the name manifest.yml): the handler strings Forge resolves.
   const manifest = bundledManifestSchema.parse(JSON.parse(readFileSync(join(bundleDir, 'manifest.yml'), 'utf8')));
   const byExport = loadWithEgressFetch(() => {
     const wrapper = wrapperSchema.parse(createRequire(entryFile)(entryFile));
-    return new Map(manifest.modules.function.map(({ handler }): [string, unknown] => [handler.slice(handler.indexOf('.') + 1), wrapper.handlerFor(handler)]));
+    return new Map(
+      manifest.modules.function.map(({ handler }): [string, unknown] => [
+        handler.slice(handler.indexOf('.') + 1),
+        wrapper.handlerFor(handler),
+      ]),
+    );
   });
   return {
     handler: bundled(byExport, 'handler'),

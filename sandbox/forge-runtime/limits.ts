@@ -69,9 +69,17 @@ export class ForgeLimitError extends Error {
 export function raceTimeLimit<T>(promise: Promise<T>, what: string, limitMs: number): Promise<T> {
   let timer: NodeJS.Timeout | undefined;
   const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new ForgeLimitError('INVOCATION_TIMEOUT', `Forge stopped ${what} after ${limitMs} ms (invocation time limit).`)), limitMs);
+    timer = setTimeout(
+      () =>
+        reject(
+          new ForgeLimitError(
+            'INVOCATION_TIMEOUT',
+            `Forge stopped ${what} after ${limitMs} ms (invocation time limit).`,
+          ),
+        ),
+      limitMs,
+    );
     timer.unref();
   });
   return Promise.race([promise, timeout]).finally(() => clearTimeout(timer));
 }
-

@@ -70,13 +70,25 @@ const querySchema = z.object({
 });
 /** Entities (Custom Entity Store) are not part of this local store; an item naming one is refused. */
 const batchItemSchema = z.object({ key: z.string(), entityName: z.string().optional() });
-const batchSetSchema = z.array(batchItemSchema.extend({ value: z.unknown(), options: z.object({ ttl: ttlSchema.optional() }).optional() }));
+const batchSetSchema = z.array(
+  batchItemSchema.extend({ value: z.unknown(), options: z.object({ ttl: ttlSchema.optional() }).optional() }),
+);
 const batchKeysSchema = z.array(batchItemSchema);
 const transactionSchema = z.object({
   set: z
-    .array(z.object({ key: z.string(), value: z.unknown(), entityName: z.string().optional(), conditions: z.unknown().optional(), options: z.object({ ttl: ttlSchema.optional() }).optional() }))
+    .array(
+      z.object({
+        key: z.string(),
+        value: z.unknown(),
+        entityName: z.string().optional(),
+        conditions: z.unknown().optional(),
+        options: z.object({ ttl: ttlSchema.optional() }).optional(),
+      }),
+    )
     .optional(),
-  delete: z.array(z.object({ key: z.string(), entityName: z.string().optional(), conditions: z.unknown().optional() })).optional(),
+  delete: z
+    .array(z.object({ key: z.string(), entityName: z.string().optional(), conditions: z.unknown().optional() }))
+    .optional(),
   check: z.array(z.unknown()).optional(),
 });
 
@@ -116,15 +128,23 @@ function depth(value: unknown): number {
 /** A key or value the real KVS would refuse, as its 400 reply; undefined when acceptable. */
 function checkKey(key: string): KvsReply | undefined {
   if (key.length === 0) return forgeError(400, 'KEY_TOO_SHORT', 'The provided key needs to be at least one character.');
-  if (key.length > MAX_KEY_LENGTH) return forgeError(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${MAX_KEY_LENGTH} characters.`);
-  if (!KEY_FORMAT.test(key)) return forgeError(400, 'INVALID_KEY', `The provided key does not match the regex: ${KEY_FORMAT.source}`);
+  if (key.length > MAX_KEY_LENGTH)
+    return forgeError(400, 'KEY_TOO_LONG', `The provided key has exceeded the maximum ${MAX_KEY_LENGTH} characters.`);
+  if (!KEY_FORMAT.test(key))
+    return forgeError(400, 'INVALID_KEY', `The provided key does not match the regex: ${KEY_FORMAT.source}`);
   return undefined;
 }
 
 function checkValue(value: unknown): KvsReply | undefined {
   if (value === undefined) return forgeError(400, 'INVALID_REQUEST', 'A value is required.');
-  if (jsonBytes(value) > MAX_VALUE_BYTES) return forgeError(400, 'MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
-  if (depth(value) > MAX_DEPTH) return forgeError(400, 'MAX_DEPTH', `The provided value has exceeded the maximum object depth (${MAX_DEPTH}) limit.`);
+  if (jsonBytes(value) > MAX_VALUE_BYTES)
+    return forgeError(400, 'MAX_SIZE', 'The provided value has exceeded the maximum size limit.');
+  if (depth(value) > MAX_DEPTH)
+    return forgeError(
+      400,
+      'MAX_DEPTH',
+      `The provided value has exceeded the maximum object depth (${MAX_DEPTH}) limit.`,
+    );
   return undefined;
 }
 
@@ -168,8 +188,10 @@ export class LocalKvs {
   async handle(path: string, body: unknown): Promise<KvsReply> {
     this.calls++;
     if (this.latencyMs > 0) await new Promise((resolve) => setTimeout(resolve, this.latencyMs));
-    const key = typeof body === 'object' && body !== null && 'key' in body && typeof body.key === 'string' ? body.key : undefined;
-    const refused = key !== undefined && (path === '/api/v1/set' || path === '/api/v1/delete') ? this.refuseWrite?.(key) : undefined;
+    const key =
+      typeof body === 'object' && body !== null && 'key' in body && typeof body.key === 'string' ? body.key : undefined;
+    const refused =
+      key !== undefined && (path === '/api/v1/set' || path === '/api/v1/delete') ? this.refuseWrite?.(key) : undefined;
     if (refused) return refused;
     // Everything below is synchronous, so each call is atomic (FAIL_IF_EXISTS has exactly one winner).
     return this.dispatch(path, body);
@@ -227,7 +249,11 @@ export class LocalKvs {
       case '/api/v1/transaction':
         return this.transaction(body);
       default:
-        return forgeError(404, 'NOT_SUPPORTED', `The local Forge runtime does not serve ${path} (Custom Entity Store calls are not emulated).`);
+        return forgeError(
+          404,
+          'NOT_SUPPORTED',
+          `The local Forge runtime does not serve ${path} (Custom Entity Store calls are not emulated).`,
+        );
     }
   }
 
@@ -241,11 +267,16 @@ export class LocalKvs {
     return entry;
   }
 
-  private withMetadata(key: string, entry: Entry, fields: readonly MetadataField[] | undefined): Record<string, unknown> {
+  private withMetadata(
+    key: string,
+    entry: Entry,
+    fields: readonly MetadataField[] | undefined,
+  ): Record<string, unknown> {
     const result: Record<string, unknown> = { key, value: entry.value };
     if (fields?.includes('CREATED_AT')) result.createdAt = entry.createdAt;
     if (fields?.includes('UPDATED_AT')) result.updatedAt = entry.updatedAt;
-    if (fields?.includes('EXPIRE_TIME') && entry.expiresAt !== undefined) result.expireTime = new Date(entry.expiresAt).toISOString();
+    if (fields?.includes('EXPIRE_TIME') && entry.expiresAt !== undefined)
+      result.expireTime = new Date(entry.expiresAt).toISOString();
     return result;
   }
 
@@ -256,7 +287,14 @@ export class LocalKvs {
     if (invalid) return invalid;
     const entry = this.live(map, request.data.key);
     if (!entry) return notFound();
-    return { status: 200, body: this.withMetadata(request.data.key, entry, request.data.options?.metadataFields ?? ['CREATED_AT', 'UPDATED_AT', 'EXPIRE_TIME']) };
+    return {
+      status: 200,
+      body: this.withMetadata(
+        request.data.key,
+        entry,
+        request.data.options?.metadataFields ?? ['CREATED_AT', 'UPDATED_AT', 'EXPIRE_TIME'],
+      ),
+    };
   }
 
   private set(map: Map<string, Entry>, body: unknown): KvsReply {
@@ -272,10 +310,18 @@ export class LocalKvs {
     const entry = this.write(map, key, value, ttlMs(options?.ttl), previous);
     if (options?.returnValue === undefined) return { status: 204 };
     const returned = options.returnValue === 'PREVIOUS' ? previous : entry;
-    return returned ? { status: 200, body: this.withMetadata(key, returned, options.returnMetadataFields) } : { status: 204 };
+    return returned
+      ? { status: 200, body: this.withMetadata(key, returned, options.returnMetadataFields) }
+      : { status: 204 };
   }
 
-  private write(map: Map<string, Entry>, key: string, value: unknown, ttl: number | undefined, previous: Entry | undefined): Entry {
+  private write(
+    map: Map<string, Entry>,
+    key: string,
+    value: unknown,
+    ttl: number | undefined,
+    previous: Entry | undefined,
+  ): Entry {
     const now = this.now();
     const entry: Entry = { value, createdAt: previous?.createdAt ?? now, updatedAt: now };
     if (ttl !== undefined) entry.expiresAt = now + ttl;
@@ -303,16 +349,28 @@ export class LocalKvs {
     const request = querySchema.safeParse(body);
     if (!request.success) return invalidRequest(request.error);
     const { limit = DEFAULT_QUERY_LIMIT, after, where = [], options } = request.data;
-    if (limit < 1 || limit > MAX_QUERY_LIMIT) return forgeError(400, 'LIST_QUERY_LIMIT_EXCEEDED', `Limit for list query should be between 1 and ${MAX_QUERY_LIMIT} (the local store holds the app to Forge's strictest documented figure).`);
-    if (where.length > 1) return forgeError(400, 'QUERY_WHERE_INVALID', 'KVS queries should contain only a single "where" clause.');
+    if (limit < 1 || limit > MAX_QUERY_LIMIT)
+      return forgeError(
+        400,
+        'LIST_QUERY_LIMIT_EXCEEDED',
+        `Limit for list query should be between 1 and ${MAX_QUERY_LIMIT} (the local store holds the app to Forge's strictest documented figure).`,
+      );
+    if (where.length > 1)
+      return forgeError(400, 'QUERY_WHERE_INVALID', 'KVS queries should contain only a single "where" clause.');
     const clause = where[0];
     let prefix = '';
     if (clause) {
-      if (clause.property !== 'key') return forgeError(400, 'QUERY_WHERE_FIELD_INVALID', 'The specified field is not supported for filters.');
-      if (clause.condition !== 'BEGINS_WITH') return forgeError(400, 'INVALID_FILTER_CONDITION', 'The specified condition is not supported for filters.');
+      if (clause.property !== 'key')
+        return forgeError(400, 'QUERY_WHERE_FIELD_INVALID', 'The specified field is not supported for filters.');
+      if (clause.condition !== 'BEGINS_WITH')
+        return forgeError(400, 'INVALID_FILTER_CONDITION', 'The specified condition is not supported for filters.');
       const [value] = clause.values;
       if (clause.values.length !== 1 || (typeof value !== 'string' && typeof value !== 'number')) {
-        return forgeError(400, 'INVALID_FILTER_VALUES', 'The specified number of values are not supported by the given condition.');
+        return forgeError(
+          400,
+          'INVALID_FILTER_VALUES',
+          'The specified number of values are not supported by the given condition.',
+        );
       }
       prefix = String(value);
     }
@@ -327,7 +385,10 @@ export class LocalKvs {
       return entry ? [this.withMetadata(key, entry, options?.metadataFields ?? ['EXPIRE_TIME'])] : [];
     });
     const last = page[page.length - 1];
-    return { status: 200, body: keys.length > limit && last !== undefined ? { data, cursor: encodeCursor(last) } : { data } };
+    return {
+      status: 200,
+      body: keys.length > limit && last !== undefined ? { data, cursor: encodeCursor(last) } : { data },
+    };
   }
 
   private batchSet(body: unknown): KvsReply {
@@ -386,14 +447,18 @@ export class LocalKvs {
     if (!request.success) return invalidRequest(request.error);
     const sets = request.data.set ?? [];
     const deletes = request.data.delete ?? [];
-    if ((request.data.check ?? []).length > 0 || [...sets, ...deletes].some((op) => op.entityName !== undefined || op.conditions !== undefined)) {
+    if (
+      (request.data.check ?? []).length > 0 ||
+      [...sets, ...deletes].some((op) => op.entityName !== undefined || op.conditions !== undefined)
+    ) {
       return entityRefused();
     }
     const keys = [...sets.map((op) => op.key), ...deletes.map((op) => op.key)];
     if (keys.length === 0 || keys.length > MAX_TRANSACTION_OPERATIONS) {
       return forgeError(400, 'INVALID_REQUEST', `A transaction holds 1 to ${MAX_TRANSACTION_OPERATIONS} operations.`);
     }
-    if (new Set(keys).size !== keys.length) return forgeError(400, 'INVALID_REQUEST', 'Each key can only be used once in a transaction.');
+    if (new Set(keys).size !== keys.length)
+      return forgeError(400, 'INVALID_REQUEST', 'Each key can only be used once in a transaction.');
     for (const op of sets) {
       const invalid = checkKey(op.key) ?? checkValue(op.value);
       if (invalid) return invalid;
@@ -402,7 +467,8 @@ export class LocalKvs {
       const invalid = checkKey(op.key);
       if (invalid) return invalid;
     }
-    for (const op of sets) this.write(this.entries, op.key, op.value, ttlMs(op.options?.ttl), this.live(this.entries, op.key));
+    for (const op of sets)
+      this.write(this.entries, op.key, op.value, ttlMs(op.options?.ttl), this.live(this.entries, op.key));
     for (const op of deletes) this.remove(this.entries, op.key);
     return { status: 204 };
   }
@@ -424,7 +490,11 @@ export class LocalKvs {
 
   private persist(): void {
     if (!this.filePath) return;
-    const snapshot = { version: 1, entries: Object.fromEntries(this.entries), secrets: Object.fromEntries(this.secrets) };
+    const snapshot = {
+      version: 1,
+      entries: Object.fromEntries(this.entries),
+      secrets: Object.fromEntries(this.secrets),
+    };
     mkdirSync(dirname(this.filePath), { recursive: true });
     // Write then rename, so a crash mid-write never leaves a half file for the next start.
     const temporary = `${this.filePath}.tmp`;
@@ -438,7 +508,11 @@ function invalidRequest(error: z.ZodError): KvsReply {
 }
 
 function entityRefused(): KvsReply {
-  return forgeError(400, 'NOT_SUPPORTED', 'The local Forge runtime does not emulate the Custom Entity Store or transaction checks.');
+  return forgeError(
+    400,
+    'NOT_SUPPORTED',
+    'The local Forge runtime does not emulate the Custom Entity Store or transaction checks.',
+  );
 }
 
 function errorOf(reply: KvsReply): { code: string; message: string } {

@@ -55,7 +55,11 @@ const pushRequestSchema = z.object({
 
 const retrySchema = z.object({
   _retry: z.literal(true),
-  retryOptions: z.object({ retryAfter: z.number().optional(), retryReason: z.string(), retryData: z.unknown().optional() }),
+  retryOptions: z.object({
+    retryAfter: z.number().optional(),
+    retryReason: z.string(),
+    retryData: z.unknown().optional(),
+  }),
 });
 
 export interface LocalQueuesOptions {
@@ -86,16 +90,25 @@ export class LocalQueues {
   /** Accepts a push request body from @forge/events; answers like the events API. */
   push(body: unknown): Response {
     const request = pushRequestSchema.safeParse(body);
-    if (!request.success) return Response.json({ message: `Malformed push request: ${z.prettifyError(request.error)}` }, { status: 400 });
+    if (!request.success)
+      return Response.json({ message: `Malformed push request: ${z.prettifyError(request.error)}` }, { status: 400 });
     const { queueName, jobId, payload } = request.data;
     if (!this.consumers.has(queueName)) {
-      return Response.json({ message: `No consumer for queue '${queueName}' in the local Forge runtime (runtime.onQueue).` }, { status: 404 });
+      return Response.json(
+        { message: `No consumer for queue '${queueName}' in the local Forge runtime (runtime.onQueue).` },
+        { status: 404 },
+      );
     }
     const { maxEventBytes } = this.options.limitsOf(queueName);
     const oversized = payload.findIndex((pushed) => jsonBytes(pushed) > maxEventBytes);
     if (oversized !== -1) {
       // @forge/events turns a 413 into its PayloadTooBigError with this message.
-      return Response.json({ errorMessage: `Event ${oversized} is over the ${maxEventBytes}-byte limit of an event for this queue's consumer.` }, { status: 413 });
+      return Response.json(
+        {
+          errorMessage: `Event ${oversized} is over the ${maxEventBytes}-byte limit of an event for this queue's consumer.`,
+        },
+        { status: 413 },
+      );
     }
     for (const pushed of payload) {
       const event: AsyncEvent = { ...pushed, queueName, jobId, eventId: randomUUID() };
@@ -125,8 +138,16 @@ export class LocalQueues {
     const release = await this.acquire(event.concurrency);
     let result: unknown;
     try {
-      const invocation = Promise.resolve(this.options.runAsConsumer(() => handler(structuredClone(event), { installContext: this.options.installContext })));
-      result = await raceTimeLimit(invocation, `the consumer of '${event.queueName}'`, this.options.limitsOf(event.queueName).timeoutMs);
+      const invocation = Promise.resolve(
+        this.options.runAsConsumer(() =>
+          handler(structuredClone(event), { installContext: this.options.installContext }),
+        ),
+      );
+      result = await raceTimeLimit(
+        invocation,
+        `the consumer of '${event.queueName}'`,
+        this.options.limitsOf(event.queueName).timeoutMs,
+      );
     } catch (error) {
       this.record(event, attempt, 'threw');
       if (this.options.onError) this.options.onError(error, event);
@@ -147,7 +168,14 @@ export class LocalQueues {
   }
 
   private record(event: AsyncEvent, attempt: number, outcome: QueueDelivery['outcome']): void {
-    this.deliveries.push({ queueName: event.queueName, eventId: event.eventId, jobId: event.jobId, body: event.body, attempt, outcome });
+    this.deliveries.push({
+      queueName: event.queueName,
+      eventId: event.eventId,
+      jobId: event.jobId,
+      body: event.body,
+      attempt,
+      outcome,
+    });
   }
 
   /** Waits for a slot under the event's concurrency key; returns the function that frees it. */

@@ -11,7 +11,9 @@ import { FORGE_LIMITS } from './limits';
 
 const manifestSchema = z.object({
   modules: z.object({
-    function: z.array(z.object({ key: z.string(), timeoutSeconds: z.number().int().positive().optional() })).default([]),
+    function: z
+      .array(z.object({ key: z.string(), timeoutSeconds: z.number().int().positive().optional() }))
+      .default([]),
     scheduledTrigger: z.array(z.object({ key: z.string(), function: z.string() })).default([]),
     consumer: z.array(z.object({ queue: z.string(), function: z.string() })).default([]),
   }),

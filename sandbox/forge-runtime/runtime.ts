@@ -63,7 +63,8 @@ const PROBE_URL = 'forge-runtime-probe:capture';
  * runtime on every call, because @forge/api is loaded once per process.
  */
 const egressFetch: EgressFetch = async (input, init) => {
-  if (String(input) === PROBE_URL) return new Response(null, { status: 204, headers: { 'x-forge-runtime-probe': 'ok' } });
+  if (String(input) === PROBE_URL)
+    return new Response(null, { status: 204, headers: { 'x-forge-runtime-probe': 'ok' } });
   const runtime = slot().active;
   if (!runtime) throw new TypeError('fetch failed: no local Forge runtime is installed (installForgeRuntime).');
   return runtime.egressFetch(input, init);
@@ -136,7 +137,10 @@ export interface ScheduledTriggerRequest {
   contextToken: string;
 }
 
-export type ScheduledTriggerHandler = (request: ScheduledTriggerRequest, context: { installContext: string }) => unknown;
+export type ScheduledTriggerHandler = (
+  request: ScheduledTriggerRequest,
+  context: { installContext: string },
+) => unknown;
 
 export class LocalForgeRuntime {
   readonly storage: LocalKvs;
@@ -178,7 +182,10 @@ export class LocalForgeRuntime {
         return {
           timeoutMs: seconds * this.msPerSecond,
           // Consumers allowed more than the default 55 s take events of at most 100 KB each.
-          maxEventBytes: seconds > FORGE_LIMITS.defaultFunctionSeconds ? FORGE_LIMITS.queueEventBytesLongRunning : FORGE_LIMITS.queuePushBytes,
+          maxEventBytes:
+            seconds > FORGE_LIMITS.defaultFunctionSeconds
+              ? FORGE_LIMITS.queueEventBytesLongRunning
+              : FORGE_LIMITS.queuePushBytes,
         };
       },
     });
@@ -201,13 +208,18 @@ export class LocalForgeRuntime {
 
   /** Calls a resolver handler exactly as Forge does for a Custom UI `invoke`. */
   async invokeResolver(handler: ResolverHandler, call: ResolverCall): Promise<unknown> {
-    const moduleKey = call.moduleKey ?? (call.moduleType === 'jira:adminPage' ? 'release-gate-settings' : 'release-gate');
+    const moduleKey =
+      call.moduleKey ?? (call.moduleType === 'jira:adminPage' ? 'release-gate-settings' : 'release-gate');
     const extension =
       call.moduleType === 'jira:adminPage'
         ? { type: 'jira:adminPage' }
         : { type: 'jira:projectPage', project: { id: call.projectId, key: call.projectKey, type: 'software' } };
     const request = {
-      call: { functionKey: call.key, payload: call.payload, ...(call.jobId === undefined ? {} : { jobId: call.jobId }) },
+      call: {
+        functionKey: call.key,
+        payload: call.payload,
+        ...(call.jobId === undefined ? {} : { jobId: call.jobId }),
+      },
       context: {
         accountId: call.accountId,
         cloudId: this.cloudId,
@@ -221,7 +233,10 @@ export class LocalForgeRuntime {
     };
     const payloadBytes = jsonBytes(call.payload);
     if (payloadBytes > FORGE_LIMITS.resolverPayloadBytes) {
-      throw new ForgeLimitError('PAYLOAD_TOO_LARGE', `Forge refused resolver '${call.key}': its payload of ${payloadBytes} bytes is over the ${FORGE_LIMITS.resolverPayloadBytes}-byte limit.`);
+      throw new ForgeLimitError(
+        'PAYLOAD_TOO_LARGE',
+        `Forge refused resolver '${call.key}': its payload of ${payloadBytes} bytes is over the ${FORGE_LIMITS.resolverPayloadBytes}-byte limit.`,
+      );
     }
     const backend = { principal: { accountId: call.accountId }, installContext: this.installContext };
     const result = await raceTimeLimit(
@@ -231,7 +246,10 @@ export class LocalForgeRuntime {
     );
     const resultBytes = jsonBytes(result);
     if (resultBytes > FORGE_LIMITS.resolverResponseBytes) {
-      throw new ForgeLimitError('RESPONSE_TOO_LARGE', `Forge dropped the answer of resolver '${call.key}': ${resultBytes} bytes is over the ${FORGE_LIMITS.resolverResponseBytes}-byte limit.`);
+      throw new ForgeLimitError(
+        'RESPONSE_TOO_LARGE',
+        `Forge dropped the answer of resolver '${call.key}': ${resultBytes} bytes is over the ${FORGE_LIMITS.resolverResponseBytes}-byte limit.`,
+      );
     }
     // The bridge carries the result to the browser as JSON.
     const wire: unknown = result === undefined ? undefined : JSON.parse(JSON.stringify(result));
@@ -242,7 +260,9 @@ export class LocalForgeRuntime {
   runScheduledTrigger(fn: ScheduledTriggerHandler, moduleKey = 'release-gate-check'): Promise<unknown> {
     const request = { context: { cloudId: this.cloudId, moduleKey }, contextToken: 'local' };
     return raceTimeLimit(
-      Promise.resolve(slot().invocations.run({ accountId: undefined }, () => fn(request, { installContext: this.installContext }))),
+      Promise.resolve(
+        slot().invocations.run({ accountId: undefined }, () => fn(request, { installContext: this.installContext })),
+      ),
       `scheduled trigger '${moduleKey}'`,
       this.timeouts.trigger(moduleKey) * this.msPerSecond,
     );
@@ -259,14 +279,18 @@ export class LocalForgeRuntime {
   /** The platform side of `__forge_fetch__`. */
   readonly forgeFetch = async (options: unknown, path: string, init?: RequestInit): Promise<Response> => {
     const target = platformCallSchema.parse(options);
-    if (target.type === 'fpp' && target.remote === 'jira') return this.requestJira(target.provider, target.accountId, path, init);
+    if (target.type === 'fpp' && target.remote === 'jira')
+      return this.requestJira(target.provider, target.accountId, path, init);
     // The storage and events APIs always send JSON.
     const body: unknown = typeof init?.body === 'string' ? JSON.parse(init.body) : undefined;
     if (target.type === 'kvs') {
       const reply = await this.storage.handle(path, body);
-      return reply.body === undefined ? new Response(null, { status: reply.status }) : Response.json(reply.body, { status: reply.status });
+      return reply.body === undefined
+        ? new Response(null, { status: reply.status })
+        : Response.json(reply.body, { status: reply.status });
     }
-    if (target.type === 'fpp' && target.remote === 'stargate' && path.startsWith('/webhook/queue/publish/')) return this.queues.push(body);
+    if (target.type === 'fpp' && target.remote === 'stargate' && path.startsWith('/webhook/queue/publish/'))
+      return this.queues.push(body);
     throw new Error(`The local Forge runtime does not serve ${JSON.stringify(target)} ${path}.`);
   };
 
@@ -279,20 +303,27 @@ export class LocalForgeRuntime {
     return input instanceof Request ? this.realFetch(new Request(target, input), init) : this.realFetch(target, init);
   }
 
-  private async requestJira(provider: string | undefined, accountId: string | undefined, path: string, init?: RequestInit): Promise<Response> {
+  private async requestJira(
+    provider: string | undefined,
+    accountId: string | undefined,
+    path: string,
+    init?: RequestInit,
+  ): Promise<Response> {
     const headers = new Headers(init?.headers);
     if (provider === 'user') {
       const user = accountId ?? slot().invocations.getStore()?.accountId;
       // Forge has no user in scheduled triggers and consumers; asUser() there is a bug to surface.
-      if (!user) throw new Error('asUser().requestJira was called outside a user invocation (only resolvers have a user).');
+      if (!user)
+        throw new Error('asUser().requestJira was called outside a user invocation (only resolvers have a user).');
       headers.set('x-fake-account-id', user);
     } else if (provider !== 'app') {
-      throw new Error(`requestJira without asApp()/asUser() (provider '${provider}') is not supported by the local Forge runtime.`);
+      throw new Error(
+        `requestJira without asApp()/asUser() (provider '${provider}') is not supported by the local Forge runtime.`,
+      );
     }
     if (this.jiraToken !== undefined) headers.set('authorization', `Bearer ${this.jiraToken}`);
     return this.realFetch(`${this.jiraBaseUrl.replace(/\/+$/, '')}${path}`, { ...init, headers });
   }
-
 }
 
 /**

@@ -78,7 +78,11 @@ export function forgeContext(page: BridgeContext): Record<string, unknown> {
 /** `window.__bridge` for a host: each command answers as a promise, a throw becomes a rejection. */
 export function createForgeBridge(host: BridgeHost): ForgeBridge {
   const commands: Record<string, ((args: unknown) => unknown) | undefined> = {
-    invoke: (args) => host.invoke(isRecord(args) ? args['functionKey'] : undefined, isRecord(args) && isRecord(args['payload']) ? args['payload'] : {}),
+    invoke: (args) =>
+      host.invoke(
+        isRecord(args) ? args['functionKey'] : undefined,
+        isRecord(args) && isRecord(args['payload']) ? args['payload'] : {},
+      ),
     getContext: () => forgeContext(host.context()),
     createHistory: () => host.history(),
     enableTheming: () => host.enableTheming(),

@@ -194,7 +194,8 @@
     if (!args || typeof args.url !== 'string') {
       throw new Error('The sandbox bridge opens URLs only, not Jira targets like ' + JSON.stringify(args));
     }
-    if (window.parent === window) throw new Error('router.open needs the host page: open the sandbox at / rather than the panel alone.');
+    if (window.parent === window)
+      throw new Error('router.open needs the host page: open the sandbox at / rather than the panel alone.');
     tellHost({ type: 'krg-sandbox:open', url: args.url, target: args.type === 'same-tab' ? 'same-tab' : 'new-tab' });
   }
 

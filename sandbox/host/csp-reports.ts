@@ -37,9 +37,13 @@ export class CspReports {
       body = undefined;
     }
     const report = reportSchema.safeParse(body);
-    const violation: CspViolation = report.success ? report.data['csp-report'] : { 'violated-directive': `unreadable report: ${text.slice(0, 200)}` };
+    const violation: CspViolation = report.success
+      ? report.data['csp-report']
+      : { 'violated-directive': `unreadable report: ${text.slice(0, 200)}` };
     this.violations.push(violation);
-    this.log(`CSP violation in the panel: ${violation['violated-directive'] ?? violation['effective-directive'] ?? '?'} blocked ${violation['blocked-uri'] ?? '?'}`);
+    this.log(
+      `CSP violation in the panel: ${violation['violated-directive'] ?? violation['effective-directive'] ?? '?'} blocked ${violation['blocked-uri'] ?? '?'}`,
+    );
     res.writeHead(204);
     res.end();
   }

@@ -70,7 +70,8 @@
     })
     .then(render, function (error) {
       var message = document.getElementById('host-error');
-      message.textContent = 'The sandbox state could not be read (' + error.message + '). Is the sandbox server running?';
+      message.textContent =
+        'The sandbox state could not be read (' + error.message + '). Is the sandbox server running?';
       message.hidden = false;
     });
 })();

@@ -19,7 +19,14 @@ const MANIFEST = new URL('../../manifest.yml', import.meta.url);
 export const CSP_REPORT_PATH = '/sandbox/csp-report';
 
 /** /platform/forge/custom-ui/iframe: "Sandbox restrictions", applied to every Custom UI iframe. */
-export const CUSTOM_UI_SANDBOX = ['allow-downloads', 'allow-forms', 'allow-modals', 'allow-pointer-lock', 'allow-same-origin', 'allow-scripts'] as const;
+export const CUSTOM_UI_SANDBOX = [
+  'allow-downloads',
+  'allow-forms',
+  'allow-modals',
+  'allow-pointer-lock',
+  'allow-same-origin',
+  'allow-scripts',
+] as const;
 /** /platform/forge/custom-ui/iframe: "Feature policies". */
 export const CUSTOM_UI_ALLOW = ['camera', 'clipboard-write', 'display-capture', 'fullscreen', 'microphone'] as const;
 
@@ -28,7 +35,9 @@ const egressList = z.array(egress).optional();
 /** The parts of `permissions` that shape a Custom UI page (the rest concerns the backend). */
 const permissionsSchema = z
   .object({
-    content: z.object({ scripts: z.array(z.string()).optional(), styles: z.array(z.literal('unsafe-inline')).optional() }).optional(),
+    content: z
+      .object({ scripts: z.array(z.string()).optional(), styles: z.array(z.literal('unsafe-inline')).optional() })
+      .optional(),
     external: z
       .object({
         fetch: z.object({ client: egressList }).optional(),
@@ -53,16 +62,23 @@ function manifestPermissions(): PanelPermissions {
 
 /** As @forge/tunnel does: client egress entries become plain addresses before the CSP is computed. */
 function withClientAddresses(permissions: PanelPermissions): PanelPermissions {
-  const client = permissions.external?.fetch?.client?.map((entry) => (typeof entry === 'string' ? entry : entry.address));
+  const client = permissions.external?.fetch?.client?.map((entry) =>
+    typeof entry === 'string' ? entry : entry.address,
+  );
   if (!client) return permissions;
   return { ...permissions, external: { ...permissions.external, fetch: { client } } };
 }
 
 /** The Content-Security-Policy header value for the panel's index.html (as served, bridge shim included). */
 export function panelContentSecurityPolicy(servedHtml: string, reportUri: string = CSP_REPORT_PATH): string {
-  const details = new CSPProcessingService({ info: () => undefined }, load).getCspDetails(servedHtml, withClientAddresses(manifestPermissions()));
+  const details = new CSPProcessingService({ info: () => undefined }, load).getCspDetails(
+    servedHtml,
+    withClientAddresses(manifestPermissions()),
+  );
   const directives = new CSPInjectionService().getInjectableCSP({ existingCSPDetails: details, microsEnv: 'prod' });
-  return directives.map((directive) => (directive.startsWith('report-uri ') ? `report-uri ${reportUri}` : directive)).join('; ');
+  return directives
+    .map((directive) => (directive.startsWith('report-uri ') ? `report-uri ${reportUri}` : directive))
+    .join('; ');
 }
 
 /** The iframe's sandbox tokens: Forge's fixed set plus what the manifest's permissions.sandbox adds. */

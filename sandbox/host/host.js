@@ -54,7 +54,8 @@
     document.documentElement.setAttribute('data-color-mode', mode);
     toggle.setAttribute('aria-pressed', String(mode === 'dark'));
     toggle.textContent = mode === 'dark' ? 'Light theme' : 'Dark theme';
-    if (frame.contentWindow) frame.contentWindow.postMessage({ type: 'krg-sandbox:theme', colorMode: mode }, window.location.origin);
+    if (frame.contentWindow)
+      frame.contentWindow.postMessage({ type: 'krg-sandbox:theme', colorMode: mode }, window.location.origin);
   }
 
   toggle.addEventListener('click', function () {
@@ -104,7 +105,12 @@
     // Same module and user: only the hash changes, and the app follows it without reloading. The
     // user is in the query so that switching users loads the app afresh, as a new Forge context.
     frame.src =
-      '/panel/index.html?module=' + encodeURIComponent(route.moduleKey) + '&as=' + encodeURIComponent(stored(ACCOUNT_KEY) || '') + '#' + route.path;
+      '/panel/index.html?module=' +
+      encodeURIComponent(route.moduleKey) +
+      '&as=' +
+      encodeURIComponent(stored(ACCOUNT_KEY) || '') +
+      '#' +
+      route.path;
   }
 
   window.addEventListener('hashchange', function () {
@@ -145,7 +151,13 @@
       askToOpen(data.url, data.target === 'same-tab' ? 'same-tab' : 'new-tab');
       return;
     }
-    if (!data || data.type !== 'krg-sandbox:route' || MODULES.indexOf(data.moduleKey) === -1 || typeof data.path !== 'string') return;
+    if (
+      !data ||
+      data.type !== 'krg-sandbox:route' ||
+      MODULES.indexOf(data.moduleKey) === -1 ||
+      typeof data.path !== 'string'
+    )
+      return;
     shown = { moduleKey: data.moduleKey, path: data.path };
     window.history.replaceState(null, '', '#/' + data.moduleKey + data.path);
     showRoute(shown);
@@ -165,7 +177,12 @@
   }
 
   function isUser(value) {
-    return value && typeof value.accountId === 'string' && typeof value.displayName === 'string' && typeof value.role === 'string';
+    return (
+      value &&
+      typeof value.accountId === 'string' &&
+      typeof value.displayName === 'string' &&
+      typeof value.role === 'string'
+    );
   }
 
   function selectUser(users, accountId) {
@@ -186,7 +203,8 @@
         return response.json();
       })
       .then(function (users) {
-        if (!Array.isArray(users) || users.length === 0 || !users.every(isUser)) throw new Error('expected [{ accountId, displayName, role }]');
+        if (!Array.isArray(users) || users.length === 0 || !users.every(isUser))
+          throw new Error('expected [{ accountId, displayName, role }]');
         select.replaceChildren.apply(
           select,
           users.map(function (user) {
@@ -212,7 +230,11 @@
     },
     function (error) {
       select.replaceChildren();
-      showError('The sandbox users could not be loaded (GET /sandbox/users: ' + error.message + '). Is the sandbox server running?');
+      showError(
+        'The sandbox users could not be loaded (GET /sandbox/users: ' +
+          error.message +
+          '). Is the sandbox server running?',
+      );
     },
   );
 })();

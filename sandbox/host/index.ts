@@ -45,7 +45,9 @@ export function hostAssets(): Record<string, HostAsset> {
  */
 function withBridgeProtocol(shim: string): string {
   const source = readFileSync(new URL('bridge-protocol.ts', import.meta.url), 'utf8');
-  const compiled = ts.transpileModule(source, { compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext } }).outputText;
+  const compiled = ts.transpileModule(source, {
+    compilerOptions: { target: ts.ScriptTarget.ES2020, module: ts.ModuleKind.ESNext },
+  }).outputText;
   const protocol = compiled.replace(/^export \{\};?$/m, '').replace(/^export /gm, '');
   return `(function () {\n${protocol}\n${shim}\n})();\n`;
 }

@@ -36,9 +36,10 @@
     } catch (error) {
       stored = null;
     }
-    var user = users.find(function (u) {
-      return u.accountId === stored;
-    }) || users[0];
+    var user =
+      users.find(function (u) {
+        return u.accountId === stored;
+      }) || users[0];
     try {
       window.localStorage.setItem(ACCOUNT_KEY, user.accountId);
     } catch (error) {
@@ -116,7 +117,11 @@
     deployments.replaceChildren.apply(deployments, rows);
 
     var frame = document.getElementById('panel');
-    frame.src = '/panel/index.html?module=issue-where-running&issue=' + encodeURIComponent(issue.key) + '&as=' + encodeURIComponent(user.accountId);
+    frame.src =
+      '/panel/index.html?module=issue-where-running&issue=' +
+      encodeURIComponent(issue.key) +
+      '&as=' +
+      encodeURIComponent(user.accountId);
   }
 
   Promise.all([getJson('/sandbox/state'), getJson('/sandbox/users')]).then(

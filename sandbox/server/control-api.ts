@@ -40,17 +40,24 @@ const ADMIN_MODULE = 'release-gate-settings';
 const ISSUE_MODULE = 'issue-where-running';
 
 function oneOf(what: string, allowed: readonly string[]) {
-  return z.string().refine((value) => allowed.includes(value), { message: `${what} must be one of: ${allowed.join(', ')}` });
+  return z
+    .string()
+    .refine((value) => allowed.includes(value), { message: `${what} must be one of: ${allowed.join(', ')}` });
 }
 
-export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> {
+export function controlApi(
+  sandbox: SandboxWorld,
+): (req: IncomingMessage, res: ServerResponse, path: string) => Promise<void> {
   const { world } = sandbox;
   const accountIds = world.scenario.users.map((u) => u.accountId);
   const knownUser = oneOf('accountId', accountIds);
   const empty = z.strictObject({});
 
   const commitBody = z.strictObject({
-    app: oneOf('app', world.config.apps.map((a) => a.name)),
+    app: oneOf(
+      'app',
+      world.config.apps.map((a) => a.name),
+    ),
     message: z.string().trim().min(1, 'message must not be empty').max(1000),
     author: knownUser.optional(),
   });
@@ -67,54 +74,88 @@ export function controlApi(sandbox: SandboxWorld): (req: IncomingMessage, res: S
     moduleKey: z.enum([PROJECT_MODULE, ADMIN_MODULE, ISSUE_MODULE]).optional(),
   });
 
-  const post = new Map<string, Handler>(Object.entries({
-    '/sandbox/commits': async (req) => {
-      const body = await readJson(req, commitBody);
-      return world.simulation.commit(body.app, body.message, body.author);
-    },
-    '/sandbox/report': async (req) => {
-      await readJson(req, empty);
-      world.simulation.reportAll();
-      return { environments: latestSnapshots(world) };
-    },
-    '/sandbox/workflows/settle': async (req) => {
-      await readJson(req, empty);
-      const runs = await world.github.world.settleRuns();
-      return { runs: runs.map(runState) };
-    },
-    '/sandbox/jira/approvers': async (req) => {
-      const body = await readJson(req, approverBody);
-      const version = world.jira.world.version(body.versionId);
-      if (!version) throw notFound(`No Jira version ${body.versionId}.`);
-      if (body.declineReason !== undefined && body.status !== 'DECLINED') throw badRequest('declineReason goes with status DECLINED only.');
-      world.jira.world.setApprover(body.versionId, body.accountId, body.status, body.declineReason);
-      return { versionId: version.id, approvers: version.approvers };
-    },
-    '/sandbox/invoke': async (req) => {
-      const body = await readJson(req, invokeBody);
-      const payload = body.payload ?? {};
-      const { project } = world.scenario;
-      return body.moduleKey === ADMIN_MODULE
-        ? world.runtime.invokeResolver(world.app.handler, { key: body.key, payload, accountId: body.accountId, moduleType: 'jira:adminPage' })
-        : world.runtime.invokeResolver(world.app.handler, { key: body.key, payload, accountId: body.accountId, projectKey: project.key, projectId: project.id, ...(body.moduleKey ? { moduleKey: body.moduleKey } : {}) });
-    },
-    [`/sandbox/scheduled/${TRIGGER_KEY}`]: async (req) => {
-      await readJson(req, empty);
-      return { trigger: TRIGGER_KEY, result: await sandbox.runTrigger() };
-    },
-  }));
-  const get = new Map<string, Handler>(Object.entries({
-    '/sandbox/state': async () => describeWorld(world, sandbox.repository),
-    '/sandbox/project': async () => ({ key: world.scenario.project.key, name: world.scenario.project.name, id: world.scenario.project.id }),
-    '/sandbox/users': async () => world.scenario.users.map(({ accountId, displayName, email, role, jiraAdmin }) => ({ accountId, displayName, email, role, jiraAdmin })),
-  }));
+  const post = new Map<string, Handler>(
+    Object.entries({
+      '/sandbox/commits': async (req) => {
+        const body = await readJson(req, commitBody);
+        return world.simulation.commit(body.app, body.message, body.author);
+      },
+      '/sandbox/report': async (req) => {
+        await readJson(req, empty);
+        world.simulation.reportAll();
+        return { environments: latestSnapshots(world) };
+      },
+      '/sandbox/workflows/settle': async (req) => {
+        await readJson(req, empty);
+        const runs = await world.github.world.settleRuns();
+        return { runs: runs.map(runState) };
+      },
+      '/sandbox/jira/approvers': async (req) => {
+        const body = await readJson(req, approverBody);
+        const version = world.jira.world.version(body.versionId);
+        if (!version) throw notFound(`No Jira version ${body.versionId}.`);
+        if (body.declineReason !== undefined && body.status !== 'DECLINED')
+          throw badRequest('declineReason goes with status DECLINED only.');
+        world.jira.world.setApprover(body.versionId, body.accountId, body.status, body.declineReason);
+        return { versionId: version.id, approvers: version.approvers };
+      },
+      '/sandbox/invoke': async (req) => {
+        const body = await readJson(req, invokeBody);
+        const payload = body.payload ?? {};
+        const { project } = world.scenario;
+        return body.moduleKey === ADMIN_MODULE
+          ? world.runtime.invokeResolver(world.app.handler, {
+              key: body.key,
+              payload,
+              accountId: body.accountId,
+              moduleType: 'jira:adminPage',
+            })
+          : world.runtime.invokeResolver(world.app.handler, {
+              key: body.key,
+              payload,
+              accountId: body.accountId,
+              projectKey: project.key,
+              projectId: project.id,
+              ...(body.moduleKey ? { moduleKey: body.moduleKey } : {}),
+            });
+      },
+      [`/sandbox/scheduled/${TRIGGER_KEY}`]: async (req) => {
+        await readJson(req, empty);
+        return { trigger: TRIGGER_KEY, result: await sandbox.runTrigger() };
+      },
+    }),
+  );
+  const get = new Map<string, Handler>(
+    Object.entries({
+      '/sandbox/state': async () => describeWorld(world, sandbox.repository),
+      '/sandbox/project': async () => ({
+        key: world.scenario.project.key,
+        name: world.scenario.project.name,
+        id: world.scenario.project.id,
+      }),
+      '/sandbox/users': async () =>
+        world.scenario.users.map(({ accountId, displayName, email, role, jiraAdmin }) => ({
+          accountId,
+          displayName,
+          email,
+          role,
+          jiraAdmin,
+        })),
+    }),
+  );
 
   return async (req, res, path) => {
     const handler = (req.method === 'POST' ? post : req.method === 'GET' ? get : undefined)?.get(path);
     if (!handler) {
       const allowed = [post.has(path) ? 'POST' : null, get.has(path) ? 'GET' : null].filter((m) => m !== null);
-      if (allowed.length > 0) throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${path} accepts ${allowed.join(', ')}.`, { allow: allowed.join(', ') });
-      if (path.startsWith('/sandbox/scheduled/')) throw notFound(`No scheduled trigger '${path.slice('/sandbox/scheduled/'.length)}'; the app has '${TRIGGER_KEY}'.`);
+      if (allowed.length > 0)
+        throw new HttpError(405, 'METHOD_NOT_ALLOWED', `${path} accepts ${allowed.join(', ')}.`, {
+          allow: allowed.join(', '),
+        });
+      if (path.startsWith('/sandbox/scheduled/'))
+        throw notFound(
+          `No scheduled trigger '${path.slice('/sandbox/scheduled/'.length)}'; the app has '${TRIGGER_KEY}'.`,
+        );
       throw notFound(`No control API route ${req.method ?? ''} ${path}.`);
     }
     if (req.method === 'POST') refuseForeignWrites(req);
@@ -134,8 +175,13 @@ function refuseForeignWrites(req: IncomingMessage): void {
   const site = req.headers['sec-fetch-site'];
   const own = `http://${req.headers.host ?? ''}`;
   if ((origin !== undefined && origin !== own) || (site !== undefined && site !== 'same-origin' && site !== 'none')) {
-    throw new HttpError(403, 'FORBIDDEN_ORIGIN', 'The sandbox control API answers only its own page and local scripts.');
+    throw new HttpError(
+      403,
+      'FORBIDDEN_ORIGIN',
+      'The sandbox control API answers only its own page and local scripts.',
+    );
   }
   const type = (req.headers['content-type'] ?? '').split(';')[0]?.trim().toLowerCase();
-  if (type !== 'application/json') throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON, with content-type: application/json.');
+  if (type !== 'application/json')
+    throw new HttpError(415, 'UNSUPPORTED_MEDIA_TYPE', 'Send the body as JSON, with content-type: application/json.');
 }

@@ -19,8 +19,19 @@ export class ControlApiError extends Error {
 
 const errorBody = z.object({ error: z.object({ code: z.string(), message: z.string() }) });
 const commitReply = z.object({ sha: z.string(), app: z.string(), fingerprint: z.string(), keys: z.array(z.string()) });
-const approversReply = z.object({ versionId: z.string(), approvers: z.array(z.object({ accountId: z.string(), status: z.string(), declineReason: z.string().optional() })) });
-const usersReply = z.array(z.object({ accountId: z.string(), displayName: z.string(), email: z.string(), role: z.string(), jiraAdmin: z.boolean() }));
+const approversReply = z.object({
+  versionId: z.string(),
+  approvers: z.array(z.object({ accountId: z.string(), status: z.string(), declineReason: z.string().optional() })),
+});
+const usersReply = z.array(
+  z.object({
+    accountId: z.string(),
+    displayName: z.string(),
+    email: z.string(),
+    role: z.string(),
+    jiraAdmin: z.boolean(),
+  }),
+);
 
 const resultEnvelope = z.union([
   z.object({ ok: z.literal(true), data: z.unknown() }),
@@ -37,23 +48,38 @@ export class SandboxClient {
     const response = await fetch(new URL(path, this.baseUrl), {
       method,
       // The control API takes writes only as JSON (a browser sends other types cross-site unasked).
-      ...(method === 'POST' ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) } : {}),
+      ...(method === 'POST'
+        ? { headers: { 'content-type': 'application/json' }, body: JSON.stringify(body ?? {}) }
+        : {}),
     });
     const text = await response.text();
     return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
   }
 
-  private async call<S extends z.ZodType>(method: 'GET' | 'POST', path: string, schema: S, body?: unknown): Promise<z.output<S>> {
+  private async call<S extends z.ZodType>(
+    method: 'GET' | 'POST',
+    path: string,
+    schema: S,
+    body?: unknown,
+  ): Promise<z.output<S>> {
     const reply = await this.request(method, path, body);
     if (reply.status !== 200) {
       const error = errorBody.safeParse(reply.body);
-      throw new ControlApiError(reply.status, error.success ? error.data.error.code : 'HTTP', error.success ? error.data.error.message : `${method} ${path} answered ${reply.status}`);
+      throw new ControlApiError(
+        reply.status,
+        error.success ? error.data.error.code : 'HTTP',
+        error.success ? error.data.error.message : `${method} ${path} answered ${reply.status}`,
+      );
     }
     return schema.parse(reply.body);
   }
 
   commit(app: string, message: string, author?: string) {
-    return this.call('POST', '/sandbox/commits', commitReply, { app, message, ...(author === undefined ? {} : { author }) });
+    return this.call('POST', '/sandbox/commits', commitReply, {
+      app,
+      message,
+      ...(author === undefined ? {} : { author }),
+    });
   }
 
   report() {
@@ -64,38 +90,76 @@ export class SandboxClient {
     return this.call('POST', '/sandbox/workflows/settle', z.object({ runs: z.array(runStateSchema) }));
   }
 
-  setJiraApprover(versionId: string, accountId: string, status: 'PENDING' | 'APPROVED' | 'DECLINED', declineReason?: string) {
-    return this.call('POST', '/sandbox/jira/approvers', approversReply, { versionId, accountId, status, ...(declineReason === undefined ? {} : { declineReason }) });
+  setJiraApprover(
+    versionId: string,
+    accountId: string,
+    status: 'PENDING' | 'APPROVED' | 'DECLINED',
+    declineReason?: string,
+  ) {
+    return this.call('POST', '/sandbox/jira/approvers', approversReply, {
+      versionId,
+      accountId,
+      status,
+      ...(declineReason === undefined ? {} : { declineReason }),
+    });
   }
 
   /** Calls a resolver as the user and returns its Result, its data checked against `data`. */
-  async invoke<S extends z.ZodType>(accountId: string, key: ResolverKey, payload: unknown, data: S, moduleKey?: string): Promise<InvokeOutcome<z.output<S>>> {
-    const outcome = await this.call('POST', '/sandbox/invoke', resultEnvelope, { accountId, key, payload, ...(moduleKey === undefined ? {} : { moduleKey }) });
+  async invoke<S extends z.ZodType>(
+    accountId: string,
+    key: ResolverKey,
+    payload: unknown,
+    data: S,
+    moduleKey?: string,
+  ): Promise<InvokeOutcome<z.output<S>>> {
+    const outcome = await this.call('POST', '/sandbox/invoke', resultEnvelope, {
+      accountId,
+      key,
+      payload,
+      ...(moduleKey === undefined ? {} : { moduleKey }),
+    });
     return outcome.ok ? { ok: true, data: data.parse(outcome.data) } : outcome;
   }
 
   /** Like invoke, but a failed Result throws with the resolver's code and message. */
-  async invokeOk<S extends z.ZodType>(accountId: string, key: ResolverKey, payload: unknown, data: S): Promise<z.output<S>> {
+  async invokeOk<S extends z.ZodType>(
+    accountId: string,
+    key: ResolverKey,
+    payload: unknown,
+    data: S,
+  ): Promise<z.output<S>> {
     const outcome = await this.invoke(accountId, key, payload, data);
-    if (!outcome.ok) throw new ControlApiError(200, outcome.error.code, `${key} as ${accountId}: ${outcome.error.message}`);
+    if (!outcome.ok)
+      throw new ControlApiError(200, outcome.error.code, `${key} as ${accountId}: ${outcome.error.message}`);
     return outcome.data;
   }
 
   runScheduledCheck() {
-    return this.call('POST', '/sandbox/scheduled/release-gate-check', z.object({ trigger: z.string(), result: z.unknown() }));
+    return this.call(
+      'POST',
+      '/sandbox/scheduled/release-gate-check',
+      z.object({ trigger: z.string(), result: z.unknown() }),
+    );
   }
 
   /**
    * Resolves once Kosli's latest report of the environment shows these builds running, with the
    * milliseconds waited: environments report periodically, so a change shows in Kosli a while later.
    */
-  async reported(environment: string, builds: readonly { name: string; fingerprint: string }[], timeoutMs = 120_000): Promise<number> {
+  async reported(
+    environment: string,
+    builds: readonly { name: string; fingerprint: string }[],
+    timeoutMs = 120_000,
+  ): Promise<number> {
     const since = Date.now();
     for (;;) {
       const running = (await this.state()).kosli.snapshots[environment]?.artifacts ?? [];
-      if (builds.every((b) => running.some((a) => a.name === b.name && a.fingerprint === b.fingerprint))) return Date.now() - since;
+      if (builds.every((b) => running.some((a) => a.name === b.name && a.fingerprint === b.fingerprint)))
+        return Date.now() - since;
       if (Date.now() - since > timeoutMs) {
-        throw new Error(`Kosli's ${environment} report does not show ${builds.map((b) => `${b.name}@${b.fingerprint.slice(0, 12)}`).join(', ')} after ${timeoutMs / 1000} s`);
+        throw new Error(
+          `Kosli's ${environment} report does not show ${builds.map((b) => `${b.name}@${b.fingerprint.slice(0, 12)}`).join(', ')} after ${timeoutMs / 1000} s`,
+        );
       }
       await new Promise((resolve) => setTimeout(resolve, 200));
     }

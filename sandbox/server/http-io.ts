@@ -34,7 +34,8 @@ export async function readBody(req: IncomingMessage): Promise<Buffer> {
   for await (const chunk of req) {
     const buffer = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
     size += buffer.length;
-    if (size > MAX_BODY_BYTES) throw new HttpError(413, 'TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
+    if (size > MAX_BODY_BYTES)
+      throw new HttpError(413, 'TOO_LARGE', `The body is larger than ${MAX_BODY_BYTES} bytes.`);
     chunks.push(buffer);
   }
   return Buffer.concat(chunks);
@@ -53,12 +54,21 @@ export async function readJson<S extends z.ZodType>(req: IncomingMessage, schema
   }
   const checked = schema.safeParse(parsed);
   if (!checked.success) {
-    throw badRequest(checked.error.issues.map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message)).join('; '));
+    throw badRequest(
+      checked.error.issues
+        .map((issue) => (issue.path.length > 0 ? `${issue.path.join('.')}: ${issue.message}` : issue.message))
+        .join('; '),
+    );
   }
   return checked.data;
 }
 
-export function sendJson(res: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+export function sendJson(
+  res: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void {
   const text = JSON.stringify(body, null, 2);
   res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'cache-control': 'no-store', ...headers });
   res.end(`${text}\n`);

@@ -87,8 +87,14 @@ export async function openSandboxWorld(options: SandboxWorldOptions): Promise<Sa
   // A deploy waiting on a run looks again after a delay (10 s in Forge); the sandbox runs those
   // delays five times faster, as its workflow runs take seconds rather than minutes.
   const world = await startWorld({
-    scenario, repository, storage, siteUrl: options.siteUrl, seed: !complete, queueDelayScaleMs: 200,
-    realism: options.realism, ...(options.faults ? { faults: options.faults } : {}),
+    scenario,
+    repository,
+    storage,
+    siteUrl: options.siteUrl,
+    seed: !complete,
+    queueDelayScaleMs: 200,
+    realism: options.realism,
+    ...(options.faults ? { faults: options.faults } : {}),
   });
   let restoredFrom: string | null = null;
   if (complete) {
@@ -125,20 +131,25 @@ export async function openSandboxWorld(options: SandboxWorldOptions): Promise<Sa
   });
   const timers: NodeJS.Timeout[] = [setInterval(save, options.saveEveryMs ?? 1_000)];
   // Runs that were in flight when the sandbox stopped finish now, as they would have meanwhile.
-  if (github.runs.some((run) => run.status !== 'completed')) timers.push(setTimeout(() => void github.settleRuns(), options.workflowDelayMs));
+  if (github.runs.some((run) => run.status !== 'completed'))
+    timers.push(setTimeout(() => void github.settleRuns(), options.workflowDelayMs));
 
   let triggerChain: Promise<unknown> = Promise.resolve();
   const runTrigger = (): Promise<unknown> => {
     const next = triggerChain.then(() => world.runTrigger());
-    triggerChain = next.catch(() => undefined).finally(() => {
-      dirty = true;
-    });
+    triggerChain = next
+      .catch(() => undefined)
+      .finally(() => {
+        dirty = true;
+      });
     return next;
   };
   if (options.triggerIntervalMs !== null) {
     timers.push(
       setInterval(() => {
-        runTrigger().catch((error: unknown) => log(`scheduled check failed: ${error instanceof Error ? error.message : String(error)}`));
+        runTrigger().catch((error: unknown) =>
+          log(`scheduled check failed: ${error instanceof Error ? error.message : String(error)}`),
+        );
       }, options.triggerIntervalMs),
     );
   }
@@ -148,7 +159,10 @@ export async function openSandboxWorld(options: SandboxWorldOptions): Promise<Sa
     for (const timer of timers) clearInterval(timer);
     unsubscribe();
     // Deploy work in flight may be following a run; give it a moment, then save what there is.
-    await Promise.race([triggerChain.then(() => world.stop()), new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref())]);
+    await Promise.race([
+      triggerChain.then(() => world.stop()),
+      new Promise((resolve) => setTimeout(resolve, STOP_GRACE_MS).unref()),
+    ]);
     dirty = true;
     save();
     storage.close();

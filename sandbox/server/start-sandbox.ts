@@ -69,7 +69,10 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
 
   const server = createServer((req, res) => {
     handle(req, res).catch((error: unknown) => {
-      const answer = error instanceof HttpError ? error : new HttpError(500, 'INTERNAL', error instanceof Error ? error.message : String(error));
+      const answer =
+        error instanceof HttpError
+          ? error
+          : new HttpError(500, 'INTERNAL', error instanceof Error ? error.message : String(error));
       if (answer.status === 500) log(`${req.method ?? ''} ${req.url ?? ''} failed: ${answer.message}`);
       if (res.headersSent) res.end();
       else sendError(res, answer);
@@ -109,5 +112,12 @@ export async function startSandbox(options: SandboxOptions): Promise<Sandbox> {
     server.closeAllConnections();
     await Promise.all([closed, sandbox.stop()]);
   };
-  return { url, world: sandbox.world, repository: sandbox.repository, sandbox, cspReports, stop: () => (stopped ??= stop()) };
+  return {
+    url,
+    world: sandbox.world,
+    repository: sandbox.repository,
+    sandbox,
+    cspReports,
+    stop: () => (stopped ??= stop()),
+  };
 }

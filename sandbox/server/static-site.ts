@@ -40,11 +40,19 @@ export function staticSite(panelDir: string): (req: IncomingMessage, res: Server
     if (path === '/panel' || path === '/panel/' || path === '/panel/index.html') {
       const index = join(root, 'index.html');
       if (!existsSync(index)) {
-        return send(res, 503, 'text/html; charset=utf-8', '<p>The panel is not built yet: run <code>npm run build</code> (npm start does it for you).</p>', 'no-store');
+        return send(
+          res,
+          503,
+          'text/html; charset=utf-8',
+          '<p>The panel is not built yet: run <code>npm run build</code> (npm start does it for you).</p>',
+          'no-store',
+        );
       }
       // Served as Forge serves a Custom UI resource: under the CSP @forge/csp computes for it.
       const html = injectBridgeShim(readFileSync(index, 'utf8'));
-      return send(res, 200, 'text/html; charset=utf-8', html, 'no-cache', { 'content-security-policy': panelContentSecurityPolicy(html) });
+      return send(res, 200, 'text/html; charset=utf-8', html, 'no-cache', {
+        'content-security-policy': panelContentSecurityPolicy(html),
+      });
     }
     if (path.startsWith('/panel/')) {
       const file = resolve(root, `.${path.slice('/panel'.length)}`);
@@ -58,8 +66,20 @@ export function staticSite(panelDir: string): (req: IncomingMessage, res: Server
   };
 }
 
-function send(res: ServerResponse, status: number, contentType: string, body: string | Buffer, cache: string, headers: Record<string, string> = {}): true {
-  res.writeHead(status, { 'content-type': contentType, 'cache-control': cache, 'x-content-type-options': 'nosniff', ...headers });
+function send(
+  res: ServerResponse,
+  status: number,
+  contentType: string,
+  body: string | Buffer,
+  cache: string,
+  headers: Record<string, string> = {},
+): true {
+  res.writeHead(status, {
+    'content-type': contentType,
+    'cache-control': cache,
+    'x-content-type-options': 'nosniff',
+    ...headers,
+  });
   res.end(body);
   return true;
 }

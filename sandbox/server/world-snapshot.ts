@@ -65,8 +65,15 @@ function dataFields(target: object, skipped: readonly string[]): Record<string, 
 /** Writes the world's state atomically (a crash mid-write leaves the previous snapshot). */
 export function saveWorldSnapshot(file: string, world: World): void {
   const targets = parts(world);
-  const captured = Object.fromEntries(PART_NAMES.map((name) => [name, { fields: dataFields(targets[name], SKIPPED[name]) }]));
-  const snapshot = { format: FORMAT, scenario: scenarioFingerprint(world.scenario), savedAt: new Date().toISOString(), parts: captured };
+  const captured = Object.fromEntries(
+    PART_NAMES.map((name) => [name, { fields: dataFields(targets[name], SKIPPED[name]) }]),
+  );
+  const snapshot = {
+    format: FORMAT,
+    scenario: scenarioFingerprint(world.scenario),
+    savedAt: new Date().toISOString(),
+    parts: captured,
+  };
   mkdirSync(dirname(file), { recursive: true });
   const temporary = `${file}.tmp`;
   writeFileSync(temporary, serialize(snapshot));
@@ -86,7 +93,9 @@ export function restoreWorldSnapshot(file: string, world: World): { savedAt: str
   try {
     raw = deserialize(readFileSync(file));
   } catch (error) {
-    throw new SnapshotMismatch(`The saved world ${file} cannot be read (${error instanceof Error ? error.message : String(error)}).`);
+    throw new SnapshotMismatch(
+      `The saved world ${file} cannot be read (${error instanceof Error ? error.message : String(error)}).`,
+    );
   }
   const checked = snapshotSchema.safeParse(raw);
   if (!checked.success) throw new SnapshotMismatch(`The saved world ${file} has an unknown format.`);
@@ -100,7 +109,9 @@ export function restoreWorldSnapshot(file: string, world: World): { savedAt: str
     const expected = Object.keys(dataFields(targets[name], SKIPPED[name])).sort();
     const saved = Object.keys(snapshot.parts[name].fields).sort();
     if (expected.join(',') !== saved.join(',')) {
-      throw new SnapshotMismatch(`The saved ${name} state does not match this version of the fake (fields ${saved.join(', ')} vs ${expected.join(', ')}).`);
+      throw new SnapshotMismatch(
+        `The saved ${name} state does not match this version of the fake (fields ${saved.join(', ')} vs ${expected.join(', ')}).`,
+      );
     }
   }
   for (const name of PART_NAMES) {

@@ -26,7 +26,9 @@ export const trailStateSchema = z.object({
   name: z.string(),
   compliance: z.string(),
   artifacts: z.array(z.object({ name: z.string(), fingerprint: z.string().nullable() })),
-  attestations: z.array(z.object({ name: z.string(), type: z.string(), status: z.string(), artifact: z.string().nullable() })),
+  attestations: z.array(
+    z.object({ name: z.string(), type: z.string(), status: z.string(), artifact: z.string().nullable() }),
+  ),
 });
 export type TrailState = z.output<typeof trailStateSchema>;
 
@@ -59,7 +61,15 @@ export const snapshotsSchema = z.record(z.string(), snapshotStateSchema.nullable
 export const sandboxStateSchema = z.object({
   project: z.object({ key: z.string(), name: z.string() }),
   jira: z.object({
-    issues: z.array(z.object({ key: z.string(), summary: z.string(), type: z.string(), status: z.string(), fixVersionIds: z.array(z.string()) })),
+    issues: z.array(
+      z.object({
+        key: z.string(),
+        summary: z.string(),
+        type: z.string(),
+        status: z.string(),
+        fixVersionIds: z.array(z.string()),
+      }),
+    ),
     versions: z.array(
       z.object({
         id: z.string(),
@@ -67,7 +77,13 @@ export const sandboxStateSchema = z.object({
         released: z.boolean(),
         releaseDate: z.string().nullable(),
         issueKeys: z.array(z.string()),
-        approvers: z.array(z.object({ accountId: z.string(), status: z.enum(['PENDING', 'APPROVED', 'DECLINED']), declineReason: z.string().optional() })),
+        approvers: z.array(
+          z.object({
+            accountId: z.string(),
+            status: z.enum(['PENDING', 'APPROVED', 'DECLINED']),
+            declineReason: z.string().optional(),
+          }),
+        ),
         relatedWork: z.array(z.object({ category: z.string(), title: z.string().nullable(), url: z.string() })),
       }),
     ),
@@ -85,7 +101,10 @@ const trailSchema = z.object({
   compliance_state: z.string(),
   compliance_status: z.object({
     attestations_statuses: z.array(statusSchema),
-    artifacts_statuses: z.record(z.string(), z.object({ artifact_fingerprint: z.string().nullable(), attestations_statuses: z.array(statusSchema) })),
+    artifacts_statuses: z.record(
+      z.string(),
+      z.object({ artifact_fingerprint: z.string().nullable(), attestations_statuses: z.array(statusSchema) }),
+    ),
   }),
 });
 
@@ -111,7 +130,9 @@ export function latestSnapshots(world: World): Record<string, SnapshotState | nu
           index: latest.index,
           timestamp: latest.timestamp,
           // A snapshot also lists what just stopped running (annotation.now 0): leave those out.
-          artifacts: latest.artifacts.filter((a) => a.annotation.now > 0).map((a) => ({ name: a.name, fingerprint: a.fingerprint, compliant: a.compliant })),
+          artifacts: latest.artifacts
+            .filter((a) => a.annotation.now > 0)
+            .map((a) => ({ name: a.name, fingerprint: a.fingerprint, compliant: a.compliant })),
         }
       : null;
   }
@@ -125,7 +146,13 @@ export function describeWorld(world: World, repository: GitRepository): SandboxS
   return {
     project: { key: world.scenario.project.key, name: world.scenario.project.name },
     jira: {
-      issues: jira.allIssues().map(({ key, summary, type, status, fixVersionIds }) => ({ key, summary, type, status, fixVersionIds: [...fixVersionIds] })),
+      issues: jira.allIssues().map(({ key, summary, type, status, fixVersionIds }) => ({
+        key,
+        summary,
+        type,
+        status,
+        fixVersionIds: [...fixVersionIds],
+      })),
       versions: versions.map((version) => ({
         id: version.id,
         name: version.name,
@@ -135,14 +162,24 @@ export function describeWorld(world: World, repository: GitRepository): SandboxS
           .allIssues()
           .filter((issue) => issue.fixVersionIds.includes(version.id))
           .map((issue) => issue.key),
-        approvers: version.approvers.map(({ accountId, status, declineReason }) => ({ accountId, status, ...(declineReason === undefined ? {} : { declineReason }) })),
+        approvers: version.approvers.map(({ accountId, status, declineReason }) => ({
+          accountId,
+          status,
+          ...(declineReason === undefined ? {} : { declineReason }),
+        })),
         relatedWork: version.relatedWork.map(({ category, title, url }) => ({ category, title, url })),
       })),
       deployments: jiraDeploymentsOf(jira).map(jiraDeploymentState),
     },
     git: { directory: repository.directory, ...repository.refs() },
     github: { runs: world.github.world.runs.map(runState) },
-    kosli: { trails: trails(world, versions.map((v) => v.id)), snapshots: latestSnapshots(world) },
+    kosli: {
+      trails: trails(
+        world,
+        versions.map((v) => v.id),
+      ),
+      snapshots: latestSnapshots(world),
+    },
   };
 }
 
@@ -200,11 +237,24 @@ function readTrail(world: World, flow: string, name: string): TrailState | undef
     flow,
     name,
     compliance: trail.compliance_state,
-    artifacts: Object.entries(statuses.artifacts_statuses).map(([artifact, a]) => ({ name: artifact, fingerprint: a.artifact_fingerprint })),
+    artifacts: Object.entries(statuses.artifacts_statuses).map(([artifact, a]) => ({
+      name: artifact,
+      fingerprint: a.artifact_fingerprint,
+    })),
     attestations: [
-      ...statuses.attestations_statuses.map((s) => ({ name: s.attestation_name, type: s.attestation_type, status: s.status, artifact: null })),
+      ...statuses.attestations_statuses.map((s) => ({
+        name: s.attestation_name,
+        type: s.attestation_type,
+        status: s.status,
+        artifact: null,
+      })),
       ...Object.entries(statuses.artifacts_statuses).flatMap(([artifact, a]) =>
-        a.attestations_statuses.map((s) => ({ name: s.attestation_name, type: s.attestation_type, status: s.status, artifact })),
+        a.attestations_statuses.map((s) => ({
+          name: s.attestation_name,
+          type: s.attestation_type,
+          status: s.status,
+          artifact,
+        })),
       ),
     ],
   };

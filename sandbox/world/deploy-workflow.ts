@@ -15,7 +15,13 @@ const DEPLOY_COMMIT = /^[0-9a-f]{40}$/;
 const DEPLOY_FINGERPRINT = /^[0-9a-f]{64}$/;
 
 const deployArtifactsSchema = z
-  .array(z.object({ app: z.string().regex(DEPLOY_APP), commit: z.string().regex(DEPLOY_COMMIT), fingerprint: z.string().regex(DEPLOY_FINGERPRINT) }))
+  .array(
+    z.object({
+      app: z.string().regex(DEPLOY_APP),
+      commit: z.string().regex(DEPLOY_COMMIT),
+      fingerprint: z.string().regex(DEPLOY_FINGERPRINT),
+    }),
+  )
   .min(1);
 
 export const runDeployWorkflow: RunExecutor = (run, world) => {

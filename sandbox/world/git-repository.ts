@@ -53,12 +53,32 @@ export class GitRepository implements Repository {
     // Committing the path directly saves a `git add` (each git process costs tens of ms); a file
     // git does not know yet (the app's first commit) must be added first.
     if (!tracked) this.git(['add', '--', file]);
-    this.git(['-c', `user.name=${request.author.name}`, '-c', `user.email=${request.author.email}`, 'commit', '--quiet', '--no-verify', '-m', request.message, '--', file], {
-      GIT_AUTHOR_DATE: gitDate,
-      GIT_COMMITTER_DATE: gitDate,
-    });
+    this.git(
+      [
+        '-c',
+        `user.name=${request.author.name}`,
+        '-c',
+        `user.email=${request.author.email}`,
+        'commit',
+        '--quiet',
+        '--no-verify',
+        '-m',
+        request.message,
+        '--',
+        file,
+      ],
+      {
+        GIT_AUTHOR_DATE: gitDate,
+        GIT_COMMITTER_DATE: gitDate,
+      },
+    );
     this.counters.set(request.app, counter);
-    return { sha: this.git(['rev-parse', 'HEAD']), files: [file], fingerprint: this.fingerprint(request.path), date: when.toISOString() };
+    return {
+      sha: this.git(['rev-parse', 'HEAD']),
+      files: [file],
+      fingerprint: this.fingerprint(request.path),
+      date: when.toISOString(),
+    };
   }
 
   moveTag(tag: string, sha: string): void {
@@ -71,7 +91,9 @@ export class GitRepository implements Repository {
 
   /** The head of main and every tag → the commit it points at (one git call). */
   refs(): { head: string | null; tags: Record<string, string> } {
-    const lines = this.git(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/tags', 'refs/heads/main']).split('\n').filter(Boolean);
+    const lines = this.git(['for-each-ref', '--format=%(refname) %(objectname)', 'refs/tags', 'refs/heads/main'])
+      .split('\n')
+      .filter(Boolean);
     const tags: Record<string, string> = {};
     let head: string | null = null;
     for (const line of lines) {
@@ -104,11 +126,15 @@ export class GitRepository implements Repository {
   }
 
   private git(args: string[], env: Record<string, string> = {}): string {
-    return execFileSync('git', ['-C', this.directory, '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args], {
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-      env: { ...gitEnvironment(), ...env },
-    }).trim();
+    return execFileSync(
+      'git',
+      ['-C', this.directory, '-c', 'commit.gpgsign=false', '-c', 'tag.gpgsign=false', ...args],
+      {
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+        env: { ...gitEnvironment(), ...env },
+      },
+    ).trim();
   }
 }
 

@@ -59,7 +59,11 @@ export class MemoryRepository implements Repository {
 export function folderFingerprint(files: readonly (readonly [path: string, content: string])[]): string {
   const hash = createHash('sha256');
   for (const [path, content] of [...files].sort(([a], [b]) => a.localeCompare(b))) {
-    hash.update(path.split('/').pop() ?? path).update('\0').update(content).update('\0');
+    hash
+      .update(path.split('/').pop() ?? path)
+      .update('\0')
+      .update(content)
+      .update('\0');
   }
   return hash.digest('hex');
 }

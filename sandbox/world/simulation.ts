@@ -76,7 +76,10 @@ export class Simulation {
   commit(appName: string, message: string, authorId?: string): SimulatedCommit {
     const app = this.config.apps.find((a) => a.name === appName);
     if (!app) throw new Error(`Unknown app '${appName}'; known: ${this.config.apps.map((a) => a.name).join(', ')}`);
-    const developer = this.scenario.users.find((u) => u.accountId === authorId) ?? this.scenario.users.find((u) => u.role === 'developer') ?? this.scenario.users[0];
+    const developer =
+      this.scenario.users.find((u) => u.accountId === authorId) ??
+      this.scenario.users.find((u) => u.role === 'developer') ??
+      this.scenario.users[0];
     if (!developer) throw new Error('The scenario has no users');
     const author = { name: developer.displayName, email: developer.email };
     const result = this.repository.commit({ app: app.name, path: app.path, message, author });
@@ -85,9 +88,22 @@ export class Simulation {
 
     const keys = [...new Set(message.toUpperCase().match(JIRA_KEY) ?? [])];
     const timestamp = Math.floor(Date.parse(result.date) / 1000);
-    const gitCommit = { sha1: result.sha, message, author: `${author.name} <${author.email}>`, branch: 'main', timestamp, url: `${github.htmlUrl}/commit/${result.sha}` };
-    const jiraResults = keys.map((key) => ({ issue_id: key, issue_exists: jira.issue(key) !== undefined, issue_url: `https://jira.example/browse/${key}` }));
-    const reviewer = this.scenario.users.find((u) => u.accountId !== developer.accountId && u.role === 'developer') ?? this.scenario.users.find((u) => u.accountId !== developer.accountId);
+    const gitCommit = {
+      sha1: result.sha,
+      message,
+      author: `${author.name} <${author.email}>`,
+      branch: 'main',
+      timestamp,
+      url: `${github.htmlUrl}/commit/${result.sha}`,
+    };
+    const jiraResults = keys.map((key) => ({
+      issue_id: key,
+      issue_exists: jira.issue(key) !== undefined,
+      issue_url: `https://jira.example/browse/${key}`,
+    }));
+    const reviewer =
+      this.scenario.users.find((u) => u.accountId !== developer.accountId && u.role === 'developer') ??
+      this.scenario.users.find((u) => u.accountId !== developer.accountId);
     const pr = {
       url: `${github.htmlUrl}/pull/${++this.prNumber}`,
       state: 'MERGED',
@@ -98,8 +114,19 @@ export class Simulation {
     };
     for (const flow of [this.config.kosli.sourceFlow, app.buildFlow]) {
       kosli.beginTrail(flow, result.sha, { gitCommitInfo: gitCommit });
-      kosli.attest(flow, result.sha, { type: 'jira', attestation_name: 'work-reference', jira_results: jiraResults, git_commit_info: gitCommit });
-      kosli.attest(flow, result.sha, { type: 'pull_request', attestation_name: 'pull-request', git_provider: 'github', pull_requests: [pr], git_commit_info: gitCommit });
+      kosli.attest(flow, result.sha, {
+        type: 'jira',
+        attestation_name: 'work-reference',
+        jira_results: jiraResults,
+        git_commit_info: gitCommit,
+      });
+      kosli.attest(flow, result.sha, {
+        type: 'pull_request',
+        attestation_name: 'pull-request',
+        git_provider: 'github',
+        pull_requests: [pr],
+        git_commit_info: gitCommit,
+      });
     }
     kosli.attest(app.buildFlow, result.sha, {
       type: 'artifact',
@@ -161,14 +188,21 @@ export class Simulation {
     const artifacts = run.inputs['artifacts'];
     if (target && artifacts) {
       const listed: unknown = JSON.parse(artifacts);
-      const fingerprints = Array.isArray(listed) ? listed.flatMap((a: unknown) => (typeof a === 'object' && a !== null && 'fingerprint' in a && typeof a.fingerprint === 'string' ? [a.fingerprint] : [])) : [];
+      const fingerprints = Array.isArray(listed)
+        ? listed.flatMap((a: unknown) =>
+            typeof a === 'object' && a !== null && 'fingerprint' in a && typeof a.fingerprint === 'string'
+              ? [a.fingerprint]
+              : [],
+          )
+        : [];
       for (const fingerprint of fingerprints) {
         const verdict = this.worlds.kosli.assert(fingerprint, target);
         if (verdict['compliant'] !== true) return 'failure';
       }
     }
     const conclusion = await runDeployWorkflow(run, world);
-    for (const [ref, sha] of world.refs) if (ref.startsWith('tags/')) this.repository.moveTag(ref.slice('tags/'.length), sha);
+    for (const [ref, sha] of world.refs)
+      if (ref.startsWith('tags/')) this.repository.moveTag(ref.slice('tags/'.length), sha);
     return conclusion === 'success' ? 'success' : 'failure';
   }
 }

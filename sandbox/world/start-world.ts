@@ -7,7 +7,12 @@
 import { readFileSync } from 'node:fs';
 import type { ResolverKey, PayloadOf, Result, ResultOf } from '../../src/contract';
 import { defaultProjectConfig, type AppConfig, type ProjectConfig } from '../../src/release/config';
-import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../../src/release/attestations';
+import {
+  APPROVAL_JIRA_RULES,
+  APPROVAL_JIRA_SCHEMA,
+  RELEASE_TEMPLATE_YAML,
+  RUNNING_SW_SCHEMA,
+} from '../../src/release/attestations';
 import { createStore, type Store } from '../../src/store';
 import { forgeKeyValueStore } from '../../src/platform/forge-kvs';
 import { randomId } from '../../src/platform/ids';
@@ -111,17 +116,28 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   const scenario = options.scenario ?? DEFAULT_SCENARIO;
   const jiraWorld = new JiraWorld();
   const kosliWorld = new KosliWorld({ org: scenario.kosli.org, token: KOSLI_TOKEN });
-  const githubWorld = new GitHubWorld({ owner: scenario.github.owner, repo: scenario.github.repo, token: GITHUB_TOKEN });
+  const githubWorld = new GitHubWorld({
+    owner: scenario.github.owner,
+    repo: scenario.github.repo,
+    token: GITHUB_TOKEN,
+  });
   const realism = { ...QUICK_REALISM, ...options.realism };
   for (const [name, value] of Object.entries(realism)) {
-    if (!(value > 0)) throw new Error(`realism.${name} must be a positive number of ms (the real services are never instant), not ${value}`);
+    if (!(value > 0))
+      throw new Error(
+        `realism.${name} must be a positive number of ms (the real services are never instant), not ${value}`,
+      );
   }
   jiraWorld.searchLagMs = realism.jiraSearchLagMs;
   githubWorld.runListingDelayMs = realism.runListingDelayMs;
   const jira = createJiraFake(jiraWorld, { token: JIRA_TOKEN });
   const kosli = createKosliFake(kosliWorld);
   const github = createGitHubFake(githubWorld);
-  const [jiraUrl, kosliUrl, githubUrl] = await Promise.all([jira.service.listen(), kosli.service.listen(), github.service.listen()]);
+  const [jiraUrl, kosliUrl, githubUrl] = await Promise.all([
+    jira.service.listen(),
+    kosli.service.listen(),
+    github.service.listen(),
+  ]);
   for (const service of [jira.service, kosli.service, github.service]) {
     service.setLatency('*', options.upstreamLatencyMs ?? 0);
     service.setFaultProfile(options.faults);
@@ -129,7 +145,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 
   const runtime = await installForgeRuntime({
     jiraBaseUrl: jiraUrl,
-    egress: { 'https://app.kosli.com': kosliUrl, 'https://app.us.kosli.com': kosliUrl, 'https://api.github.com': githubUrl },
+    egress: {
+      'https://app.kosli.com': kosliUrl,
+      'https://app.us.kosli.com': kosliUrl,
+      'https://api.github.com': githubUrl,
+    },
     ...(options.storage ? { storage: options.storage } : {}),
     ...(options.storageLatencyMs !== undefined ? { storageLatencyMs: options.storageLatencyMs } : {}),
     siteUrl: options.siteUrl ?? jiraUrl,
@@ -146,9 +166,19 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   config.kosli.environments = { dev: 'dev', staging: 'staging', prod: 'prod' };
   config.kosli.sourceFlow = 'shop-source';
   config.kosli.releaseFlow = 'shop-release';
-  config.apps = scenario.apps.map((a) => ({ name: a.name, path: a.path, buildFlow: `shop-${a.name}`, templateName: a.name }));
+  config.apps = scenario.apps.map((a) => ({
+    name: a.name,
+    path: a.path,
+    buildFlow: `shop-${a.name}`,
+    templateName: a.name,
+  }));
   config.github = { ...config.github, owner: scenario.github.owner, repo: scenario.github.repo };
-  config.approval = { approvers: scenario.users.filter((u) => u.role === 'product-owner').map((u) => u.accountId), includeJiraApprovers: true, rule: { kind: 'all' }, noSelfApproval: false };
+  config.approval = {
+    approvers: scenario.users.filter((u) => u.role === 'product-owner').map((u) => u.accountId),
+    includeJiraApprovers: true,
+    rule: { kind: 'all' },
+    noSelfApproval: false,
+  };
   options.adjustConfig?.(config);
 
   const seed = options.seed !== false;
@@ -157,17 +187,28 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
     seedKosli(kosliWorld, config);
   }
   githubWorld.registerWorkflow(config.github.prodWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
-  if (config.github.stagingWorkflow !== config.github.prodWorkflow) githubWorld.registerWorkflow(config.github.stagingWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
+  if (config.github.stagingWorkflow !== config.github.prodWorkflow)
+    githubWorld.registerWorkflow(config.github.stagingWorkflow, readFileSync(WORKFLOW_FILE, 'utf8'));
 
   const store = createStore(forgeKeyValueStore(), randomId);
   if (options.configure !== false) {
-    if (seed) await store.settings.saveConfig(scenario.project.key, { config, savedAt: new Date().toISOString(), savedBy: 'sandbox' });
+    if (seed)
+      await store.settings.saveConfig(scenario.project.key, {
+        config,
+        savedAt: new Date().toISOString(),
+        savedBy: 'sandbox',
+      });
     // As an admin would with `forge variables set --encrypt`.
     process.env['KOSLI_API_TOKEN'] = KOSLI_TOKEN;
     process.env['GITHUB_TOKEN'] = GITHUB_TOKEN;
   }
 
-  const simulation = new Simulation({ jira: jiraWorld, kosli: kosliWorld, github: githubWorld }, options.repository ?? new MemoryRepository(), config, scenario);
+  const simulation = new Simulation(
+    { jira: jiraWorld, kosli: kosliWorld, github: githubWorld },
+    options.repository ?? new MemoryRepository(),
+    config,
+    scenario,
+  );
   if (seed) {
     // The world starts with every app built once and running everywhere.
     const builds = config.apps.map((a) => ({ app: a, build: simulation.commit(a.name, `OPS-1 Initial ${a.name}`) }));
@@ -179,8 +220,18 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
   }
   simulation.startReporting(realism.reportIntervalMs);
 
-  const call = async <K extends ResolverKey>(accountId: string, key: K, payload: PayloadOf<K>, admin: boolean): Promise<Result<ResultOf<K>>> => {
-    const result = await runtime.invokeResolver(app.handler, admin ? { key, payload, accountId, moduleType: 'jira:adminPage' } : { key, payload, accountId, projectKey: scenario.project.key, projectId: scenario.project.id });
+  const call = async <K extends ResolverKey>(
+    accountId: string,
+    key: K,
+    payload: PayloadOf<K>,
+    admin: boolean,
+  ): Promise<Result<ResultOf<K>>> => {
+    const result = await runtime.invokeResolver(
+      app.handler,
+      admin
+        ? { key, payload, accountId, moduleType: 'jira:adminPage' }
+        : { key, payload, accountId, projectKey: scenario.project.key, projectId: scenario.project.id },
+    );
     if (!isResult(result)) throw new Error(`Resolver ${key} returned no Result envelope`);
     return result;
   };
@@ -218,7 +269,11 @@ export async function startWorld(options: WorldOptions = {}): Promise<World> {
 }
 
 /** The release that put the initial builds in prod was approved, so prod starts compliant. */
-function approveInitialRelease(world: KosliWorld, scenario: Scenario, builds: { app: AppConfig; build: SimulatedCommit }[]): void {
+function approveInitialRelease(
+  world: KosliWorld,
+  scenario: Scenario,
+  builds: { app: AppConfig; build: SimulatedCommit }[],
+): void {
   const owner = scenario.users.find((u) => u.role === 'product-owner') ?? scenario.users[0];
   if (!owner) return;
   for (const { app, build } of builds) {
@@ -227,7 +282,11 @@ function approveInitialRelease(world: KosliWorld, scenario: Scenario, builds: { 
       attestation_name: 'release-approval',
       type_name: 'approval-jira',
       artifact_fingerprint: build.fingerprint,
-      attestation_data: { approvers: [{ accountId: owner.accountId, displayName: owner.displayName, emailAddress: owner.email, status: 'APPROVED' }] },
+      attestation_data: {
+        approvers: [
+          { accountId: owner.accountId, displayName: owner.displayName, emailAddress: owner.email, status: 'APPROVED' },
+        ],
+      },
     });
   }
 }
@@ -240,14 +299,26 @@ function seedJira(world: JiraWorld, scenario: Scenario): void {
     if (user.role === 'developer') world.grantPermission(user.accountId, scenario.project.key, 'EDIT_ISSUES');
     if (user.jiraAdmin) world.makeAdmin(user.accountId);
   }
-  for (const issue of scenario.issues) world.addIssue({ key: issue.key, summary: issue.summary, type: issue.type, status: issue.status });
+  for (const issue of scenario.issues)
+    world.addIssue({ key: issue.key, summary: issue.summary, type: issue.type, status: issue.status });
 }
 
 function seedKosli(world: KosliWorld, config: ProjectConfig): void {
   // What the original process's setup-kosli.yml creates.
-  world.upsertCustomType('approval-jira', { description: 'Approval from Jira', schema: APPROVAL_JIRA_SCHEMA, rules: APPROVAL_JIRA_RULES });
-  world.upsertCustomType('running-sw', { description: 'List of running software in an environment', schema: RUNNING_SW_SCHEMA, rules: [] });
-  world.createFlow(config.kosli.sourceFlow, 'version: 1\ntrail:\n  attestations:\n    - name: work-reference\n      type: jira\n    - name: pull-request\n      type: pull_request\n');
+  world.upsertCustomType('approval-jira', {
+    description: 'Approval from Jira',
+    schema: APPROVAL_JIRA_SCHEMA,
+    rules: APPROVAL_JIRA_RULES,
+  });
+  world.upsertCustomType('running-sw', {
+    description: 'List of running software in an environment',
+    schema: RUNNING_SW_SCHEMA,
+    rules: [],
+  });
+  world.createFlow(
+    config.kosli.sourceFlow,
+    'version: 1\ntrail:\n  attestations:\n    - name: work-reference\n      type: jira\n    - name: pull-request\n      type: pull_request\n',
+  );
   for (const app of config.apps) {
     world.createFlow(
       app.buildFlow,
@@ -259,5 +330,8 @@ function seedKosli(world: KosliWorld, config: ProjectConfig): void {
   defineOriginalPolicies(world);
   world.createEnvironment(dev, { type: 'server', policies: ['has-provenance', 'trail-compliant'] });
   world.createEnvironment(staging, { type: 'server', policies: ['has-provenance', 'trail-compliant'] });
-  world.createEnvironment(prod, { type: 'server', policies: ['has-provenance', 'trail-compliant', 'has-release-approval'] });
+  world.createEnvironment(prod, {
+    type: 'server',
+    policies: ['has-provenance', 'trail-compliant', 'has-release-approval'],
+  });
 }

@@ -6,7 +6,15 @@
  */
 import { AppError, isAppError } from '../errors';
 import { limiter } from '../http/bounded';
-import { absentOn404, type UpstreamCall, type Fetch, readJson, realSleep, sendWithRetry, type TransportOptions } from '../http/transport';
+import {
+  absentOn404,
+  type UpstreamCall,
+  type Fetch,
+  readJson,
+  realSleep,
+  sendWithRetry,
+  type TransportOptions,
+} from '../http/transport';
 import type { CommitInfo } from '../release/types';
 import { lastPage, nextPage } from './paging';
 import { withGitHubRateLimits } from './rate-limit';
@@ -108,7 +116,11 @@ function toCommitInfo(commit: WireCommit): CommitInfo {
   };
 }
 
-export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, options: GitHubClientOptions = {}): GitHubClient {
+export function createGitHubClient(
+  connection: GitHubConnection,
+  fetch: Fetch,
+  options: GitHubClientOptions = {},
+): GitHubClient {
   const baseUrl = connection.baseUrl.replace(/\/+$/, '');
   const repoName = `${connection.owner}/${connection.repo}`;
   const repoPath = `/repos/${encodeURIComponent(connection.owner)}/${encodeURIComponent(connection.repo)}`;
@@ -127,17 +139,27 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     workflow: (workflow: string) => `GitHub workflow '${workflow}' not found in ${repoName}.`,
     run: (runId: number) => `GitHub workflow run ${runId} not found in ${repoName}.`,
     commit: (ref: string) => `GitHub commit or branch '${ref}' not found in ${repoName}.`,
-    compare: (base: string, head: string) => `GitHub cannot compare ${base.slice(0, 12)}...${head.slice(0, 12)} in ${repoName}: a commit is missing or the histories are unrelated.`,
+    compare: (base: string, head: string) =>
+      `GitHub cannot compare ${base.slice(0, 12)}...${head.slice(0, 12)} in ${repoName}: a commit is missing or the histories are unrelated.`,
   };
 
   function context(call: Call): UpstreamCall {
     return { system: 'github', secrets: [connection.token], ...call };
   }
 
-  async function request(method: string, path: string, call: Call, query?: Record<string, string>, body?: unknown): Promise<Response> {
+  async function request(
+    method: string,
+    path: string,
+    call: Call,
+    query?: Record<string, string>,
+    body?: unknown,
+  ): Promise<Response> {
     const search = query ? `?${new URLSearchParams(query).toString()}` : '';
     const url = `${baseUrl}${repoPath}${path}${search}`;
-    const init: RequestInit = { method, headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' } };
+    const init: RequestInit = {
+      method,
+      headers: body === undefined ? headers : { ...headers, 'content-type': 'application/json' },
+    };
     if (body !== undefined) init.body = JSON.stringify(body);
     return sendWithRetry((signal) => send(url, { ...init, signal }), context(call), options);
   }
@@ -151,9 +173,15 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
   // One bound for the whole client: ten apps listed at once still make at most PAGE_CONCURRENCY requests.
   const paging = limiter(PAGE_CONCURRENCY);
 
-  async function listCommitsPage(query: Record<string, string>, page: number, ref: string): Promise<{ commits: WireCommit[]; more: boolean; last: number | null }> {
+  async function listCommitsPage(
+    query: Record<string, string>,
+    page: number,
+    ref: string,
+  ): Promise<{ commits: WireCommit[]; more: boolean; last: number | null }> {
     const call = { operation: OP.commits, idempotent: true, notFound: notFound.commit(ref) };
-    const response = await paging(() => request('GET', '/commits', call, { ...query, per_page: String(PER_PAGE), page: String(page) }));
+    const response = await paging(() =>
+      request('GET', '/commits', call, { ...query, per_page: String(PER_PAGE), page: String(page) }),
+    );
     const commits = await readJson(response, commitListSchema, context(call));
     const link = response.headers.get('link');
     return { commits, more: nextPage(link) !== null && commits.length > 0, last: lastPage(link) };
@@ -164,7 +192,11 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
    * next pages are fetched PAGE_CONCURRENCY at a time; the caller stops reading (and so fetching
    * further rounds) once it has what it needs.
    */
-  async function* commitPages(query: Record<string, string>, ref: string, maxPages: number): AsyncGenerator<ListedPage> {
+  async function* commitPages(
+    query: Record<string, string>,
+    ref: string,
+    maxPages: number,
+  ): AsyncGenerator<ListedPage> {
     const first = await listCommitsPage(query, 1, ref);
     if (!first.more) {
       yield { commits: first.commits, pages: 1 };
@@ -183,7 +215,9 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     const last = Math.min(first.last, maxPages);
     yield { commits: first.commits, pages: last };
     for (let from = 2; from <= last; from += PAGE_CONCURRENCY) {
-      const round = Array.from({ length: Math.min(PAGE_CONCURRENCY, last - from + 1) }, (_, i) => listCommitsPage(query, from + i, ref));
+      const round = Array.from({ length: Math.min(PAGE_CONCURRENCY, last - from + 1) }, (_, i) =>
+        listCommitsPage(query, from + i, ref),
+      );
       for (const page of await Promise.all(round)) {
         yield { commits: page.commits, pages: last };
         if (page.commits.length === 0) return;
@@ -191,23 +225,38 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     }
   }
 
-  async function compareAll(base: string, head: string): Promise<{ status: 'ahead' | 'behind' | 'diverged' | 'identical'; aheadBy: number; behindBy: number; commits: WireCommit[] }> {
+  async function compareAll(
+    base: string,
+    head: string,
+  ): Promise<{
+    status: 'ahead' | 'behind' | 'diverged' | 'identical';
+    aheadBy: number;
+    behindBy: number;
+    commits: WireCommit[];
+  }> {
     const call = { operation: OP.compare, idempotent: true, notFound: notFound.compare(base, head) };
     const basehead = `${encodeURIComponent(base)}...${encodeURIComponent(head)}`;
     const commits: WireCommit[] = [];
     // Unpaged, compare stops at 250 commits; paged, it returns all of them, oldest first.
     for (let page = 1; page <= MAX_COMPARE_PAGES; page++) {
-      const response = await request('GET', `/compare/${basehead}`, call, { per_page: String(PER_PAGE), page: String(page) });
+      const response = await request('GET', `/compare/${basehead}`, call, {
+        per_page: String(PER_PAGE),
+        page: String(page),
+      });
       const body = await readJson(response, compareSchema, context(call));
       commits.push(...body.commits);
       if (commits.length >= body.total_commits || body.commits.length === 0) {
         return { status: body.status, aheadBy: body.ahead_by, behindBy: body.behind_by, commits };
       }
     }
-    throw new AppError('UPSTREAM_INVALID_RESPONSE', `GitHub ${OP.compare} kept paging past ${MAX_COMPARE_PAGES * PER_PAGE} commits.`, {
-      system: 'github',
-      operation: OP.compare,
-    });
+    throw new AppError(
+      'UPSTREAM_INVALID_RESPONSE',
+      `GitHub ${OP.compare} kept paging past ${MAX_COMPARE_PAGES * PER_PAGE} commits.`,
+      {
+        system: 'github',
+        operation: OP.compare,
+      },
+    );
   }
 
   const client: GitHubClient = {
@@ -223,7 +272,10 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
         response = await request('POST', path, call, undefined, { ref, inputs, return_run_details: true });
       } catch (error) {
         // GitHub Enterprise Server versions without run details reject the unknown key.
-        const unsupported = isAppError(error) && (error.status === 400 || error.status === 422) && error.message.includes('return_run_details');
+        const unsupported =
+          isAppError(error) &&
+          (error.status === 400 || error.status === 422) &&
+          error.message.includes('return_run_details');
         if (!unsupported) throw error;
         response = await request('POST', path, call, undefined, { ref, inputs });
       }
@@ -250,10 +302,15 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
       const call = { operation: OP.runs, idempotent: true, notFound: notFound.workflow(workflow) };
       const query = { event: 'workflow_dispatch', created: `>=${normaliseSince(since)}`, per_page: String(PER_PAGE) };
       for (let page = 1; page <= MAX_RUN_PAGES; page++) {
-        const response = await request('GET', `/actions/workflows/${encodeURIComponent(workflow)}/runs`, call, { ...query, page: String(page) });
+        const response = await request('GET', `/actions/workflows/${encodeURIComponent(workflow)}/runs`, call, {
+          ...query,
+          page: String(page),
+        });
         const body = await readJson(response, workflowRunsSchema, context(call));
         // Should a run ever be dispatched twice for one request, the first one is the one we follow.
-        const matches = body.workflow_runs.filter((run) => titleMentions(run.display_title, requestId)).sort((a, b) => a.id - b.id);
+        const matches = body.workflow_runs
+          .filter((run) => titleMentions(run.display_title, requestId))
+          .sort((a, b) => a.id - b.id);
         if (matches[0]) return toRun(matches[0]);
         if (nextPage(response.headers.get('link')) === null || body.workflow_runs.length === 0) return null;
       }
@@ -328,7 +385,12 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
     /** @see https://docs.github.com/rest/commits/commits#compare-two-commits */
     async compare(base, head) {
       const result = await compareAll(base, head);
-      return { status: result.status, aheadBy: result.aheadBy, behindBy: result.behindBy, commits: result.commits.map(toCommitInfo) };
+      return {
+        status: result.status,
+        aheadBy: result.aheadBy,
+        behindBy: result.behindBy,
+        commits: result.commits.map(toCommitInfo),
+      };
     },
 
     /**
@@ -349,9 +411,16 @@ export function createGitHubClient(connection: GitHubConnection, fetch: Fetch, o
       const current = await client.getTag(tag);
       if (current === sha) return;
       const update = async (): Promise<void> => {
-        const call = { operation: OP.updateRef, idempotent: true, notFound: `GitHub tag '${tag}' not found in ${repoName}.` };
+        const call = {
+          operation: OP.updateRef,
+          idempotent: true,
+          notFound: `GitHub tag '${tag}' not found in ${repoName}.`,
+        };
         // `force` must be the JSON boolean true: the string "true" is refused with 422.
-        const response = await request('PATCH', `/git/refs/tags/${encodeURIComponent(tag)}`, call, undefined, { sha, force: true });
+        const response = await request('PATCH', `/git/refs/tags/${encodeURIComponent(tag)}`, call, undefined, {
+          sha,
+          force: true,
+        });
         await readJson(response, gitRefSchema, context(call));
       };
       if (current !== null) return update();

@@ -7,7 +7,14 @@
 import { AppError } from '../errors';
 
 /** The inputs the deploy workflow declares, in the order it declares them. */
-export const DEPLOY_INPUT_NAMES = ['request_id', 'release_id', 'environment', 'artifacts', 'kosli_environment', 'tag_pattern'] as const;
+export const DEPLOY_INPUT_NAMES = [
+  'request_id',
+  'release_id',
+  'environment',
+  'artifacts',
+  'kosli_environment',
+  'tag_pattern',
+] as const;
 export type DeployInputName = (typeof DEPLOY_INPUT_NAMES)[number];
 
 /** The workflow's default `tag_pattern`: the app's own default, so both name tags alike (`tagName` in the core). */
@@ -54,21 +61,34 @@ function invalid(message: string): AppError {
  * refused by the workflow's own validation, so a bad request fails here and not in a GitHub run.
  */
 export function buildDeployInputs(request: DeployRequest): Record<DeployInputName, string> {
-  if (!REQUEST_ID.test(request.requestId)) throw invalid(`request id "${request.requestId}" must be 8-100 letters, digits, ".", "_", ":" or "-".`);
-  if (request.releaseId !== null && !RELEASE_ID.test(request.releaseId)) throw invalid(`release id "${request.releaseId}" is not a Jira version id.`);
-  if (request.environment !== 'staging' && request.environment !== 'prod') throw invalid(`environment must be staging or prod.`);
-  if (!KOSLI_ENVIRONMENT.test(request.kosliEnvironment)) throw invalid(`"${request.kosliEnvironment}" is not a Kosli environment name.`);
-  if (!TAG_PATTERN.test(request.tagPattern) || !request.tagPattern.includes('{env}') || !request.tagPattern.includes('{app}')) {
-    throw invalid(`tag pattern "${request.tagPattern}" must contain {env} and {app} and only letters, digits, ".", "_", "-".`);
+  if (!REQUEST_ID.test(request.requestId))
+    throw invalid(`request id "${request.requestId}" must be 8-100 letters, digits, ".", "_", ":" or "-".`);
+  if (request.releaseId !== null && !RELEASE_ID.test(request.releaseId))
+    throw invalid(`release id "${request.releaseId}" is not a Jira version id.`);
+  if (request.environment !== 'staging' && request.environment !== 'prod')
+    throw invalid(`environment must be staging or prod.`);
+  if (!KOSLI_ENVIRONMENT.test(request.kosliEnvironment))
+    throw invalid(`"${request.kosliEnvironment}" is not a Kosli environment name.`);
+  if (
+    !TAG_PATTERN.test(request.tagPattern) ||
+    !request.tagPattern.includes('{env}') ||
+    !request.tagPattern.includes('{app}')
+  ) {
+    throw invalid(
+      `tag pattern "${request.tagPattern}" must contain {env} and {app} and only letters, digits, ".", "_", "-".`,
+    );
   }
   if (request.artifacts.length === 0) throw invalid('there is no artifact to deploy.');
   const seen = new Set<string>();
   for (const artifact of request.artifacts) {
-    if (!APP.test(artifact.app)) throw invalid(`app name "${artifact.app}" may use letters, digits, ".", "_" and "-" only.`);
+    if (!APP.test(artifact.app))
+      throw invalid(`app name "${artifact.app}" may use letters, digits, ".", "_" and "-" only.`);
     if (seen.has(artifact.app)) throw invalid(`app "${artifact.app}" is listed twice.`);
     seen.add(artifact.app);
-    if (!COMMIT.test(artifact.commit)) throw invalid(`the commit of "${artifact.app}" must be 40 lowercase hex characters.`);
-    if (!FINGERPRINT.test(artifact.fingerprint)) throw invalid(`the fingerprint of "${artifact.app}" must be 64 lowercase hex characters.`);
+    if (!COMMIT.test(artifact.commit))
+      throw invalid(`the commit of "${artifact.app}" must be 40 lowercase hex characters.`);
+    if (!FINGERPRINT.test(artifact.fingerprint))
+      throw invalid(`the fingerprint of "${artifact.app}" must be 64 lowercase hex characters.`);
   }
   // Sorted by app and with a fixed key order, so the same deploy always produces the same input.
   const artifacts = [...request.artifacts]

@@ -7,7 +7,15 @@ import { z } from 'zod';
 
 const RUN_STATUSES = ['requested', 'queued', 'pending', 'waiting', 'in_progress', 'completed'] as const;
 const RUN_CONCLUSIONS = [
-  'success', 'failure', 'cancelled', 'timed_out', 'action_required', 'neutral', 'skipped', 'stale', 'startup_failure',
+  'success',
+  'failure',
+  'cancelled',
+  'timed_out',
+  'action_required',
+  'neutral',
+  'skipped',
+  'stale',
+  'startup_failure',
 ] as const;
 
 /** 200 of POST …/dispatches with `return_run_details: true`. */
@@ -44,7 +52,10 @@ export const commitSchema = z.object({
       author: gitUserSchema,
       committer: gitUserSchema,
     })
-    .refine((commit) => commit.author?.date !== undefined || commit.committer?.date !== undefined, 'a commit needs an author or committer date'),
+    .refine(
+      (commit) => commit.author?.date !== undefined || commit.committer?.date !== undefined,
+      'a commit needs an author or committer date',
+    ),
   /** The GitHub account of the author, when the e-mail maps to one. */
   author: z.object({ login: z.string() }).nullable().optional(),
 });

@@ -14,7 +14,15 @@ export interface GitHubConnection {
 
 export type RunStatus = 'requested' | 'queued' | 'pending' | 'waiting' | 'in_progress' | 'completed';
 export type RunConclusion =
-  | 'success' | 'failure' | 'cancelled' | 'timed_out' | 'action_required' | 'neutral' | 'skipped' | 'stale' | 'startup_failure';
+  | 'success'
+  | 'failure'
+  | 'cancelled'
+  | 'timed_out'
+  | 'action_required'
+  | 'neutral'
+  | 'skipped'
+  | 'stale'
+  | 'startup_failure';
 
 export interface WorkflowRun {
   id: number;
@@ -42,7 +50,12 @@ export interface GitHubClient {
    * details) the run is found by `requestId`, which the workflow puts in its run-name.
    * A 5xx/timeout is NOT retried: the caller must look for the run first (`findDispatchedRun`).
    */
-  dispatchWorkflow(input: { workflow: string; ref: string; inputs: Record<string, string>; requestId: string }): Promise<DispatchResult>;
+  dispatchWorkflow(input: {
+    workflow: string;
+    ref: string;
+    inputs: Record<string, string>;
+    requestId: string;
+  }): Promise<DispatchResult>;
   /** The run whose display title contains `requestId`, created at or after `since` (ISO), if any. */
   findDispatchedRun(input: { workflow: string; requestId: string; since: string }): Promise<WorkflowRun | null>;
   getRun(runId: number): Promise<WorkflowRun>;
@@ -61,9 +74,22 @@ export interface GitHubClient {
     onPage?: (progress: PageProgress) => void | Promise<void>;
   }): Promise<{ commits: CommitInfo[]; baseFound: boolean; truncated: boolean }>;
   /** Commits on `ref` in [since, until), oldest first (for the compliance report). */
-  commitsInPeriod(input: { ref: string; since: string; until: string; limit: number }): Promise<{ commits: CommitInfo[]; truncated: boolean }>;
+  commitsInPeriod(input: {
+    ref: string;
+    since: string;
+    until: string;
+    limit: number;
+  }): Promise<{ commits: CommitInfo[]; truncated: boolean }>;
   /** base...head: status and all commits (paged). */
-  compare(base: string, head: string): Promise<{ status: 'ahead' | 'behind' | 'diverged' | 'identical'; aheadBy: number; behindBy: number; commits: CommitInfo[] }>;
+  compare(
+    base: string,
+    head: string,
+  ): Promise<{
+    status: 'ahead' | 'behind' | 'diverged' | 'identical';
+    aheadBy: number;
+    behindBy: number;
+    commits: CommitInfo[];
+  }>;
   getTag(tag: string): Promise<string | null>;
   /** Creates the tag ref or moves it with force: true (a JSON boolean). */
   setTag(tag: string, sha: string): Promise<void>;

@@ -94,22 +94,38 @@ export async function errorForStatus(response: Response, ctx: UpstreamCall): Pro
   const where = describe(ctx);
   const base = { system: ctx.system, operation: ctx.operation, status };
   if (status === 401) {
-    return new AppError('UPSTREAM_AUTH', `${where} was refused (401): check that the ${SYSTEM_LABEL[ctx.system]} token is set and still valid.`, base);
+    return new AppError(
+      'UPSTREAM_AUTH',
+      `${where} was refused (401): check that the ${SYSTEM_LABEL[ctx.system]} token is set and still valid.`,
+      base,
+    );
   }
   if (status === 403) {
-    return new AppError('UPSTREAM_AUTH', `${where} was forbidden (403): the ${SYSTEM_LABEL[ctx.system]} credentials lack a permission this call needs.${snippet ? ` ${snippet}` : ''}`, base);
+    return new AppError(
+      'UPSTREAM_AUTH',
+      `${where} was forbidden (403): the ${SYSTEM_LABEL[ctx.system]} credentials lack a permission this call needs.${snippet ? ` ${snippet}` : ''}`,
+      base,
+    );
   }
   if (status === 404) {
     return new AppError('UPSTREAM_NOT_FOUND', ctx.notFound ?? `${where} found nothing (404).`, base);
   }
   if (status === 429) {
-    return new AppError('UPSTREAM_RATE_LIMITED', `${where} is rate limited (429) beyond our retries; the next run will try again.`, base);
+    return new AppError(
+      'UPSTREAM_RATE_LIMITED',
+      `${where} is rate limited (429) beyond our retries; the next run will try again.`,
+      base,
+    );
   }
   if (status >= 500) {
-    return new AppError('UPSTREAM_UNAVAILABLE', `${where} failed with ${status}; ${SYSTEM_LABEL[ctx.system]} may be unavailable.`, {
-      ...base,
-      maybeApplied: !ctx.idempotent,
-    });
+    return new AppError(
+      'UPSTREAM_UNAVAILABLE',
+      `${where} failed with ${status}; ${SYSTEM_LABEL[ctx.system]} may be unavailable.`,
+      {
+        ...base,
+        maybeApplied: !ctx.idempotent,
+      },
+    );
   }
   return new AppError('UPSTREAM_REJECTED', `${where} was rejected (${status})${snippet ? `: ${snippet}` : '.'}`, base);
 }
@@ -139,7 +155,12 @@ export async function sendWithRetry(
       throw new AppError(
         'UPSTREAM_UNAVAILABLE',
         `${describe(ctx)} ${timedOut ? 'timed out' : 'could not be reached'}; ${SYSTEM_LABEL[ctx.system]} may be unavailable.`,
-        { system: ctx.system, operation: ctx.operation, cause: sanitizeCause(cause, ctx.secrets), maybeApplied: !ctx.idempotent },
+        {
+          system: ctx.system,
+          operation: ctx.operation,
+          cause: sanitizeCause(cause, ctx.secrets),
+          maybeApplied: !ctx.idempotent,
+        },
       );
     }
     if (response.ok || (response.status >= 300 && response.status < 400)) return response;
@@ -177,7 +198,11 @@ function sanitizeCause(cause: unknown, secrets: readonly string[] = []): Error {
 }
 
 /** Reads a JSON body and validates it; a mismatch is an UPSTREAM_INVALID_RESPONSE naming the call. */
-export async function readJson<S extends z.ZodType>(response: Response, schema: S, ctx: UpstreamCall): Promise<z.output<S>> {
+export async function readJson<S extends z.ZodType>(
+  response: Response,
+  schema: S,
+  ctx: UpstreamCall,
+): Promise<z.output<S>> {
   let body: unknown;
   try {
     body = await response.json();

@@ -9,7 +9,15 @@ import { mapBounded } from '../http/bounded';
 import { type UpstreamCall, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
 import type { JiraApprover } from '../release/types';
 import { type RequestJira, route } from './route';
-import { BULK_EDIT_MAX_ISSUES, type BulkTask, type JiraClient, type JiraIssue, type JiraUser, type JiraVersion, type RelatedWork } from './types';
+import {
+  BULK_EDIT_MAX_ISSUES,
+  type BulkTask,
+  type JiraClient,
+  type JiraIssue,
+  type JiraUser,
+  type JiraVersion,
+  type RelatedWork,
+} from './types';
 
 const READ = { Accept: 'application/json' };
 const WRITE = { Accept: 'application/json', 'Content-Type': 'application/json' };
@@ -96,7 +104,9 @@ const permissionsSchema = z.object({
 });
 
 function call(operation: string, idempotent: boolean, notFound?: string): UpstreamCall {
-  return notFound === undefined ? { system: 'jira', operation, idempotent } : { system: 'jira', operation, idempotent, notFound };
+  return notFound === undefined
+    ? { system: 'jira', operation, idempotent }
+    : { system: 'jira', operation, idempotent, notFound };
 }
 
 function toVersion(wire: z.output<typeof versionSchema>): JiraVersion {
@@ -108,15 +118,20 @@ function toVersion(wire: z.output<typeof versionSchema>): JiraVersion {
     released: wire.released ?? false,
     archived: wire.archived ?? false,
     releaseDate: wire.releaseDate ?? null,
-    approvers: (wire.approvers ?? []).map(
-      ({ accountId, status, declineReason }): JiraApprover => (declineReason === undefined ? { accountId, status } : { accountId, status, declineReason }),
+    approvers: (wire.approvers ?? []).map(({ accountId, status, declineReason }): JiraApprover =>
+      declineReason === undefined ? { accountId, status } : { accountId, status, declineReason },
     ),
   };
 }
 
 function toRelatedWork(wire: z.output<typeof relatedWorkSchema>): RelatedWork | undefined {
   if (!wire.relatedWorkId) return undefined;
-  return { relatedWorkId: wire.relatedWorkId, category: wire.category, title: wire.title ?? null, url: wire.url ?? null };
+  return {
+    relatedWorkId: wire.relatedWorkId,
+    category: wire.category,
+    title: wire.title ?? null,
+    url: wire.url ?? null,
+  };
 }
 
 const STATUS_CATEGORIES = ['new', 'indeterminate', 'done'] as const;
@@ -134,7 +149,12 @@ function toIssue(wire: z.output<typeof issueSchema>): JiraIssue {
 }
 
 function toBulkTask(wire: z.output<typeof bulkProgressSchema>): BulkTask {
-  const state = wire.status === 'COMPLETE' ? 'complete' : ['FAILED', 'CANCELLED', 'DEAD'].includes(wire.status) ? 'ended' : 'running';
+  const state =
+    wire.status === 'COMPLETE'
+      ? 'complete'
+      : ['FAILED', 'CANCELLED', 'DEAD'].includes(wire.status)
+        ? 'ended'
+        : 'running';
   return {
     taskId: wire.taskId,
     state,
@@ -151,7 +171,12 @@ function invalid(operation: string, message: string): AppError {
 
 export function createJiraClient(requestJira: RequestJira, options: TransportOptions = {}): JiraClient {
   /** Every page of a JQL search (POST /rest/api/3/search/jql), following nextPageToken. */
-  async function searchPages<S extends z.ZodType>(jql: string, fields: readonly string[], maxResults: number, issue: S): Promise<z.output<S>[]> {
+  async function searchPages<S extends z.ZodType>(
+    jql: string,
+    fields: readonly string[],
+    maxResults: number,
+    issue: S,
+  ): Promise<z.output<S>[]> {
     // A search is a read sent as POST, so repeating it is harmless.
     const ctx = call('POST /rest/api/3/search/jql', true);
     const schema = searchPageSchema(issue);
@@ -175,7 +200,11 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
   const client: JiraClient = {
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-projects/#api-rest-api-3-project-projectidorkey-get */
     async getProject(projectIdOrKey) {
-      const ctx = call('GET /rest/api/3/project/{projectIdOrKey}', true, `Jira project ${projectIdOrKey} not found (or the app cannot browse it).`);
+      const ctx = call(
+        'GET /rest/api/3/project/{projectIdOrKey}',
+        true,
+        `Jira project ${projectIdOrKey} not found (or the app cannot browse it).`,
+      );
       const response = await sendWithRetry(
         (signal) => requestJira(route`/rest/api/3/project/${projectIdOrKey}`, { method: 'GET', headers: READ, signal }),
         ctx,
@@ -188,7 +217,12 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
     async searchProjects(query, limit) {
       const ctx = call('GET /rest/api/3/project/search', true, 'Jira project search is not available.');
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/project/search?query=${query}&orderBy=${'key'}&maxResults=${limit}`, { method: 'GET', headers: READ, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/project/search?query=${query}&orderBy=${'key'}&maxResults=${limit}`, {
+            method: 'GET',
+            headers: READ,
+            signal,
+          }),
         ctx,
         options,
       );
@@ -201,7 +235,7 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
       const operation = 'GET /rest/api/3/project/{projectIdOrKey}/version';
       const ctx = call(operation, true, `Jira project ${projectIdOrKey} not found (or the app cannot browse it).`);
       const versions: JiraVersion[] = [];
-      for (let startAt = 0; ; ) {
+      for (let startAt = 0; ;) {
         const response = await sendWithRetry(
           (signal) =>
             requestJira(
@@ -213,7 +247,8 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
         );
         const page = await readJson(response, versionPageSchema, ctx);
         // Either would loop forever: a page from elsewhere, or an empty page that claims more follow.
-        if (page.startAt !== startAt) throw invalid(operation, `returned the page at ${page.startAt} when asked for ${startAt}.`);
+        if (page.startAt !== startAt)
+          throw invalid(operation, `returned the page at ${page.startAt} when asked for ${startAt}.`);
         versions.push(...page.values.map(toVersion));
         if (page.isLast) return versions;
         if (page.values.length === 0) throw invalid(operation, 'returned an empty page that is not the last one.');
@@ -225,7 +260,12 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
     async getVersion(versionId) {
       const ctx = call('GET /rest/api/3/version/{id}', true, `Jira version ${versionId} not found.`);
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/version/${versionId}?expand=approvers`, { method: 'GET', headers: READ, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/version/${versionId}?expand=approvers`, {
+            method: 'GET',
+            headers: READ,
+            signal,
+          }),
         ctx,
         options,
       );
@@ -238,7 +278,11 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
         throw new AppError('INVALID_INPUT', `Jira project id must be numeric, got '${input.projectId}'.`);
       }
       // Not idempotent: a 5xx or timeout is reported as maybeApplied instead of creating a twin.
-      const ctx = call('POST /rest/api/3/version', false, `Jira project ${input.projectId} not found (or the app cannot administer it).`);
+      const ctx = call(
+        'POST /rest/api/3/version',
+        false,
+        `Jira project ${input.projectId} not found (or the app cannot administer it).`,
+      );
       const body = JSON.stringify({
         projectId: Number(input.projectId),
         name: input.name,
@@ -254,8 +298,19 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
         return toVersion(await readJson(response, versionSchema, ctx));
       } catch (error) {
         // Jira answers 400 with errors.name "A version with this name already exists in this project."
-        if (error instanceof AppError && error.code === 'UPSTREAM_REJECTED' && error.status === 400 && /already exists/i.test(error.message)) {
-          throw new AppError('CONFLICT', `Jira already has a version named '${input.name}' in this project.`, { cause: error, system: 'jira', operation: error.operation, status: 400, details: { field: 'name' } });
+        if (
+          error instanceof AppError &&
+          error.code === 'UPSTREAM_REJECTED' &&
+          error.status === 400 &&
+          /already exists/i.test(error.message)
+        ) {
+          throw new AppError('CONFLICT', `Jira already has a version named '${input.name}' in this project.`, {
+            cause: error,
+            system: 'jira',
+            operation: error.operation,
+            status: 400,
+            details: { field: 'name' },
+          });
         }
         throw error;
       }
@@ -266,7 +321,8 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
       const ctx = call('PUT /rest/api/3/version/{id}', true, `Jira version ${versionId} not found.`);
       const body = JSON.stringify({ description });
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/version/${versionId}`, { method: 'PUT', headers: WRITE, body, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/version/${versionId}`, { method: 'PUT', headers: WRITE, body, signal }),
         ctx,
         options,
       );
@@ -278,7 +334,8 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
       const ctx = call('PUT /rest/api/3/version/{id}', true, `Jira version ${versionId} not found.`);
       const body = JSON.stringify({ released: true, releaseDate });
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/version/${versionId}`, { method: 'PUT', headers: WRITE, body, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/version/${versionId}`, { method: 'PUT', headers: WRITE, body, signal }),
         ctx,
         options,
       );
@@ -295,7 +352,8 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
     async listRelatedWork(versionId) {
       const ctx = call('GET /rest/api/3/version/{id}/relatedwork', true, `Jira version ${versionId} not found.`);
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/version/${versionId}/relatedwork`, { method: 'GET', headers: READ, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/version/${versionId}/relatedwork`, { method: 'GET', headers: READ, signal }),
         ctx,
         options,
       );
@@ -309,7 +367,13 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
       const ctx = call('POST /rest/api/3/version/{id}/relatedwork', false, `Jira version ${versionId} not found.`);
       const body = JSON.stringify({ category: link.category, title: link.title, url: link.url });
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/version/${versionId}/relatedwork`, { method: 'POST', headers: WRITE, body, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/version/${versionId}/relatedwork`, {
+            method: 'POST',
+            headers: WRITE,
+            body,
+            signal,
+          }),
         ctx,
         options,
       );
@@ -326,7 +390,9 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
     async searchIssuesByKeys(keys) {
       const chunks: string[][] = [];
       for (let i = 0; i < keys.length; i += SEARCH_PAGE_SIZE) chunks.push(keys.slice(i, i + SEARCH_PAGE_SIZE));
-      const found = await mapBounded(chunks, SEARCH_CONCURRENCY, (chunk) => client.searchIssues(`key in (${chunk.join(', ')})`));
+      const found = await mapBounded(chunks, SEARCH_CONCURRENCY, (chunk) =>
+        client.searchIssues(`key in (${chunk.join(', ')})`),
+      );
       return found.flat();
     },
 
@@ -336,7 +402,11 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
      * @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issues/#api-rest-api-3-issue-issueidorkey-put
      */
     async addFixVersion(issueKey, versionId) {
-      const ctx = call('PUT /rest/api/3/issue/{issueIdOrKey}', true, `Jira issue ${issueKey} not found (or the app cannot browse it).`);
+      const ctx = call(
+        'PUT /rest/api/3/issue/{issueIdOrKey}',
+        true,
+        `Jira issue ${issueKey} not found (or the app cannot browse it).`,
+      );
       // `update.add` keeps the issue's other fix versions; `fields.fixVersions` would replace them.
       const body = JSON.stringify({ update: { fixVersions: [{ add: { id: versionId } }] } });
       await sendWithRetry(
@@ -354,17 +424,25 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
      */
     async bulkAddFixVersion(issueKeys, versionId) {
       if (issueKeys.length === 0 || issueKeys.length > BULK_EDIT_MAX_ISSUES) {
-        throw new AppError('INVALID_INPUT', `A Jira bulk edit takes 1 to ${BULK_EDIT_MAX_ISSUES} issues, not ${issueKeys.length}.`);
+        throw new AppError(
+          'INVALID_INPUT',
+          `A Jira bulk edit takes 1 to ${BULK_EDIT_MAX_ISSUES} issues, not ${issueKeys.length}.`,
+        );
       }
       const ctx = call('POST /rest/api/3/bulk/issues/fields', true);
       const body = JSON.stringify({
         selectedActions: ['fixVersions'],
         selectedIssueIdsOrKeys: issueKeys,
-        editedFieldsInput: { multipleVersionPickerFields: [{ fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId }] }] },
+        editedFieldsInput: {
+          multipleVersionPickerFields: [
+            { fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId }] },
+          ],
+        },
         sendBulkNotification: false,
       });
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/bulk/issues/fields`, { method: 'POST', headers: WRITE, body, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/bulk/issues/fields`, { method: 'POST', headers: WRITE, body, signal }),
         ctx,
         options,
       );
@@ -373,7 +451,11 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
 
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-issue-bulk-operations/#api-rest-api-3-bulk-queue-taskid-get */
     async bulkTask(taskId) {
-      const ctx = call('GET /rest/api/3/bulk/queue/{taskId}', true, `Jira bulk task ${taskId} not found (Jira keeps a task's progress 14 days).`);
+      const ctx = call(
+        'GET /rest/api/3/bulk/queue/{taskId}',
+        true,
+        `Jira bulk task ${taskId} not found (Jira keeps a task's progress 14 days).`,
+      );
       const response = await sendWithRetry(
         (signal) => requestJira(route`/rest/api/3/bulk/queue/${taskId}`, { method: 'GET', headers: READ, signal }),
         ctx,
@@ -388,7 +470,8 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
         const chunk = ids.slice(i, i + ID_PAGE_SIZE);
         if (chunk.some((id) => !/^\d+$/.test(id))) throw new AppError('INVALID_INPUT', 'Jira issue ids are numeric.');
         // `fields: ['id']` asks for ids and keys only, which Jira pages by up to 5,000.
-        for (const issue of await searchPages(`id in (${chunk.join(', ')})`, ['id'], ID_PAGE_SIZE, issueIdSchema)) keys.set(issue.id, issue.key);
+        for (const issue of await searchPages(`id in (${chunk.join(', ')})`, ['id'], ID_PAGE_SIZE, issueIdSchema))
+          keys.set(issue.id, issue.key);
       }
       return keys;
     },
@@ -397,39 +480,72 @@ export function createJiraClient(requestJira: RequestJira, options: TransportOpt
     async getUser(accountId) {
       const ctx = call('GET /rest/api/3/user', true, `Jira user ${accountId} not found.`);
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/user?accountId=${accountId}`, { method: 'GET', headers: READ, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/user?accountId=${accountId}`, { method: 'GET', headers: READ, signal }),
         ctx,
         options,
       );
       const user = await readJson(response, userSchema, ctx);
-      return { accountId: user.accountId, displayName: user.displayName, emailAddress: user.emailAddress ?? null } satisfies JiraUser;
+      return {
+        accountId: user.accountId,
+        displayName: user.displayName,
+        emailAddress: user.emailAddress ?? null,
+      } satisfies JiraUser;
     },
 
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-user-search/#api-rest-api-3-user-search-get */
     async searchUsers(query) {
       const ctx = call('GET /rest/api/3/user/search', true, 'Jira user search is not available.');
       const response = await sendWithRetry(
-        (signal) => requestJira(route`/rest/api/3/user/search?query=${query}&maxResults=${20}`, { method: 'GET', headers: READ, signal }),
+        (signal) =>
+          requestJira(route`/rest/api/3/user/search?query=${query}&maxResults=${20}`, {
+            method: 'GET',
+            headers: READ,
+            signal,
+          }),
         ctx,
         options,
       );
-      const users = await readJson(response, z.array(userSchema.extend({ accountType: z.string().optional(), active: z.boolean().optional() })), ctx);
+      const users = await readJson(
+        response,
+        z.array(userSchema.extend({ accountType: z.string().optional(), active: z.boolean().optional() })),
+        ctx,
+      );
       // Only people can approve: apps and deactivated accounts are left out.
       return users
         .filter((user) => (user.accountType ?? 'atlassian') === 'atlassian' && user.active !== false)
-        .map((user) => ({ accountId: user.accountId, displayName: user.displayName, emailAddress: user.emailAddress ?? null }) satisfies JiraUser);
+        .map(
+          (user) =>
+            ({
+              accountId: user.accountId,
+              displayName: user.displayName,
+              emailAddress: user.emailAddress ?? null,
+            }) satisfies JiraUser,
+        );
     },
 
     /** @see https://developer.atlassian.com/cloud/jira/platform/rest/v3/api-group-permissions/#api-rest-api-3-mypermissions-get */
     async myPermissions(permissions, projectKey) {
       if (permissions.length === 0) throw new AppError('INVALID_INPUT', 'Ask Jira for at least one permission.');
-      const ctx = call('GET /rest/api/3/mypermissions', true, projectKey === undefined ? undefined : `Jira project ${projectKey} not found.`);
+      const ctx = call(
+        'GET /rest/api/3/mypermissions',
+        true,
+        projectKey === undefined ? undefined : `Jira project ${projectKey} not found.`,
+      );
       const keys = permissions.join(',');
       const response = await sendWithRetry(
         (signal) =>
           projectKey === undefined
-            ? requestJira(route`/rest/api/3/mypermissions?permissions=${keys}`, { method: 'GET', headers: READ, signal })
-            : requestJira(route`/rest/api/3/mypermissions?permissions=${keys}&projectKey=${projectKey}`, { method: 'GET', headers: READ, signal }),
+            ? requestJira(route`/rest/api/3/mypermissions?permissions=${keys}`, {
+                method: 'GET',
+                headers: READ,
+                signal,
+              })
+            : requestJira(route`/rest/api/3/mypermissions?permissions=${keys}&projectKey=${projectKey}`, {
+                method: 'GET',
+                headers: READ,
+                signal,
+              }),
         ctx,
         options,
       );

@@ -9,7 +9,12 @@
 import { z } from 'zod';
 import { AppError } from '../errors';
 import { type UpstreamCall, readJson, sendWithRetry, type TransportOptions } from '../http/transport';
-import { ISSUE_KEYS_PER_DEPLOYMENT, type DeploymentEnvironmentType, type DeploymentState, type JiraDeployment } from '../release/jira-deployments';
+import {
+  ISSUE_KEYS_PER_DEPLOYMENT,
+  type DeploymentEnvironmentType,
+  type DeploymentState,
+  type JiraDeployment,
+} from '../release/jira-deployments';
 import { type RequestJira, route } from './route';
 
 export { ISSUE_KEYS_PER_DEPLOYMENT, type DeploymentEnvironmentType, type DeploymentState, type JiraDeployment };
@@ -35,11 +40,17 @@ export interface JiraDeploymentsClient {
   submit(deployments: readonly JiraDeployment[], properties: Readonly<Record<string, string>>): Promise<SubmitOutcome>;
 }
 
-const keySchema = z.object({ pipelineId: z.string(), environmentId: z.string(), deploymentSequenceNumber: z.number().int() });
+const keySchema = z.object({
+  pipelineId: z.string(),
+  environmentId: z.string(),
+  deploymentSequenceNumber: z.number().int(),
+});
 
 const submitResponseSchema = z.object({
   acceptedDeployments: z.array(keySchema).optional(),
-  rejectedDeployments: z.array(z.object({ key: keySchema, errors: z.array(z.object({ message: z.string() })) })).optional(),
+  rejectedDeployments: z
+    .array(z.object({ key: keySchema, errors: z.array(z.object({ message: z.string() })) }))
+    .optional(),
   unknownIssueKeys: z.array(z.string()).optional(),
 });
 
@@ -50,15 +61,24 @@ function wire(deployment: JiraDeployment): Record<string, unknown> {
   return { ...rest, associations: [{ associationType: 'issueIdOrKeys', values: issueKeys }], schemaVersion: '1.0' };
 }
 
-export function createJiraDeploymentsClient(requestJira: RequestJira, options: TransportOptions = {}): JiraDeploymentsClient {
+export function createJiraDeploymentsClient(
+  requestJira: RequestJira,
+  options: TransportOptions = {},
+): JiraDeploymentsClient {
   return {
     /** @see https://developer.atlassian.com/cloud/jira/software/rest/api-group-deployments/#api-rest-deployments-0-1-bulk-post */
     async submit(deployments, properties) {
       if (Object.keys(properties).length > PROPERTIES_PER_REQUEST) {
         throw new AppError('INVALID_INPUT', `Jira accepts at most ${PROPERTIES_PER_REQUEST} deployment properties.`);
       }
-      const tooMany = deployments.find((d) => d.issueKeys.length === 0 || d.issueKeys.length > ISSUE_KEYS_PER_DEPLOYMENT);
-      if (tooMany) throw new AppError('INVALID_INPUT', `A Jira deployment needs 1 to ${ISSUE_KEYS_PER_DEPLOYMENT} issue keys, got ${tooMany.issueKeys.length}.`);
+      const tooMany = deployments.find(
+        (d) => d.issueKeys.length === 0 || d.issueKeys.length > ISSUE_KEYS_PER_DEPLOYMENT,
+      );
+      if (tooMany)
+        throw new AppError(
+          'INVALID_INPUT',
+          `A Jira deployment needs 1 to ${ISSUE_KEYS_PER_DEPLOYMENT} issue keys, got ${tooMany.issueKeys.length}.`,
+        );
       // Same key, same or older updateSequenceNumber: Jira ignores it, so a repeated submission is harmless.
       const ctx: UpstreamCall = { system: 'jira', operation: 'POST /rest/deployments/0.1/bulk', idempotent: true };
       const outcome: SubmitOutcome = { accepted: [], rejected: [], unknownIssueKeys: [] };
@@ -75,7 +95,9 @@ export function createJiraDeploymentsClient(requestJira: RequestJira, options: T
         );
         const page = await readJson(response, submitResponseSchema, ctx);
         outcome.accepted.push(...(page.acceptedDeployments ?? []));
-        outcome.rejected.push(...(page.rejectedDeployments ?? []).map((r) => ({ key: r.key, errors: r.errors.map((e) => e.message) })));
+        outcome.rejected.push(
+          ...(page.rejectedDeployments ?? []).map((r) => ({ key: r.key, errors: r.errors.map((e) => e.message) })),
+        );
         outcome.unknownIssueKeys.push(...(page.unknownIssueKeys ?? []));
       }
       return outcome;

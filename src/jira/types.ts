@@ -70,7 +70,12 @@ export interface JiraClient {
   /** All unreleased versions of the project, every page, with approvers. */
   listUnreleasedVersions(projectIdOrKey: string): Promise<JiraVersion[]>;
   getVersion(versionId: string): Promise<JiraVersion>;
-  createVersion(input: { projectId: string; name: string; description: string; startDate: string }): Promise<JiraVersion>;
+  createVersion(input: {
+    projectId: string;
+    name: string;
+    description: string;
+    startDate: string;
+  }): Promise<JiraVersion>;
   updateVersionDescription(versionId: string, description: string): Promise<void>;
   /** Marks the version released on `releaseDate` (YYYY-MM-DD). Jira ignores a second release. */
   releaseVersion(versionId: string, releaseDate: string): Promise<void>;

@@ -41,8 +41,16 @@ export interface DeployJobResult {
 export async function runDeployJob(deps: Deps, body: unknown): Promise<DeployJobResult> {
   const started = Date.now();
   const finish = (result: DeployJobResult, fields: Record<string, string | number | null> = {}): DeployJobResult => {
-    const scrubbed = result.error === undefined ? result : { ...result, error: redact(result.error, deps.log.secrets()) };
-    deps.log.log(result.ok ? 'info' : 'error', 'deploy.job', { ok: result.ok, state: result.state, requeuedInSeconds: result.requeuedInSeconds ?? null, error: scrubbed.error ?? null, durationMs: Date.now() - started, ...fields });
+    const scrubbed =
+      result.error === undefined ? result : { ...result, error: redact(result.error, deps.log.secrets()) };
+    deps.log.log(result.ok ? 'info' : 'error', 'deploy.job', {
+      ok: result.ok,
+      state: result.state,
+      requeuedInSeconds: result.requeuedInSeconds ?? null,
+      error: scrubbed.error ?? null,
+      durationMs: Date.now() - started,
+      ...fields,
+    });
     return scrubbed;
   };
   const event = deployEvent.safeParse(body);
@@ -51,13 +59,36 @@ export async function runDeployJob(deps: Deps, body: unknown): Promise<DeployJob
   const fields = { kind: job.kind ?? 'deploy', project: job.projectKey, release: job.versionId, hops: job.hops ?? 0 };
   try {
     const record = await deps.store.releases.get(job.projectKey, job.versionId);
-    if (!record) return finish({ ok: false, state: null, error: `No release ${job.versionId} in ${job.projectKey}` }, fields);
-    const site = (await deps.store.settings.site<SiteIdentity>()) ?? { siteUrl: '', appId: 'app', environmentId: 'env', projectType: 'software' };
+    if (!record)
+      return finish({ ok: false, state: null, error: `No release ${job.versionId} in ${job.projectKey}` }, fields);
+    const site = (await deps.store.settings.site<SiteIdentity>()) ?? {
+      siteUrl: '',
+      appId: 'app',
+      environmentId: 'env',
+      projectType: 'software',
+    };
     if (job.kind === 'candidate') {
-      const ctx = { projectKey: record.projectKey, projectId: record.projectId, actor: 'candidate-worker', jiraAsUser: null, links: linksFor(site), invocation: { startedAt: deps.clock.now(), limitSeconds: CONSUMER_LIMIT_SECONDS } };
+      const ctx = {
+        projectKey: record.projectKey,
+        projectId: record.projectId,
+        actor: 'candidate-worker',
+        jiraAsUser: null,
+        links: linksFor(site),
+        invocation: { startedAt: deps.clock.now(), limitSeconds: CONSUMER_LIMIT_SECONDS },
+      };
       return finish(await runCandidateJob(deps, ctx, job), fields);
     }
-    const outcome = await advanceRelease(deps, { projectKey: record.projectKey, projectId: record.projectId, actor: 'deploy-worker', jiraAsUser: null, links: linksFor(site) }, record.versionId);
+    const outcome = await advanceRelease(
+      deps,
+      {
+        projectKey: record.projectKey,
+        projectId: record.projectId,
+        actor: 'deploy-worker',
+        jiraAsUser: null,
+        links: linksFor(site),
+      },
+      record.versionId,
+    );
     const delay = requeueDelay(deps, outcome);
     if (delay !== null && (job.hops ?? 0) < MAX_HOPS) {
       await deps.queue.push({ ...job, hops: (job.hops ?? 0) + 1 }, { delayInSeconds: delay });

@@ -9,7 +9,14 @@
  */
 import type { z } from 'zod';
 import { AppError } from '../errors';
-import { absentOn404, type Fetch, readJson, sendWithRetry, type TransportOptions, type UpstreamCall } from '../http/transport';
+import {
+  absentOn404,
+  type Fetch,
+  readJson,
+  sendWithRetry,
+  type TransportOptions,
+  type UpstreamCall,
+} from '../http/transport';
 import type { JiraEvidence, PullRequestEvidence } from '../release/types';
 import {
   beginTrailData,
@@ -59,7 +66,11 @@ interface KosliRequest {
   notFound?: string;
 }
 
-export function createKosliClient(connection: KosliConnection, fetch: Fetch, options: TransportOptions = {}): KosliClient {
+export function createKosliClient(
+  connection: KosliConnection,
+  fetch: Fetch,
+  options: TransportOptions = {},
+): KosliClient {
   const base = `${connection.host.replace(/\/+$/, '')}/api/v2`;
   const org = connection.org;
   const secrets = [connection.token];
@@ -74,7 +85,10 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
 
   async function send(request: KosliRequest): Promise<Response> {
     const path = request.segments.map((segment) => encodeURIComponent(segment)).join('/');
-    const query = request.query && request.query.length > 0 ? `?${new URLSearchParams(request.query.map(([k, v]) => [k, v])).toString()}` : '';
+    const query =
+      request.query && request.query.length > 0
+        ? `?${new URLSearchParams(request.query.map(([k, v]) => [k, v])).toString()}`
+        : '';
     const url = `${base}/${path}${query}`;
     return sendWithRetry(
       (signal) =>
@@ -124,7 +138,10 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
   }
 
   function exists(request: KosliRequest, schema: z.ZodType): Promise<boolean> {
-    return absentOn404(getJson(request, schema).then(() => true), false);
+    return absentOn404(
+      getJson(request, schema).then(() => true),
+      false,
+    );
   }
 
   /** Runs `list_attestations_for_criteria` over the commits in chunks, a few at a time, and merges. */
@@ -137,10 +154,17 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     const unique = [...new Set(shas.map((sha) => sha.toLowerCase()))];
     const invalid = unique.filter((sha) => !SHA.test(sha));
     if (invalid.length > 0) {
-      throw new AppError('INVALID_INPUT', `Kosli lookups need full 40-character commit shas; got ${invalid.slice(0, 3).map((s) => `'${s}'`).join(', ')}.`);
+      throw new AppError(
+        'INVALID_INPUT',
+        `Kosli lookups need full 40-character commit shas; got ${invalid
+          .slice(0, 3)
+          .map((s) => `'${s}'`)
+          .join(', ')}.`,
+      );
     }
     const chunks: string[][] = [];
-    for (let i = 0; i < unique.length; i += MAX_COMMITS_PER_CALL) chunks.push(unique.slice(i, i + MAX_COMMITS_PER_CALL));
+    for (let i = 0; i < unique.length; i += MAX_COMMITS_PER_CALL)
+      chunks.push(unique.slice(i, i + MAX_COMMITS_PER_CALL));
 
     const results: Record<string, T[]>[] = [];
     let next = 0;
@@ -153,7 +177,11 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
             method: 'GET',
             operation: 'GET /attestations/{org}/list_attestations_for_criteria',
             segments: ['attestations', org, 'list_attestations_for_criteria'],
-            query: [...chunk.map((sha) => ['commit_list', sha] as const), ['flow_name', flow], ['attestation_type', attestationType]],
+            query: [
+              ...chunk.map((sha) => ['commit_list', sha] as const),
+              ['flow_name', flow],
+              ['attestation_type', attestationType],
+            ],
             idempotent: true,
             notFound: `Kosli flow '${flow}' not found in org '${org}'`,
           },
@@ -188,7 +216,9 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
         if (neverReported(error)) return { kind: 'empty' as const };
         throw error;
       });
-      return body.kind === 'empty' ? emptyEnvironmentSnapshot(environment) : toEnvironmentSnapshot(environment, body.snapshot, flowFor);
+      return body.kind === 'empty'
+        ? emptyEnvironmentSnapshot(environment)
+        : toEnvironmentSnapshot(environment, body.snapshot, flowFor);
     },
 
     /** Trail compliance plus the PR evidence of its pull_request attestations. @see https://docs.kosli.com/api-reference/trails/get-trail */
@@ -246,7 +276,10 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
     /** Records a custom attestation on a trail (optionally bound to an artifact). @see https://docs.kosli.com/api-reference/attestation/attest-custom */
     async attestCustom(input: CustomAttestationInput) {
       if (!ATTESTATION_NAME.test(input.name)) {
-        throw new AppError('INVALID_INPUT', `Kosli attestation name '${input.name}' may only use letters, digits, '-', '_' and ','.`);
+        throw new AppError(
+          'INVALID_INPUT',
+          `Kosli attestation name '${input.name}' may only use letters, digits, '-', '_' and ','.`,
+        );
       }
       const data = customAttestationData(input);
       // Not idempotent: a second POST records a second attestation. The transport retries only a
@@ -292,7 +325,13 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
         method: 'POST',
         operation: 'POST /custom-attestation-types/{org}',
         segments: ['custom-attestation-types', org],
-        form: () => formWith(data, { field: 'type_schema', text: JSON.stringify(schema), type: 'application/json', filename: `${name}-schema.json` }),
+        form: () =>
+          formWith(data, {
+            field: 'type_schema',
+            text: JSON.stringify(schema),
+            type: 'application/json',
+            filename: `${name}-schema.json`,
+          }),
         idempotent: true,
         notFound: `Kosli org '${org}' not found`,
       });
@@ -305,7 +344,15 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
         operation: 'PUT /flows/{org}/template_file',
         segments: ['flows', org, 'template_file'],
         form: () =>
-          formWith({ name, description, visibility: 'private' }, { field: 'template_file', text: templateYaml, type: 'application/x-yaml', filename: `${name}-template.yml` }),
+          formWith(
+            { name, description, visibility: 'private' },
+            {
+              field: 'template_file',
+              text: templateYaml,
+              type: 'application/x-yaml',
+              filename: `${name}-template.yml`,
+            },
+          ),
         idempotent: true,
         notFound: `Kosli org '${org}' not found`,
       });
@@ -329,5 +376,7 @@ export function createKosliClient(connection: KosliConnection, fetch: Fetch, opt
  * cmd/kosli/getSnapshot_test.go); for the app that is an environment running nothing yet.
  */
 function neverReported(error: unknown): boolean {
-  return error instanceof AppError && error.code === 'UPSTREAM_REJECTED' && error.message.includes('len(snapshots) == 0');
+  return (
+    error instanceof AppError && error.code === 'UPSTREAM_REJECTED' && error.message.includes('len(snapshots) == 0')
+  );
 }

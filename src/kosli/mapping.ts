@@ -4,7 +4,14 @@
  * has validated a body, or before it sends one.
  */
 import { z } from 'zod';
-import type { EnvironmentSnapshot, JiraEvidence, Provenance, PullRequestEvidence, RunningArtifact, TrailCompliance } from '../release/types';
+import type {
+  EnvironmentSnapshot,
+  JiraEvidence,
+  Provenance,
+  PullRequestEvidence,
+  RunningArtifact,
+  TrailCompliance,
+} from '../release/types';
 import type {
   WireAssertResponse,
   WireAttestation,
@@ -17,20 +24,32 @@ import type {
   WireSnapshotArtifact,
   WireTrail,
 } from './schemas';
-import type { AssertResult, CustomAttestationInput, PolicyFailure, PullRequestAttestation, TrailAttestation } from './types';
+import type {
+  AssertResult,
+  CustomAttestationInput,
+  PolicyFailure,
+  PullRequestAttestation,
+  TrailAttestation,
+} from './types';
 
 const COMPLIANCE: readonly TrailCompliance[] = ['COMPLIANT', 'NON-COMPLIANT', 'INCOMPLETE'];
 
 // ---- reads ---------------------------------------------------------------------------------
 
 /** The environment as the rules see it: running artifacts only, each with its configured flow's provenance. */
-export function toEnvironmentSnapshot(environment: string, snapshot: WireReportedSnapshot, flowFor: (artifactName: string) => string | undefined): EnvironmentSnapshot {
+export function toEnvironmentSnapshot(
+  environment: string,
+  snapshot: WireReportedSnapshot,
+  flowFor: (artifactName: string) => string | undefined,
+): EnvironmentSnapshot {
   return {
     environment,
     index: snapshot.index,
     takenAt: isoFromUnix(snapshot.timestamp),
     // annotation.now is the running instance count; 0 means the artifact has exited.
-    artifacts: snapshot.artifacts.filter((artifact) => artifact.annotation.now !== 0).map((artifact) => runningArtifact(artifact, flowFor(artifact.name))),
+    artifacts: snapshot.artifacts
+      .filter((artifact) => artifact.annotation.now !== 0)
+      .map((artifact) => runningArtifact(artifact, flowFor(artifact.name))),
   };
 }
 
@@ -39,7 +58,12 @@ export function emptyEnvironmentSnapshot(environment: string): EnvironmentSnapsh
   return { environment, index: 0, takenAt: null, artifacts: [] };
 }
 
-export function toProvenance(flow: string, trail: string, wire: WireTrail, pullRequests: readonly PullRequestEvidence[]): Provenance {
+export function toProvenance(
+  flow: string,
+  trail: string,
+  wire: WireTrail,
+  pullRequests: readonly PullRequestEvidence[],
+): Provenance {
   return {
     flow,
     trail,
@@ -56,12 +80,22 @@ export function toProvenance(flow: string, trail: string, wire: WireTrail, pullR
 export function pullRequestAttestationNames(trail: WireTrail): string[] {
   const statuses = [
     ...(trail.compliance_status?.attestations_statuses ?? []),
-    ...Object.values(trail.compliance_status?.artifacts_statuses ?? {}).flatMap((artifact) => artifact.attestations_statuses ?? []),
+    ...Object.values(trail.compliance_status?.artifacts_statuses ?? {}).flatMap(
+      (artifact) => artifact.attestations_statuses ?? [],
+    ),
   ];
-  return [...new Set(statuses.filter((s) => s.attestation_type === 'pull_request' && s.status !== 'MISSING').map((s) => s.attestation_name))];
+  return [
+    ...new Set(
+      statuses
+        .filter((s) => s.attestation_type === 'pull_request' && s.status !== 'MISSING')
+        .map((s) => s.attestation_name),
+    ),
+  ];
 }
 
-export function pullRequestsOf(records: readonly { pull_requests: readonly WirePullRequest[] }[]): PullRequestEvidence[] {
+export function pullRequestsOf(
+  records: readonly { pull_requests: readonly WirePullRequest[] }[],
+): PullRequestEvidence[] {
   return records.flatMap((record) => record.pull_requests.map(toPullRequestEvidence));
 }
 
@@ -72,12 +106,16 @@ export function pullRequestsOf(records: readonly { pull_requests: readonly WireP
 export function toJiraEvidence(sha: string, attestations: readonly WireJiraAttestation[]): JiraEvidence {
   const keys = new Map<string, boolean>();
   for (const attestation of attestations) {
-    for (const result of attestation.jira_results) keys.set(result.issue_id, (keys.get(result.issue_id) ?? false) || result.issue_exists);
+    for (const result of attestation.jira_results)
+      keys.set(result.issue_id, (keys.get(result.issue_id) ?? false) || result.issue_exists);
   }
   return { sha, keys: [...keys].map(([key, exists]) => ({ key, exists })) };
 }
 
-export function toPullRequestAttestation(sha: string, attestations: readonly { pull_requests: readonly WirePullRequest[] }[]): PullRequestAttestation {
+export function toPullRequestAttestation(
+  sha: string,
+  attestations: readonly { pull_requests: readonly WirePullRequest[] }[],
+): PullRequestAttestation {
   return { sha, pullRequests: dedupeByUrl(pullRequestsOf(attestations)) };
 }
 
@@ -103,10 +141,14 @@ export function toAssertResult(fingerprint: string, environment: string, body: W
 // ---- writes --------------------------------------------------------------------------------
 
 /** The `data_json` of `PUT /trails/{org}/{flow}`. */
-export function beginTrailData(trail: string, options: { description?: string; externalUrls?: Record<string, string> }): Record<string, unknown> {
+export function beginTrailData(
+  trail: string,
+  options: { description?: string; externalUrls?: Record<string, string> },
+): Record<string, unknown> {
   const data: Record<string, unknown> = { name: trail };
   if (options.description !== undefined) data.description = options.description;
-  if (options.externalUrls && Object.keys(options.externalUrls).length > 0) data.external_urls = hrefs(options.externalUrls);
+  if (options.externalUrls && Object.keys(options.externalUrls).length > 0)
+    data.external_urls = hrefs(options.externalUrls);
   return data;
 }
 
@@ -125,7 +167,10 @@ export function customAttestationData(input: CustomAttestationInput): Record<str
 }
 
 /** Kosli reads the JSON of every multipart write from the `data_json` field; some take a file beside it. */
-export function formWith(data: unknown, file?: { field: string; text: string; type: string; filename: string }): FormData {
+export function formWith(
+  data: unknown,
+  file?: { field: string; text: string; type: string; filename: string },
+): FormData {
   const form = new FormData();
   form.append('data_json', JSON.stringify(data));
   if (file) form.append(file.field, new Blob([file.text], { type: file.type }), file.filename);
@@ -153,7 +198,8 @@ function runningArtifact(artifact: WireSnapshotArtifact, flow: string | undefine
     compliant: artifact.compliant ?? null,
     htmlUrl: artifact.html_url ?? null,
   };
-  const entry = flow === undefined ? undefined : (artifact.flows ?? []).find((candidate) => candidate.flow_name === flow);
+  const entry =
+    flow === undefined ? undefined : (artifact.flows ?? []).find((candidate) => candidate.flow_name === flow);
   if (entry) {
     return {
       ...common,
@@ -168,9 +214,25 @@ function runningArtifact(artifact: WireSnapshotArtifact, flow: string | undefine
   }
   if (flow !== undefined && artifact.flow_name === flow) {
     // The top-level fields mirror one flow but name no trail.
-    return { ...common, commit: artifact.git_commit || null, commitTimestamp: null, flow, trail: null, templateName: null, commitUrl: artifact.commit_url ?? null };
+    return {
+      ...common,
+      commit: artifact.git_commit || null,
+      commitTimestamp: null,
+      flow,
+      trail: null,
+      templateName: null,
+      commitUrl: artifact.commit_url ?? null,
+    };
   }
-  return { ...common, commit: null, commitTimestamp: null, flow: null, trail: null, templateName: null, commitUrl: null };
+  return {
+    ...common,
+    commit: null,
+    commitTimestamp: null,
+    flow: null,
+    trail: null,
+    templateName: null,
+    commitUrl: null,
+  };
 }
 
 function complianceOf(trail: WireTrail): TrailCompliance {
@@ -201,7 +263,9 @@ function toPullRequestEvidence(pr: WirePullRequest): PullRequestEvidence {
   const approvers = (pr.approvers ?? []).flatMap((approver) => {
     if (typeof approver === 'string') return [approver];
     // V2 approvers carry the review state; only an approval counts as one.
-    return approver.state === undefined || approver.state === null || approver.state === 'APPROVED' ? [approver.username] : [];
+    return approver.state === undefined || approver.state === null || approver.state === 'APPROVED'
+      ? [approver.username]
+      : [];
   });
   return { url: pr.url, author: pr.author ?? null, approvers: [...new Set(approvers)] };
 }
@@ -238,7 +302,9 @@ function policyFailures(policy: WirePolicyDecision): PolicyFailure[] {
     .map((rule) => ({
       policy: policy.policy_name,
       rule: rule.rule.type ?? stringField(rule.rule.definition, 'type') ?? 'unknown',
-      resolutions: (rule.resolutions ?? []).filter((r) => r.type !== 'rule_satisfied' && r.type !== 'rule_not_applicable').map((r) => describeResolution(rule, r)),
+      resolutions: (rule.resolutions ?? [])
+        .filter((r) => r.type !== 'rule_satisfied' && r.type !== 'rule_not_applicable')
+        .map((r) => describeResolution(rule, r)),
     }));
 }
 
@@ -248,7 +314,10 @@ function stringField(record: Record<string, unknown> | null | undefined, key: st
 }
 
 /** A resolution as a sentence, after the CLI's `policyFailures` wording (assertArtifact.go). */
-function describeResolution(rule: WireRuleEvaluation, resolution: { type: string; context?: Record<string, unknown> | null }): string {
+function describeResolution(
+  rule: WireRuleEvaluation,
+  resolution: { type: string; context?: Record<string, unknown> | null },
+): string {
   const name = stringField(rule.rule.definition, 'name');
   const type = stringField(rule.rule.definition, 'type');
   const flow = stringField(resolution.context, 'flow_name');

@@ -54,7 +54,10 @@ export interface TrailAttestation {
 
 export interface KosliClient {
   /** Latest snapshot; exited artifacts skipped; each artifact's flow picked by `flowFor(name)`. */
-  latestSnapshot(environment: string, flowFor: (artifactName: string) => string | undefined): Promise<EnvironmentSnapshot>;
+  latestSnapshot(
+    environment: string,
+    flowFor: (artifactName: string) => string | undefined,
+  ): Promise<EnvironmentSnapshot>;
   /**
    * Trail compliance, failing attestations, PR evidence. 404 → UPSTREAM_NOT_FOUND naming flow and
    * trail. `pullRequests: false` skips the second round trip for PR details (the caller reads them
@@ -62,7 +65,11 @@ export interface KosliClient {
    */
   provenance(flow: string, trail: string, options?: { pullRequests?: boolean }): Promise<Provenance>;
   /** Creates the trail or updates it (idempotent on Kosli's side: 201 created, 200 updated). */
-  beginTrail(flow: string, trail: string, options: { description?: string; externalUrls?: Record<string, string> }): Promise<void>;
+  beginTrail(
+    flow: string,
+    trail: string,
+    options: { description?: string; externalUrls?: Record<string, string> },
+  ): Promise<void>;
   /** `jira` attestations for the commits on `flow`, ≤100 shas per call; commits without one are absent. */
   jiraEvidence(flow: string, shas: readonly string[]): Promise<Map<string, JiraEvidence>>;
   /** `pull_request` attestations for the commits on `flow`, ≤100 shas per call. */
@@ -72,7 +79,12 @@ export interface KosliClient {
   trailAttestations(flow: string, trail: string, name: string): Promise<TrailAttestation[]>;
   assertArtifact(fingerprint: string, environment: string): Promise<AssertResult>;
   /** Creates or updates a custom attestation type (Kosli versions it). */
-  upsertCustomAttestationType(input: { name: string; description: string; schema: unknown; jqRules: string[] }): Promise<void>;
+  upsertCustomAttestationType(input: {
+    name: string;
+    description: string;
+    schema: unknown;
+    jqRules: string[];
+  }): Promise<void>;
   /** Creates or updates a flow with a template (YAML text). */
   upsertFlow(input: { name: string; description: string; templateYaml: string }): Promise<void>;
   /** Existence checks for the settings connection check. */

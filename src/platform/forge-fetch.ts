@@ -38,4 +38,5 @@ async function forgeInit(init: RequestInit | undefined): Promise<ForgeRequestIni
   };
 }
 
-export const forgeFetch: Fetch = async (url, init) => toStandardResponse(await forgeApiFetch(url, await forgeInit(init)));
+export const forgeFetch: Fetch = async (url, init) =>
+  toStandardResponse(await forgeApiFetch(url, await forgeInit(init)));

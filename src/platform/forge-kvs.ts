@@ -17,8 +17,10 @@ function isKeyConflict(error: unknown): boolean {
 function storageError(operation: string, error: unknown): AppError {
   const status = error instanceof ForgeKvsAPIError ? error.responseDetails.status : undefined;
   const base = { cause: error, system: 'storage' as const, operation, status };
-  if (status === 429) return new AppError('UPSTREAM_RATE_LIMITED', `Forge storage ${operation} was rate limited; try again.`, base);
-  if (error instanceof ForgeKvsAPIError && status !== undefined && status >= 400 && status < 500) return storageRefusal(operation, error.code, status, error);
+  if (status === 429)
+    return new AppError('UPSTREAM_RATE_LIMITED', `Forge storage ${operation} was rate limited; try again.`, base);
+  if (error instanceof ForgeKvsAPIError && status !== undefined && status >= 400 && status < 500)
+    return storageRefusal(operation, error.code, status, error);
   return new AppError('UPSTREAM_UNAVAILABLE', `Forge storage ${operation} failed; try again.`, base);
 }
 
@@ -67,7 +69,10 @@ export function forgeKeyValueStore(): KeyValueStore {
     async getSecret(key: string): Promise<string | undefined> {
       const value = await attempt(`getSecret ${key}`, () => kvs.getSecret<unknown>(key));
       if (value === undefined || typeof value === 'string') return value;
-      throw new AppError('INTERNAL', `The secret ${key} is not a string.`, { system: 'storage', operation: `getSecret ${key}` });
+      throw new AppError('INTERNAL', `The secret ${key} is not a string.`, {
+        system: 'storage',
+        operation: `getSecret ${key}`,
+      });
     },
 
     setSecret: (key, value) => attempt(`setSecret ${key}`, () => kvs.setSecret(key, value)),

@@ -16,17 +16,31 @@ export function forgeDeployQueue(queue: Queue = new Queue({ key: DEPLOY_QUEUE_KE
     async push(job: DeployJob, options = {}): Promise<void> {
       try {
         await queue.push({
-          body: { ...(job.kind ? { kind: job.kind } : {}), projectKey: job.projectKey, versionId: job.versionId, reason: job.reason, ...(job.hops ? { hops: job.hops } : {}) },
+          body: {
+            ...(job.kind ? { kind: job.kind } : {}),
+            projectKey: job.projectKey,
+            versionId: job.versionId,
+            reason: job.reason,
+            ...(job.hops ? { hops: job.hops } : {}),
+          },
           concurrency: { key: job.versionId, limit: 1 },
-          ...(options.delayInSeconds ? { delayInSeconds: Math.min(900, Math.max(1, Math.round(options.delayInSeconds))) } : {}),
+          ...(options.delayInSeconds
+            ? { delayInSeconds: Math.min(900, Math.max(1, Math.round(options.delayInSeconds))) }
+            : {}),
         });
       } catch (error) {
         if (error instanceof RateLimitError) {
-          throw new AppError('UPSTREAM_RATE_LIMITED', 'Too many deploys were queued in the last minute; try again shortly.', { cause: error });
+          throw new AppError(
+            'UPSTREAM_RATE_LIMITED',
+            'Too many deploys were queued in the last minute; try again shortly.',
+            { cause: error },
+          );
         }
         // Refused for its size, the same job is refused every time: not worth another try.
         if (error instanceof PayloadTooBigError) {
-          throw new AppError('UPSTREAM_REJECTED', 'The deploy job is larger than Forge queues accept.', { cause: error });
+          throw new AppError('UPSTREAM_REJECTED', 'The deploy job is larger than Forge queues accept.', {
+            cause: error,
+          });
         }
         throw new AppError('UPSTREAM_UNAVAILABLE', 'The deploy could not be queued; try again.', { cause: error });
       }

@@ -17,5 +17,10 @@ const REFUSALS: Readonly<Record<string, string>> = {
 /** The store refused `operation` with `code` (a 4xx other than 429); the key is named, values never are. */
 export function storageRefusal(operation: string, code: string, status: number, cause?: unknown): AppError {
   const reason = REFUSALS[code] ?? `it answered ${code}`;
-  return new AppError('UPSTREAM_REJECTED', `Forge storage refused ${operation}: ${reason}.`, { cause, system: 'storage', operation, status });
+  return new AppError('UPSTREAM_REJECTED', `Forge storage refused ${operation}: ${reason}.`, {
+    cause,
+    system: 'storage',
+    operation,
+    status,
+  });
 }

@@ -59,12 +59,17 @@ function latestDecision(decisions: readonly Decision[], accountId: string): Deci
   return latest;
 }
 
-export function evaluateApprovals(inputs: ApprovalInputs, describe: (accountId: string) => string = (id) => id): ApprovalEvaluation {
+export function evaluateApprovals(
+  inputs: ApprovalInputs,
+  describe: (accountId: string) => string = (id) => id,
+): ApprovalEvaluation {
   const { policy, contentHash } = inputs;
   const approvers: ApproverStatus[] = requiredApprovers(policy, inputs.jiraApprovers).map((required) => {
     const latest = latestDecision(inputs.decisions, required.accountId);
     const ineligibleReason =
-      policy.noSelfApproval && inputs.committers.has(required.accountId) ? 'committed to this release (no self-approval)' : null;
+      policy.noSelfApproval && inputs.committers.has(required.accountId)
+        ? 'committed to this release (no self-approval)'
+        : null;
     const valid = latest !== null && latest.contentHash === contentHash;
     // A decline blocks even from someone who may not approve: they still saw a problem.
     const current = valid && (latest.decision === 'declined' || ineligibleReason === null) ? latest.decision : null;
@@ -82,21 +87,31 @@ export function evaluateApprovals(inputs: ApprovalInputs, describe: (accountId: 
   }
   for (const decliner of decliners) {
     // The reason is the decliner's own sentence: no second full stop after theirs.
-    outstanding.push(`Declined by ${describe(decliner.accountId)}${decliner.latest?.reason ? `: ${decliner.latest.reason.replace(/[.!?]+$/, '')}` : ''}.`);
+    outstanding.push(
+      `Declined by ${describe(decliner.accountId)}${decliner.latest?.reason ? `: ${decliner.latest.reason.replace(/[.!?]+$/, '')}` : ''}.`,
+    );
   }
   if (policy.rule.kind === 'all') {
     const blockedForever = approvers.filter((a) => a.ineligibleReason !== null);
-    for (const a of blockedForever) outstanding.push(`${describe(a.accountId)} is a required approver but ${a.ineligibleReason}.`);
+    for (const a of blockedForever)
+      outstanding.push(`${describe(a.accountId)} is a required approver but ${a.ineligibleReason}.`);
     const waiting = approvers.filter((a) => a.current !== 'approved' && a.ineligibleReason === null);
-    if (waiting.length > 0) outstanding.push(`Waiting for approval from: ${waiting.map((a) => describe(a.accountId)).join(', ')}.`);
+    if (waiting.length > 0)
+      outstanding.push(`Waiting for approval from: ${waiting.map((a) => describe(a.accountId)).join(', ')}.`);
   } else if (validApprovals < needed) {
     const missing = needed - validApprovals;
     const pool = eligible.filter((a) => a.current !== 'approved');
-    if (pool.length < missing) outstanding.push(`Needs ${needed} approvals but only ${eligible.length} eligible approvers exist.`);
-    else outstanding.push(`${missing} more approval${missing > 1 ? 's' : ''} needed from: ${pool.map((a) => describe(a.accountId)).join(', ')}.`);
+    if (pool.length < missing)
+      outstanding.push(`Needs ${needed} approvals but only ${eligible.length} eligible approvers exist.`);
+    else
+      outstanding.push(
+        `${missing} more approval${missing > 1 ? 's' : ''} needed from: ${pool.map((a) => describe(a.accountId)).join(', ')}.`,
+      );
   }
 
-  const ruleHolds = approvers.length > 0 && (policy.rule.kind === 'all' ? validApprovals === approvers.length : validApprovals >= needed);
+  const ruleHolds =
+    approvers.length > 0 &&
+    (policy.rule.kind === 'all' ? validApprovals === approvers.length : validApprovals >= needed);
   return { approvers, satisfied: ruleHolds && decliners.length === 0, validApprovals, needed, outstanding };
 }
 
@@ -132,7 +147,10 @@ export function jiraDecisions(
 }
 
 export function describeRule(policy: ApprovalPolicy): string {
-  const who = [policy.approvers.length > 0 ? 'the listed approvers' : null, policy.includeJiraApprovers ? "the Jira release's approvers" : null]
+  const who = [
+    policy.approvers.length > 0 ? 'the listed approvers' : null,
+    policy.includeJiraApprovers ? "the Jira release's approvers" : null,
+  ]
     .filter(Boolean)
     .join(' and ');
   const rule = policy.rule.kind === 'all' ? `All of ${who}` : `At least ${policy.rule.count} of ${who}`;

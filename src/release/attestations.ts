@@ -47,12 +47,19 @@ export interface ApprovalMarks {
   emergency?: { approver: string; group: string; reason: string };
 }
 
-export function approvalMarks(release: { rollback?: RollbackMark | undefined; emergency?: EmergencyMark | undefined }, name: (accountId: string) => string): ApprovalMarks {
+export function approvalMarks(
+  release: { rollback?: RollbackMark | undefined; emergency?: EmergencyMark | undefined },
+  name: (accountId: string) => string,
+): ApprovalMarks {
   const { rollback, emergency } = release;
   return {
     releaseKind: rollback ? 'rollback' : 'forward',
-    ...(rollback ? { rollback: { versionId: rollback.toVersionId, versionName: rollback.toVersionName, reason: rollback.reason } } : {}),
-    ...(emergency ? { emergency: { approver: name(emergency.accountId), group: emergency.groupName, reason: emergency.reason } } : {}),
+    ...(rollback
+      ? { rollback: { versionId: rollback.toVersionId, versionName: rollback.toVersionName, reason: rollback.reason } }
+      : {}),
+    ...(emergency
+      ? { emergency: { approver: name(emergency.accountId), group: emergency.groupName, reason: emergency.reason } }
+      : {}),
   };
 }
 
@@ -110,7 +117,11 @@ export const APPROVAL_JIRA_SCHEMA = {
     releaseKind: { type: 'string', enum: ['forward', 'rollback'] },
     rollback: {
       type: 'object',
-      properties: { versionId: { type: 'string' }, versionName: { type: 'string' }, reason: { type: 'string', minLength: 1 } },
+      properties: {
+        versionId: { type: 'string' },
+        versionName: { type: 'string' },
+        reason: { type: 'string', minLength: 1 },
+      },
       required: ['versionId', 'versionName', 'reason'],
     },
     emergency: {

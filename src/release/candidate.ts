@@ -21,7 +21,9 @@ function findArtifact(snapshot: EnvironmentSnapshot, name: string): RunningArtif
   return snapshot.artifacts.find((artifact) => artifact.name === name);
 }
 
-function hasProvenance(artifact: RunningArtifact): artifact is RunningArtifact & { commit: string; flow: string; trail: string } {
+function hasProvenance(
+  artifact: RunningArtifact,
+): artifact is RunningArtifact & { commit: string; flow: string; trail: string } {
   return artifact.commit !== null && artifact.flow !== null && artifact.trail !== null;
 }
 
@@ -30,7 +32,11 @@ function hasProvenance(artifact: RunningArtifact): artifact is RunningArtifact &
  * what prod runs, NO_PROVENANCE when a changed staging artifact has no build provenance in Kosli,
  * and DIVERGED when prod runs a newer commit of an app than staging.
  */
-export function planRelease(apps: readonly AppConfig[], staging: EnvironmentSnapshot, prod: EnvironmentSnapshot): AppRange[] {
+export function planRelease(
+  apps: readonly AppConfig[],
+  staging: EnvironmentSnapshot,
+  prod: EnvironmentSnapshot,
+): AppRange[] {
   const ranges: AppRange[] = [];
   for (const app of apps) {
     const to = findArtifact(staging, app.name);
@@ -44,7 +50,12 @@ export function planRelease(apps: readonly AppConfig[], staging: EnvironmentSnap
         { details: { app: app.name, fingerprint: to.fingerprint } },
       );
     }
-    if (from && from.commitTimestamp !== null && to.commitTimestamp !== null && from.commitTimestamp > to.commitTimestamp) {
+    if (
+      from &&
+      from.commitTimestamp !== null &&
+      to.commitTimestamp !== null &&
+      from.commitTimestamp > to.commitTimestamp
+    ) {
       throw new AppError(
         'DIVERGED',
         `Prod runs a newer ${app.name} (${(from.commit ?? '').slice(0, 7)}) than staging (${to.commit.slice(0, 7)}): promote to staging first.`,
@@ -67,9 +78,14 @@ export interface AppCommits {
 }
 
 /** sha256 over the canonical JSON of the apps' {name, fingerprint} (sorted by name) and the sorted keys. */
-export function contentHash(apps: readonly { name: string; fingerprint: string }[], issueKeys: readonly string[]): string {
+export function contentHash(
+  apps: readonly { name: string; fingerprint: string }[],
+  issueKeys: readonly string[],
+): string {
   const canonical = JSON.stringify({
-    apps: [...apps].map(({ name, fingerprint }) => ({ name, fingerprint })).sort((a, b) => a.name.localeCompare(b.name)),
+    apps: [...apps]
+      .map(({ name, fingerprint }) => ({ name, fingerprint }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
     keys: [...new Set(issueKeys)].sort(),
   });
   return createHash('sha256').update(canonical).digest('hex');

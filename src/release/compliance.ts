@@ -8,7 +8,6 @@ import type { CommitInfo, ComplianceReport, ComplianceRow, JiraEvidence, PullReq
 
 export type ComplianceTotals = ComplianceReport['totals'];
 
-
 const MAX_PERIOD_DAYS = 366;
 const DAY_MS = 86_400_000;
 /** A browser clock a little ahead of the server's must not turn "until now" into "the future". */
@@ -19,7 +18,12 @@ export function complianceRows(
   jira: ReadonlyMap<string, JiraEvidence>,
   prs: ReadonlyMap<string, PullRequestAttestation>,
 ): { rows: ComplianceRow[]; totals: ComplianceTotals } {
-  const totals: ComplianceTotals = { commits: commits.length, withoutPullRequest: 0, withoutIndependentApprover: 0, withoutJiraIssue: 0 };
+  const totals: ComplianceTotals = {
+    commits: commits.length,
+    withoutPullRequest: 0,
+    withoutIndependentApprover: 0,
+    withoutJiraIssue: 0,
+  };
   const rows = commits.map((commit): ComplianceRow => {
     const pullRequests = prs.get(commit.sha)?.pullRequests ?? [];
     const issues = uniqueBy(jira.get(commit.sha)?.keys ?? [], (k) => k.key);
@@ -79,10 +83,20 @@ const DATE_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[
 export function validatePeriod(from: string, to: string, nowIso: string): { since: string; until: string } {
   const since = parseInstant(from, 'from', 'start');
   const until = parseInstant(to, 'to', 'end');
-  const refuse = (field: 'from' | 'to', message: string) => new AppError('INVALID_INPUT', message, { details: { fields: { [field]: message } } });
-  if (until <= since) throw refuse('to', `The period ends (${to}) before it starts (${from}): the end must come after the start.`);
-  if (until - since > MAX_PERIOD_DAYS * DAY_MS) throw refuse('to', `The period is longer than a year (${Math.ceil((until - since) / DAY_MS)} days; at most ${MAX_PERIOD_DAYS}): split it into shorter periods.`);
-  if (until > Date.parse(nowIso) + CLOCK_SKEW_MS) throw refuse('to', `The period ends in the future (${to}): pick an end no later than today; the end date itself is not included.`);
+  const refuse = (field: 'from' | 'to', message: string) =>
+    new AppError('INVALID_INPUT', message, { details: { fields: { [field]: message } } });
+  if (until <= since)
+    throw refuse('to', `The period ends (${to}) before it starts (${from}): the end must come after the start.`);
+  if (until - since > MAX_PERIOD_DAYS * DAY_MS)
+    throw refuse(
+      'to',
+      `The period is longer than a year (${Math.ceil((until - since) / DAY_MS)} days; at most ${MAX_PERIOD_DAYS}): split it into shorter periods.`,
+    );
+  if (until > Date.parse(nowIso) + CLOCK_SKEW_MS)
+    throw refuse(
+      'to',
+      `The period ends in the future (${to}): pick an end no later than today; the end date itself is not included.`,
+    );
   return { since: new Date(since).toISOString(), until: new Date(until).toISOString() };
 }
 

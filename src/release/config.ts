@@ -19,7 +19,8 @@ export const KOSLI_HOSTS = {
   us: 'https://app.us.kosli.com',
 } as const;
 
-const name = (what: string) => z.string().trim().regex(NAME, `${what}: letters, digits, '.', '_' or '-', starting with a letter or digit`);
+const name = (what: string) =>
+  z.string().trim().regex(NAME, `${what}: letters, digits, '.', '_' or '-', starting with a letter or digit`);
 
 export const appConfigSchema = z.strictObject({
   name: name('App name'),
@@ -63,7 +64,11 @@ export const projectConfigSchema = z
         .refine((value) => value.startsWith('https://'), 'Kosli host must use https://')
         .transform((value) => value.replace(/\/+$/, '')),
       org: name('Kosli organisation'),
-      environments: z.strictObject({ dev: name('Dev environment'), staging: name('Staging environment'), prod: name('Prod environment') }),
+      environments: z.strictObject({
+        dev: name('Dev environment'),
+        staging: name('Staging environment'),
+        prod: name('Prod environment'),
+      }),
       sourceFlow: name('Source flow'),
       releaseFlow: name('Release flow'),
     }),
@@ -77,8 +82,14 @@ export const projectConfigSchema = z
       tagPattern: z
         .string()
         .trim()
-        .refine((value) => value.includes('{env}') && value.includes('{app}'), 'The tag pattern must contain {env} and {app}')
-        .refine((value) => /^[A-Za-z0-9{}._-]{1,100}$/.test(value), 'The tag pattern may use letters, digits, ".", "_", "-" and {env}, {app}'),
+        .refine(
+          (value) => value.includes('{env}') && value.includes('{app}'),
+          'The tag pattern must contain {env} and {app}',
+        )
+        .refine(
+          (value) => /^[A-Za-z0-9{}._-]{1,100}$/.test(value),
+          'The tag pattern may use letters, digits, ".", "_", "-" and {env}, {app}',
+        ),
     }),
     approval: approvalPolicySchema,
     release: z.strictObject({
@@ -88,7 +99,10 @@ export const projectConfigSchema = z
         .trim()
         .min(1)
         .max(100)
-        .refine((value) => /YYYY|MM|DD|HH|mm|ss/.test(value), 'The name pattern needs at least one of YYYY, MM, DD, HH, mm, ss'),
+        .refine(
+          (value) => /YYYY|MM|DD|HH|mm|ss/.test(value),
+          'The name pattern needs at least one of YYYY, MM, DD, HH, mm, ss',
+        ),
       refreshOnSchedule: z.boolean(),
       /** On an app's first release, how many commits of history to include at most. */
       firstReleaseCommitLimit: z.number().int().min(1).max(5000),
@@ -103,36 +117,77 @@ export const projectConfigSchema = z
     config.apps.forEach((app, index) => {
       const previous = seen.get(app.name);
       if (previous !== undefined) {
-        ctx.addIssue({ code: 'custom', path: ['apps', index, 'name'], message: `App "${app.name}" is configured twice` });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', index, 'name'],
+          message: `App "${app.name}" is configured twice`,
+        });
       }
       seen.set(app.name, index);
     });
     const paths = new Map<string, number>();
     config.apps.forEach((app, index) => {
-      if (paths.has(app.path)) ctx.addIssue({ code: 'custom', path: ['apps', index, 'path'], message: `Path "${app.path}" is used by two apps` });
+      if (paths.has(app.path))
+        ctx.addIssue({
+          code: 'custom',
+          path: ['apps', index, 'path'],
+          message: `Path "${app.path}" is used by two apps`,
+        });
       paths.set(app.path, index);
     });
     const envs = Object.values(config.kosli.environments);
     if (new Set(envs).size !== envs.length) {
-      ctx.addIssue({ code: 'custom', path: ['kosli', 'environments'], message: 'Dev, staging and prod must be different environments' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['kosli', 'environments'],
+        message: 'Dev, staging and prod must be different environments',
+      });
     }
-    if (config.approval.rule.kind === 'atLeast' && !config.approval.includeJiraApprovers && config.approval.rule.count > config.approval.approvers.length) {
-      ctx.addIssue({ code: 'custom', path: ['approval', 'rule', 'count'], message: 'More approvals required than approvers listed' });
+    if (
+      config.approval.rule.kind === 'atLeast' &&
+      !config.approval.includeJiraApprovers &&
+      config.approval.rule.count > config.approval.approvers.length
+    ) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval', 'rule', 'count'],
+        message: 'More approvals required than approvers listed',
+      });
     }
     if (config.approval.approvers.length === 0 && !config.approval.includeJiraApprovers) {
-      ctx.addIssue({ code: 'custom', path: ['approval', 'approvers'], message: 'List at least one approver or count the Jira release approvers' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['approval', 'approvers'],
+        message: 'List at least one approver or count the Jira release approvers',
+      });
     }
     const rollbackPolicy = config.rollback?.approval;
     if (rollbackPolicy) {
       if (rollbackPolicy.approvers.length === 0 && !rollbackPolicy.includeJiraApprovers) {
-        ctx.addIssue({ code: 'custom', path: ['rollback', 'approval', 'approvers'], message: 'List at least one rollback approver or count the Jira release approvers' });
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rollback', 'approval', 'approvers'],
+          message: 'List at least one rollback approver or count the Jira release approvers',
+        });
       }
-      if (rollbackPolicy.rule.kind === 'atLeast' && !rollbackPolicy.includeJiraApprovers && rollbackPolicy.rule.count > rollbackPolicy.approvers.length) {
-        ctx.addIssue({ code: 'custom', path: ['rollback', 'approval', 'rule', 'count'], message: 'More rollback approvals required than approvers listed' });
+      if (
+        rollbackPolicy.rule.kind === 'atLeast' &&
+        !rollbackPolicy.includeJiraApprovers &&
+        rollbackPolicy.rule.count > rollbackPolicy.approvers.length
+      ) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['rollback', 'approval', 'rule', 'count'],
+          message: 'More rollback approvals required than approvers listed',
+        });
       }
     }
     if (config.emergency?.enabled && config.emergency.approvers.length === 0) {
-      ctx.addIssue({ code: 'custom', path: ['emergency', 'approvers'], message: 'Name at least one person who may approve an emergency release' });
+      ctx.addIssue({
+        code: 'custom',
+        path: ['emergency', 'approvers'],
+        message: 'Name at least one person who may approve an emergency release',
+      });
     }
   });
 
@@ -175,7 +230,9 @@ export function defaultProjectConfig(): ProjectConfig {
 export type FieldErrors = Record<string, string>;
 
 /** Validates untrusted input; returns the config or the errors keyed by field path ("apps.1.path"). */
-export function validateProjectConfig(input: unknown): { ok: true; config: ProjectConfig } | { ok: false; errors: FieldErrors } {
+export function validateProjectConfig(
+  input: unknown,
+): { ok: true; config: ProjectConfig } | { ok: false; errors: FieldErrors } {
   const result = projectConfigSchema.safeParse(input);
   if (result.success) return { ok: true, config: result.data };
   const errors: FieldErrors = {};

@@ -28,7 +28,11 @@ export interface ContentDiff {
  * app are those after the earlier content's commit; when that commit is not among them (staging went
  * back, or history was rewritten) every current commit counts as new.
  */
-export function diffContent(before: ContentState, after: ContentState, commitsOf: (app: string) => readonly { sha: string }[]): ContentDiff {
+export function diffContent(
+  before: ContentState,
+  after: ContentState,
+  commitsOf: (app: string) => readonly { sha: string }[],
+): ContentDiff {
   const earlier = new Map(before.apps.map((app) => [app.name, app]));
   const later = new Map(after.apps.map((app) => [app.name, app]));
   const apps: AppChange[] = [];
@@ -36,14 +40,27 @@ export function diffContent(before: ContentState, after: ContentState, commitsOf
     const was = earlier.get(app.name);
     const commits = commitsOf(app.name);
     if (!was) {
-      apps.push({ name: app.name, change: 'added', fromCommit: null, toCommit: app.commit, addedCommits: commits.length });
+      apps.push({
+        name: app.name,
+        change: 'added',
+        fromCommit: null,
+        toCommit: app.commit,
+        addedCommits: commits.length,
+      });
     } else if (was.fingerprint !== app.fingerprint) {
       const at = commits.findIndex((commit) => commit.sha === was.commit);
-      apps.push({ name: app.name, change: 'changed', fromCommit: was.commit, toCommit: app.commit, addedCommits: at === -1 ? commits.length : commits.length - at - 1 });
+      apps.push({
+        name: app.name,
+        change: 'changed',
+        fromCommit: was.commit,
+        toCommit: app.commit,
+        addedCommits: at === -1 ? commits.length : commits.length - at - 1,
+      });
     }
   }
   for (const app of before.apps) {
-    if (!later.has(app.name)) apps.push({ name: app.name, change: 'removed', fromCommit: app.commit, toCommit: null, addedCommits: 0 });
+    if (!later.has(app.name))
+      apps.push({ name: app.name, change: 'removed', fromCommit: app.commit, toCommit: null, addedCommits: 0 });
   }
   const keysBefore = new Set(before.issueKeys);
   const keysAfter = new Set(after.issueKeys);

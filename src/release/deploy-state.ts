@@ -47,7 +47,14 @@ export function transition(state: DeployState, event: DeployEvent, at: string): 
       return { kind: 'attested', contentHash: current.contentHash, at };
     case 'dispatched':
       if (current.kind !== 'attested') throw new InvalidTransition(state, event);
-      return { kind: 'dispatched', contentHash: current.contentHash, at, runId: event.runId, runUrl: event.runUrl, requestId: event.requestId };
+      return {
+        kind: 'dispatched',
+        contentHash: current.contentHash,
+        at,
+        runId: event.runId,
+        runUrl: event.runUrl,
+        requestId: event.requestId,
+      };
     case 'runSucceeded':
       if (current.kind !== 'dispatched') throw new InvalidTransition(state, event);
       return { kind: 'deployed', contentHash: current.contentHash, at, runId: current.runId, runUrl: current.runUrl };
@@ -150,7 +157,8 @@ export function mismatchesIn(
   return approved.flatMap(({ name, fingerprint }) => {
     const actual = running.get(name);
     if (actual === undefined) return [`${name}: not running in ${environment} (approved ${fingerprint.slice(0, 12)})`];
-    if (actual !== fingerprint) return [`${name}: ${environment} runs ${actual.slice(0, 12)}, approved ${fingerprint.slice(0, 12)}`];
+    if (actual !== fingerprint)
+      return [`${name}: ${environment} runs ${actual.slice(0, 12)}, approved ${fingerprint.slice(0, 12)}`];
     return [];
   });
 }

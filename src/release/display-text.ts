@@ -28,6 +28,7 @@ export function mapStrings<T>(value: T, change: (text: string) => string): T {
 function mapAny(value: unknown, change: (text: string) => string): unknown {
   if (typeof value === 'string') return change(value);
   if (Array.isArray(value)) return value.map((item) => mapAny(item, change));
-  if (typeof value === 'object' && value !== null) return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapAny(item, change)]));
+  if (typeof value === 'object' && value !== null)
+    return Object.fromEntries(Object.entries(value).map(([key, item]) => [key, mapAny(item, change)]));
   return value;
 }

@@ -19,7 +19,9 @@ export function releaseNotesMarkdown(input: NotesInput): string {
   lines.push(input.releaseDate ? `Released on ${input.releaseDate}.` : 'Not released yet.', '');
   lines.push('## Apps', '', '| App | From | To | Fingerprint | Commits |', '| --- | --- | --- | --- | --- |');
   for (const app of input.apps) {
-    lines.push(`| ${escapeMarkdown(app.name)} | ${app.fromCommit ? app.fromCommit.slice(0, 7) : '(first release)'} | ${app.toCommit.slice(0, 7)} | \`${app.fingerprint.slice(0, 12)}\` | ${app.commitCount} |`);
+    lines.push(
+      `| ${escapeMarkdown(app.name)} | ${app.fromCommit ? app.fromCommit.slice(0, 7) : '(first release)'} | ${app.toCommit.slice(0, 7)} | \`${app.fingerprint.slice(0, 12)}\` | ${app.commitCount} |`,
+    );
   }
   lines.push('');
   const byType = new Map<string, NotesInput['issues']>();
@@ -32,11 +34,14 @@ export function releaseNotesMarkdown(input: NotesInput): string {
     lines.push('');
   }
   if (input.untrackedCount > 0) lines.push(`${input.untrackedCount} commit(s) reference no Jira issue.`, '');
-  if (input.missingKeys.length > 0) lines.push(`Referenced keys that do not exist in Jira: ${input.missingKeys.join(', ')}.`, '');
+  if (input.missingKeys.length > 0)
+    lines.push(`Referenced keys that do not exist in Jira: ${input.missingKeys.join(', ')}.`, '');
   return lines.join('\n');
 }
 
 function escapeMarkdown(text: string): string {
   // One line: a line break in a summary or a type must not start a heading or a list of its own.
-  return withoutBidiControls(text).replace(/[\r\n]+/g, ' ').replace(/([\\`*_[\]<>|#!])/g, '\\$1');
+  return withoutBidiControls(text)
+    .replace(/[\r\n]+/g, ' ')
+    .replace(/([\\`*_[\]<>|#!])/g, '\\$1');
 }

@@ -59,25 +59,50 @@ function judge(app: IssueReleaseApp, snapshot: EnvironmentSnapshot): AppInEnviro
   else if (artifact.fingerprint === app.from?.fingerprint) holds = 'no';
   else if (artifact.commitTimestamp === null || app.lastCommitAt === null) holds = 'unknown';
   else holds = artifact.commitTimestamp * 1000 >= Date.parse(app.lastCommitAt) ? 'yes' : 'no';
-  return { app: app.name, holds, exact, fingerprint: artifact.fingerprint, commit: artifact.commit, compliant: artifact.compliant, kosliUrl: artifact.htmlUrl };
+  return {
+    app: app.name,
+    holds,
+    exact,
+    fingerprint: artifact.fingerprint,
+    commit: artifact.commit,
+    compliant: artifact.compliant,
+    kosliUrl: artifact.htmlUrl,
+  };
 }
 
 function compliance(app: AppInEnvironment): string {
-  return app.compliant === true ? 'Kosli compliant' : app.compliant === false ? 'NOT compliant in Kosli' : 'no Kosli compliance verdict';
+  return app.compliant === true
+    ? 'Kosli compliant'
+    : app.compliant === false
+      ? 'NOT compliant in Kosli'
+      : 'no Kosli compliance verdict';
 }
 
-export function issueInEnvironment(issueKey: string, apps: readonly IssueReleaseApp[], evidence: EnvironmentEvidence): IssueInEnvironment {
+export function issueInEnvironment(
+  issueKey: string,
+  apps: readonly IssueReleaseApp[],
+  evidence: EnvironmentEvidence,
+): IssueInEnvironment {
   const { role, environment, snapshot } = evidence;
   const base = { role, environment, snapshotIndex: snapshot.index };
   if (snapshot.index === 0) {
-    return { ...base, status: 'unknown', summary: `${environment} has never reported to Kosli: no evidence of what runs there.`, apps: [], since: null, sinceSource: null };
+    return {
+      ...base,
+      status: 'unknown',
+      summary: `${environment} has never reported to Kosli: no evidence of what runs there.`,
+      apps: [],
+      since: null,
+      sinceSource: null,
+    };
   }
   const judged = apps.map((app) => ({ app, found: judge(app, snapshot) }));
   const seen = judged.flatMap(({ found }) => (found ? [found] : []));
   const absent = judged.filter(({ found }) => !found).map(({ app }) => app.name);
   const unknown = seen.filter((a) => a.holds === 'unknown').map((a) => a.app);
   const missing = [...absent, ...seen.filter((a) => a.holds === 'no').map((a) => a.app)];
-  const describe = seen.map((a) => `${a.app} ${short(a.commit)}${a.exact ? '' : ' (a later build)'}, ${compliance(a)}`).join('; ');
+  const describe = seen
+    .map((a) => `${a.app} ${short(a.commit)}${a.exact ? '' : ' (a later build)'}, ${compliance(a)}`)
+    .join('; ');
   if (missing.length === 0 && unknown.length === 0) {
     const allExact = seen.every((a) => a.exact);
     const verified = allExact && evidence.verifiedAt !== null;
@@ -100,6 +125,16 @@ export function issueInEnvironment(issueKey: string, apps: readonly IssueRelease
       sinceSource: null,
     };
   }
-  const why = absent.length > 0 ? `${absent.join(', ')} does not run there` : `it runs a build from before ${issueKey}'s commits (${missing.join(', ')})`;
-  return { ...base, status: 'not-running', summary: `${issueKey} is not in ${environment} yet: ${why}.`, apps: seen, since: null, sinceSource: null };
+  const why =
+    absent.length > 0
+      ? `${absent.join(', ')} does not run there`
+      : `it runs a build from before ${issueKey}'s commits (${missing.join(', ')})`;
+  return {
+    ...base,
+    status: 'not-running',
+    summary: `${issueKey} is not in ${environment} yet: ${why}.`,
+    apps: seen,
+    since: null,
+    sinceSource: null,
+  };
 }

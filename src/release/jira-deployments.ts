@@ -9,7 +9,8 @@ import type { ProjectConfig } from './config';
 /** Jira's Deployments API takes at most this many issue keys in one deployment. */
 export const ISSUE_KEYS_PER_DEPLOYMENT = 500;
 
-export type DeploymentState = 'unknown' | 'pending' | 'in_progress' | 'cancelled' | 'failed' | 'rolled_back' | 'successful';
+export type DeploymentState =
+  'unknown' | 'pending' | 'in_progress' | 'cancelled' | 'failed' | 'rolled_back' | 'successful';
 export type DeploymentEnvironmentType = 'unmapped' | 'development' | 'testing' | 'staging' | 'production';
 
 /** One deployment as the app submits it (DeploymentData, schema version 1.0). */
@@ -27,7 +28,6 @@ export interface JiraDeployment {
   pipeline: { id: string; displayName: string; url: string };
   environment: { id: string; displayName: string; type: DeploymentEnvironmentType };
 }
-
 
 export type ReportedRole = 'staging' | 'prod';
 
@@ -56,7 +56,11 @@ export function deploymentCount(keyCount: number): number {
 export function pipelineOf(config: ProjectConfig, role: ReportedRole): JiraDeployment['pipeline'] {
   const workflow = role === 'prod' ? config.github.prodWorkflow : config.github.stagingWorkflow;
   const { owner, repo } = config.github;
-  return { id: `${owner}/${repo}/${workflow}`, displayName: `${repo} ${workflow}`, url: `https://github.com/${owner}/${repo}/actions/workflows/${workflow}` };
+  return {
+    id: `${owner}/${repo}/${workflow}`,
+    displayName: `${repo} ${workflow}`,
+    url: `https://github.com/${owner}/${repo}/actions/workflows/${workflow}`,
+  };
 }
 
 /** The Jira deployments of one report: the issue keys in chunks of 500, consecutive sequence numbers. */
@@ -68,7 +72,10 @@ export function deploymentsFor(config: ProjectConfig, report: DeploymentReport):
     deploymentSequenceNumber: report.sequenceBase + i,
     updateSequenceNumber: report.updateSequenceNumber,
     issueKeys: keys.slice(i * ISSUE_KEYS_PER_DEPLOYMENT, (i + 1) * ISSUE_KEYS_PER_DEPLOYMENT),
-    displayName: `${report.versionName} to ${environmentName}${chunks > 1 ? ` (${i + 1}/${chunks})` : ''}`.slice(0, 255),
+    displayName: `${report.versionName} to ${environmentName}${chunks > 1 ? ` (${i + 1}/${chunks})` : ''}`.slice(
+      0,
+      255,
+    ),
     url: report.url,
     description: report.description.slice(0, 255),
     lastUpdated: report.at,

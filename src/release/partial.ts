@@ -17,13 +17,23 @@ export interface HeldBackApp {
 }
 
 /** The chosen app names, validated: known, no duplicates. Null (all that differ) when none are given. */
-export function normaliseSelection(requested: readonly string[] | undefined, configured: readonly string[]): string[] | null {
+export function normaliseSelection(
+  requested: readonly string[] | undefined,
+  configured: readonly string[],
+): string[] | null {
   if (requested === undefined) return null;
-  if (requested.length === 0) throw new AppError('INVALID_INPUT', 'Choose at least one app to release.', { details: { fields: { apps: 'Choose at least one app' } } });
+  if (requested.length === 0)
+    throw new AppError('INVALID_INPUT', 'Choose at least one app to release.', {
+      details: { fields: { apps: 'Choose at least one app' } },
+    });
   const known = new Set(configured);
   const unknown = requested.filter((name) => !known.has(name));
   if (unknown.length > 0) {
-    throw new AppError('INVALID_INPUT', `Not a configured app: ${unknown.map((name) => `"${name.slice(0, 60)}"`).join(', ')}.`, { details: { fields: { apps: 'Choose configured apps only' } } });
+    throw new AppError(
+      'INVALID_INPUT',
+      `Not a configured app: ${unknown.map((name) => `"${name.slice(0, 60)}"`).join(', ')}.`,
+      { details: { fields: { apps: 'Choose configured apps only' } } },
+    );
   }
   const unique = [...new Set(requested)].sort();
   return unique.length === configured.length ? null : unique;
@@ -33,12 +43,19 @@ export function normaliseSelection(requested: readonly string[] | undefined, con
  * Splits the planned ranges into the chosen ones (what the candidate ships and hashes) and the
  * held-back ones (said on the page). `selection` null ships every app that differs.
  */
-export function selectApps(ranges: readonly AppRange[], selection: readonly string[] | null, chosenBy: string): { chosen: AppRange[]; heldBack: HeldBackApp[] } {
+export function selectApps(
+  ranges: readonly AppRange[],
+  selection: readonly string[] | null,
+  chosenBy: string,
+): { chosen: AppRange[]; heldBack: HeldBackApp[] } {
   if (selection === null) return { chosen: [...ranges], heldBack: [] };
   const wanted = new Set(selection);
   const chosen = ranges.filter((range) => wanted.has(range.app.name));
   if (chosen.length === 0) {
-    throw new AppError('NOTHING_TO_RELEASE', `None of the chosen apps (${selection.join(', ')}) differs between staging and prod: there is nothing to release.`);
+    throw new AppError(
+      'NOTHING_TO_RELEASE',
+      `None of the chosen apps (${selection.join(', ')}) differs between staging and prod: there is nothing to release.`,
+    );
   }
   const heldBack = ranges
     .filter((range) => !wanted.has(range.app.name))
@@ -47,7 +64,8 @@ export function selectApps(ranges: readonly AppRange[], selection: readonly stri
       stagingCommit: range.to.commit,
       prodCommit: range.from?.commit ?? null,
       chosenBy,
-      reason: 'Not chosen for this release: prod keeps running its current build, and the change waits for the next candidate.',
+      reason:
+        'Not chosen for this release: prod keeps running its current build, and the change waits for the next candidate.',
     }));
   return { chosen, heldBack };
 }

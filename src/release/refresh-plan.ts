@@ -34,7 +34,11 @@ export function sameArtifacts(recorded: RecordedCandidate, ranges: readonly AppR
     apps.length === ranges.length &&
     ranges.every((range) => {
       const app = apps.find((a) => a.name === range.app.name);
-      return app !== undefined && app.to.fingerprint === range.to.fingerprint && (app.from?.fingerprint ?? null) === (range.from?.fingerprint ?? null);
+      return (
+        app !== undefined &&
+        app.to.fingerprint === range.to.fingerprint &&
+        (app.from?.fingerprint ?? null) === (range.from?.fingerprint ?? null)
+      );
     })
   );
 }
@@ -46,18 +50,30 @@ export function settled(recorded: RecordedCandidate): boolean {
 }
 
 /** Which apps are held back, and who chose, is part of what the page says, though not of what ships. */
-export function sameChoice(recorded: RecordedCandidate, heldBack: readonly HeldBackApp[], selection: Selection): boolean {
-  return JSON.stringify([recorded.candidate.heldBack ?? [], recorded.selection ?? null]) === JSON.stringify([heldBack, selection]);
+export function sameChoice(
+  recorded: RecordedCandidate,
+  heldBack: readonly HeldBackApp[],
+  selection: Selection,
+): boolean {
+  return (
+    JSON.stringify([recorded.candidate.heldBack ?? [], recorded.selection ?? null]) ===
+    JSON.stringify([heldBack, selection])
+  );
 }
 
 /**
  * Before composing: a candidate whose artifacts and choice are what runs now, with nothing left to
  * write, is answered from storage (2 snapshot reads in all); one being composed is left to that.
  */
-export function planRefresh(recorded: RecordedCandidate | undefined, chosen: { ranges: readonly AppRange[]; heldBack: readonly HeldBackApp[] }, selection: Selection): 'answer-stored' | 'composing' | 'compose' {
+export function planRefresh(
+  recorded: RecordedCandidate | undefined,
+  chosen: { ranges: readonly AppRange[]; heldBack: readonly HeldBackApp[] },
+  selection: Selection,
+): 'answer-stored' | 'composing' | 'compose' {
   if (!recorded) return 'compose';
   if (recorded.composing) return 'composing';
-  if (settled(recorded) && sameArtifacts(recorded, chosen.ranges) && sameChoice(recorded, chosen.heldBack, selection)) return 'answer-stored';
+  if (settled(recorded) && sameArtifacts(recorded, chosen.ranges) && sameChoice(recorded, chosen.heldBack, selection))
+    return 'answer-stored';
   return 'compose';
 }
 
@@ -72,10 +88,14 @@ export type ContentStep =
   | { kind: 'finish' };
 
 /** Once composed: what to do with the content composed against what is recorded. */
-export function planContent(recorded: RecordedCandidate, composed: { contentHash: string; heldBack: readonly HeldBackApp[]; selection: Selection }): ContentStep {
+export function planContent(
+  recorded: RecordedCandidate,
+  composed: { contentHash: string; heldBack: readonly HeldBackApp[]; selection: Selection },
+): ContentStep {
   const changed = recorded.candidate.contentHash !== composed.contentHash;
   if (!changed) {
-    const nothing = !recorded.composing && settled(recorded) && sameChoice(recorded, composed.heldBack, composed.selection);
+    const nothing =
+      !recorded.composing && settled(recorded) && sameChoice(recorded, composed.heldBack, composed.selection);
     return nothing ? { kind: 'nothing' } : { kind: 'finish' };
   }
   return mayChangeContent(recorded) ? { kind: 'change' } : { kind: 'refused' };

@@ -49,7 +49,11 @@ export const ROLLBACK_REASON_MAX = 2000;
 export function rollbackReason(reason: string | undefined): string {
   const trimmed = (reason ?? '').trim();
   if (trimmed.length === 0) {
-    throw new AppError('INVALID_INPUT', 'A rollback needs a reason: it is recorded in Kosli and on both Jira versions.', { details: { fields: { reason: 'Say why prod goes back' } } });
+    throw new AppError(
+      'INVALID_INPUT',
+      'A rollback needs a reason: it is recorded in Kosli and on both Jira versions.',
+      { details: { fields: { reason: 'Say why prod goes back' } } },
+    );
   }
   return trimmed.slice(0, ROLLBACK_REASON_MAX);
 }
@@ -59,16 +63,28 @@ export function rollbackReason(reason: string | undefined): string {
  * (forward or rollback). Null when nothing the app released came after it.
  */
 export function rolledBackFrom(releases: readonly ReleasedVersion[], target: ReleasedVersion): ReleasedVersion | null {
-  const after = releases.filter((r) => r.versionId !== target.versionId && r.released && r.releasedAt !== null && target.releasedAt !== null && r.releasedAt > target.releasedAt);
+  const after = releases.filter(
+    (r) =>
+      r.versionId !== target.versionId &&
+      r.released &&
+      r.releasedAt !== null &&
+      target.releasedAt !== null &&
+      r.releasedAt > target.releasedAt,
+  );
   return after.sort((a, b) => (b.releasedAt ?? '').localeCompare(a.releasedAt ?? ''))[0] ?? null;
 }
 
 /** sha256 over the kind, the restored version and the apps' {name, fingerprint}: never equal to a forward candidate's hash. */
-export function rollbackContentHash(toVersionId: string, apps: readonly { name: string; fingerprint: string }[]): string {
+export function rollbackContentHash(
+  toVersionId: string,
+  apps: readonly { name: string; fingerprint: string }[],
+): string {
   const canonical = JSON.stringify({
     kind: 'rollback',
     to: toVersionId,
-    apps: [...apps].map(({ name, fingerprint }) => ({ name, fingerprint })).sort((a, b) => a.name.localeCompare(b.name)),
+    apps: [...apps]
+      .map(({ name, fingerprint }) => ({ name, fingerprint }))
+      .sort((a, b) => a.name.localeCompare(b.name)),
   });
   return createHash('sha256').update(canonical).digest('hex');
 }
@@ -88,7 +104,10 @@ export function composeRollback(input: {
 }): Candidate {
   const { target, shipped, prod } = input;
   if (!target.released) {
-    throw new AppError('CONFLICT', `Version ${target.name} was never released by the app: only a released version can be rolled back to.`);
+    throw new AppError(
+      'CONFLICT',
+      `Version ${target.name} was never released by the app: only a released version can be rolled back to.`,
+    );
   }
   const forgotten = shipped.filter((app) => input.unknownToKosli.has(app.fingerprint));
   if (forgotten.length > 0) {
@@ -113,25 +132,40 @@ export function composeRollback(input: {
       };
     });
   if (apps.length === 0) {
-    throw new AppError('NOTHING_TO_RELEASE', `Prod already runs what ${target.name} shipped: there is nothing to roll back.`);
+    throw new AppError(
+      'NOTHING_TO_RELEASE',
+      `Prod already runs what ${target.name} shipped: there is nothing to roll back.`,
+    );
   }
   return {
     apps,
     issueKeys: [],
     missingKeys: [],
     untracked: [],
-    contentHash: rollbackContentHash(target.versionId, apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint }))),
+    contentHash: rollbackContentHash(
+      target.versionId,
+      apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })),
+    ),
   };
 }
 
 /** The policy a release is approved under: the rollback policy for a rollback when one is set, else the project's. */
-export function approvalPolicyFor(config: ProjectConfig, release: { rollback?: RollbackMark | undefined }): ApprovalPolicy {
+export function approvalPolicyFor(
+  config: ProjectConfig,
+  release: { rollback?: RollbackMark | undefined },
+): ApprovalPolicy {
   return release.rollback && config.rollback?.approval ? config.rollback.approval : config.approval;
 }
 
 /** Why an approval of a rollback is refused under its settings (each approver says why), or null. */
-export function rollbackApprovalRefusal(config: ProjectConfig, release: { rollback?: RollbackMark | undefined }, decision: 'approved' | 'declined', reason: string): string | null {
-  if (!release.rollback || decision !== 'approved' || !config.rollback?.reasonRequired || reason.length > 0) return null;
+export function rollbackApprovalRefusal(
+  config: ProjectConfig,
+  release: { rollback?: RollbackMark | undefined },
+  decision: 'approved' | 'declined',
+  reason: string,
+): string | null {
+  if (!release.rollback || decision !== 'approved' || !config.rollback?.reasonRequired || reason.length > 0)
+    return null;
   return 'This project requires a reason with every approval of a rollback: say why prod should go back.';
 }
 

@@ -23,7 +23,13 @@ const forgeContext = z.object({
   extension: z
     .object({
       type: z.string().optional(),
-      project: z.object({ id: z.union([z.string(), z.number()]).transform(String), key: z.string(), type: z.string().optional() }).optional(),
+      project: z
+        .object({
+          id: z.union([z.string(), z.number()]).transform(String),
+          key: z.string(),
+          type: z.string().optional(),
+        })
+        .optional(),
     })
     .optional(),
 });
@@ -79,10 +85,19 @@ async function callResolver<K extends ResolverKey>(
       const fields: Record<string, string> = {};
       for (const issue of parsed.error.issues.slice(0, 20)) {
         // zod names unknown keys in its message; a key is caller input, so both are clipped.
-        const message = issue.code === 'unrecognized_keys' ? `unknown field(s): ${issue.keys.slice(0, 5).map(clip).join(', ')}` : clip(issue.message);
+        const message =
+          issue.code === 'unrecognized_keys'
+            ? `unknown field(s): ${issue.keys.slice(0, 5).map(clip).join(', ')}`
+            : clip(issue.message);
         fields[clip(issue.path.map(String).join('.')) || '(payload)'] ??= message;
       }
-      throw new AppError('INVALID_INPUT', `Invalid request: ${Object.entries(fields).map(([k, v]) => `${k}: ${v}`).join('; ')}`, { details: { fields } });
+      throw new AppError(
+        'INVALID_INPUT',
+        `Invalid request: ${Object.entries(fields)
+          .map(([k, v]) => `${k}: ${v}`)
+          .join('; ')}`,
+        { details: { fields } },
+      );
     }
     const payload = parsed.data;
     const site = await siteIdentity(env.deps, context.data);
@@ -93,19 +108,26 @@ async function callResolver<K extends ResolverKey>(
       projectKey = project.key;
       projectId = project.id;
     } else if (definition.project === 'payload') {
-      const fromPayload = projectKeySchema.safeParse(typeof payload === 'object' && payload !== null && 'projectKey' in payload ? payload.projectKey : undefined);
+      const fromPayload = projectKeySchema.safeParse(
+        typeof payload === 'object' && payload !== null && 'projectKey' in payload ? payload.projectKey : undefined,
+      );
       if (!fromPayload.success) throw new AppError('INVALID_INPUT', 'Choose a Jira project (its key, e.g. OPS).');
       projectKey = fromPayload.data;
     }
-    if (projectKey === undefined && definition.project !== 'site') throw new AppError('INVALID_INPUT', 'Choose a Jira project.');
-    const data = await definition.run(env.deps, {
-      projectKey: projectKey ?? '',
-      projectId,
-      actor: context.data.accountId,
-      jiraAsUser: env.jiraAsUser(),
-      links: linksFor(site),
-      invocation: { startedAt, limitSeconds: RESOLVER_LIMIT_SECONDS },
-    }, payload);
+    if (projectKey === undefined && definition.project !== 'site')
+      throw new AppError('INVALID_INPUT', 'Choose a Jira project.');
+    const data = await definition.run(
+      env.deps,
+      {
+        projectKey: projectKey ?? '',
+        projectId,
+        actor: context.data.accountId,
+        jiraAsUser: env.jiraAsUser(),
+        links: linksFor(site),
+        invocation: { startedAt, limitSeconds: RESOLVER_LIMIT_SECONDS },
+      },
+      payload,
+    );
     // A last line of defence for stored text that quoted an upstream message: no token this call
     // came to know leaves in its answer (knowing them costs nothing more than the call did).
     return { ok: true, data: mapStrings(data, (text) => withoutSecrets(text, env.deps.log.secrets())) };

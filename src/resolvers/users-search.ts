@@ -5,7 +5,10 @@ import { projectKey } from './schemas';
 
 export const usersSearchResolver = defineResolver({
   key: 'users/search',
-  payload: z.strictObject({ projectKey, query: z.string().trim().min(1, 'Type part of a name or an e-mail').max(100, 'At most 100 characters') }),
+  payload: z.strictObject({
+    projectKey,
+    query: z.string().trim().min(1, 'Type part of a name or an e-mail').max(100, 'At most 100 characters'),
+  }),
   project: 'payload',
   run: (deps, ctx, payload) => searchPeople(deps, ctx, payload.query),
 });

@@ -58,7 +58,10 @@ export async function approvalStatus(
   const policy = approvalPolicyFor(config, record);
   const native = jiraDecisions(record.jiraSeen, version.approvers, hash, deps.clock.now());
   const decisions = [...recorded, ...native.decisions];
-  const required = new Set([...policy.approvers, ...(policy.includeJiraApprovers ? version.approvers.map((a) => a.accountId) : [])]);
+  const required = new Set([
+    ...policy.approvers,
+    ...(policy.includeJiraApprovers ? version.approvers.map((a) => a.accountId) : []),
+  ]);
   const missing = [...required].filter((id) => !users.has(id));
   if (missing.length > 0) for (const [id, user] of await lookupUsers(deps, missing)) users.set(id, user);
   const committers = new Set<string>();
@@ -71,9 +74,17 @@ export async function approvalStatus(
   }
   const inputs = { policy, contentHash: hash, decisions, jiraApprovers: version.approvers, committers };
   // An emergency approval of this content ships it alone (unless someone declined it).
-  const evaluation = withEmergency(evaluateApprovals(inputs, (id) => users.get(id)?.displayName ?? id), config.emergency, record.emergency, hash);
+  const evaluation = withEmergency(
+    evaluateApprovals(inputs, (id) => users.get(id)?.displayName ?? id),
+    config.emergency,
+    record.emergency,
+    hash,
+  );
   const wouldComplete = (accountId: string, at: string) =>
-    evaluateApprovals({ ...inputs, decisions: [...decisions, { accountId, decision: 'approved', at, contentHash: hash, source: 'app' }] }).satisfied;
+    evaluateApprovals({
+      ...inputs,
+      decisions: [...decisions, { accountId, decision: 'approved', at, contentHash: hash, source: 'app' }],
+    }).satisfied;
   return { evaluation, decisions, unrecorded: native.decisions, seen: native.seen, users, committers, wouldComplete };
 }
 
@@ -85,7 +96,9 @@ export function approvalProgress(status: ApprovalStatus, me: string, decisionsOp
   return {
     approved: evaluation.validApprovals,
     needed: evaluation.needed,
-    waitingFor: evaluation.approvers.filter((a) => a.current === null && a.ineligibleReason === null).map((a) => name(a.accountId)),
+    waitingFor: evaluation.approvers
+      .filter((a) => a.current === null && a.ineligibleReason === null)
+      .map((a) => name(a.accountId)),
     declinedBy: evaluation.approvers
       .filter((a) => a.current === 'declined')
       .map((a) => ({ displayName: name(a.accountId), reason: a.latest?.reason ?? null, at: a.latest?.at ?? '' })),
@@ -94,7 +107,11 @@ export function approvalProgress(status: ApprovalStatus, me: string, decisionsOp
 }
 
 /** Records native Jira approver changes as decisions, each with its audit line. */
-export async function recordJiraDecisions(deps: Deps, versionId: string, decisions: readonly Decision[]): Promise<void> {
+export async function recordJiraDecisions(
+  deps: Deps,
+  versionId: string,
+  decisions: readonly Decision[],
+): Promise<void> {
   for (const decision of decisions) {
     await deps.store.decisions.add(versionId, decision);
     await deps.store.audit.append(versionId, {

@@ -10,7 +10,8 @@ import type { CallContext, Deps } from './deps';
  * The Jira version's description never changes with the content (a rewrite per refresh would be a
  * Jira write for nothing): the content lives on the release page it links to.
  */
-const VERSION_DESCRIPTION = 'Release candidate managed by Kosli Release Gate: its content, evidence and approvals are on the release page linked under Related work.';
+const VERSION_DESCRIPTION =
+  'Release candidate managed by Kosli Release Gate: its content, evidence and approvals are on the release page linked under Related work.';
 
 function today(iso: string): string {
   return iso.slice(0, 10);
@@ -25,12 +26,23 @@ function today(iso: string): string {
  * Jira allows one version of a name per project, and a name pattern can repeat (a daily pattern, or
  * two candidates within a second): a taken name becomes "name (2)", "name (3)"… up to a bound.
  */
-export async function createVersion(deps: Deps, ctx: CallContext, name: string, now: string, pendingSlot = ctx.projectKey): Promise<JiraVersion> {
+export async function createVersion(
+  deps: Deps,
+  ctx: CallContext,
+  name: string,
+  now: string,
+  pendingSlot = ctx.projectKey,
+): Promise<JiraVersion> {
   for (let n = 1; ; n += 1) {
     const free = n === 1 ? name : `${name} (${n})`;
     await deps.store.slots.setPendingVersion(pendingSlot, free);
     try {
-      return await deps.jiraAsApp.createVersion({ projectId: ctx.projectId, name: free, description: VERSION_DESCRIPTION, startDate: today(now) });
+      return await deps.jiraAsApp.createVersion({
+        projectId: ctx.projectId,
+        name: free,
+        description: VERSION_DESCRIPTION,
+        startDate: today(now),
+      });
     } catch (error) {
       const nameTaken = error instanceof AppError && error.code === 'CONFLICT' && error.details?.['field'] === 'name';
       if (!nameTaken) throw error;
@@ -45,7 +57,11 @@ export async function createVersion(deps: Deps, ctx: CallContext, name: string, 
 const MAX_NAME_SUFFIX = 20;
 
 /** `pendingSlot`: whose pending creation (the candidate's by default; a rollback has its own). */
-export async function adoptVersionOfFailedCreate(deps: Deps, ctx: CallContext, pendingSlot = ctx.projectKey): Promise<JiraVersion | undefined> {
+export async function adoptVersionOfFailedCreate(
+  deps: Deps,
+  ctx: CallContext,
+  pendingSlot = ctx.projectKey,
+): Promise<JiraVersion | undefined> {
   const name = await deps.store.slots.pendingVersion(pendingSlot);
   if (!name) return undefined;
   return (await deps.jiraAsApp.listUnreleasedVersions(ctx.projectKey)).find((v) => v.name === name);

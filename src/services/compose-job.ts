@@ -43,7 +43,13 @@ async function composeStaged(deps: Deps, ctx: CallContext, record: ReleaseRecord
   const { versionId } = record;
   const now = deps.clock.now();
   const before = await deps.store.compositions.status(versionId);
-  const status: CompositionStatus = { startedAt: before?.startedAt ?? now, updatedAt: now, attempts: (before?.attempts ?? 0) + 1, progress: before?.progress ?? null, error: null };
+  const status: CompositionStatus = {
+    startedAt: before?.startedAt ?? now,
+    updatedAt: now,
+    attempts: (before?.attempts ?? 0) + 1,
+    progress: before?.progress ?? null,
+    error: null,
+  };
   await deps.store.compositions.setStatus(versionId, status);
   const progress = progressWriter(deps, versionId, status);
   try {
@@ -54,7 +60,11 @@ async function composeStaged(deps: Deps, ctx: CallContext, record: ReleaseRecord
     await progress.settle();
   } catch (error) {
     await progress.settle();
-    await deps.store.compositions.setStatus(versionId, { ...progress.last(), error: redact(toAppError(error).message, deps.log.secrets()), updatedAt: deps.clock.now() });
+    await deps.store.compositions.setStatus(versionId, {
+      ...progress.last(),
+      error: redact(toAppError(error).message, deps.log.secrets()),
+      updatedAt: deps.clock.now(),
+    });
     throw error;
   }
   await deps.store.compositions.clear(versionId);
@@ -63,7 +73,10 @@ async function composeStaged(deps: Deps, ctx: CallContext, record: ReleaseRecord
 /** Names what runs (both environments' fingerprints of the chosen apps): checkpoints of another world are not reused. */
 function runKey(running: Running, selection: Selection): string {
   const ranges = running.ranges.map((range) => [range.app.name, range.to.fingerprint, range.from?.fingerprint ?? null]);
-  return createHash('sha256').update(JSON.stringify({ ranges, apps: selection?.apps ?? null })).digest('hex').slice(0, 12);
+  return createHash('sha256')
+    .update(JSON.stringify({ ranges, apps: selection?.apps ?? null }))
+    .digest('hex')
+    .slice(0, 12);
 }
 
 function checkpointsFor(deps: Deps, versionId: string, run: string): CompositionCheckpoints {

@@ -26,14 +26,34 @@ export const INLINE_PAGE_LIMIT = 120;
 export const COMPOSITION_STALE_SECONDS = 120;
 
 export function composingResult(record: ReleaseRecord): RefreshResult {
-  return { versionId: record.versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: record.candidate.contentHash, composing: true };
+  return {
+    versionId: record.versionId,
+    name: record.name,
+    created: false,
+    changed: false,
+    addedKeys: [],
+    contentHash: record.candidate.contentHash,
+    composing: true,
+  };
 }
 
-export async function queueComposition(deps: Deps, projectKey: string, versionId: string, reason: string): Promise<void> {
+export async function queueComposition(
+  deps: Deps,
+  projectKey: string,
+  versionId: string,
+  reason: string,
+): Promise<void> {
   await deps.queue.push({ kind: 'candidate', projectKey, versionId, reason });
 }
 
-export async function startComposition(deps: Deps, ctx: CallContext, config: ProjectConfig, owned: string | undefined, selection: Selection, pages: number): Promise<RefreshResult> {
+export async function startComposition(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  owned: string | undefined,
+  selection: Selection,
+  pages: number,
+): Promise<RefreshResult> {
   const mark: ComposingMark = { since: deps.clock.now(), by: ctx.actor, selection };
   const started = owned
     ? await withReleaseLock(deps, owned, () => markComposing(deps, ctx, owned, mark, pages))
@@ -46,13 +66,37 @@ export async function startComposition(deps: Deps, ctx: CallContext, config: Pro
   return started;
 }
 
-async function createComposing(deps: Deps, ctx: CallContext, config: ProjectConfig, mark: ComposingMark, pages: number): Promise<RefreshResult> {
+async function createComposing(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  mark: ComposingMark,
+  pages: number,
+): Promise<RefreshResult> {
   const now = mark.since;
-  const version = (await adoptVersionOfFailedCreate(deps, ctx)) ?? (await createVersion(deps, ctx, versionName(config.release.namePattern, now), now));
+  const version =
+    (await adoptVersionOfFailedCreate(deps, ctx)) ??
+    (await createVersion(deps, ctx, versionName(config.release.namePattern, now), now));
   return withReleaseLock(deps, version.id, async () => {
-    const identity = { versionId: version.id, projectKey: ctx.projectKey, projectId: ctx.projectId, name: version.name };
-    await deps.store.compositions.setStatus(version.id, { startedAt: now, updatedAt: now, attempts: 0, progress: null, error: null });
-    await deps.store.releases.put({ ...newReleaseRecord(identity, now), candidate: uncomposedCandidate(), selection: mark.selection, composing: mark });
+    const identity = {
+      versionId: version.id,
+      projectKey: ctx.projectKey,
+      projectId: ctx.projectId,
+      name: version.name,
+    };
+    await deps.store.compositions.setStatus(version.id, {
+      startedAt: now,
+      updatedAt: now,
+      attempts: 0,
+      progress: null,
+      error: null,
+    });
+    await deps.store.releases.put({
+      ...newReleaseRecord(identity, now),
+      candidate: uncomposedCandidate(),
+      selection: mark.selection,
+      composing: mark,
+    });
     await deps.store.audit.append(version.id, {
       at: now,
       actor: ctx.actor,
@@ -62,19 +106,42 @@ async function createComposing(deps: Deps, ctx: CallContext, config: ProjectConf
     // From here on the app owns this version and never creates another.
     await deps.store.slots.setCandidate(ctx.projectKey, version.id);
     await deps.store.slots.setPendingVersion(ctx.projectKey, null);
-    return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: [], contentHash: '', composing: true };
+    return {
+      versionId: version.id,
+      name: version.name,
+      created: true,
+      changed: true,
+      addedKeys: [],
+      contentHash: '',
+      composing: true,
+    };
   });
 }
 
-async function markComposing(deps: Deps, ctx: CallContext, versionId: string, mark: ComposingMark, pages: number): Promise<RefreshResult> {
+async function markComposing(
+  deps: Deps,
+  ctx: CallContext,
+  versionId: string,
+  mark: ComposingMark,
+  pages: number,
+): Promise<RefreshResult> {
   const record = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   if (record.composing) return composingResult(record);
   // What runs changed: a dispatch that may have started a run is settled before the content may change.
   if (!mayChangeContent(record)) {
-    throw new AppError('DEPLOY_IN_PROGRESS', `Release ${record.name} is already deploying the approved content; it cannot change now.`);
+    throw new AppError(
+      'DEPLOY_IN_PROGRESS',
+      `Release ${record.name} is already deploying the approved content; it cannot change now.`,
+    );
   }
-  await deps.store.compositions.setStatus(versionId, { startedAt: mark.since, updatedAt: mark.since, attempts: 0, progress: null, error: null });
+  await deps.store.compositions.setStatus(versionId, {
+    startedAt: mark.since,
+    updatedAt: mark.since,
+    attempts: 0,
+    progress: null,
+    error: null,
+  });
   await deps.store.releases.put({ ...record, composing: mark, updatedAt: mark.since });
   await deps.store.audit.append(versionId, {
     at: mark.since,
@@ -100,12 +167,20 @@ export async function resumeIfStalled(deps: Deps, record: ReleaseRecord, byPerso
   if (!stalled && !status?.error) return false;
   if (!byPerson && status?.error && status.attempts >= AUTOMATIC_ATTEMPTS) return false;
   if (await deps.store.locks.held(record.versionId)) return false;
-  await queueComposition(deps, record.projectKey, record.versionId, status?.error ? 'retry after a failed composition' : 'resume a stalled composition');
+  await queueComposition(
+    deps,
+    record.projectKey,
+    record.versionId,
+    status?.error ? 'retry after a failed composition' : 'resume a stalled composition',
+  );
   return true;
 }
 
 /** Nothing is approved, declined or deployed while the content is still being composed. */
 export function refuseWhileComposing(record: ReleaseRecord): void {
   if (!record.composing) return;
-  throw new AppError('CONFLICT', `Release ${record.name}'s content is still being composed: decisions open once it is recorded (the release page shows the progress).`);
+  throw new AppError(
+    'CONFLICT',
+    `Release ${record.name}'s content is still being composed: decisions open once it is recorded (the release page shows the progress).`,
+  );
 }

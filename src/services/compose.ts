@@ -67,11 +67,17 @@ export class ComposeInBackground extends Error {
 }
 
 export async function readRunning(config: ProjectConfig, kosli: KosliClient): Promise<Running> {
-  const [staging, prod] = await Promise.all([latestSnapshot(config, kosli, 'staging'), latestSnapshot(config, kosli, 'prod')]);
+  const [staging, prod] = await Promise.all([
+    latestSnapshot(config, kosli, 'staging'),
+    latestSnapshot(config, kosli, 'prod'),
+  ]);
   return { staging, prod, ranges: planRelease(config.apps, staging, prod) };
 }
 
-export function choose(ranges: readonly AppRange[], selection: Selection): { chosen: AppRange[]; heldBack: HeldBackApp[] } {
+export function choose(
+  ranges: readonly AppRange[],
+  selection: Selection,
+): { chosen: AppRange[]; heldBack: HeldBackApp[] } {
   return selectApps(ranges, selection?.apps ?? null, selection?.by ?? '');
 }
 
@@ -112,8 +118,19 @@ export async function composeFromWorld(
   const { staging, prod, ranges: differing } = known ?? (await readRunning(config, kosli));
   const { chosen: ranges, heldBack } = choose(differing, selection);
   const { checkpoints, onProgress } = options;
-  const resumed = checkpoints ? await checkpoints.lookups() : { asked: new Set<string>(), found: new Map<string, JiraEvidence>() };
-  const progress: CompositionProgress = { apps: ranges.length, appsListed: 0, pagesRead: 0, pagesTotal: 0, commits: 0, lookupsDone: 0, lookupsTotal: 0, keysFound: 0 };
+  const resumed = checkpoints
+    ? await checkpoints.lookups()
+    : { asked: new Set<string>(), found: new Map<string, JiraEvidence>() };
+  const progress: CompositionProgress = {
+    apps: ranges.length,
+    appsListed: 0,
+    pagesRead: 0,
+    pagesTotal: 0,
+    commits: 0,
+    lookupsDone: 0,
+    lookupsTotal: 0,
+    keysFound: 0,
+  };
   const tell = () => onProgress?.({ ...progress });
   const gate = options.inlinePageLimit === undefined ? null : pageGate(ranges.length, options.inlinePageLimit);
   // Kosli is asked about each full hundred of commits as soon as an app's listing ends, so the
@@ -158,18 +175,23 @@ export async function composeFromWorld(
       return saved;
     }
     let counted = 0;
-    const list = await commitsFor(github, range, config.release.firstReleaseCommitLimit, async ({ read, total }: PageProgress) => {
-      if (read === 1) {
-        progress.pagesTotal += total ?? 1;
-        counted = total ?? 1;
-        await gate?.firstPage(total);
-      } else if (total === null || total > counted) {
-        progress.pagesTotal += (total ?? read) - counted;
-        counted = total ?? read;
-      }
-      progress.pagesRead += 1;
-      tell();
-    }).catch((error: unknown) => {
+    const list = await commitsFor(
+      github,
+      range,
+      config.release.firstReleaseCommitLimit,
+      async ({ read, total }: PageProgress) => {
+        if (read === 1) {
+          progress.pagesTotal += total ?? 1;
+          counted = total ?? 1;
+          await gate?.firstPage(total);
+        } else if (total === null || total > counted) {
+          progress.pagesTotal += (total ?? read) - counted;
+          counted = total ?? read;
+        }
+        progress.pagesRead += 1;
+        tell();
+      },
+    ).catch((error: unknown) => {
       if (counted === 0) gate?.gaveUp();
       throw error;
     });
@@ -199,10 +221,25 @@ export async function composeFromWorld(
   const looked = await Promise.allSettled(lookups);
   const failure = listingFailure ?? looked.find((outcome) => outcome.status === 'rejected');
   if (failure) throw failure.reason;
-  const commitLists = listed.map((outcome) => (outcome.status === 'fulfilled' ? outcome.value : { commits: [], baseFound: false, truncated: false }));
-  const evidence = new Map<string, JiraEvidence>([...resumed.found, ...looked.flatMap((outcome) => (outcome.status === 'fulfilled' ? [...outcome.value] : []))]);
-  const commits = new Map(ranges.map((range, i) => [range.app.name, commitLists[i] ?? { commits: [], baseFound: false, truncated: false }]));
-  return { candidate: composeCandidate(ranges, commits, evidence), commits, evidence, staging, prod, heldBack, selection };
+  const commitLists = listed.map((outcome) =>
+    outcome.status === 'fulfilled' ? outcome.value : { commits: [], baseFound: false, truncated: false },
+  );
+  const evidence = new Map<string, JiraEvidence>([
+    ...resumed.found,
+    ...looked.flatMap((outcome) => (outcome.status === 'fulfilled' ? [...outcome.value] : [])),
+  ]);
+  const commits = new Map(
+    ranges.map((range, i) => [range.app.name, commitLists[i] ?? { commits: [], baseFound: false, truncated: false }]),
+  );
+  return {
+    candidate: composeCandidate(ranges, commits, evidence),
+    commits,
+    evidence,
+    staging,
+    prod,
+    heldBack,
+    selection,
+  };
 }
 
 function batches(shas: readonly string[]): string[][] {
@@ -211,10 +248,22 @@ function batches(shas: readonly string[]): string[][] {
   return out;
 }
 
-function commitsFor(github: GitHubClient, range: AppRange, firstReleaseLimit: number, onPage: (progress: PageProgress) => Promise<void>): Promise<AppCommits> {
+function commitsFor(
+  github: GitHubClient,
+  range: AppRange,
+  firstReleaseLimit: number,
+  onPage: (progress: PageProgress) => Promise<void>,
+): Promise<AppCommits> {
   const from = range.from;
   const since = from?.commitTimestamp != null ? new Date(from.commitTimestamp * 1000).toISOString() : null;
   return github
-    .commitsTouchingPath({ head: range.to.commit, base: from?.commit ?? null, path: range.app.path, since, limit: from ? RANGE_LIMIT : firstReleaseLimit, onPage })
+    .commitsTouchingPath({
+      head: range.to.commit,
+      base: from?.commit ?? null,
+      path: range.app.path,
+      since,
+      limit: from ? RANGE_LIMIT : firstReleaseLimit,
+      onPage,
+    })
     .then((found) => ({ commits: found.commits, baseFound: found.baseFound, truncated: found.truncated }));
 }

@@ -68,9 +68,13 @@ function tokenCheck(name: SecretName, status: SecretStatus): CheckSpec {
     id: name === 'kosliToken' ? 'kosli.token' : 'github.token',
     label: `${label} set`,
     run: async () => {
-      if (status.source === 'settings') return pass(`The ${label} was entered in the settings${status.updatedAt ? ` (${status.updatedAt})` : ''}.`);
-      if (status.source === 'forge-variable') return pass(`The ${label} comes from the Forge encrypted variable ${SECRET_VARIABLES[name]}.`);
-      return fail(`The ${label} is not set: enter it in the settings, or run "forge variables set --encrypt ${SECRET_VARIABLES[name]} <token>".`);
+      if (status.source === 'settings')
+        return pass(`The ${label} was entered in the settings${status.updatedAt ? ` (${status.updatedAt})` : ''}.`);
+      if (status.source === 'forge-variable')
+        return pass(`The ${label} comes from the Forge encrypted variable ${SECRET_VARIABLES[name]}.`);
+      return fail(
+        `The ${label} is not set: enter it in the settings, or run "forge variables set --encrypt ${SECRET_VARIABLES[name]} <token>".`,
+      );
     },
   };
 }
@@ -83,8 +87,10 @@ function kosliExplain(config: ProjectConfig, what: string) {
     if (!knownHost) {
       return `Could not reach ${config.kosli.host}: a custom Kosli host must be added to manifest.yml (permissions.external.fetch.backend: - address: ${config.kosli.host}) and the app redeployed. (${error.message})`;
     }
-    if (error.code === 'UPSTREAM_AUTH' && error.status === 401) return 'Kosli rejected the token (401): set a valid Kosli API token.';
-    if (error.code === 'UPSTREAM_AUTH') return `The token has no access to Kosli org '${config.kosli.org}' (403): check the org name and the token's org.`;
+    if (error.code === 'UPSTREAM_AUTH' && error.status === 401)
+      return 'Kosli rejected the token (401): set a valid Kosli API token.';
+    if (error.code === 'UPSTREAM_AUTH')
+      return `The token has no access to Kosli org '${config.kosli.org}' (403): check the org name and the token's org.`;
     return `Could not check ${what}: ${error.message}`;
   };
 }
@@ -99,7 +105,9 @@ function kosliChecks(config: ProjectConfig, kosli: KosliClient | null): CheckSpe
     run: withKosli(async (client) =>
       (await client.environmentExists(environments[role]))
         ? pass(`Environment '${environments[role]}' exists in org '${org}'.`)
-        : fail(`Environment '${environments[role]}' is missing in Kosli org '${org}': create it or fix the ${role} environment name.`),
+        : fail(
+            `Environment '${environments[role]}' is missing in Kosli org '${org}': create it or fix the ${role} environment name.`,
+          ),
     ),
     explain: kosliExplain(config, `environment '${environments[role]}'`),
   });
@@ -109,7 +117,9 @@ function kosliChecks(config: ProjectConfig, kosli: KosliClient | null): CheckSpe
     run: withKosli(async (client) =>
       (await client.flowExists(flow))
         ? pass(`Flow '${flow}' exists in org '${org}'.`)
-        : fail(`Flow '${flow}' is missing in Kosli org '${org}': create it${setting === 'Release flow' ? ' ("Set up Kosli" creates it)' : ''} or fix "${setting}".`),
+        : fail(
+            `Flow '${flow}' is missing in Kosli org '${org}': create it${setting === 'Release flow' ? ' ("Set up Kosli" creates it)' : ''} or fix "${setting}".`,
+          ),
     ),
     explain: kosliExplain(config, `flow '${flow}'`),
   });
@@ -129,14 +139,23 @@ function kosliChecks(config: ProjectConfig, kosli: KosliClient | null): CheckSpe
     envCheck('prod'),
     flowCheck('kosli.sourceFlow', 'Kosli source flow', sourceFlow, 'Source flow'),
     flowCheck('kosli.releaseFlow', 'Kosli release flow', releaseFlow, 'Release flow'),
-    ...config.apps.map((app, index) => flowCheck(`kosli.apps.${index}.buildFlow`, `Kosli build flow of ${app.name}`, app.buildFlow, `Build flow of ${app.name}`)),
+    ...config.apps.map((app, index) =>
+      flowCheck(
+        `kosli.apps.${index}.buildFlow`,
+        `Kosli build flow of ${app.name}`,
+        app.buildFlow,
+        `Build flow of ${app.name}`,
+      ),
+    ),
   ];
 }
 
 function githubExplain(config: ProjectConfig, what: string) {
   return (error: AppError): string => {
-    if (error.code === 'UPSTREAM_AUTH' && error.status === 401) return 'GitHub rejected the token (401): set a valid GitHub token.';
-    if (error.code === 'UPSTREAM_AUTH') return `GitHub refused access to ${config.github.owner}/${config.github.repo} (403): the token lacks a permission.`;
+    if (error.code === 'UPSTREAM_AUTH' && error.status === 401)
+      return 'GitHub rejected the token (401): set a valid GitHub token.';
+    if (error.code === 'UPSTREAM_AUTH')
+      return `GitHub refused access to ${config.github.owner}/${config.github.repo} (403): the token lacks a permission.`;
     return `Could not check ${what}: ${error.message}`;
   };
 }
@@ -148,7 +167,11 @@ function githubChecks(config: ProjectConfig, github: GitHubClient | null): Check
     github ? check(github) : fail(`Not checked: the ${SECRET_LABELS.githubToken} is not set.`);
   // Staging and prod often share one workflow file: check it once, under both names.
   const workflows = new Map<string, string[]>();
-  for (const [role, file] of [['staging', stagingWorkflow], ['prod', prodWorkflow]] as const) workflows.set(file, [...(workflows.get(file) ?? []), role]);
+  for (const [role, file] of [
+    ['staging', stagingWorkflow],
+    ['prod', prodWorkflow],
+  ] as const)
+    workflows.set(file, [...(workflows.get(file) ?? []), role]);
   return [
     {
       id: 'github.repo',
@@ -166,7 +189,9 @@ function githubChecks(config: ProjectConfig, github: GitHubClient | null): Check
       run: withGitHub(async (client) =>
         (await client.workflowExists(file))
           ? pass(`Workflow ${file} exists and is active in ${slug}.`)
-          : fail(`Workflow ${file} was not found in ${slug}, or it is disabled: add it to .github/workflows or fix the ${roles.join(' and ')} workflow file name.`),
+          : fail(
+              `Workflow ${file} was not found in ${slug}, or it is disabled: add it to .github/workflows or fix the ${roles.join(' and ')} workflow file name.`,
+            ),
       ),
       explain: githubExplain(config, `workflow ${file}`),
     })),
@@ -176,9 +201,11 @@ function githubChecks(config: ProjectConfig, github: GitHubClient | null): Check
       run: withGitHub(async (client) =>
         (await client.canDispatch())
           ? pass(`The token may dispatch workflows in ${slug}.`)
-          : fail(`The token may not dispatch workflows in ${slug}: it needs write access (Actions: write, or the "repo" scope).`),
+          : fail(
+              `The token may not dispatch workflows in ${slug}: it needs write access (Actions: write, or the "repo" scope).`,
+            ),
       ),
-      explain: githubExplain(config, 'the token\'s permissions'),
+      explain: githubExplain(config, "the token's permissions"),
     },
   ];
 }
@@ -192,7 +219,10 @@ function jiraChecks(deps: Deps, projectKey: string): CheckSpec[] {
         const project = await deps.jiraAsApp.getProject(projectKey);
         return pass(`Jira project ${project.key} (${project.name}) exists.`);
       },
-      explain: (error) => (error.code === 'UPSTREAM_NOT_FOUND' ? `Jira project ${projectKey} was not found, or the app cannot browse it.` : `Could not check Jira project ${projectKey}: ${error.message}`),
+      explain: (error) =>
+        error.code === 'UPSTREAM_NOT_FOUND'
+          ? `Jira project ${projectKey} was not found, or the app cannot browse it.`
+          : `Could not check Jira project ${projectKey}: ${error.message}`,
     },
     {
       id: 'jira.versions',
@@ -202,9 +232,14 @@ function jiraChecks(deps: Deps, projectKey: string): CheckSpec[] {
         const held = await deps.jiraAsApp.myPermissions(['ADMINISTER_PROJECTS'], projectKey);
         return held['ADMINISTER_PROJECTS'] === true
           ? pass(`The app may create and release versions in ${projectKey}.`)
-          : fail(`The app lacks "Administer Projects" in ${projectKey}, so it cannot create or release versions: grant it to the app's role (atlassian-addons-project-access) in the project's permission scheme.`);
+          : fail(
+              `The app lacks "Administer Projects" in ${projectKey}, so it cannot create or release versions: grant it to the app's role (atlassian-addons-project-access) in the project's permission scheme.`,
+            );
       },
-      explain: (error) => (error.code === 'UPSTREAM_NOT_FOUND' ? `Jira project ${projectKey} was not found.` : `Could not check the app's permissions in ${projectKey}: ${error.message}`),
+      explain: (error) =>
+        error.code === 'UPSTREAM_NOT_FOUND'
+          ? `Jira project ${projectKey} was not found.`
+          : `Could not check the app's permissions in ${projectKey}: ${error.message}`,
     },
   ];
 }

@@ -28,7 +28,9 @@ export interface DecideInput {
 export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): Promise<{ satisfied: boolean }> {
   const reason = input.reason?.trim() ?? '';
   if (input.decision === 'declined' && reason.length === 0) {
-    throw new AppError('INVALID_INPUT', 'A decline needs a reason, so the developers know what to fix.', { details: { fields: { reason: 'Say why you decline' } } });
+    throw new AppError('INVALID_INPUT', 'A decline needs a reason, so the developers know what to fix.', {
+      details: { fields: { reason: 'Say why you decline' } },
+    });
   }
   const [{ config, kosli }, record, recorded] = await Promise.all([
     projectClients(deps, ctx.projectKey),
@@ -38,19 +40,31 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   ]);
   refuseWhileComposing(record);
   if (record.candidate.contentHash !== input.contentHash) {
-    throw new AppError('CANDIDATE_STALE', 'The release changed while you were looking at it: reload the page and review the new content before deciding.');
+    throw new AppError(
+      'CANDIDATE_STALE',
+      'The release changed while you were looking at it: reload the page and review the new content before deciding.',
+    );
   }
   const refusal = rollbackApprovalRefusal(config, record, input.decision, reason);
-  if (refusal) throw new AppError('INVALID_INPUT', refusal, { details: { fields: { reason: 'Say why prod should go back' } } });
+  if (refusal)
+    throw new AppError('INVALID_INPUT', refusal, { details: { fields: { reason: 'Say why prod should go back' } } });
   if (record.deploy.kind !== 'open') {
     throw new AppError('CONFLICT', `Release ${record.name} is already ${record.deploy.kind}: decisions are closed.`);
   }
   const [version, staging] = await Promise.all([
     deps.jiraAsApp.getVersion(input.versionId),
     // A rollback ships an earlier release, not what staging runs.
-    input.decision === 'approved' && !record.rollback ? latestSnapshot(config, kosli, 'staging') : Promise.resolve(null),
+    input.decision === 'approved' && !record.rollback
+      ? latestSnapshot(config, kosli, 'staging')
+      : Promise.resolve(null),
   ]);
-  const drift = staging ? mismatchesIn('staging', record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), staging.artifacts) : [];
+  const drift = staging
+    ? mismatchesIn(
+        'staging',
+        record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })),
+        staging.artifacts,
+      )
+    : [];
   if (drift.length > 0) {
     throw new AppError(
       'CANDIDATE_STALE',
@@ -59,13 +73,24 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   }
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   const me = status.evaluation.approvers.find((a) => a.accountId === ctx.actor);
-  if (!me) throw new AppError('NOT_AN_APPROVER', 'You are not an approver of this release: approvers are listed in the app settings or added on the Jira release.');
+  if (!me)
+    throw new AppError(
+      'NOT_AN_APPROVER',
+      'You are not an approver of this release: approvers are listed in the app settings or added on the Jira release.',
+    );
   if (input.decision === 'approved' && me.ineligibleReason) {
     throw new AppError('NOT_AN_APPROVER', `You cannot approve this release: you ${me.ineligibleReason}.`);
   }
 
   const at = deps.clock.now();
-  const decision = { accountId: ctx.actor, decision: input.decision, ...(reason ? { reason: reason.slice(0, 2000) } : {}), at, contentHash: record.candidate.contentHash, source: 'app' as const };
+  const decision = {
+    accountId: ctx.actor,
+    decision: input.decision,
+    ...(reason ? { reason: reason.slice(0, 2000) } : {}),
+    at,
+    contentHash: record.candidate.contentHash,
+    source: 'app' as const,
+  };
   await deps.store.decisions.add(input.versionId, decision);
   await deps.store.audit.append(input.versionId, {
     at,
@@ -77,7 +102,11 @@ export async function decide(deps: Deps, ctx: CallContext, input: DecideInput): 
   const after = await approvalStatus(deps, config, record, [...recorded, decision], version, status.users);
   if (after.evaluation.satisfied) {
     // Resolvers have 25 s: the deploy itself runs on the queue.
-    await deps.queue.push({ projectKey: ctx.projectKey, versionId: input.versionId, reason: `approval by ${ctx.actor}` });
+    await deps.queue.push({
+      projectKey: ctx.projectKey,
+      versionId: input.versionId,
+      reason: `approval by ${ctx.actor}`,
+    });
   }
   return { satisfied: after.evaluation.satisfied };
 }

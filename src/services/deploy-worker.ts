@@ -53,13 +53,20 @@ async function freeSlot(deps: Deps, ctx: CallContext, config: ProjectConfig, rec
       await completeRollback(deps, ctx, config, record);
     } catch (error) {
       // The rollback is released; its records are finished by the next check (the slot stays until then).
-      await deps.store.audit.append(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not yet recorded on the Jira versions (the next check finishes it): ${toAppError(error).message}` });
+      await deps.store.audit.append(record.versionId, {
+        at: deps.clock.now(),
+        actor: ctx.actor,
+        action: 'rollback.recorded',
+        detail: `Not yet recorded on the Jira versions (the next check finishes it): ${toAppError(error).message}`,
+      });
       return;
     }
-    if ((await deps.store.slots.rollback(record.projectKey)) === record.versionId) await deps.store.slots.setRollback(record.projectKey, null);
+    if ((await deps.store.slots.rollback(record.projectKey)) === record.versionId)
+      await deps.store.slots.setRollback(record.projectKey, null);
     return;
   }
-  if ((await deps.store.slots.candidate(record.projectKey)) === record.versionId) await deps.store.slots.clearCandidate(record.projectKey);
+  if ((await deps.store.slots.candidate(record.projectKey)) === record.versionId)
+    await deps.store.slots.clearCandidate(record.projectKey);
 }
 
 /** A step that cannot finish yet says why and when to look again; the worker records it and ends. */
@@ -75,14 +82,27 @@ function waitFor(why: string, retryInSeconds: number): Waiting {
  * Advances the release as far as it can go now. `version` may be passed when the caller already
  * read it (the scheduled trigger reads every candidate's version in one call).
  */
-export async function advanceRelease(deps: Deps, ctx: CallContext, versionId: string, version?: JiraVersion): Promise<AdvanceOutcome> {
-  const outcome = await tryWithReleaseLock(deps, versionId, (lease) => advanceHeld(deps, ctx, versionId, lease, version));
+export async function advanceRelease(
+  deps: Deps,
+  ctx: CallContext,
+  versionId: string,
+  version?: JiraVersion,
+): Promise<AdvanceOutcome> {
+  const outcome = await tryWithReleaseLock(deps, versionId, (lease) =>
+    advanceHeld(deps, ctx, versionId, lease, version),
+  );
   return outcome.ran ? outcome.value : { ran: false, state: null, leaseExpiresAt: outcome.expiresAt };
 }
 
 type HeldOutcome = Extract<AdvanceOutcome, { ran: true }>;
 
-async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, lease: Lease, given?: JiraVersion): Promise<HeldOutcome> {
+async function advanceHeld(
+  deps: Deps,
+  ctx: CallContext,
+  versionId: string,
+  lease: Lease,
+  given?: JiraVersion,
+): Promise<HeldOutcome> {
   const loaded = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!loaded) return { ran: true, state: null };
   const clients = await projectClients(deps, ctx.projectKey);
@@ -98,7 +118,12 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
   };
   const move = async (event: DeployEvent, detail: string, extra: Partial<ReleaseRecord> = {}) => {
     await save({ ...record, ...extra, deploy: transition(record.deploy, event, deps.clock.now()) });
-    await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: `deploy.${event.type}`, detail });
+    await deps.store.audit.append(versionId, {
+      at: deps.clock.now(),
+      actor: ctx.actor,
+      action: `deploy.${event.type}`,
+      detail,
+    });
     await reportDeployOutcome(deps, ctx.actor, clients.config, record);
   };
 
@@ -108,10 +133,14 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
   if (record.deploy.kind === 'open') {
     const version = given ?? (await deps.jiraAsApp.getVersion(versionId));
     const approved = await checkApprovals(deps, clients.config, record, version);
-    if (JSON.stringify(approved.record.jiraSeen) !== JSON.stringify(record.jiraSeen)) await deps.store.releases.put(approved.record);
+    if (JSON.stringify(approved.record.jiraSeen) !== JSON.stringify(record.jiraSeen))
+      await deps.store.releases.put(approved.record);
     record = approved.record;
     if (!approved.satisfied) return { ran: true, state: record.deploy };
-    await move({ type: 'policySatisfied', contentHash: record.candidate.contentHash }, `Approval policy satisfied for content ${record.candidate.contentHash.slice(0, 12)}`);
+    await move(
+      { type: 'policySatisfied', contentHash: record.candidate.contentHash },
+      `Approval policy satisfied for content ${record.candidate.contentHash.slice(0, 12)}`,
+    );
   }
 
   const worker: StepContext = { deps, ctx, clients, save, stagingChecked: false };
@@ -132,7 +161,12 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
         // Each check while waiting would say the same thing again: the log keeps the first.
         const [last] = (await deps.store.audit.page(versionId, 1)).entries;
         if (last?.action !== 'deploy.waiting' || last.detail !== why) {
-          await deps.store.audit.append(versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'deploy.waiting', detail: why });
+          await deps.store.audit.append(versionId, {
+            at: deps.clock.now(),
+            actor: ctx.actor,
+            action: 'deploy.waiting',
+            detail: why,
+          });
         }
         return { ran: true, state: record.deploy, waiting: done.wait };
       }
@@ -144,7 +178,10 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
       const transient = failure.transient || failure.maybeApplied;
       // An upstream may quote a token of another system back; the stored reason is shown to people.
       const reason = redact(failure.message, deps.log.secrets());
-      await move({ type: 'stepFailed', step, reason, transient }, `Step ${step} failed${transient ? ' (will retry)' : ''}: ${reason}`);
+      await move(
+        { type: 'stepFailed', step, reason, transient },
+        `Step ${step} failed${transient ? ' (will retry)' : ''}: ${reason}`,
+      );
       logStep(deps, record, step, 'failed', { code: failure.code, transient });
       return { ran: true, state: record.deploy };
     }
@@ -153,7 +190,13 @@ async function advanceHeld(deps: Deps, ctx: CallContext, versionId: string, leas
 }
 
 /** One log line per deploy step: which release, which step, how it ended, and the run when there is one. */
-function logStep(deps: Deps, record: ReleaseRecord, step: DeployStep, result: string, extra: Record<string, string | number | boolean> = {}): void {
+function logStep(
+  deps: Deps,
+  record: ReleaseRecord,
+  step: DeployStep,
+  result: string,
+  extra: Record<string, string | number | boolean> = {},
+): void {
   deps.log.log(result === 'failed' ? 'warn' : 'info', 'deploy.step', {
     release: record.versionId,
     project: record.projectKey,
@@ -165,7 +208,12 @@ function logStep(deps: Deps, record: ReleaseRecord, step: DeployStep, result: st
   });
 }
 
-async function checkApprovals(deps: Deps, config: ProjectConfig, record: ReleaseRecord, version: JiraVersion): Promise<{ record: ReleaseRecord; satisfied: boolean }> {
+async function checkApprovals(
+  deps: Deps,
+  config: ProjectConfig,
+  record: ReleaseRecord,
+  version: JiraVersion,
+): Promise<{ record: ReleaseRecord; satisfied: boolean }> {
   const recorded = await deps.store.decisions.latest(record.versionId);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   await recordJiraDecisions(deps, record.versionId, status.unrecorded);
@@ -213,7 +261,11 @@ async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord):
     return 'same';
   }
   const staging = await latestSnapshot(clients.config, clients.kosli, 'staging');
-  const drift = mismatchesIn('staging', record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), staging.artifacts);
+  const drift = mismatchesIn(
+    'staging',
+    record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })),
+    staging.artifacts,
+  );
   if (drift.length === 0) {
     worker.stagingChecked = true;
     return 'same';
@@ -229,9 +281,18 @@ async function reopenIfStagingMoved(worker: StepContext, record: ReleaseRecord):
 }
 
 /** `custom:approval-jira` on the release trail and on each artifact's build trail, by fingerprint. */
-async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+async function attest(
+  deps: Deps,
+  ctx: CallContext,
+  { config, kosli }: ProjectClients,
+  record: ReleaseRecord,
+  save: (r: ReleaseRecord) => Promise<void>,
+): Promise<StepResult> {
   const hash = record.candidate.contentHash;
-  const [version, recorded] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.store.decisions.latest(record.versionId)]);
+  const [version, recorded] = await Promise.all([
+    deps.jiraAsApp.getVersion(record.versionId),
+    deps.store.decisions.latest(record.versionId),
+  ]);
   const status = await approvalStatus(deps, config, record, recorded, version, new Map());
   // Only the approvals that count go in: Kosli's jq rule requires every listed approver to be APPROVED.
   const approvers: ApprovalApprover[] = status.evaluation.approvers
@@ -239,7 +300,13 @@ async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectCl
     .map((a) => {
       const user = status.users.get(a.accountId);
       const comment = a.latest?.reason;
-      return { accountId: a.accountId, displayName: user?.displayName ?? a.accountId, emailAddress: user?.emailAddress ?? '', status: 'APPROVED', ...(comment ? { comment } : {}) };
+      return {
+        accountId: a.accountId,
+        displayName: user?.displayName ?? a.accountId,
+        emailAddress: user?.emailAddress ?? '',
+        status: 'APPROVED',
+        ...(comment ? { comment } : {}),
+      };
     });
   const data = approvalAttestation({
     version: { id: record.versionId, name: record.name, projectId: record.projectId, description: version.description },
@@ -249,23 +316,40 @@ async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectCl
     marks: approvalMarks(record, (id) => status.users.get(id)?.displayName ?? id),
   });
   const annotations = {
-    Approver: approvers.map((a) => a.displayName).join(', ').slice(0, 200),
+    Approver: approvers
+      .map((a) => a.displayName)
+      .join(', ')
+      .slice(0, 200),
     ContentHash: hash,
     ReleaseKind: record.rollback ? 'rollback' : 'forward',
     ...(record.rollback ? { RollbackTo: record.rollback.toVersionName.slice(0, 200) } : {}),
     ...(record.emergency ? { Emergency: record.emergency.reason.slice(0, 200) } : {}),
   };
   const targets = [
-    { id: 'release', flow: config.kosli.releaseFlow, trail: record.versionId, fingerprint: undefined as string | undefined },
-    ...record.candidate.apps.map((app) => ({ id: `app:${app.name}`, flow: app.to.flow, trail: app.to.trail, fingerprint: app.to.fingerprint as string | undefined })),
+    {
+      id: 'release',
+      flow: config.kosli.releaseFlow,
+      trail: record.versionId,
+      fingerprint: undefined as string | undefined,
+    },
+    ...record.candidate.apps.map((app) => ({
+      id: `app:${app.name}`,
+      flow: app.to.flow,
+      trail: app.to.trail,
+      fingerprint: app.to.fingerprint as string | undefined,
+    })),
   ];
   let done = record.attestedFor?.contentHash === hash ? [...record.attestedFor.targets] : [];
   const todo = targets.filter((target) => !done.includes(target.id));
   // A crash after Kosli accepted but before we saved would otherwise attest twice: look first, in one round.
-  const existing = await Promise.all(todo.map((target) => kosli.trailAttestations(target.flow, target.trail, 'release-approval')));
+  const existing = await Promise.all(
+    todo.map((target) => kosli.trailAttestations(target.flow, target.trail, 'release-approval')),
+  );
   for (const [i, target] of todo.entries()) {
     const already = (existing[i] ?? []).some(
-      (a) => a.userData?.['contentHash'] === hash && (target.fingerprint === undefined || a.userData?.['fingerprint'] === target.fingerprint),
+      (a) =>
+        a.userData?.['contentHash'] === hash &&
+        (target.fingerprint === undefined || a.userData?.['fingerprint'] === target.fingerprint),
     );
     if (!already) {
       await kosli.attestCustom({
@@ -276,14 +360,21 @@ async function attest(deps: Deps, ctx: CallContext, { config, kosli }: ProjectCl
         data,
         ...(target.fingerprint ? { fingerprint: target.fingerprint } : {}),
         annotations,
-        userData: { contentHash: hash, versionId: record.versionId, ...(target.fingerprint ? { fingerprint: target.fingerprint } : {}) },
+        userData: {
+          contentHash: hash,
+          versionId: record.versionId,
+          ...(target.fingerprint ? { fingerprint: target.fingerprint } : {}),
+        },
         externalUrls: { JiraRelease: ctx.links.jiraRelease(record.projectKey, record.versionId) },
       });
     }
     done = [...done, target.id];
     await save({ ...record, attestedFor: { contentHash: hash, targets: done } });
   }
-  return { event: { type: 'attested' }, detail: `Attested release-approval (${approvers.map((a) => a.displayName).join(', ')}) on ${targets.length} Kosli trail(s)` };
+  return {
+    event: { type: 'attested' },
+    detail: `Attested release-approval (${approvers.map((a) => a.displayName).join(', ')}) on ${targets.length} Kosli trail(s)`,
+  };
 }
 
 /** Dispatches the prod workflow with the approved commits, never a fresh read of staging. */
@@ -304,7 +395,10 @@ async function dispatch(worker: StepContext, given: ReleaseRecord): Promise<Step
     }
     const waited = Date.parse(deps.clock.now()) - Date.parse(pending.since);
     if (waited < DISPATCH_GRACE_MS) {
-      return waitFor(`A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`, Math.max(RUN_POLL_SECONDS, Math.ceil((DISPATCH_GRACE_MS - waited) / 1000 / 3)));
+      return waitFor(
+        `A dispatch (request ${pending.requestId}) may have started a run; looking for it before dispatching again`,
+        Math.max(RUN_POLL_SECONDS, Math.ceil((DISPATCH_GRACE_MS - waited) / 1000 / 3)),
+      );
     }
     // No run after the grace period: that dispatch did not happen. Settled, so the content may change.
     await save({ ...record, pendingDispatch: null });
@@ -316,14 +410,21 @@ async function dispatch(worker: StepContext, given: ReleaseRecord): Promise<Step
 
   // GitHub's clock may lag ours: look for the run from a minute before we sent it.
   const requestId = `rg-${record.versionId}-${deps.newId().slice(0, 12)}`;
-  await save({ ...record, pendingDispatch: { requestId, since: new Date(Date.parse(deps.clock.now()) - 60_000).toISOString() } });
+  await save({
+    ...record,
+    pendingDispatch: { requestId, since: new Date(Date.parse(deps.clock.now()) - 60_000).toISOString() },
+  });
   const inputs = buildDeployInputs({
     requestId,
     releaseId: record.versionId,
     environment: 'prod',
     kosliEnvironment: config.kosli.environments.prod,
     tagPattern: config.github.tagPattern,
-    artifacts: record.candidate.apps.map((app) => ({ app: app.name, commit: app.to.commit, fingerprint: app.to.fingerprint })),
+    artifacts: record.candidate.apps.map((app) => ({
+      app: app.name,
+      commit: app.to.commit,
+      fingerprint: app.to.fingerprint,
+    })),
   });
   const result = await github.dispatchWorkflow({ workflow, ref: config.github.ref, inputs, requestId });
   return {
@@ -334,21 +435,35 @@ async function dispatch(worker: StepContext, given: ReleaseRecord): Promise<Step
 }
 
 /** Looks at the run once: concluded, or still going (the caller looks again after a delay). */
-async function follow({ github }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+async function follow(
+  { github }: ProjectClients,
+  record: ReleaseRecord,
+  save: (r: ReleaseRecord) => Promise<void>,
+): Promise<StepResult> {
   const run = dispatchedRun(record.deploy);
   if (!run) throw new AppError('INTERNAL', 'No run recorded for a dispatched release.');
   const current = await github.getRun(run.runId);
   if (current.status === 'completed') {
     await save({ ...record, run: { status: current.status, conclusion: current.conclusion } });
-    if (current.conclusion === 'success') return { event: { type: 'runSucceeded' }, detail: `Deploy run ${run.runId} succeeded` };
-    throw new AppError('POLICY_FAILED', `The deploy run ${run.runId} concluded "${current.conclusion ?? 'unknown'}": see ${current.htmlUrl}. Fix the cause, then retry.`);
+    if (current.conclusion === 'success')
+      return { event: { type: 'runSucceeded' }, detail: `Deploy run ${run.runId} succeeded` };
+    throw new AppError(
+      'POLICY_FAILED',
+      `The deploy run ${run.runId} concluded "${current.conclusion ?? 'unknown'}": see ${current.htmlUrl}. Fix the cause, then retry.`,
+    );
   }
-  if (record.run?.status !== current.status) await save({ ...record, run: { status: current.status, conclusion: null } });
+  if (record.run?.status !== current.status)
+    await save({ ...record, run: { status: current.status, conclusion: null } });
   return waitFor(`Deploy run ${run.runId} is ${current.status.replace('_', ' ')}`, RUN_POLL_SECONDS);
 }
 
 /** Prod must run exactly the approved fingerprints; the environment report may lag, so look again for a bounded time. */
-async function verify(deps: Deps, { config, kosli }: ProjectClients, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+async function verify(
+  deps: Deps,
+  { config, kosli }: ProjectClients,
+  record: ReleaseRecord,
+  save: (r: ReleaseRecord) => Promise<void>,
+): Promise<StepResult> {
   const approved = record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint }));
   // When the deploy happened, also after transient failures of this step (the window must not restart).
   const live = record.deploy.kind === 'failed' ? record.deploy.from : record.deploy;
@@ -357,17 +472,32 @@ async function verify(deps: Deps, { config, kosli }: ProjectClients, record: Rel
   const mismatches = mismatchesIn('prod', approved, prod.artifacts);
   const checkedAt = deps.clock.now();
   await save({ ...record, verification: { ok: mismatches.length === 0, checkedAt, mismatches } });
-  if (mismatches.length === 0) return { event: { type: 'verified' }, detail: `Prod runs exactly the approved artifacts (snapshot #${prod.index})` };
+  if (mismatches.length === 0)
+    return {
+      event: { type: 'verified' },
+      detail: `Prod runs exactly the approved artifacts (snapshot #${prod.index})`,
+    };
   if (Date.parse(checkedAt) - Date.parse(deployedAt) > deps.timing.verifyWindowMs) {
-    throw new AppError('POLICY_FAILED', `Prod does not run the approved content ${Math.round(deps.timing.verifyWindowMs / 60000)} min after the deploy: ${mismatches.join('; ')}`);
+    throw new AppError(
+      'POLICY_FAILED',
+      `Prod does not run the approved content ${Math.round(deps.timing.verifyWindowMs / 60000)} min after the deploy: ${mismatches.join('; ')}`,
+    );
   }
   return waitFor(`Waiting for prod to report the approved artifacts: ${mismatches.join('; ')}`, VERIFY_POLL_SECONDS);
 }
 
-async function release(deps: Deps, record: ReleaseRecord, save: (r: ReleaseRecord) => Promise<void>): Promise<StepResult> {
+async function release(
+  deps: Deps,
+  record: ReleaseRecord,
+  save: (r: ReleaseRecord) => Promise<void>,
+): Promise<StepResult> {
   const run = dispatchedRun(record.deploy);
   if (run?.runUrl && !record.runLinked) {
-    await deps.jiraAsApp.addRelatedWork(record.versionId, { category: 'Deployment', title: `Deploy run ${run.runId}`, url: run.runUrl });
+    await deps.jiraAsApp.addRelatedWork(record.versionId, {
+      category: 'Deployment',
+      title: `Deploy run ${run.runId}`,
+      url: run.runUrl,
+    });
     await save({ ...record, runLinked: true });
   }
   const releaseDate = deps.clock.now().slice(0, 10);

@@ -33,13 +33,22 @@ const COMMIT_CHUNKS_PER_PART = 5;
 
 type Format = 'notes' | 'audit';
 
-export async function exportRelease(deps: Deps, ctx: CallContext, versionId: string, format: Format, cursor?: string): Promise<ExportPart> {
+export async function exportRelease(
+  deps: Deps,
+  ctx: CallContext,
+  versionId: string,
+  format: Format,
+  cursor?: string,
+): Promise<ExportPart> {
   const record = await loadRelease(deps, ctx.projectKey, versionId);
   // Bound to the content: a part of other content would not join into one file.
   const scope = `export:${format}:${versionId}:${record.candidate.contentHash}`;
   const at = storeCursorIn(scope, cursor);
   const base = `release-${record.name}`.replace(/[^A-Za-z0-9._-]/g, '_');
-  const part = format === 'notes' ? await notesPart(deps, ctx, record, offsetOf(at)) : await auditRecordPart(deps, ctx, record, at);
+  const part =
+    format === 'notes'
+      ? await notesPart(deps, ctx, record, offsetOf(at))
+      : await auditRecordPart(deps, ctx, record, at);
   return {
     filename: format === 'notes' ? `${base}-notes.md` : `${base}-audit.json`,
     mimeType: format === 'notes' ? 'text/markdown' : 'application/json',
@@ -62,11 +71,20 @@ interface Part {
 
 async function notesPart(deps: Deps, ctx: CallContext, record: ReleaseRecord, offset: number): Promise<Part> {
   const keys = await deps.store.keys.issueKeys(record);
-  const [version, issues] = await Promise.all([deps.jiraAsApp.getVersion(record.versionId), deps.jiraAsApp.searchIssuesByKeys(keys)]);
+  const [version, issues] = await Promise.all([
+    deps.jiraAsApp.getVersion(record.versionId),
+    deps.jiraAsApp.searchIssuesByKeys(keys),
+  ]);
   const notes = releaseNotesMarkdown({
     name: record.name,
     releaseDate: record.releaseDate ?? version.releaseDate,
-    apps: record.candidate.apps.map((a) => ({ name: a.name, fromCommit: a.from?.commit ?? null, toCommit: a.to.commit, fingerprint: a.to.fingerprint, commitCount: a.commitCount })),
+    apps: record.candidate.apps.map((a) => ({
+      name: a.name,
+      fromCommit: a.from?.commit ?? null,
+      toCommit: a.to.commit,
+      fingerprint: a.to.fingerprint,
+      commitCount: a.commitCount,
+    })),
     issues: issueViews(ctx, keys, issues),
     untrackedCount: record.candidate.untrackedCount,
     missingKeys: record.candidate.missingKeys,
@@ -111,46 +129,84 @@ async function head(deps: Deps, ctx: CallContext, record: ReleaseRecord): Promis
       version: 2,
       exportedAt: deps.clock.now(),
       exportedBy: ctx.actor,
-      release: { versionId: view.versionId, name: view.name, projectKey: view.projectKey, jiraUrl: view.jiraUrl, kosliTrailUrl: view.kosliTrailUrl, state: view.state, releaseDate: view.releaseDate },
+      release: {
+        versionId: view.versionId,
+        name: view.name,
+        projectKey: view.projectKey,
+        jiraUrl: view.jiraUrl,
+        kosliTrailUrl: view.kosliTrailUrl,
+        state: view.state,
+        releaseDate: view.releaseDate,
+      },
       approvalRule: view.approvals.rule,
       deploy: view.deploy,
     }),
     null,
     2,
   );
-  const content = JSON.stringify(withoutBidiControlsDeep({ contentHash: view.contentHash, artifacts: view.artifacts, missingKeys: view.missingKeys, untracked: view.untracked }), null, 2);
+  const content = JSON.stringify(
+    withoutBidiControlsDeep({
+      contentHash: view.contentHash,
+      artifacts: view.artifacts,
+      missingKeys: view.missingKeys,
+      untracked: view.untracked,
+    }),
+    null,
+    2,
+  );
   // Both end with "\n}": the object stays open for the lists that follow.
   return `${top.slice(0, -2)},\n  "content": ${content.slice(0, -2).replace(/\n/g, '\n  ')},\n    "issues": [`;
 }
 
-async function auditRecordPart(deps: Deps, ctx: CallContext, record: ReleaseRecord, at: string | undefined): Promise<Part> {
+async function auditRecordPart(
+  deps: Deps,
+  ctx: CallContext,
+  record: ReleaseRecord,
+  at: string | undefined,
+): Promise<Part> {
   if (at === undefined) return { text: await head(deps, ctx, record), next: position('issues', false, 0) };
   const { section, written, inner } = parsePosition(at);
   switch (section) {
     case 'issues': {
       const found = await issuesFrom(deps, ctx, record, Number(inner) || 0, ITEMS_PER_PART);
       const text = lines(found.items, written, '      ');
-      if (found.next !== undefined) return { text, next: position('issues', written || found.items.length > 0, found.next) };
+      if (found.next !== undefined)
+        return { text, next: position('issues', written || found.items.length > 0, found.next) };
       return { text: `${text}\n    ],\n    "commits": [`, next: position('commits', false, '0.0') };
     }
     case 'commits': {
       const [appIndex = 0, chunk = 0] = inner.split('.').map(Number);
       const app = record.candidate.apps[appIndex];
       if (!app) return { text: '\n    ]\n  },\n  "decisions": [', next: position('decisions', false, '') };
-      const read = await deps.store.commits.chunks(record.versionId, app.name, app.commitCount, chunk, COMMIT_CHUNKS_PER_PART);
+      const read = await deps.store.commits.chunks(
+        record.versionId,
+        app.name,
+        app.commitCount,
+        chunk,
+        COMMIT_CHUNKS_PER_PART,
+      );
       const next = read.more ? `${appIndex}.${chunk + COMMIT_CHUNKS_PER_PART}` : `${appIndex + 1}.0`;
-      return { text: lines(read.commits.map((commit) => ({ app: app.name, ...commit })), written, '      '), next: position('commits', written || read.commits.length > 0, next) };
+      return {
+        text: lines(
+          read.commits.map((commit) => ({ app: app.name, ...commit })),
+          written,
+          '      ',
+        ),
+        next: position('commits', written || read.commits.length > 0, next),
+      };
     }
     case 'decisions': {
       const found = await decisionsFrom(deps, record, inner || undefined, ITEMS_PER_PART);
       const text = lines(found.items, written, '    ');
-      if (found.next !== undefined) return { text, next: position('decisions', written || found.items.length > 0, found.next) };
+      if (found.next !== undefined)
+        return { text, next: position('decisions', written || found.items.length > 0, found.next) };
       return { text: `${text}\n  ],\n  "audit": [`, next: position('audit', false, '') };
     }
     case 'audit': {
       const found = await auditFrom(deps, record.versionId, inner || undefined, ITEMS_PER_PART);
       const text = lines(found.items, written, '    ');
-      if (found.next !== undefined) return { text, next: position('audit', written || found.items.length > 0, found.next) };
+      if (found.next !== undefined)
+        return { text, next: position('audit', written || found.items.length > 0, found.next) };
       return { text: `${text}\n  ]\n}\n`, next: undefined };
     }
   }

@@ -74,18 +74,33 @@ class FixVersionRun {
   }
 
   /** Appends the keys to the fixed chunks and the record, dropping ended tasks from it. */
-  async markWritten(keys: readonly string[], way: 'bulk' | 'single', endedTasks: readonly string[] = []): Promise<void> {
+  async markWritten(
+    keys: readonly string[],
+    way: 'bulk' | 'single',
+    endedTasks: readonly string[] = [],
+  ): Promise<void> {
     const fresh = keys.filter((key) => this.remaining.delete(key));
     if (fresh.length === 0 && endedTasks.length === 0) return;
     const { bulkTasks = [], ...counts } = this.current.fixVersions;
-    const chunks = fresh.length === 0 ? counts.chunks : await this.deps.store.keys.addFixed(this.current.versionId, counts.chunks, fresh);
+    const chunks =
+      fresh.length === 0
+        ? counts.chunks
+        : await this.deps.store.keys.addFixed(this.current.versionId, counts.chunks, fresh);
     const tasks = bulkTasks.filter((id) => !endedTasks.includes(id));
     (way === 'bulk' ? this.bulkWritten : this.singleWritten).push(...fresh);
-    await this.save({ chunks, written: counts.written + fresh.length, pending: this.remaining.size, ...(tasks.length > 0 ? { bulkTasks: tasks } : {}) });
+    await this.save({
+      chunks,
+      written: counts.written + fresh.length,
+      pending: this.remaining.size,
+      ...(tasks.length > 0 ? { bulkTasks: tasks } : {}),
+    });
   }
 
   async rememberTasks(taskIds: readonly string[]): Promise<void> {
-    await this.save({ ...this.current.fixVersions, bulkTasks: [...(this.current.fixVersions.bulkTasks ?? []), ...taskIds] });
+    await this.save({
+      ...this.current.fixVersions,
+      bulkTasks: [...(this.current.fixVersions.bulkTasks ?? []), ...taskIds],
+    });
   }
 
   private async save(fixVersions: ReleaseRecord['fixVersions']): Promise<void> {
@@ -96,15 +111,26 @@ class FixVersionRun {
   /** Polls the tasks until each has ended or the deadline comes; returns those still running. */
   async follow(tasks: readonly FollowedTask[], firstWaitMs: number): Promise<FollowedTask[]> {
     let running = [...tasks];
-    for (let wait = firstWaitMs; running.length > 0 && this.timeLeft() > 0; wait = Math.min(Math.max(wait * 2, FIRST_POLL_MS), MAX_POLL_MS)) {
+    for (
+      let wait = firstWaitMs;
+      running.length > 0 && this.timeLeft() > 0;
+      wait = Math.min(Math.max(wait * 2, FIRST_POLL_MS), MAX_POLL_MS)
+    ) {
       if (wait > 0) await realSleep(Math.min(wait, this.timeLeft()));
       // A task Jira no longer knows (its progress is kept 14 days) has ended without telling: its keys stay pending.
       const polled = await Promise.all(
-        running.map(async (task) => ({ task, progress: await absentOn404(() => this.deps.jiraAsApp.bulkTask(task.taskId), undefined) })),
+        running.map(async (task) => ({
+          task,
+          progress: await absentOn404(() => this.deps.jiraAsApp.bulkTask(task.taskId), undefined),
+        })),
       );
       const ended = polled.filter(({ progress }) => progress?.state !== 'running');
       const edited = await Promise.all(ended.map(({ task, progress }) => this.editedKeys(task, progress)));
-      await this.markWritten(edited.flat(), 'bulk', ended.map(({ task }) => task.taskId));
+      await this.markWritten(
+        edited.flat(),
+        'bulk',
+        ended.map(({ task }) => task.taskId),
+      );
       running = polled.filter(({ progress }) => progress?.state === 'running').map(({ task }) => task);
     }
     return running;
@@ -114,7 +140,8 @@ class FixVersionRun {
   private async editedKeys(task: FollowedTask, progress: BulkTask | undefined): Promise<string[]> {
     if (!progress) return [];
     this.notEdited += Object.keys(progress.failedIssues).length + progress.invalidOrInaccessibleCount;
-    if (task.keys && progress.state === 'complete' && progress.editedIssueIds.length === task.keys.length) return [...task.keys];
+    if (task.keys && progress.state === 'complete' && progress.editedIssueIds.length === task.keys.length)
+      return [...task.keys];
     if (progress.editedIssueIds.length === 0) return [];
     const keys = await this.deps.jiraAsApp.issueKeysByIds(progress.editedIssueIds);
     return [...keys.values()];
@@ -127,7 +154,10 @@ class FixVersionRun {
     try {
       for (let from = 0; from < keys.length && this.timeLeft() > 0; from += BULK_EDIT_MAX_ISSUES) {
         const batch = keys.slice(from, from + BULK_EDIT_MAX_ISSUES);
-        submitted.push({ taskId: await this.deps.jiraAsApp.bulkAddFixVersion(batch, this.current.versionId), keys: batch });
+        submitted.push({
+          taskId: await this.deps.jiraAsApp.bulkAddFixVersion(batch, this.current.versionId),
+          keys: batch,
+        });
       }
     } catch (error) {
       failure = error;
@@ -163,10 +193,18 @@ class FixVersionRun {
   async audit(singleReason: string): Promise<void> {
     const left = this.remaining.size;
     const tail = `${this.notEdited > 0 ? `; ${this.notEdited} Jira could not edit, to retry` : ''}${left > 0 ? `; ${left} more to add` : ''}`;
-    for (const [keys, way] of [[this.bulkWritten, "through Jira's bulk edit"], [this.singleWritten, `one issue at a time (${singleReason})`]] as const) {
+    for (const [keys, way] of [
+      [this.bulkWritten, "through Jira's bulk edit"],
+      [this.singleWritten, `one issue at a time (${singleReason})`],
+    ] as const) {
       if (keys.length === 0) continue;
       const shown = keys.length > 20 ? `${keys.slice(0, 20).join(', ')} and ${keys.length - 20} more` : keys.join(', ');
-      await this.deps.store.audit.append(this.current.versionId, { at: this.deps.clock.now(), actor: this.ctx.actor, action: 'jira.fixVersions', detail: `Added to the release ${way}: ${shown}${tail}` });
+      await this.deps.store.audit.append(this.current.versionId, {
+        at: this.deps.clock.now(),
+        actor: this.ctx.actor,
+        action: 'jira.fixVersions',
+        detail: `Added to the release ${way}: ${shown}${tail}`,
+      });
     }
   }
 }
@@ -184,19 +222,34 @@ async function mayBulkEdit(deps: Deps): Promise<boolean> {
  * otherwise single edits, a few at once. Keys count as written only once Jira reports them edited,
  * so a fault, a crash or the deadline leaves a precise remainder for the next refresh or scheduled check.
  */
-export async function writeFixVersions(deps: Deps, ctx: CallContext, record: ReleaseRecord, issueKeys?: readonly string[]): Promise<string[]> {
+export async function writeFixVersions(
+  deps: Deps,
+  ctx: CallContext,
+  record: ReleaseRecord,
+  issueKeys?: readonly string[],
+): Promise<string[]> {
   if (record.fixVersions.pending === 0) return [];
   const deadline = fixVersionDeadline(deps, ctx);
-  const [keys, fixed] = await Promise.all([issueKeys ?? deps.store.keys.issueKeys(record), deps.store.keys.fixed(record.versionId, record.fixVersions.chunks)]);
+  const [keys, fixed] = await Promise.all([
+    issueKeys ?? deps.store.keys.issueKeys(record),
+    deps.store.keys.fixed(record.versionId, record.fixVersions.chunks),
+  ]);
   const run = new FixVersionRun(deps, ctx, record, addedKeys(fixed, keys), deadline);
   let singleReason = `fewer than ${BULK_EDIT_THRESHOLD} to add`;
   try {
     const earlier = record.fixVersions.bulkTasks ?? [];
-    const stillRunning = earlier.length > 0 ? await run.follow(earlier.map((taskId) => ({ taskId })), 0) : [];
+    const stillRunning =
+      earlier.length > 0
+        ? await run.follow(
+            earlier.map((taskId) => ({ taskId })),
+            0,
+          )
+        : [];
     const pending = run.pending;
     if (stillRunning.length === 0 && pending.length > 0 && run.timeLeft() > 0) {
       const bulk = pending.length >= BULK_EDIT_THRESHOLD && (await mayBulkEdit(deps));
-      if (pending.length >= BULK_EDIT_THRESHOLD && !bulk) singleReason = "the app lacks Jira's Make bulk changes permission";
+      if (pending.length >= BULK_EDIT_THRESHOLD && !bulk)
+        singleReason = "the app lacks Jira's Make bulk changes permission";
       await (bulk ? run.writeInBulk(pending) : run.writeOneByOne(pending));
     }
   } finally {

@@ -53,7 +53,9 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
       summary: issue.summary,
       release: null,
       environments: [],
-      notes: [`${issueKey} is in no release Kosli Release Gate tracks: no commit of a candidate references it, so there is no evidence of where its changes run.`],
+      notes: [
+        `${issueKey} is in no release Kosli Release Gate tracks: no commit of a candidate references it, so there is no evidence of where its changes run.`,
+      ],
     };
   }
 
@@ -69,7 +71,11 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
     name: app.name,
     to: { fingerprint: app.to.fingerprint, commit: app.to.commit },
     from: app.from,
-    lastCommitAt: (commitLists[i] ?? []).map((c) => c.date).sort().at(-1) ?? null,
+    lastCommitAt:
+      (commitLists[i] ?? [])
+        .map((c) => c.date)
+        .sort()
+        .at(-1) ?? null,
   }));
   const verifiedAt: Record<EnvironmentRole, string | null> = {
     dev: null,
@@ -80,18 +86,38 @@ export async function issueContext(deps: Deps, ctx: CallContext, issueKey: strin
     issueInEnvironment(issueKey, apps, {
       role,
       environment: config.kosli.environments[role],
-      snapshot: snapshots[i] ?? { environment: config.kosli.environments[role], index: 0, takenAt: null, artifacts: [] },
+      snapshot: snapshots[i] ?? {
+        environment: config.kosli.environments[role],
+        index: 0,
+        takenAt: null,
+        artifacts: [],
+      },
       verifiedAt: verifiedAt[role],
     }),
   );
   const notes = holding.length === 0 ? [`The release records no app whose commits reference ${issueKey}.`] : [];
-  if (record.candidate.untrackedCount > 0) notes.push(`${record.name} also ships ${record.candidate.untrackedCount} commit(s) that reference no Jira issue.`);
+  if (record.candidate.untrackedCount > 0)
+    notes.push(`${record.name} also ships ${record.candidate.untrackedCount} commit(s) that reference no Jira issue.`);
   return { issueKey, summary: issue.summary, release: releaseOf(config, ctx, record, decisions), environments, notes };
 }
 
-function releaseOf(config: ProjectConfig, ctx: CallContext, record: ReleaseRecord, decisions: Awaited<ReturnType<Deps['store']['decisions']['list']>>): IssueReleaseView {
-  const jiraApprovers: JiraApprover[] = Object.entries(record.jiraSeen).map(([accountId, status]) => ({ accountId, status }));
-  const evaluation = evaluateApprovals({ policy: config.approval, contentHash: record.candidate.contentHash, decisions, jiraApprovers, committers: new Set() });
+function releaseOf(
+  config: ProjectConfig,
+  ctx: CallContext,
+  record: ReleaseRecord,
+  decisions: Awaited<ReturnType<Deps['store']['decisions']['list']>>,
+): IssueReleaseView {
+  const jiraApprovers: JiraApprover[] = Object.entries(record.jiraSeen).map(([accountId, status]) => ({
+    accountId,
+    status,
+  }));
+  const evaluation = evaluateApprovals({
+    policy: config.approval,
+    contentHash: record.candidate.contentHash,
+    decisions,
+    jiraApprovers,
+    committers: new Set(),
+  });
   const approvalSummary = evaluation.satisfied
     ? `Approved for the current content (${evaluation.validApprovals} of ${evaluation.needed}).`
     : `Awaiting approval: ${evaluation.validApprovals} of ${evaluation.needed} for the current content.`;
@@ -101,7 +127,12 @@ function releaseOf(config: ProjectConfig, ctx: CallContext, record: ReleaseRecor
     state: releaseStateName(record.deploy),
     released: record.released,
     releaseDate: record.releaseDate,
-    approval: { satisfied: evaluation.satisfied, validApprovals: evaluation.validApprovals, needed: evaluation.needed, summary: approvalSummary },
+    approval: {
+      satisfied: evaluation.satisfied,
+      validApprovals: evaluation.validApprovals,
+      needed: evaluation.needed,
+      summary: approvalSummary,
+    },
     deploy: deploySentence(record.deploy, record.releaseDate),
     releasePageUrl: ctx.links.releasePage(record.projectKey, record.versionId),
   };

@@ -5,7 +5,12 @@
  */
 import type { ConnectionCheck } from '../contract';
 import { AppError, toAppError } from '../errors';
-import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../release/attestations';
+import {
+  APPROVAL_JIRA_RULES,
+  APPROVAL_JIRA_SCHEMA,
+  RELEASE_TEMPLATE_YAML,
+  RUNNING_SW_SCHEMA,
+} from '../release/attestations';
 import type { CallContext, Deps } from './deps';
 import { requireJiraAdmin } from './permissions';
 import { savedConfig } from './settings';
@@ -15,7 +20,10 @@ async function step(id: string, label: string, run: () => Promise<string>): Prom
     return { id, label, ok: true, message: await run() };
   } catch (thrown) {
     const error = toAppError(thrown);
-    const message = error.code === 'UPSTREAM_AUTH' && error.status === 401 ? 'Kosli rejected the token (401): set a valid Kosli API token.' : error.message;
+    const message =
+      error.code === 'UPSTREAM_AUTH' && error.status === 401
+        ? 'Kosli rejected the token (401): set a valid Kosli API token.'
+        : error.message;
     return { id, label, ok: false, message };
   }
 }
@@ -24,7 +32,11 @@ export async function setupKosli(deps: Deps, ctx: CallContext): Promise<{ steps:
   await requireJiraAdmin(ctx);
   const config = await savedConfig(deps, ctx.projectKey);
   const token = await deps.secrets.get(ctx.projectKey, 'kosliToken');
-  if (!token) throw new AppError('NOT_CONFIGURED', 'The Kosli API token is not set: enter it in the settings before setting up Kosli.');
+  if (!token)
+    throw new AppError(
+      'NOT_CONFIGURED',
+      'The Kosli API token is not set: enter it in the settings before setting up Kosli.',
+    );
   const kosli = deps.kosli(config, token);
   const { org, releaseFlow } = config.kosli;
 
@@ -60,7 +72,12 @@ export async function setupKosli(deps: Deps, ctx: CallContext): Promise<{ steps:
         });
         return `Flow '${releaseFlow}' is in place with the release template (prod-software, staging-software, release-approval).`;
       })
-    : { id: 'kosli.releaseFlow', label: flowLabel, ok: false, message: 'Not attempted: the attestation types its template uses could not be created.' };
+    : {
+        id: 'kosli.releaseFlow',
+        label: flowLabel,
+        ok: false,
+        message: 'Not attempted: the attestation types its template uses could not be created.',
+      };
 
   return { steps: [...types, flow] };
 }

@@ -22,7 +22,8 @@ export function linksFor(site: SiteIdentity): Links {
   return {
     releasePage: (projectKey, versionId) =>
       `${base}/jira/${site.projectType}/projects/${encodeURIComponent(projectKey)}/apps/${site.appId}/${site.environmentId}/release/${encodeURIComponent(versionId)}`,
-    jiraRelease: (projectKey, versionId) => `${base}/projects/${encodeURIComponent(projectKey)}/versions/${encodeURIComponent(versionId)}`,
+    jiraRelease: (projectKey, versionId) =>
+      `${base}/projects/${encodeURIComponent(projectKey)}/versions/${encodeURIComponent(versionId)}`,
     jiraIssue: (key) => `${base}/browse/${encodeURIComponent(key)}`,
   };
 }

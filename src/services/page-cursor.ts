@@ -17,7 +17,11 @@ export function pageCursor(scope: string, at: PagePosition): string {
 }
 
 export function invalidCursor(): AppError {
-  return new AppError('INVALID_INPUT', 'This "Load more" link is not valid for this list: reload the page and try again.', { details: { fields: { cursor: 'Not a cursor of this list' } } });
+  return new AppError(
+    'INVALID_INPUT',
+    'This "Load more" link is not valid for this list: reload the page and try again.',
+    { details: { fields: { cursor: 'Not a cursor of this list' } } },
+  );
 }
 
 /** The position a cursor holds, if it was made for `scope`; undefined for no cursor (the first page). */

@@ -13,7 +13,10 @@ export async function canManageReleases(ctx: CallContext): Promise<boolean> {
 }
 
 /** `action`: what the refusal names, e.g. "retry a failed deploy". */
-export async function requireReleaseManager(ctx: CallContext, action = 'promote builds and create release candidates'): Promise<void> {
+export async function requireReleaseManager(
+  ctx: CallContext,
+  action = 'promote builds and create release candidates',
+): Promise<void> {
   if (!(await canManageReleases(ctx))) {
     throw new AppError('FORBIDDEN', `Only people who can edit issues in ${ctx.projectKey} can ${action}.`);
   }

@@ -32,8 +32,16 @@ export async function projectClients(deps: Deps, projectKey: string): Promise<Pr
     deps.secrets.get(projectKey, 'kosliToken'),
     deps.secrets.get(projectKey, 'githubToken'),
   ]);
-  if (!kosliToken) throw new AppError('NOT_CONFIGURED', 'The Kosli API token is not set: an administrator must set it in the app settings.');
-  if (!githubToken) throw new AppError('NOT_CONFIGURED', 'The GitHub token is not set: an administrator must set it in the app settings.');
+  if (!kosliToken)
+    throw new AppError(
+      'NOT_CONFIGURED',
+      'The Kosli API token is not set: an administrator must set it in the app settings.',
+    );
+  if (!githubToken)
+    throw new AppError(
+      'NOT_CONFIGURED',
+      'The GitHub token is not set: an administrator must set it in the app settings.',
+    );
   // From here these values may surface in an upstream message: every log line hides them.
   deps.log.knowSecret(kosliToken);
   deps.log.knowSecret(githubToken);
@@ -41,6 +49,13 @@ export async function projectClients(deps: Deps, projectKey: string): Promise<Pr
 }
 
 /** The latest snapshot of one of the project's environments, each artifact's flow picked by its app's build flow. */
-export function latestSnapshot(config: ProjectConfig, kosli: KosliClient, role: EnvironmentRole): Promise<EnvironmentSnapshot> {
-  return kosli.latestSnapshot(config.kosli.environments[role], (name) => config.apps.find((app) => app.name === name)?.buildFlow);
+export function latestSnapshot(
+  config: ProjectConfig,
+  kosli: KosliClient,
+  role: EnvironmentRole,
+): Promise<EnvironmentSnapshot> {
+  return kosli.latestSnapshot(
+    config.kosli.environments[role],
+    (name) => config.apps.find((app) => app.name === name)?.buildFlow,
+  );
 }

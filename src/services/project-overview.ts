@@ -10,7 +10,10 @@ import { approvalProgress, approvalStatus } from './approval-status';
 import type { CallContext, Deps } from './deps';
 import { canManageReleases } from './permissions';
 
-function summary(record: ReleaseSummaryRecord, extra: Pick<ReleaseSummary, 'approvals' | 'issues'> = { approvals: null, issues: null }): ReleaseSummary {
+function summary(
+  record: ReleaseSummaryRecord,
+  extra: Pick<ReleaseSummary, 'approvals' | 'issues'> = { approvals: null, issues: null },
+): ReleaseSummary {
   return {
     versionId: record.versionId,
     name: record.name,
@@ -27,27 +30,43 @@ function summary(record: ReleaseSummaryRecord, extra: Pick<ReleaseSummary, 'appr
   };
 }
 
-async function openCandidateProgress(deps: Deps, ctx: CallContext, record: ReleaseRecord): Promise<Pick<ReleaseSummary, 'approvals' | 'issues'>> {
+async function openCandidateProgress(
+  deps: Deps,
+  ctx: CallContext,
+  record: ReleaseRecord,
+): Promise<Pick<ReleaseSummary, 'approvals' | 'issues'>> {
   const stored = await deps.store.settings.config(ctx.projectKey);
   if (!stored) return { approvals: null, issues: null };
   const [decisions, version, issues] = await Promise.all([
     deps.store.decisions.latest(record.versionId),
     deps.jiraAsApp.getVersion(record.versionId).catch(() => null),
-    deps.store.keys.issueKeys(record).then((keys) => deps.jiraAsApp.searchIssuesByKeys(keys)).catch(() => null),
+    deps.store.keys
+      .issueKeys(record)
+      .then((keys) => deps.jiraAsApp.searchIssuesByKeys(keys))
+      .catch(() => null),
   ]);
-  const approvals = version ? approvalProgress(await approvalStatus(deps, stored.config, record, decisions, version, new Map()), ctx.actor, record.deploy.kind === 'open') : null;
+  const approvals = version
+    ? approvalProgress(
+        await approvalStatus(deps, stored.config, record, decisions, version, new Map()),
+        ctx.actor,
+        record.deploy.kind === 'open',
+      )
+    : null;
   const progress: IssueProgress | null = issues
     ? {
         total: record.candidate.issueCount,
         done: issues.filter((issue) => issue.statusCategory === 'done').length,
-        notDone: issues.filter((issue) => issue.statusCategory !== 'done').map((issue) => ({ key: issue.key, status: issue.status })),
+        notDone: issues
+          .filter((issue) => issue.statusCategory !== 'done')
+          .map((issue) => ({ key: issue.key, status: issue.status })),
       }
     : null;
   return { approvals, issues: progress };
 }
 
 export async function projectOverview(deps: Deps, ctx: CallContext): Promise<ProjectOverview> {
-  const record = (id: string | undefined) => (id ? deps.store.releases.get(ctx.projectKey, id) : Promise.resolve(undefined));
+  const record = (id: string | undefined) =>
+    id ? deps.store.releases.get(ctx.projectKey, id) : Promise.resolve(undefined);
   const [config, open, rollback, recent, permissions] = await Promise.all([
     deps.store.settings.config(ctx.projectKey),
     deps.store.slots.candidate(ctx.projectKey).then(record),
@@ -66,6 +85,8 @@ export async function projectOverview(deps: Deps, ctx: CallContext): Promise<Pro
     openCandidate: open && openProgress ? summary(summarise(open), openProgress) : null,
     openRollback: rollback && rollbackProgress ? summary(summarise(rollback), rollbackProgress) : null,
     apps: config?.config.apps.map((app) => app.name) ?? [],
-    recent: recent.filter((r) => r.versionId !== open?.versionId && r.versionId !== rollback?.versionId).map((r) => summary(r)),
+    recent: recent
+      .filter((r) => r.versionId !== open?.versionId && r.versionId !== rollback?.versionId)
+      .map((r) => summary(r)),
   };
 }

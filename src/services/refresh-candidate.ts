@@ -13,9 +13,31 @@ import { transition } from '../release/deploy-state';
 import { planContent, planRefresh, sameChoice } from '../release/refresh-plan';
 import { normaliseSelection } from '../release/partial';
 import type { Candidate, EnvironmentSnapshot, JiraEvidence } from '../release/types';
-import { choose, ComposeInBackground, composeFromWorld, readRunning, type ComposeOptions, type Composed, type Running, type Selection } from './compose';
-import { composingResult, INLINE_PAGE_LIMIT, queueComposition, resumeIfStalled, startComposition } from './compose-start';
-import { contentSnapshot, keyEntries, newReleaseRecord, toStoredCandidate, withHeldBack, type ReleaseRecord } from '../store/records';
+import {
+  choose,
+  ComposeInBackground,
+  composeFromWorld,
+  readRunning,
+  type ComposeOptions,
+  type Composed,
+  type Running,
+  type Selection,
+} from './compose';
+import {
+  composingResult,
+  INLINE_PAGE_LIMIT,
+  queueComposition,
+  resumeIfStalled,
+  startComposition,
+} from './compose-start';
+import {
+  contentSnapshot,
+  keyEntries,
+  newReleaseRecord,
+  toStoredCandidate,
+  withHeldBack,
+  type ReleaseRecord,
+} from '../store/records';
 import type { KosliClient } from '../kosli/types';
 import { recordJiraDecisions } from './approval-status';
 import { CONSUMER_LIMIT_SECONDS, kosliTrailUrl, type CallContext, type Deps } from './deps';
@@ -35,10 +57,19 @@ export const MAX_ISSUE_KEYS = 5000;
  * Unchanged content: only the choice of apps is written again when it differs (nothing else is
  * rewritten), or the composing mark cleared when a background composition found the same content.
  */
-async function rewriteChoice(deps: Deps, record: ReleaseRecord, composed: Composed): Promise<{ record: ReleaseRecord; keys: string[] }> {
+async function rewriteChoice(
+  deps: Deps,
+  record: ReleaseRecord,
+  composed: Composed,
+): Promise<{ record: ReleaseRecord; keys: string[] }> {
   const keys = composed.candidate.issueKeys;
   if (!record.composing && sameChoice(record, composed.heldBack, composed.selection)) return { record, keys };
-  const next: ReleaseRecord = { ...record, candidate: withHeldBack(record.candidate, composed.heldBack), selection: composed.selection, composing: null };
+  const next: ReleaseRecord = {
+    ...record,
+    candidate: withHeldBack(record.candidate, composed.heldBack),
+    selection: composed.selection,
+    composing: null,
+  };
   await deps.store.releases.put(next);
   return { record: next, keys };
 }
@@ -57,7 +88,11 @@ function describeContent(candidate: Candidate): string {
   return `${apps}; ${candidate.issueKeys.length} issue(s)`;
 }
 
-export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { apps?: string[] } = {}): Promise<RefreshResult> {
+export async function refreshCandidate(
+  deps: Deps,
+  ctx: CallContext,
+  options: { apps?: string[] } = {},
+): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
   const [running, owned] = await Promise.all([readRunning(config, kosli), deps.store.slots.candidate(ctx.projectKey)]);
   const stored = owned ? await deps.store.releases.get(ctx.projectKey, owned) : undefined;
@@ -66,15 +101,29 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { 
     await resumeIfStalled(deps, stored, true);
     return composingResult(stored);
   }
-  const chosen = normaliseSelection(options.apps, config.apps.map((app) => app.name));
-  const selection = options.apps !== undefined ? (chosen ? { apps: chosen, by: ctx.actor } : null) : (stored?.selection ?? null);
+  const chosen = normaliseSelection(
+    options.apps,
+    config.apps.map((app) => app.name),
+  );
+  const selection =
+    options.apps !== undefined ? (chosen ? { apps: chosen, by: ctx.actor } : null) : (stored?.selection ?? null);
   const { chosen: ranges, heldBack } = choose(running.ranges, selection);
   if (owned && stored && planRefresh(stored, { ranges, heldBack }, selection) === 'answer-stored') {
-    return { versionId: owned, name: stored.name, created: false, changed: false, addedKeys: [], contentHash: stored.candidate.contentHash, composing: false };
+    return {
+      versionId: owned,
+      name: stored.name,
+      created: false,
+      changed: false,
+      addedKeys: [],
+      contentHash: stored.candidate.contentHash,
+      composing: false,
+    };
   }
   let composed: Composed;
   try {
-    composed = await composeFromWorld(config, kosli, github, selection, running, { inlinePageLimit: INLINE_PAGE_LIMIT });
+    composed = await composeFromWorld(config, kosli, github, selection, running, {
+      inlinePageLimit: INLINE_PAGE_LIMIT,
+    });
   } catch (error) {
     if (!(error instanceof ComposeInBackground)) throw error;
     return startComposition(deps, ctx, config, owned, selection, error.pages);
@@ -94,7 +143,12 @@ export async function refreshCandidate(deps: Deps, ctx: CallContext, options: { 
  * worker, the composition job), with no size gate: both run in the consumer's 900 s. `staged`
  * gives a background composition its checkpoints and progress for what runs now.
  */
-export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: string, staged?: (running: Running, selection: Selection) => ComposeOptions): Promise<RefreshResult> {
+export async function refreshHeld(
+  deps: Deps,
+  ctx: CallContext,
+  versionId: string,
+  staged?: (running: Running, selection: Selection) => ComposeOptions,
+): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
   const record = await deps.store.releases.get(ctx.projectKey, versionId);
   const selection = record?.composing ? record.composing.selection : (record?.selection ?? null);
@@ -104,27 +158,50 @@ export async function refreshHeld(deps: Deps, ctx: CallContext, versionId: strin
   return refreshExisting(deps, ctx, config, kosli, versionId, composed);
 }
 
-async function createCandidate(deps: Deps, ctx: CallContext, config: ProjectConfig, kosli: KosliClient, composed: Composed): Promise<RefreshResult> {
+async function createCandidate(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  kosli: KosliClient,
+  composed: Composed,
+): Promise<RefreshResult> {
   const now = deps.clock.now();
-  const version = (await adoptVersionOfFailedCreate(deps, ctx)) ?? (await createVersion(deps, ctx, versionName(config.release.namePattern, now), now));
+  const version =
+    (await adoptVersionOfFailedCreate(deps, ctx)) ??
+    (await createVersion(deps, ctx, versionName(config.release.namePattern, now), now));
   // The new release's lock is taken before the slot names it, so no refresh can set it up alongside.
   return withReleaseLock(deps, version.id, () => setUpCreated(deps, ctx, config, kosli, composed, version, now));
 }
 
 /** Writes the content's keys, then the record naming them; returns the keys written. */
-async function writeContent(deps: Deps, record: Omit<ReleaseRecord, 'candidate' | 'selection'>, composed: Composed, previous: ReleaseRecord | null): Promise<{ record: ReleaseRecord; keys: string[] }> {
+async function writeContent(
+  deps: Deps,
+  record: Omit<ReleaseRecord, 'candidate' | 'selection'>,
+  composed: Composed,
+  previous: ReleaseRecord | null,
+): Promise<{ record: ReleaseRecord; keys: string[] }> {
   const { candidate } = composed;
   const entries = keyEntries(candidate, keysBySha(composed.evidence));
   const counts = new Map(previous?.candidate.apps.map((app) => [app.name, app.commitCount]) ?? []);
   const [buckets] = await Promise.all([
     deps.store.keys.put(record.versionId, candidate.contentHash, entries),
-    ...candidate.apps.map((app) => deps.store.commits.put(record.versionId, app.name, app.commits, counts.get(app.name) ?? 0)),
+    ...candidate.apps.map((app) =>
+      deps.store.commits.put(record.versionId, app.name, app.commits, counts.get(app.name) ?? 0),
+    ),
   ]);
-  const fixed = previous ? new Set(await deps.store.keys.fixed(record.versionId, previous.fixVersions.chunks)) : new Set<string>();
+  const fixed = previous
+    ? new Set(await deps.store.keys.fixed(record.versionId, previous.fixVersions.chunks))
+    : new Set<string>();
   const pending = candidate.issueKeys.filter((key) => !fixed.has(key)).length;
-  const next: ReleaseRecord = { ...record, candidate: toStoredCandidate(candidate, entries, buckets, composed.heldBack), selection: composed.selection, fixVersions: { ...record.fixVersions, pending } };
+  const next: ReleaseRecord = {
+    ...record,
+    candidate: toStoredCandidate(candidate, entries, buckets, composed.heldBack),
+    selection: composed.selection,
+    fixVersions: { ...record.fixVersions, pending },
+  };
   await deps.store.releases.put(next);
-  if (previous && previous.candidate.keys.contentHash !== candidate.contentHash) await deps.store.keys.drop(record.versionId, previous.candidate.keys);
+  if (previous && previous.candidate.keys.contentHash !== candidate.contentHash)
+    await deps.store.keys.drop(record.versionId, previous.candidate.keys);
   return { record: next, keys: candidate.issueKeys };
 }
 
@@ -143,14 +220,27 @@ async function setUpCreated(
   const identity = { versionId: version.id, projectKey: ctx.projectKey, projectId: ctx.projectId, name: version.name };
   const { record, keys } = await writeContent(deps, newReleaseRecord(identity, now), composed, null);
   await deps.store.snapshots.put(version.id, contentSnapshot(record.candidate, keys, now, ctx.actor));
-  await deps.store.audit.append(version.id, { at: now, actor: ctx.actor, action: 'candidate.created', detail: `Version ${version.name} created: ${describeContent(candidate)}.` });
+  await deps.store.audit.append(version.id, {
+    at: now,
+    actor: ctx.actor,
+    action: 'candidate.created',
+    detail: `Version ${version.name} created: ${describeContent(candidate)}.`,
+  });
   // From here on the app owns this version and never creates another.
   await deps.store.slots.setCandidate(ctx.projectKey, version.id);
   await deps.store.slots.setPendingVersion(ctx.projectKey, null);
 
   const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
-  return { versionId: version.id, name: version.name, created: true, changed: true, addedKeys: written, contentHash: candidate.contentHash, composing: false };
+  return {
+    versionId: version.id,
+    name: version.name,
+    created: true,
+    changed: true,
+    addedKeys: written,
+    contentHash: candidate.contentHash,
+    composing: false,
+  };
 }
 
 async function refreshExisting(
@@ -164,12 +254,27 @@ async function refreshExisting(
   const record = await deps.store.releases.get(ctx.projectKey, versionId);
   if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
   const { candidate } = composed;
-  const step = planContent(record, { contentHash: candidate.contentHash, heldBack: composed.heldBack, selection: composed.selection });
+  const step = planContent(record, {
+    contentHash: candidate.contentHash,
+    heldBack: composed.heldBack,
+    selection: composed.selection,
+  });
   if (step.kind === 'nothing') {
-    return { versionId, name: record.name, created: false, changed: false, addedKeys: [], contentHash: candidate.contentHash, composing: false };
+    return {
+      versionId,
+      name: record.name,
+      created: false,
+      changed: false,
+      addedKeys: [],
+      contentHash: candidate.contentHash,
+      composing: false,
+    };
   }
   if (step.kind === 'refused') {
-    throw new AppError('DEPLOY_IN_PROGRESS', `Release ${record.name} is already deploying the approved content; it cannot change now.`);
+    throw new AppError(
+      'DEPLOY_IN_PROGRESS',
+      `Release ${record.name} is already deploying the approved content; it cannot change now.`,
+    );
   }
   const changed = step.kind === 'change';
   const now = deps.clock.now();
@@ -183,7 +288,8 @@ async function refreshExisting(
           ...record,
           jiraSeen: seen,
           updatedAt: now,
-          deploy: record.deploy.kind !== 'open' ? transition(record.deploy, { type: 'contentChanged' }, now) : record.deploy,
+          deploy:
+            record.deploy.kind !== 'open' ? transition(record.deploy, { type: 'contentChanged' }, now) : record.deploy,
           attestedFor: null,
           composing: null,
         },
@@ -205,10 +311,22 @@ async function refreshExisting(
   }
   const ready = await ensureSetUp(deps, ctx, config, kosli, next, composed.prod, false);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
-  return { versionId, name: record.name, created: false, changed, addedKeys: written, contentHash: candidate.contentHash, composing: false };
+  return {
+    versionId,
+    name: record.name,
+    created: false,
+    changed,
+    addedKeys: written,
+    contentHash: candidate.contentHash,
+    composing: false,
+  };
 }
 
-async function recordNativeDecisions(deps: Deps, record: ReleaseRecord, at: string): Promise<ReleaseRecord['jiraSeen']> {
+async function recordNativeDecisions(
+  deps: Deps,
+  record: ReleaseRecord,
+  at: string,
+): Promise<ReleaseRecord['jiraSeen']> {
   const version = await deps.jiraAsApp.getVersion(record.versionId);
   const native = jiraDecisions(record.jiraSeen, version.approvers, record.candidate.contentHash, at);
   await recordJiraDecisions(deps, record.versionId, native.decisions);
@@ -242,21 +360,36 @@ export async function ensureSetUp(
     await mark('trail');
   }
   if (!current.setup.prodSoftware) {
-    await kosli.attestCustom({ flow: releaseFlow, trail: record.versionId, name: 'prod-software', typeName: 'running-sw', data: runningSoftware(prod, config.apps) });
+    await kosli.attestCustom({
+      flow: releaseFlow,
+      trail: record.versionId,
+      name: 'prod-software',
+      typeName: 'running-sw',
+      data: runningSoftware(prod, config.apps),
+    });
     await mark('prodSoftware');
   }
   if (!current.setup.links) {
     // A retry after a partial failure lists what is there first and adds only what is missing.
     const existing = fresh ? [] : await deps.jiraAsApp.listRelatedWork(record.versionId);
     const wanted = [
-      { category: 'Other link', title: 'Kosli Release Gate: release page', url: ctx.links.releasePage(ctx.projectKey, record.versionId) },
+      {
+        category: 'Other link',
+        title: 'Kosli Release Gate: release page',
+        url: ctx.links.releasePage(ctx.projectKey, record.versionId),
+      },
       { category: 'Audit', title: 'Kosli Trail', url: kosliTrailUrl(config, record.versionId) },
     ];
     for (const link of wanted) {
       if (!existing.some((work) => work.url === link.url)) await deps.jiraAsApp.addRelatedWork(record.versionId, link);
     }
     await mark('links');
-    await deps.store.audit.append(record.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'kosli.trail', detail: `Kosli trail ${releaseFlow}/${record.versionId} begun with prod-software; release page and trail linked from the Jira release` });
+    await deps.store.audit.append(record.versionId, {
+      at: deps.clock.now(),
+      actor: ctx.actor,
+      action: 'kosli.trail',
+      detail: `Kosli trail ${releaseFlow}/${record.versionId} begun with prod-software; release page and trail linked from the Jira release`,
+    });
   }
   return current;
 }
@@ -294,7 +427,12 @@ async function recordContent(
   const written = await writeFixVersions(deps, ctx, current, candidate.issueKeys);
   // The invocation's time ran out first: the consumer (900 s) carries on now, not the next scheduled check.
   if (written.length < current.fixVersions.pending && (ctx.invocation?.limitSeconds ?? 0) < CONSUMER_LIMIT_SECONDS) {
-    await queueComposition(deps, ctx.projectKey, record.versionId, `${current.fixVersions.pending - written.length} fix versions left`);
+    await queueComposition(
+      deps,
+      ctx.projectKey,
+      record.versionId,
+      `${current.fixVersions.pending - written.length} fix versions left`,
+    );
   }
   return written;
 }

@@ -68,7 +68,12 @@ const ACTION_LABELS: Record<string, string> = {
 };
 
 export function auditViews(entries: readonly AuditEntry[], users: ReadonlyMap<string, JiraUser>): AuditEntryView[] {
-  return entries.map((entry) => ({ at: entry.at, actor: actorName(entry.actor, users), action: ACTION_LABELS[entry.action] ?? entry.action, detail: entry.detail }));
+  return entries.map((entry) => ({
+    at: entry.at,
+    actor: actorName(entry.actor, users),
+    action: ACTION_LABELS[entry.action] ?? entry.action,
+    detail: entry.detail,
+  }));
 }
 
 export function issueViews(ctx: CallContext, issueKeys: readonly string[], issues: readonly JiraIssue[]): IssueView[] {
@@ -94,8 +99,18 @@ export function latestByPerson(decisions: readonly Decision[]): Map<string, Deci
 }
 
 /** Decisions as the page lists them; `latest` (each person's latest decision) says which were superseded. */
-export function decisionViews(decisions: readonly Decision[], latest: ReadonlyMap<string, Decision>, contentHash: string, users: ReadonlyMap<string, JiraUser>): DecisionView[] {
-  const same = (a: Decision, b: Decision | undefined) => b !== undefined && a.at === b.at && a.decision === b.decision && a.source === b.source && a.contentHash === b.contentHash;
+export function decisionViews(
+  decisions: readonly Decision[],
+  latest: ReadonlyMap<string, Decision>,
+  contentHash: string,
+  users: ReadonlyMap<string, JiraUser>,
+): DecisionView[] {
+  const same = (a: Decision, b: Decision | undefined) =>
+    b !== undefined &&
+    a.at === b.at &&
+    a.decision === b.decision &&
+    a.source === b.source &&
+    a.contentHash === b.contentHash;
   return decisions.map((d) => ({
     accountId: d.accountId,
     displayName: users.get(d.accountId)?.displayName ?? d.accountId,
@@ -123,42 +138,91 @@ export interface Slice<T, P> {
   next: P | undefined;
 }
 
-export async function issuesFrom(deps: Deps, ctx: CallContext, record: ReleaseRecord, offset: number, limit = PAGE_SIZE): Promise<Slice<IssueView, number>> {
+export async function issuesFrom(
+  deps: Deps,
+  ctx: CallContext,
+  record: ReleaseRecord,
+  offset: number,
+  limit = PAGE_SIZE,
+): Promise<Slice<IssueView, number>> {
   const keys = (await deps.store.keys.issueKeys(record)).slice(offset, offset + limit);
   const issues = await deps.jiraAsApp.searchIssuesByKeys(keys);
   const end = offset + keys.length;
   return { items: issueViews(ctx, keys, issues), next: end < record.candidate.issueCount ? end : undefined };
 }
 
-export async function decisionsFrom(deps: Deps, record: ReleaseRecord, cursor: string | undefined, limit = PAGE_SIZE): Promise<Slice<DecisionView, string>> {
-  const [latest, found] = await Promise.all([deps.store.decisions.latest(record.versionId), deps.store.decisions.page(record.versionId, limit, cursor)]);
-  const users = await namesOf(deps, found.entries.map((d) => d.accountId));
-  return { items: decisionViews(found.entries, latestByPerson(latest), record.candidate.contentHash, users), next: found.nextCursor };
+export async function decisionsFrom(
+  deps: Deps,
+  record: ReleaseRecord,
+  cursor: string | undefined,
+  limit = PAGE_SIZE,
+): Promise<Slice<DecisionView, string>> {
+  const [latest, found] = await Promise.all([
+    deps.store.decisions.latest(record.versionId),
+    deps.store.decisions.page(record.versionId, limit, cursor),
+  ]);
+  const users = await namesOf(
+    deps,
+    found.entries.map((d) => d.accountId),
+  );
+  return {
+    items: decisionViews(found.entries, latestByPerson(latest), record.candidate.contentHash, users),
+    next: found.nextCursor,
+  };
 }
 
-export async function auditFrom(deps: Deps, versionId: string, cursor: string | undefined, limit = PAGE_SIZE): Promise<Slice<AuditEntryView, string>> {
+export async function auditFrom(
+  deps: Deps,
+  versionId: string,
+  cursor: string | undefined,
+  limit = PAGE_SIZE,
+): Promise<Slice<AuditEntryView, string>> {
   const found = await deps.store.audit.page(versionId, limit, cursor);
-  const users = await namesOf(deps, found.entries.map((entry) => entry.actor));
+  const users = await namesOf(
+    deps,
+    found.entries.map((entry) => entry.actor),
+  );
   return { items: auditViews(found.entries, users), next: found.nextCursor };
 }
 
-export async function issuePage(deps: Deps, ctx: CallContext, versionId: string, cursor: string | undefined, limit = PAGE_SIZE): Promise<Page<IssueView>> {
+export async function issuePage(
+  deps: Deps,
+  ctx: CallContext,
+  versionId: string,
+  cursor: string | undefined,
+  limit = PAGE_SIZE,
+): Promise<Page<IssueView>> {
   const record = await loadRelease(deps, ctx.projectKey, versionId);
   const scope = listScope.issues(versionId, record.candidate.contentHash);
   const found = await issuesFrom(deps, ctx, record, offsetIn(scope, cursor), limit);
   return page(found.items, scope, found.next);
 }
 
-export async function decisionPage(deps: Deps, ctx: CallContext, versionId: string, cursor: string | undefined, limit = PAGE_SIZE): Promise<Page<DecisionView>> {
+export async function decisionPage(
+  deps: Deps,
+  ctx: CallContext,
+  versionId: string,
+  cursor: string | undefined,
+  limit = PAGE_SIZE,
+): Promise<Page<DecisionView>> {
   const scope = listScope.decisions(versionId);
   const from = storeCursorIn(scope, cursor);
   const found = await decisionsFrom(deps, await loadRelease(deps, ctx.projectKey, versionId), from, limit);
   return page(found.items, scope, found.next);
 }
 
-export async function auditPage(deps: Deps, ctx: CallContext, versionId: string, cursor: string | undefined, limit = PAGE_SIZE): Promise<Page<AuditEntryView>> {
+export async function auditPage(
+  deps: Deps,
+  ctx: CallContext,
+  versionId: string,
+  cursor: string | undefined,
+  limit = PAGE_SIZE,
+): Promise<Page<AuditEntryView>> {
   const scope = listScope.audit(versionId);
   const from = storeCursorIn(scope, cursor);
-  const [, found] = await Promise.all([loadRelease(deps, ctx.projectKey, versionId), auditFrom(deps, versionId, from, limit)]);
+  const [, found] = await Promise.all([
+    loadRelease(deps, ctx.projectKey, versionId),
+    auditFrom(deps, versionId, from, limit),
+  ]);
   return page(found.items, scope, found.next);
 }

@@ -23,7 +23,11 @@ export interface Lease {
 export type LeaseOutcome<T> = { ran: true; value: T } | { ran: false; expiresAt: string | null };
 
 /** Runs `work` under the release's lease, renewing it until the work ends; `{ ran: false }` when another holder has it. */
-export async function tryWithReleaseLock<T>(deps: Deps, id: string, work: (lease: Lease) => Promise<T>): Promise<LeaseOutcome<T>> {
+export async function tryWithReleaseLock<T>(
+  deps: Deps,
+  id: string,
+  work: (lease: Lease) => Promise<T>,
+): Promise<LeaseOutcome<T>> {
   const owner = deps.newId();
   if (!(await deps.store.locks.acquire(id, owner, deps.clock.now(), LEASE_SECONDS))) {
     return { ran: false, expiresAt: (await deps.store.locks.held(id))?.expiresAt ?? null };

@@ -22,7 +22,14 @@ import { withoutBidiControlsDeep } from '../release/display-text';
 import type { ProjectConfig } from '../release/config';
 import { dispatchedRun, releaseStateName } from '../release/deploy-state';
 import { diffContent } from '../release/content-change';
-import type { CommitInfo, Decision, EnvironmentSnapshot, JiraEvidence, Provenance, RunningArtifact } from '../release/types';
+import type {
+  CommitInfo,
+  Decision,
+  EnvironmentSnapshot,
+  JiraEvidence,
+  Provenance,
+  RunningArtifact,
+} from '../release/types';
 import type { KeyEntry } from '../store/candidate-keys';
 import type { CompositionStatus } from '../store/composition-store';
 import type { LogPage } from '../store/newest-first-log';
@@ -37,7 +44,16 @@ import { gateViewPeople, releaseGateView } from './release-gate-view';
 import { approvalPolicyFor } from '../release/rollback';
 import { loadRelease } from './load-release';
 import { pageCursor } from './page-cursor';
-import { actorName, auditViews, decisionViews, isPerson, issueViews, latestByPerson, listScope, PAGE_SIZE } from './release-lists';
+import {
+  actorName,
+  auditViews,
+  decisionViews,
+  isPerson,
+  issueViews,
+  latestByPerson,
+  listScope,
+  PAGE_SIZE,
+} from './release-lists';
 
 export { loadRelease };
 
@@ -66,29 +82,54 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const clientsRead = projectClients(deps, ctx.projectKey);
   // The upstream round starts as soon as the record, its content and the project's clients are read;
   // the logs' first pages (5 query pages in a row each) and the cached names are read beside it.
-  const upstream = Promise.all([stored, clientsRead]).then(([record, clients]) => upstreamReads(deps, ctx, record, clients, warnings));
-  const logs = Promise.all([deps.store.decisions.latest(versionId), deps.store.decisions.page(versionId, PAGE_SIZE), deps.store.audit.page(versionId, PAGE_SIZE), deps.store.snapshots.list(versionId)]);
-  const names = Promise.all([stored, clientsRead, logs]).then(async ([record, { config }, [latest, decisions, audit]]) => {
-    const known = new Set([
-      ...approvalPolicyFor(config, record).approvers,
-      ...(record.composing ? [record.composing.by] : []),
-      ...gateViewPeople(record),
-      ...latest.map((d) => d.accountId),
-      ...decisions.entries.map((d) => d.accountId),
-      ...audit.entries.map((a) => a.actor).filter(isPerson),
-    ]);
-    return { known, cached: await usersFromCache(deps, known) };
-  });
-  const compositionRead = stored.then((record) => (record.composing ? deps.store.compositions.status(versionId) : undefined));
-  const [record, { config }, reads, [latestDecisions, decisionPage, auditPage, snapshots], { known: knownUsers, cached: cachedUsers }, composition] = await Promise.all([
-    stored,
-    clientsRead,
-    upstream,
-    logs,
-    names,
-    compositionRead,
+  const upstream = Promise.all([stored, clientsRead]).then(([record, clients]) =>
+    upstreamReads(deps, ctx, record, clients, warnings),
+  );
+  const logs = Promise.all([
+    deps.store.decisions.latest(versionId),
+    deps.store.decisions.page(versionId, PAGE_SIZE),
+    deps.store.audit.page(versionId, PAGE_SIZE),
+    deps.store.snapshots.list(versionId),
   ]);
-  const { commitsByApp, keyEntries, shownPerApp, version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage } = reads;
+  const names = Promise.all([stored, clientsRead, logs]).then(
+    async ([record, { config }, [latest, decisions, audit]]) => {
+      const known = new Set([
+        ...approvalPolicyFor(config, record).approvers,
+        ...(record.composing ? [record.composing.by] : []),
+        ...gateViewPeople(record),
+        ...latest.map((d) => d.accountId),
+        ...decisions.entries.map((d) => d.accountId),
+        ...audit.entries.map((a) => a.actor).filter(isPerson),
+      ]);
+      return { known, cached: await usersFromCache(deps, known) };
+    },
+  );
+  const compositionRead = stored.then((record) =>
+    record.composing ? deps.store.compositions.status(versionId) : undefined,
+  );
+  const [
+    record,
+    { config },
+    reads,
+    [latestDecisions, decisionPage, auditPage, snapshots],
+    { known: knownUsers, cached: cachedUsers },
+    composition,
+  ] = await Promise.all([stored, clientsRead, upstream, logs, names, compositionRead]);
+  const {
+    commitsByApp,
+    keyEntries,
+    shownPerApp,
+    version,
+    issues,
+    dev,
+    staging,
+    prod,
+    provenance,
+    pullRequests,
+    jiraKeys,
+    liveRun,
+    mayManage,
+  } = reads;
   const audit = auditPage.entries;
   const issueKeys = keyEntries.map((entry) => entry.key);
   const firstIssues = issueKeys.slice(0, PAGE_SIZE);
@@ -97,7 +138,11 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
   const unnamed = [...knownUsers].filter((id) => !status.users.has(id));
   // Only people never seen before cost a Jira call; their names are cached for the next view.
   if (unnamed.length > 0) for (const [id, user] of await lookupUsers(deps, unnamed)) status.users.set(id, user);
-  const evidence = { commitsByApp, pullRequests: pullRequests ?? new Map<string, PullRequestAttestation>(), jiraKeys: jiraKeys ?? new Map<string, JiraEvidence>() };
+  const evidence = {
+    commitsByApp,
+    pullRequests: pullRequests ?? new Map<string, PullRequestAttestation>(),
+    jiraKeys: jiraKeys ?? new Map<string, JiraEvidence>(),
+  };
   // Summaries, reasons, names and audit details come from outside: shown without bidi controls.
   return withoutBidiControlsDeep({
     versionId,
@@ -115,7 +160,16 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     issueCount: issueKeys.length,
     missingKeys: record.candidate.missingKeys,
     untracked: record.candidate.untracked,
-    approvals: approvalsView(config, record, version, status, ctx.actor, deps.clock.now(), contentChanges(record, issueKeys, status, snapshots, audit, commitsByApp), decisionPage),
+    approvals: approvalsView(
+      config,
+      record,
+      version,
+      status,
+      ctx.actor,
+      deps.clock.now(),
+      contentChanges(record, issueKeys, status, snapshots, audit, commitsByApp),
+      decisionPage,
+    ),
     deploy: deployView(ctx, record, liveRun, audit, record.deploy.kind === 'failed' ? mayManage : null),
     audit: auditViews(audit, status.users),
     gate: releaseGateView(config, record, ctx.actor, status.users, mayManage === true),
@@ -123,7 +177,10 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
     fixVersions: { written: record.fixVersions.written, pending: record.fixVersions.pending },
     warnings,
     more: {
-      issues: firstIssues.length < issueKeys.length ? pageCursor(listScope.issues(versionId, record.candidate.contentHash), firstIssues.length) : null,
+      issues:
+        firstIssues.length < issueKeys.length
+          ? pageCursor(listScope.issues(versionId, record.candidate.contentHash), firstIssues.length)
+          : null,
       decisions: decisionPage.nextCursor ? pageCursor(listScope.decisions(versionId), decisionPage.nextCursor) : null,
       audit: auditPage.nextCursor ? pageCursor(listScope.audit(versionId), auditPage.nextCursor) : null,
     },
@@ -131,35 +188,76 @@ export async function releaseView(deps: Deps, ctx: CallContext, versionId: strin
 }
 
 /** The record's newest commits and its keys (storage), then every upstream read of the page at once. */
-async function upstreamReads(deps: Deps, ctx: CallContext, record: ReleaseRecord, { config, kosli, github }: ProjectClients, warnings: string[]) {
+async function upstreamReads(
+  deps: Deps,
+  ctx: CallContext,
+  record: ReleaseRecord,
+  { config, kosli, github }: ProjectClients,
+  warnings: string[],
+) {
   const versionId = record.versionId;
   const shownPerApp = commitsShown(record.candidate.apps.length);
   const [commitLists, keyEntries] = await Promise.all([
-    Promise.all(record.candidate.apps.map((app) => deps.store.commits.latest(versionId, app.name, app.commitCount, shownPerApp))),
+    Promise.all(
+      record.candidate.apps.map((app) => deps.store.commits.latest(versionId, app.name, app.commitCount, shownPerApp)),
+    ),
     deps.store.keys.all(versionId, record.candidate.keys),
   ]);
   const commitsByApp = new Map(record.candidate.apps.map((app, i) => [app.name, commitLists[i] ?? []]));
   const firstIssues = keyEntries.slice(0, PAGE_SIZE).map((entry) => entry.key);
   const run = dispatchedRun(record.deploy);
-  const shown = record.candidate.apps.flatMap((app) => newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit).slice(0, shownPerApp).map((c) => c.sha));
-  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage] = await Promise.all([
-    deps.jiraAsApp.getVersion(versionId),
-    settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(firstIssues)),
-    settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
-    settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
-    settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
-    Promise.all(record.candidate.apps.map((app) => settle(`Kosli provenance of ${app.name}`, warnings, () => kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false })))),
-    // Review and Jira evidence of every commit, from the source flow, in bulk and in the same round as the trails.
-    settle('Kosli pull requests', warnings, () => kosli.pullRequestEvidence(config.kosli.sourceFlow, shown)),
-    settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
-    run && record.deploy.kind === 'dispatched' ? settle('GitHub run', warnings, () => github.getRun(run.runId)) : Promise.resolve(null),
-    // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
-    record.deploy.kind === 'failed' || record.released ? canManageReleases(ctx).catch(() => false) : Promise.resolve(null),
-  ]);
-  return { commitsByApp, keyEntries, shownPerApp, version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage };
+  const shown = record.candidate.apps.flatMap((app) =>
+    newestFirst(commitsByApp.get(app.name) ?? [], app.to.commit)
+      .slice(0, shownPerApp)
+      .map((c) => c.sha),
+  );
+  const [version, issues, dev, staging, prod, provenance, pullRequests, jiraKeys, liveRun, mayManage] =
+    await Promise.all([
+      deps.jiraAsApp.getVersion(versionId),
+      settle('Jira issues', warnings, () => deps.jiraAsApp.searchIssuesByKeys(firstIssues)),
+      settle('Kosli dev', warnings, () => latestSnapshot(config, kosli, 'dev')),
+      settle('Kosli staging', warnings, () => latestSnapshot(config, kosli, 'staging')),
+      settle('Kosli prod', warnings, () => latestSnapshot(config, kosli, 'prod')),
+      Promise.all(
+        record.candidate.apps.map((app) =>
+          settle(`Kosli provenance of ${app.name}`, warnings, () =>
+            kosli.provenance(app.to.flow, app.to.trail, { pullRequests: false }),
+          ),
+        ),
+      ),
+      // Review and Jira evidence of every commit, from the source flow, in bulk and in the same round as the trails.
+      settle('Kosli pull requests', warnings, () => kosli.pullRequestEvidence(config.kosli.sourceFlow, shown)),
+      settle('Kosli Jira references', warnings, () => kosli.jiraEvidence(config.kosli.sourceFlow, shown)),
+      run && record.deploy.kind === 'dispatched'
+        ? settle('GitHub run', warnings, () => github.getRun(run.runId))
+        : Promise.resolve(null),
+      // Only a failure (retry) and a released version (roll back to it) need to know whether this person may act.
+      record.deploy.kind === 'failed' || record.released
+        ? canManageReleases(ctx).catch(() => false)
+        : Promise.resolve(null),
+    ]);
+  return {
+    commitsByApp,
+    keyEntries,
+    shownPerApp,
+    version,
+    issues,
+    dev,
+    staging,
+    prod,
+    provenance,
+    pullRequests,
+    jiraKeys,
+    liveRun,
+    mayManage,
+  };
 }
 
-function compositionView(mark: ComposingMark, status: CompositionStatus | undefined, users: Map<string, JiraUser>): CompositionView {
+function compositionView(
+  mark: ComposingMark,
+  status: CompositionStatus | undefined,
+  users: Map<string, JiraUser>,
+): CompositionView {
   return {
     since: mark.since,
     by: actorName(mark.by, users),
@@ -172,7 +270,8 @@ function compositionView(mark: ComposingMark, status: CompositionStatus | undefi
 
 /** Stored commits are oldest first; the page shows the newest first. Old records kept no list: the artifact's commit stands in. */
 function newestFirst(commits: readonly CommitInfo[], artifactCommit: string): CommitInfo[] {
-  if (commits.length === 0) return [{ sha: artifactCommit, title: '', author: '', authorEmail: null, date: '', url: null }];
+  if (commits.length === 0)
+    return [{ sha: artifactCommit, title: '', author: '', authorEmail: null, date: '', url: null }];
   return [...commits].reverse();
 }
 
@@ -192,15 +291,29 @@ function contentChanges(
   const hash = record.candidate.contentHash;
   const latest = latestByPerson(status.decisions);
   const staleBy = new Map<string, string[]>();
-  for (const d of latest.values()) if (d.contentHash !== hash) staleBy.set(d.contentHash, [...(staleBy.get(d.contentHash) ?? []), status.users.get(d.accountId)?.displayName ?? d.accountId]);
+  for (const d of latest.values())
+    if (d.contentHash !== hash)
+      staleBy.set(d.contentHash, [
+        ...(staleBy.get(d.contentHash) ?? []),
+        status.users.get(d.accountId)?.displayName ?? d.accountId,
+      ]);
   const byHash = new Map(snapshots.map((s) => [s.contentHash, s]));
   const current = byHash.get(hash);
   const changedAt = current?.at ?? audit.find((entry) => entry.action === 'candidate.changed')?.at ?? null;
   const changer = current?.actor ?? null;
   return [...staleBy].map(([fromHash, decidedBy]) => {
     const before = byHash.get(fromHash);
-    const after = { apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })), issueKeys };
-    const diff = before ? diffContent(before, after, (app) => commitsByApp.get(app) ?? []) : { apps: [], addedKeys: [], removedKeys: [] };
+    const after = {
+      apps: record.candidate.apps.map((app) => ({
+        name: app.name,
+        fingerprint: app.to.fingerprint,
+        commit: app.to.commit,
+      })),
+      issueKeys,
+    };
+    const diff = before
+      ? diffContent(before, after, (app) => commitsByApp.get(app) ?? [])
+      : { apps: [], addedKeys: [], removedKeys: [] };
     return {
       fromHash,
       decidedBy,
@@ -223,7 +336,13 @@ interface CommitEvidence {
   jiraKeys: Map<string, JiraEvidence>;
 }
 
-function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[], evidence: CommitEvidence, keys: readonly KeyEntry[], shownPerApp: number): ArtifactView[] {
+function artifactViews(
+  record: ReleaseRecord,
+  provenance: (Provenance | null)[],
+  evidence: CommitEvidence,
+  keys: readonly KeyEntry[],
+  shownPerApp: number,
+): ArtifactView[] {
   return record.candidate.apps.map((app, i) => {
     const p = provenance[i] ?? null;
     const commits: CommitEvidenceView[] = newestFirst(evidence.commitsByApp.get(app.name) ?? [], app.to.commit)
@@ -235,7 +354,9 @@ function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[],
         date: commit.date,
         url: commit.url,
         pullRequests: evidence.pullRequests.get(commit.sha.toLowerCase())?.pullRequests ?? [],
-        jiraKeys: (evidence.jiraKeys.get(commit.sha.toLowerCase())?.keys ?? []).filter((k) => k.exists).map((k) => k.key),
+        jiraKeys: (evidence.jiraKeys.get(commit.sha.toLowerCase())?.keys ?? [])
+          .filter((k) => k.exists)
+          .map((k) => k.key),
       }));
     const byUrl = new Map(commits.flatMap((c) => c.pullRequests).map((pr) => [pr.url, pr]));
     return {
@@ -257,14 +378,21 @@ function artifactViews(record: ReleaseRecord, provenance: (Provenance | null)[],
       commitCount: app.commitCount,
       truncated: app.truncated,
       commits,
-      reviewedCommits: commits.filter((c) => c.pullRequests.some((pr) => pr.approvers.some((approver) => approver !== pr.author))).length,
+      reviewedCommits: commits.filter((c) =>
+        c.pullRequests.some((pr) => pr.approvers.some((approver) => approver !== pr.author)),
+      ).length,
     };
   });
 }
 
 function cell(artifact: RunningArtifact | undefined): ArtifactCell | null {
   if (!artifact) return null;
-  return { fingerprint: artifact.fingerprint, commit: artifact.commit, compliant: artifact.compliant, kosliUrl: artifact.htmlUrl };
+  return {
+    fingerprint: artifact.fingerprint,
+    commit: artifact.commit,
+    compliant: artifact.compliant,
+    kosliUrl: artifact.htmlUrl,
+  };
 }
 
 function environmentRows(
@@ -288,7 +416,11 @@ function environmentRows(
       devDiffersFromStaging: d?.fingerprint !== s?.fingerprint,
       stagingDiffersFromProd: s?.fingerprint !== p?.fingerprint,
       // A rollback ships an earlier release, not what staging runs.
-      stagingDiffersFromCandidate: !record.rollback && staging !== null && candidateApp !== undefined && candidateApp.to.fingerprint !== s?.fingerprint,
+      stagingDiffersFromCandidate:
+        !record.rollback &&
+        staging !== null &&
+        candidateApp !== undefined &&
+        candidateApp.to.fingerprint !== s?.fingerprint,
     };
   });
 }
@@ -306,7 +438,12 @@ function approvalsView(
   const hash = record.candidate.contentHash;
   const name = (id: string) => status.users.get(id)?.displayName ?? id;
   // Native Jira decisions seen now and not yet recorded are the newest of all.
-  const decisions = decisionViews([...status.unrecorded, ...decisionPage.entries], latestByPerson(status.decisions), hash, status.users);
+  const decisions = decisionViews(
+    [...status.unrecorded, ...decisionPage.entries],
+    latestByPerson(status.decisions),
+    hash,
+    status.users,
+  );
   const mine = status.evaluation.approvers.find((a) => a.accountId === me);
   const open = record.deploy.kind === 'open';
   return {
@@ -319,7 +456,11 @@ function approvalsView(
         sources: a.sources,
         jiraStatus: native?.status ?? null,
         current: a.current,
-        staleJiraApproval: native?.status === 'APPROVED' && a.current !== 'approved' && a.latest?.source === 'jira' && a.latest.contentHash !== hash,
+        staleJiraApproval:
+          native?.status === 'APPROVED' &&
+          a.current !== 'approved' &&
+          a.latest?.source === 'jira' &&
+          a.latest.contentHash !== hash,
         ineligibleReason: a.ineligibleReason,
       };
     }),
@@ -338,7 +479,12 @@ function approvalsView(
               ? `You cannot approve: you ${mine.ineligibleReason}.`
               : null,
       current: mine?.current ?? null,
-      lastApproval: open && mine !== undefined && mine.current !== 'approved' && mine.ineligibleReason === null && status.wouldComplete(me, now),
+      lastApproval:
+        open &&
+        mine !== undefined &&
+        mine.current !== 'approved' &&
+        mine.ineligibleReason === null &&
+        status.wouldComplete(me, now),
       stale: mine?.latest !== null && mine?.latest !== undefined && mine.latest.contentHash !== hash,
     },
     progress: approvalProgress(status, me, open),
@@ -346,7 +492,13 @@ function approvalsView(
   };
 }
 
-function deployView(ctx: CallContext, record: ReleaseRecord, liveRun: WorkflowRun | null, audit: AuditEntry[], mayRetry: boolean | null): DeployView {
+function deployView(
+  ctx: CallContext,
+  record: ReleaseRecord,
+  liveRun: WorkflowRun | null,
+  audit: AuditEntry[],
+  mayRetry: boolean | null,
+): DeployView {
   const state = record.deploy;
   const run = dispatchedRun(state);
   // From the latest audit page (newest first): a deploy started further back shows no start time.
@@ -358,7 +510,10 @@ function deployView(ctx: CallContext, record: ReleaseRecord, liveRun: WorkflowRu
     runUrl: run?.runUrl ?? null,
     runStatus: liveRun?.status ?? record.run?.status ?? null,
     runConclusion: liveRun?.conclusion ?? record.run?.conclusion ?? null,
-    failure: state.kind === 'failed' ? { step: state.step, reason: state.reason, transient: state.transient, attempts: state.attempts } : null,
+    failure:
+      state.kind === 'failed'
+        ? { step: state.step, reason: state.reason, transient: state.transient, attempts: state.attempts }
+        : null,
     verification: record.verification,
     stepSince: state.kind === 'open' ? null : state.at,
     startedAt: state.kind === 'open' ? null : (started?.at ?? null),

@@ -12,7 +12,13 @@ import { toAppError } from '../errors';
 import type { DeploymentState } from '../jira/deployments';
 import type { ProjectConfig } from '../release/config';
 import { dispatchedRun } from '../release/deploy-state';
-import { deploymentCount, deploymentsFor, kosliSnapshotUrl, pipelineOf, type ReportedRole } from '../release/jira-deployments';
+import {
+  deploymentCount,
+  deploymentsFor,
+  kosliSnapshotUrl,
+  pipelineOf,
+  type ReportedRole,
+} from '../release/jira-deployments';
 import type { EnvironmentSnapshot } from '../release/types';
 import type { ReleaseRecord } from '../store/records';
 import type { Deps } from './deps';
@@ -30,7 +36,14 @@ function contentOf(record: ReleaseRecord): string {
 }
 
 /** Staging runs the candidate: Kosli's staging snapshot is what the candidate was composed from. */
-export async function reportStagingDeployment(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord, staging: EnvironmentSnapshot, issueKeys: readonly string[]): Promise<void> {
+export async function reportStagingDeployment(
+  deps: Deps,
+  actor: string,
+  config: ProjectConfig,
+  record: ReleaseRecord,
+  staging: EnvironmentSnapshot,
+  issueKeys: readonly string[],
+): Promise<void> {
   await report(deps, actor, config, record, issueKeys, {
     role: 'staging',
     identity: `staging:${record.candidate.contentHash}`,
@@ -41,7 +54,12 @@ export async function reportStagingDeployment(deps: Deps, actor: string, config:
 }
 
 /** After each deploy transition: verified → production successful; a deploy that failed for good → failed. */
-export async function reportDeployOutcome(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord): Promise<void> {
+export async function reportDeployOutcome(
+  deps: Deps,
+  actor: string,
+  config: ProjectConfig,
+  record: ReleaseRecord,
+): Promise<void> {
   const outcome = prodOutcome(config, record);
   if (outcome) await report(deps, actor, config, record, null, outcome);
 }
@@ -68,7 +86,14 @@ function prodOutcome(config: ProjectConfig, record: ReleaseRecord): Outcome | nu
 }
 
 /** `issueKeys`: the candidate's keys when the caller has them; otherwise they are read. */
-async function report(deps: Deps, actor: string, config: ProjectConfig, record: ReleaseRecord, issueKeys: readonly string[] | null, outcome: Outcome): Promise<void> {
+async function report(
+  deps: Deps,
+  actor: string,
+  config: ProjectConfig,
+  record: ReleaseRecord,
+  issueKeys: readonly string[] | null,
+  outcome: Outcome,
+): Promise<void> {
   if (record.candidate.issueCount === 0) return;
   try {
     const keys = issueKeys ?? (await deps.store.keys.issueKeys(record));
@@ -76,9 +101,21 @@ async function report(deps: Deps, actor: string, config: ProjectConfig, record: 
     if (previous?.identity === outcome.identity && previous.submittedAt !== null) return;
     const count = deploymentCount(keys.length);
     const same = previous?.identity === outcome.identity && previous.count === count;
-    const sequenceBase = same ? previous.sequenceBase : await deps.store.deploymentReports.reserve(record.projectKey, outcome.role, count);
+    const sequenceBase = same
+      ? previous.sequenceBase
+      : await deps.store.deploymentReports.reserve(record.projectKey, outcome.role, count);
     const at = same ? previous.at : deps.clock.now();
-    const stored = { role: outcome.role, identity: outcome.identity, state: outcome.state, sequenceBase, count, url: outcome.url, at, submittedAt: null, rejected: [] };
+    const stored = {
+      role: outcome.role,
+      identity: outcome.identity,
+      state: outcome.state,
+      sequenceBase,
+      count,
+      url: outcome.url,
+      at,
+      submittedAt: null,
+      rejected: [],
+    };
     await deps.store.deploymentReports.put(record.versionId, stored);
     const deployments = deploymentsFor(config, {
       ...outcome,
@@ -88,10 +125,14 @@ async function report(deps: Deps, actor: string, config: ProjectConfig, record: 
       updateSequenceNumber: Date.parse(deps.clock.now()),
       at,
     });
-    const result = await deps.jiraDeployments.submit(deployments, { projectKey: record.projectKey, versionId: record.versionId });
+    const result = await deps.jiraDeployments.submit(deployments, {
+      projectKey: record.projectKey,
+      versionId: record.versionId,
+    });
     const rejected = result.rejected.flatMap((r) => r.errors);
     await deps.store.deploymentReports.put(record.versionId, { ...stored, submittedAt: deps.clock.now(), rejected });
-    const unknown = result.unknownIssueKeys.length > 0 ? `; unknown to Jira: ${result.unknownIssueKeys.join(', ')}` : '';
+    const unknown =
+      result.unknownIssueKeys.length > 0 ? `; unknown to Jira: ${result.unknownIssueKeys.join(', ')}` : '';
     await deps.store.audit.append(record.versionId, {
       at: deps.clock.now(),
       actor,

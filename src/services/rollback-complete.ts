@@ -12,21 +12,42 @@ import type { ReleaseRecord } from '../store/records';
 import type { CallContext, Deps } from './deps';
 import { refreshCandidate } from './refresh-candidate';
 
-export async function completeRollback(deps: Deps, ctx: CallContext, config: ProjectConfig, rollback: ReleaseRecord): Promise<void> {
+export async function completeRollback(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  rollback: ReleaseRecord,
+): Promise<void> {
   const mark = rollback.rollback;
   if (!mark || mark.recorded) return;
   const page = ctx.links.releasePage(rollback.projectKey, rollback.versionId);
   const now = deps.clock.now();
   const versions = [
-    { id: mark.toVersionId, title: `Restored by rollback ${rollback.name}`, detail: `Prod runs this release's artifacts again: rollback ${rollback.name} was verified in Kosli. Reason: ${mark.reason}` },
+    {
+      id: mark.toVersionId,
+      title: `Restored by rollback ${rollback.name}`,
+      detail: `Prod runs this release's artifacts again: rollback ${rollback.name} was verified in Kosli. Reason: ${mark.reason}`,
+    },
     ...(mark.fromVersionId
-      ? [{ id: mark.fromVersionId, title: `Rolled back by ${rollback.name}`, detail: `Prod was rolled back from this release to ${mark.toVersionName} (rollback ${rollback.name}, verified in Kosli). Reason: ${mark.reason}` }]
+      ? [
+          {
+            id: mark.fromVersionId,
+            title: `Rolled back by ${rollback.name}`,
+            detail: `Prod was rolled back from this release to ${mark.toVersionName} (rollback ${rollback.name}, verified in Kosli). Reason: ${mark.reason}`,
+          },
+        ]
       : []),
   ];
   for (const version of versions) {
     const existing = await deps.jiraAsApp.listRelatedWork(version.id);
-    if (!existing.some((work) => work.url === page)) await deps.jiraAsApp.addRelatedWork(version.id, { category: 'Deployment', title: version.title, url: page });
-    await deps.store.audit.append(version.id, { at: now, actor: ctx.actor, action: 'rollback.recorded', detail: version.detail });
+    if (!existing.some((work) => work.url === page))
+      await deps.jiraAsApp.addRelatedWork(version.id, { category: 'Deployment', title: version.title, url: page });
+    await deps.store.audit.append(version.id, {
+      at: now,
+      actor: ctx.actor,
+      action: 'rollback.recorded',
+      detail: version.detail,
+    });
   }
   if (mark.fromVersionId) {
     const from = await deps.store.releases.get(rollback.projectKey, mark.fromVersionId);
@@ -41,7 +62,13 @@ export async function completeRollback(deps: Deps, ctx: CallContext, config: Pro
  * again with the same sequence numbers, state `rolled_back` and a higher update sequence number,
  * so Jira replaces them instead of adding new ones. A Jira fault is written to the audit, never thrown.
  */
-async function reportRolledBack(deps: Deps, ctx: CallContext, config: ProjectConfig, from: ReleaseRecord, rollbackName: string): Promise<void> {
+async function reportRolledBack(
+  deps: Deps,
+  ctx: CallContext,
+  config: ProjectConfig,
+  from: ReleaseRecord,
+  rollbackName: string,
+): Promise<void> {
   const previous = await deps.store.deploymentReports.get(from.versionId, 'prod');
   if (!previous || previous.state !== 'successful' || from.candidate.issueCount === 0) return;
   try {
@@ -59,10 +86,26 @@ async function reportRolledBack(deps: Deps, ctx: CallContext, config: ProjectCon
       at,
     });
     await deps.jiraDeployments.submit(deployments, { projectKey: from.projectKey, versionId: from.versionId });
-    await deps.store.deploymentReports.put(from.versionId, { ...previous, identity: `${previous.identity}:rolled_back`, state: 'rolled_back', at, submittedAt: at });
-    await deps.store.audit.append(from.versionId, { at, actor: ctx.actor, action: 'jira.deployment', detail: `Reported to Jira: ${config.kosli.environments.prod} rolled back for ${issueKeys.length} issue(s)` });
+    await deps.store.deploymentReports.put(from.versionId, {
+      ...previous,
+      identity: `${previous.identity}:rolled_back`,
+      state: 'rolled_back',
+      at,
+      submittedAt: at,
+    });
+    await deps.store.audit.append(from.versionId, {
+      at,
+      actor: ctx.actor,
+      action: 'jira.deployment',
+      detail: `Reported to Jira: ${config.kosli.environments.prod} rolled back for ${issueKeys.length} issue(s)`,
+    });
   } catch (error) {
-    await deps.store.audit.append(from.versionId, { at: deps.clock.now(), actor: ctx.actor, action: 'jira.deployment.failed', detail: `Rolled-back state not reported to Jira: ${toAppError(error).message}` });
+    await deps.store.audit.append(from.versionId, {
+      at: deps.clock.now(),
+      actor: ctx.actor,
+      action: 'jira.deployment.failed',
+      detail: `Rolled-back state not reported to Jira: ${toAppError(error).message}`,
+    });
   }
 }
 
@@ -79,6 +122,11 @@ async function recomputeForwardCandidate(deps: Deps, ctx: CallContext, rollback:
       detail: `Recomputed after rollback ${rollback.name} changed prod${result.changed ? ': the content changed, earlier approvals are stale' : ': the content is unchanged'}`,
     });
   } catch (error) {
-    await deps.store.audit.append(open, { at: deps.clock.now(), actor: ctx.actor, action: 'rollback.recorded', detail: `Not recomputed after rollback ${rollback.name}: ${toAppError(error).message}` });
+    await deps.store.audit.append(open, {
+      at: deps.clock.now(),
+      actor: ctx.actor,
+      action: 'rollback.recorded',
+      detail: `Not recomputed after rollback ${rollback.name}: ${toAppError(error).message}`,
+    });
   }
 }

@@ -38,7 +38,10 @@ export interface SecretStore extends SecretSource {
   clear(projectKey: string, name: SecretName): Promise<void>;
 }
 
-export function createSecretSource(stored: StoredSecrets, readVariable: (name: string) => string | undefined): SecretStore {
+export function createSecretSource(
+  stored: StoredSecrets,
+  readVariable: (name: string) => string | undefined,
+): SecretStore {
   const variable = (name: SecretName) => {
     const value = readVariable(SECRET_VARIABLES[name])?.trim();
     return value ? value : undefined;
@@ -59,7 +62,12 @@ export function createSecretSource(stored: StoredSecrets, readVariable: (name: s
 
     async set(projectKey, name, value, by) {
       checkSecretValue(name, value);
-      await stored.put(projectKey, name, value, { set: true, source: 'settings', updatedAt: by.at, updatedBy: by.accountId });
+      await stored.put(projectKey, name, value, {
+        set: true,
+        source: 'settings',
+        updatedAt: by.at,
+        updatedBy: by.accountId,
+      });
     },
 
     async clear(projectKey, name) {
@@ -77,14 +85,18 @@ export function secretValueProblem(value: string): string | null {
   if (value.length === 0) return 'enter the token (it is empty)';
   if (value.length > MAX_SECRET_LENGTH) return `a token is at most ${MAX_SECRET_LENGTH} characters`;
   if (/\s/.test(value)) return 'a token contains no spaces or line breaks';
-  if (value.length < MIN_SECRET_LENGTH) return `a token is at least ${MIN_SECRET_LENGTH} characters (this is shorter: check that it was copied whole)`;
+  if (value.length < MIN_SECRET_LENGTH)
+    return `a token is at least ${MIN_SECRET_LENGTH} characters (this is shorter: check that it was copied whole)`;
   return null;
 }
 
 /** Throws INVALID_INPUT (without the value) when a token value cannot be stored. */
 export function checkSecretValue(name: SecretName, value: string): void {
   const problem = secretValueProblem(value);
-  if (problem) throw new AppError('INVALID_INPUT', `${SECRET_LABELS[name]}: ${problem}`, { details: { fields: { value: problem } } });
+  if (problem)
+    throw new AppError('INVALID_INPUT', `${SECRET_LABELS[name]}: ${problem}`, {
+      details: { fields: { value: problem } },
+    });
 }
 
 /**

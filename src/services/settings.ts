@@ -27,17 +27,30 @@ export async function saveSettings(deps: Deps, ctx: CallContext, input: unknown)
   const checked = validateProjectConfig(input);
   if (!checked.ok) {
     const count = Object.keys(checked.errors).length;
-    throw new AppError('INVALID_INPUT', `The settings were not saved: ${count === 1 ? 'one field needs' : `${count} fields need`} correcting.`, {
-      details: { fields: checked.errors },
-    });
+    throw new AppError(
+      'INVALID_INPUT',
+      `The settings were not saved: ${count === 1 ? 'one field needs' : `${count} fields need`} correcting.`,
+      {
+        details: { fields: checked.errors },
+      },
+    );
   }
   await requireJiraProject(deps, ctx.projectKey);
-  await deps.store.settings.saveConfig(ctx.projectKey, { config: checked.config, savedAt: deps.clock.now(), savedBy: ctx.actor });
+  await deps.store.settings.saveConfig(ctx.projectKey, {
+    config: checked.config,
+    savedAt: deps.clock.now(),
+    savedBy: ctx.actor,
+  });
   return settingsView(deps, ctx.projectKey);
 }
 
 /** Sets (a string) or clears (null) the project's admin-entered token. */
-export async function setSecret(deps: Deps, ctx: CallContext, name: SecretName, value: string | null): Promise<SettingsView> {
+export async function setSecret(
+  deps: Deps,
+  ctx: CallContext,
+  name: SecretName,
+  value: string | null,
+): Promise<SettingsView> {
   await requireJiraAdmin(ctx);
   const store = secretStore(deps.secrets);
   if (value === null) await store.clear(ctx.projectKey, name);
@@ -62,7 +75,10 @@ async function settingsView(deps: Deps, projectKey: string): Promise<SettingsVie
   return {
     projectKey,
     config,
-    approvers: config.approval.approvers.map((accountId) => ({ accountId, displayName: names.get(accountId)?.displayName ?? accountId })),
+    approvers: config.approval.approvers.map((accountId) => ({
+      accountId,
+      displayName: names.get(accountId)?.displayName ?? accountId,
+    })),
     saved: stored !== undefined,
     secrets: { kosliToken, githubToken },
   };
@@ -76,7 +92,11 @@ export async function searchPeople(deps: Deps, ctx: CallContext, query: string):
 }
 
 /** Projects an admin can pick on the settings page: Jira's project search as the app, each marked configured or not. */
-export async function listProjects(deps: Deps, ctx: CallContext, query: string): Promise<{ projects: ProjectChoice[]; more: boolean }> {
+export async function listProjects(
+  deps: Deps,
+  ctx: CallContext,
+  query: string,
+): Promise<{ projects: ProjectChoice[]; more: boolean }> {
   await requireJiraAdmin(ctx);
   const { projects, more } = await deps.jiraAsApp.searchProjects(query, PROJECT_CHOICES);
   const stored = await Promise.all(projects.map((project) => deps.store.settings.config(project.key)));
@@ -86,7 +106,8 @@ export async function listProjects(deps: Deps, ctx: CallContext, query: string):
 /** The saved configuration, for the checks and the Kosli set-up (they test what was saved). */
 export async function savedConfig(deps: Deps, projectKey: string): Promise<ProjectConfig> {
   const stored = await deps.store.settings.config(projectKey);
-  if (!stored) throw new AppError('NOT_CONFIGURED', `Save the settings for ${projectKey} first: this uses the saved settings.`);
+  if (!stored)
+    throw new AppError('NOT_CONFIGURED', `Save the settings for ${projectKey} first: this uses the saved settings.`);
   return stored.config;
 }
 
@@ -96,7 +117,11 @@ async function requireJiraProject(deps: Deps, projectKey: string): Promise<void>
     await deps.jiraAsApp.getProject(projectKey);
   } catch (error) {
     if (error instanceof AppError && error.code === 'UPSTREAM_NOT_FOUND') {
-      throw new AppError('NOT_FOUND', `There is no Jira project with the key ${projectKey} (or the app cannot see it): check the key.`, { cause: error });
+      throw new AppError(
+        'NOT_FOUND',
+        `There is no Jira project with the key ${projectKey} (or the app cannot see it): check the key.`,
+        { cause: error },
+      );
     }
     throw error;
   }

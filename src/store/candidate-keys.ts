@@ -41,7 +41,8 @@ function bucketOf(key: string, buckets: number): number {
 }
 
 const pad = (n: number): string => String(n).padStart(4, '0');
-const bucketKey = (versionId: string, at: KeyBuckets, bucket: number): string => `keys:${versionId}:${at.contentHash.slice(0, 12)}:${pad(bucket)}`;
+const bucketKey = (versionId: string, at: KeyBuckets, bucket: number): string =>
+  `keys:${versionId}:${at.contentHash.slice(0, 12)}:${pad(bucket)}`;
 const fixedKey = (versionId: string, chunk: number): string => `fixed:${versionId}:${pad(chunk)}`;
 
 export class CandidateKeys {
@@ -63,7 +64,9 @@ export class CandidateKeys {
 
   /** Every key of a content, sorted. */
   async all(versionId: string, at: KeyBuckets): Promise<KeyEntry[]> {
-    const buckets = await Promise.all(Array.from({ length: at.buckets }, (_, i) => this.kv.get<KeyEntry[]>(bucketKey(versionId, at, i))));
+    const buckets = await Promise.all(
+      Array.from({ length: at.buckets }, (_, i) => this.kv.get<KeyEntry[]>(bucketKey(versionId, at, i))),
+    );
     return buckets.flatMap((bucket) => bucket ?? []).sort((a, b) => compareKeys(a.key, b.key));
   }
 
@@ -80,7 +83,9 @@ export class CandidateKeys {
 
   /** Keys whose fix version is written, from `chunks` chunks. */
   async fixed(versionId: string, chunks: number): Promise<string[]> {
-    const values = await Promise.all(Array.from({ length: chunks }, (_, i) => this.kv.get<string[]>(fixedKey(versionId, i))));
+    const values = await Promise.all(
+      Array.from({ length: chunks }, (_, i) => this.kv.get<string[]>(fixedKey(versionId, i))),
+    );
     return values.flatMap((keys) => keys ?? []);
   }
 
@@ -88,7 +93,8 @@ export class CandidateKeys {
   async addFixed(versionId: string, firstChunk: number, keys: readonly string[]): Promise<number> {
     let chunk = firstChunk;
     const writes: Promise<unknown>[] = [];
-    for (let i = 0; i < keys.length; i += FIXED_PER_CHUNK) writes.push(this.kv.set(fixedKey(versionId, chunk++), keys.slice(i, i + FIXED_PER_CHUNK)));
+    for (let i = 0; i < keys.length; i += FIXED_PER_CHUNK)
+      writes.push(this.kv.set(fixedKey(versionId, chunk++), keys.slice(i, i + FIXED_PER_CHUNK)));
     await Promise.all(writes);
     return chunk;
   }

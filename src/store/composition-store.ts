@@ -58,18 +58,29 @@ export class CompositionStore {
     const header = await this.kv.get<ListingHeader>(`staged:${versionId}:${run}:list:${app}`);
     if (!header) return undefined;
     const chunks = await Promise.all(
-      Array.from({ length: Math.ceil(header.count / COMMIT_CHUNK) }, (_, i) => this.kv.get<CommitInfo[]>(`staged:${versionId}:${run}:list:${app}:${pad(i)}`)),
+      Array.from({ length: Math.ceil(header.count / COMMIT_CHUNK) }, (_, i) =>
+        this.kv.get<CommitInfo[]>(`staged:${versionId}:${run}:list:${app}:${pad(i)}`),
+      ),
     );
     // A missing chunk (deleted under us) means the listing is read again, never half-used.
     if (chunks.some((chunk) => chunk === undefined)) return undefined;
-    return { commits: chunks.flatMap((chunk) => chunk ?? []), baseFound: header.baseFound, truncated: header.truncated };
+    return {
+      commits: chunks.flatMap((chunk) => chunk ?? []),
+      baseFound: header.baseFound,
+      truncated: header.truncated,
+    };
   }
 
   /** The chunks first, the header last: a header always names complete chunks. */
   async saveListing(versionId: string, run: string, app: string, list: AppCommits): Promise<void> {
     const writes: Promise<unknown>[] = [];
     for (let i = 0; i < list.commits.length; i += COMMIT_CHUNK) {
-      writes.push(this.kv.set(`staged:${versionId}:${run}:list:${app}:${pad(i / COMMIT_CHUNK)}`, list.commits.slice(i, i + COMMIT_CHUNK)));
+      writes.push(
+        this.kv.set(
+          `staged:${versionId}:${run}:list:${app}:${pad(i / COMMIT_CHUNK)}`,
+          list.commits.slice(i, i + COMMIT_CHUNK),
+        ),
+      );
     }
     await Promise.all(writes);
     const header: ListingHeader = { baseFound: list.baseFound, truncated: list.truncated, count: list.commits.length };
@@ -86,7 +97,12 @@ export class CompositionStore {
     return { asked, found };
   }
 
-  async saveLookup(versionId: string, run: string, asked: readonly string[], found: readonly JiraEvidence[]): Promise<void> {
+  async saveLookup(
+    versionId: string,
+    run: string,
+    asked: readonly string[],
+    found: readonly JiraEvidence[],
+  ): Promise<void> {
     const first = asked[0];
     if (first === undefined) return;
     const saved: SavedLookup = { asked: [...asked], found: [...found] };

@@ -39,7 +39,10 @@ export class NewestFirstLog<T extends { at: string }> {
     const entries: T[] = [];
     let next = cursor;
     do {
-      const page = await this.kv.query<T>(this.prefix, { limit: Math.min(QUERY_PAGE_SIZE, limit - entries.length), ...(next ? { cursor: next } : {}) });
+      const page = await this.kv.query<T>(this.prefix, {
+        limit: Math.min(QUERY_PAGE_SIZE, limit - entries.length),
+        ...(next ? { cursor: next } : {}),
+      });
       entries.push(...page.results.map((r) => r.value));
       next = page.nextCursor;
     } while (next && entries.length < limit);

@@ -12,11 +12,18 @@ export async function queryAll<T>(kv: KeyValueStore, prefix: string): Promise<{ 
 }
 
 /** The first `limit` entries under a prefix, in key order, reading no page more than needed. */
-export async function queryUpTo<T>(kv: KeyValueStore, prefix: string, limit: number): Promise<{ key: string; value: T }[]> {
+export async function queryUpTo<T>(
+  kv: KeyValueStore,
+  prefix: string,
+  limit: number,
+): Promise<{ key: string; value: T }[]> {
   const out: { key: string; value: T }[] = [];
   let cursor: string | undefined;
   do {
-    const page = await kv.query<T>(prefix, { limit: Math.min(QUERY_PAGE_SIZE, limit - out.length), ...(cursor ? { cursor } : {}) });
+    const page = await kv.query<T>(prefix, {
+      limit: Math.min(QUERY_PAGE_SIZE, limit - out.length),
+      ...(cursor ? { cursor } : {}),
+    });
     out.push(...page.results);
     cursor = page.nextCursor;
   } while (cursor && out.length < limit);

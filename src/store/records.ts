@@ -98,7 +98,10 @@ export function uncomposedCandidate(): StoredCandidate {
 }
 
 /** A release the app just created: open, nothing set up, attested, dispatched or released yet. */
-export function newReleaseRecord(identity: Pick<ReleaseRecord, 'versionId' | 'projectKey' | 'projectId' | 'name'>, now: string): Omit<ReleaseRecord, 'candidate'> {
+export function newReleaseRecord(
+  identity: Pick<ReleaseRecord, 'versionId' | 'projectKey' | 'projectId' | 'name'>,
+  now: string,
+): Omit<ReleaseRecord, 'candidate'> {
   return {
     ...identity,
     createdAt: now,
@@ -135,7 +138,12 @@ export interface ContentSnapshot {
   issueKeys: string[];
 }
 
-export function contentSnapshot(candidate: StoredCandidate, issueKeys: readonly string[], at: string, actor: string): ContentSnapshot {
+export function contentSnapshot(
+  candidate: StoredCandidate,
+  issueKeys: readonly string[],
+  at: string,
+  actor: string,
+): ContentSnapshot {
   return {
     contentHash: candidate.contentHash,
     at,
@@ -146,7 +154,10 @@ export function contentSnapshot(candidate: StoredCandidate, issueKeys: readonly 
 }
 
 /** A line of the project's release list: enough for the project page without reading any record. */
-export type ReleaseSummaryRecord = Pick<ReleaseRecord, 'versionId' | 'name' | 'createdAt' | 'updatedAt' | 'deploy' | 'released' | 'releaseDate' | 'rollback' | 'emergency'> & {
+export type ReleaseSummaryRecord = Pick<
+  ReleaseRecord,
+  'versionId' | 'name' | 'createdAt' | 'updatedAt' | 'deploy' | 'released' | 'releaseDate' | 'rollback' | 'emergency'
+> & {
   issueCount: number;
   apps: { name: string; fingerprint: string; commit: string }[];
 };
@@ -161,7 +172,11 @@ export function summarise(record: ReleaseRecord): ReleaseSummaryRecord {
     released: record.released,
     releaseDate: record.releaseDate,
     issueCount: record.candidate.issueCount,
-    apps: record.candidate.apps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint, commit: app.to.commit })),
+    apps: record.candidate.apps.map((app) => ({
+      name: app.name,
+      fingerprint: app.to.fingerprint,
+      commit: app.to.commit,
+    })),
     ...(record.rollback ? { rollback: record.rollback } : {}),
     ...(record.emergency ? { emergency: record.emergency } : {}),
   };
@@ -202,9 +217,15 @@ export function keyEntries(candidate: Candidate, jiraKeysBySha: ReadonlyMap<stri
   return candidate.issueKeys.map((key) => ({ key, apps: [...(apps.get(key) ?? [])].sort() }));
 }
 
-export function toStoredCandidate(candidate: Candidate, entries: readonly KeyEntry[], keys: KeyBuckets, heldBack: HeldBackApp[] = []): StoredCandidate {
+export function toStoredCandidate(
+  candidate: Candidate,
+  entries: readonly KeyEntry[],
+  keys: KeyBuckets,
+  heldBack: HeldBackApp[] = [],
+): StoredCandidate {
   const emails = new Set<string>();
-  for (const app of candidate.apps) for (const commit of app.commits) if (commit.authorEmail) emails.add(commit.authorEmail.toLowerCase());
+  for (const app of candidate.apps)
+    for (const commit of app.commits) if (commit.authorEmail) emails.add(commit.authorEmail.toLowerCase());
   return {
     apps: candidate.apps.map(({ commits, ...app }) => ({
       ...app,

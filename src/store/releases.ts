@@ -27,12 +27,17 @@ export class Releases {
 
   /** Writes the record and, alongside, its summary. */
   async put(record: ReleaseRecord): Promise<void> {
-    await Promise.all([this.kv.set(`release:${record.projectKey}:${record.versionId}`, record), this.kv.set(summaryKey(record), summarise(record))]);
+    await Promise.all([
+      this.kv.set(`release:${record.projectKey}:${record.versionId}`, record),
+      this.kv.set(summaryKey(record), summarise(record)),
+    ]);
   }
 
   /** The project's latest `limit` releases, newest first (the project page's: one query page). */
   async recent(projectKey: string, limit = RECENT_RELEASES): Promise<ReleaseSummaryRecord[]> {
-    return (await queryUpTo<ReleaseSummaryRecord>(this.kv, `summary:${projectKey}:`, limit)).map((entry) => entry.value);
+    return (await queryUpTo<ReleaseSummaryRecord>(this.kv, `summary:${projectKey}:`, limit)).map(
+      (entry) => entry.value,
+    );
   }
 
   /** Every record, optionally of one project (questions asked across projects: the JQL functions). */

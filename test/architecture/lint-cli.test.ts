@@ -13,7 +13,11 @@ const eslintBin = new URL('../../node_modules/eslint/bin/eslint.js', import.meta
 
 function lintAs(fixture: string, filePath: string): { status: number | null; output: string } {
   const code = readFileSync(new URL(`./fixtures/${fixture}`, import.meta.url), 'utf8');
-  const run = spawnSync(process.execPath, [eslintBin, '--stdin', '--stdin-filename', filePath], { cwd: root, input: code, encoding: 'utf8' });
+  const run = spawnSync(process.execPath, [eslintBin, '--stdin', '--stdin-filename', filePath], {
+    cwd: root,
+    input: code,
+    encoding: 'utf8',
+  });
   return { status: run.status, output: `${run.stdout}${run.stderr}` };
 }
 

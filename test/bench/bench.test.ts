@@ -19,7 +19,14 @@ import { measureDeployTime } from '../../bench/scenarios/p6-deploy-time';
 describe('bench', () => {
   it('P1: counts ours and the original per-commit strategy on the same world', async () => {
     const [result] = await measureCandidateCalls([{ apps: 2, commits: 10 }]);
-    expect(result).toMatchObject({ apps: 2, commits: 10, issues: 2, ours_fix_version_writes: 2, original_fix_version_writes: 2, target: p1Target({ apps: 2, commits: 10 }) });
+    expect(result).toMatchObject({
+      apps: 2,
+      commits: 10,
+      issues: 2,
+      ours_fix_version_writes: 2,
+      original_fix_version_writes: 2,
+      target: p1Target({ apps: 2, commits: 10 }),
+    });
     // The original pays one Kosli lookup per commit of the range (20 here).
     expect(result?.original_by_system.kosli).toBeGreaterThanOrEqual(20);
     expect(result?.ours).toBeLessThan(result?.original ?? 0);
@@ -52,7 +59,8 @@ describe('bench', () => {
     try {
       mkdirSync(join(dir, 'assets'));
       const files: Record<string, string> = {
-        'index.html': '<html><head><script type="module" crossorigin src="./assets/index.js"></script><link rel="modulepreload" href="./assets/runtime.js"></head></html>',
+        'index.html':
+          '<html><head><script type="module" crossorigin src="./assets/index.js"></script><link rel="modulepreload" href="./assets/runtime.js"></head></html>',
         'assets/index.js': `import{a}from"./vendor.js";import"./side.js";const l=()=>import("./lazy.js");export{a,l};`,
         'assets/vendor.js': `export const a=${JSON.stringify('v'.repeat(500))};`,
         'assets/side.js': 'document.title="x";',
@@ -61,8 +69,16 @@ describe('bench', () => {
       };
       for (const [name, text] of Object.entries(files)) writeFileSync(join(dir, name), text);
       const result = measurePanelSize(dir);
-      expect(result.files.map((f) => f.file)).toEqual(['assets/index.js', 'assets/runtime.js', 'assets/side.js', 'assets/vendor.js']);
-      const initial = ['index.js', 'runtime.js', 'side.js', 'vendor.js'].reduce((sum, f) => sum + gzipSync(files[`assets/${f}`] ?? '', { level: 9 }).length, 0);
+      expect(result.files.map((f) => f.file)).toEqual([
+        'assets/index.js',
+        'assets/runtime.js',
+        'assets/side.js',
+        'assets/vendor.js',
+      ]);
+      const initial = ['index.js', 'runtime.js', 'side.js', 'vendor.js'].reduce(
+        (sum, f) => sum + gzipSync(files[`assets/${f}`] ?? '', { level: 9 }).length,
+        0,
+      );
       expect(result.ours).toBe(Math.round((initial / 1024) * 10) / 10);
       expect(result.lazy_kb_gz).toBeGreaterThan(0);
     } finally {
@@ -74,7 +90,12 @@ describe('bench', () => {
     const p6 = await measureDeployTime({ samples: 1, upstreamLatencyMs: 0, storageLatencyMs: 0 });
     expect(p6.samples[0]?.run_polls).toBeGreaterThanOrEqual(1);
     expect(p6.ours).toBeGreaterThan(0);
-    const table = rows({ P6_deploy_s: p6, date: 'today', machine: { cpu: 'x', cores: 1, memory_gb: 1, os: 'x', node: 'x', load_start: 0, load_end: 0 }, duration_s: 1 });
+    const table = rows({
+      P6_deploy_s: p6,
+      date: 'today',
+      machine: { cpu: 'x', cores: 1, memory_gb: 1, os: 'x', node: 'x', load_start: 0, load_end: 0 },
+      duration_s: 1,
+    });
     expect(textTable(table)).toContain('P6 deploy s');
     expect(markdownTable(table)).toMatch(/^\| Figure \| Case \|/);
   });

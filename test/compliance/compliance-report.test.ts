@@ -24,7 +24,12 @@ const reportSchema = z.object({
       issues: z.array(z.object({ key: z.string(), exists: z.boolean() })),
     }),
   ),
-  totals: z.object({ commits: z.number(), withoutPullRequest: z.number(), withoutIndependentApprover: z.number(), withoutJiraIssue: z.number() }),
+  totals: z.object({
+    commits: z.number(),
+    withoutPullRequest: z.number(),
+    withoutIndependentApprover: z.number(),
+    withoutJiraIssue: z.number(),
+  }),
   truncated: z.boolean(),
 });
 
@@ -66,11 +71,21 @@ function commitToMain(spec: CommitSpec, index: number): string {
     kosli.attest(SOURCE_FLOW, sha, {
       type: 'pull_request',
       attestation_name: 'pull-request',
-      pull_requests: [{ url: `https://github.com/acme/shop/pull/${index + 1}`, author: spec.pr.author, approvers: spec.pr.approvers.map((username) => ({ username, state: 'APPROVED' })) }],
+      pull_requests: [
+        {
+          url: `https://github.com/acme/shop/pull/${index + 1}`,
+          author: spec.pr.author,
+          approvers: spec.pr.approvers.map((username) => ({ username, state: 'APPROVED' })),
+        },
+      ],
     });
   }
   if (spec.jira) {
-    kosli.attest(SOURCE_FLOW, sha, { type: 'jira', attestation_name: 'work-reference', jira_results: spec.jira.map((k) => ({ issue_id: k.key, issue_exists: k.exists })) });
+    kosli.attest(SOURCE_FLOW, sha, {
+      type: 'jira',
+      attestation_name: 'work-reference',
+      jira_results: spec.jira.map((k) => ({ issue_id: k.key, issue_exists: k.exists })),
+    });
   }
   return sha;
 }
@@ -89,11 +104,26 @@ describe('report/compliance', () => {
     await world.configure();
     const specs: CommitSpec[] = [
       { date: '2026-03-31T23:59:59Z', author: 'Before Period', pr: { author: 'x', approvers: ['y'] } },
-      { date: '2026-04-01T00:00:00Z', author: 'Ann', pr: { author: 'ann', approvers: ['bob'] }, jira: [{ key: 'OPS-1', exists: true }] },
-      { date: '2026-04-03T10:00:00Z', author: 'Bob', pr: { author: 'bob', approvers: ['bob'] }, jira: [{ key: 'OPS-2', exists: true }] },
+      {
+        date: '2026-04-01T00:00:00Z',
+        author: 'Ann',
+        pr: { author: 'ann', approvers: ['bob'] },
+        jira: [{ key: 'OPS-1', exists: true }],
+      },
+      {
+        date: '2026-04-03T10:00:00Z',
+        author: 'Bob',
+        pr: { author: 'bob', approvers: ['bob'] },
+        jira: [{ key: 'OPS-2', exists: true }],
+      },
       { date: '2026-04-09T10:00:00Z', author: 'Cid', jira: [{ key: 'OPS-3', exists: true }] },
       { date: '2026-04-15T10:00:00Z', author: 'Dora', pr: { author: 'dora', approvers: ['ann', 'bob'] } },
-      { date: '2026-04-22T10:00:00Z', author: 'Eve', pr: { author: 'eve', approvers: [] }, jira: [{ key: 'NOPE-9', exists: false }] },
+      {
+        date: '2026-04-22T10:00:00Z',
+        author: 'Eve',
+        pr: { author: 'eve', approvers: [] },
+        jira: [{ key: 'NOPE-9', exists: false }],
+      },
       { date: '2026-04-30T23:59:59Z', author: 'Fay' },
       { date: '2026-05-01T00:00:00Z', author: 'After Period', pr: { author: 'x', approvers: ['y'] } },
     ];
@@ -101,7 +131,11 @@ describe('report/compliance', () => {
 
     const result = await report('2026-04-01', '2026-05-01');
 
-    expect(result).toMatchObject({ from: '2026-04-01T00:00:00.000Z', to: '2026-05-01T00:00:00.000Z', truncated: false });
+    expect(result).toMatchObject({
+      from: '2026-04-01T00:00:00.000Z',
+      to: '2026-05-01T00:00:00.000Z',
+      truncated: false,
+    });
     expect(result.rows.map((r) => r.author)).toEqual(['Ann', 'Bob', 'Cid', 'Dora', 'Eve', 'Fay']);
     expect(result.rows[0]).toEqual({
       sha: shas[1],
@@ -112,7 +146,12 @@ describe('report/compliance', () => {
       approvers: ['bob'],
       issues: [{ key: 'OPS-1', exists: true }],
     });
-    expect(result.rows[2]).toMatchObject({ author: 'Cid', pullRequests: [], approvers: [], issues: [{ key: 'OPS-3', exists: true }] });
+    expect(result.rows[2]).toMatchObject({
+      author: 'Cid',
+      pullRequests: [],
+      approvers: [],
+      issues: [{ key: 'OPS-3', exists: true }],
+    });
     expect(result.rows[3]).toMatchObject({ author: 'Dora', approvers: ['ann', 'bob'], issues: [] });
     expect(result.rows[4]).toMatchObject({ author: 'Eve', approvers: [], issues: [{ key: 'NOPE-9', exists: false }] });
     expect(result.rows[5]).toMatchObject({ author: 'Fay', pullRequests: [], approvers: [], issues: [] });
@@ -129,7 +168,18 @@ describe('report/compliance', () => {
     // The CSV download of this table parses back to it.
     const [header, ...records] = parseCsv(complianceCsv(result.rows));
     expect(header).toEqual(['commit', 'date', 'commit-author', 'pr-approver', 'jira-issue']);
-    expect(records).toEqual(result.rows.map((r) => [r.sha, r.date, r.author, r.approvers.join(' '), r.issues.filter((i) => i.exists).map((i) => i.key).join(' ')]));
+    expect(records).toEqual(
+      result.rows.map((r) => [
+        r.sha,
+        r.date,
+        r.author,
+        r.approvers.join(' '),
+        r.issues
+          .filter((i) => i.exists)
+          .map((i) => i.key)
+          .join(' '),
+      ]),
+    );
   });
 
   it('reports an empty period without asking Kosli', async () => {
@@ -137,7 +187,12 @@ describe('report/compliance', () => {
     commitToMain({ date: '2026-04-02T10:00:00Z', pr: { author: 'a', approvers: ['b'] } }, 0);
     const result = await report('2026-02-01', '2026-03-01');
     expect(result.rows).toEqual([]);
-    expect(result.totals).toEqual({ commits: 0, withoutPullRequest: 0, withoutIndependentApprover: 0, withoutJiraIssue: 0 });
+    expect(result.totals).toEqual({
+      commits: 0,
+      withoutPullRequest: 0,
+      withoutIndependentApprover: 0,
+      withoutJiraIssue: 0,
+    });
     expect(criteriaCalls()).toBe(0);
   });
 
@@ -146,7 +201,15 @@ describe('report/compliance', () => {
     const start = Date.parse('2026-04-01T00:00:00Z');
     for (let i = 0; i < 2000; i++) {
       const date = new Date(start + i * 20 * 60_000).toISOString();
-      commitToMain({ date, author: `Dev ${i % 7}`, ...(i % 10 === 0 ? {} : { pr: { author: `dev${i % 7}`, approvers: ['reviewer'] } }), ...(i % 4 === 0 ? {} : { jira: [{ key: `OPS-${i}`, exists: true }] }) }, i);
+      commitToMain(
+        {
+          date,
+          author: `Dev ${i % 7}`,
+          ...(i % 10 === 0 ? {} : { pr: { author: `dev${i % 7}`, approvers: ['reviewer'] } }),
+          ...(i % 4 === 0 ? {} : { jira: [{ key: `OPS-${i}`, exists: true }] }),
+        },
+        i,
+      );
     }
     world.github.service.resetCounters();
     world.kosli.service.resetCounters();
@@ -160,10 +223,17 @@ describe('report/compliance', () => {
     const pages = commitPages() - githubBefore;
     const criteria = criteriaCalls() - kosliBefore;
     const kosliTotal = world.kosli.service.requestCount;
-    process.stdout.write(`compliance report, 2,000 commits: ${pages} GitHub commit pages, ${criteria} Kosli bulk calls (${kosliTotal} Kosli requests in all), ${elapsed} ms\n`);
+    process.stdout.write(
+      `compliance report, 2,000 commits: ${pages} GitHub commit pages, ${criteria} Kosli bulk calls (${kosliTotal} Kosli requests in all), ${elapsed} ms\n`,
+    );
     expect(result.rows).toHaveLength(2000);
     expect(result.truncated).toBe(false);
-    expect(result.totals).toEqual({ commits: 2000, withoutPullRequest: 200, withoutIndependentApprover: 200, withoutJiraIssue: 500 });
+    expect(result.totals).toEqual({
+      commits: 2000,
+      withoutPullRequest: 200,
+      withoutIndependentApprover: 200,
+      withoutJiraIssue: 500,
+    });
     expect(pages).toBe(20);
     expect(criteria).toBe(40);
     expect(kosliTotal).toBe(41); // plus the one source-flow existence check
@@ -171,15 +241,30 @@ describe('report/compliance', () => {
   });
 
   it('says which setting to fill in when the project is not configured', async () => {
-    const result = await world.invoke(world.people.developer, 'report/compliance', { from: '2026-04-01', to: '2026-05-01' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED', message: expect.stringContaining('fill in "Source flow"') } });
+    const result = await world.invoke(world.people.developer, 'report/compliance', {
+      from: '2026-04-01',
+      to: '2026-05-01',
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_CONFIGURED', message: expect.stringContaining('fill in "Source flow"') },
+    });
   });
 
   it('says when the source flow does not exist in Kosli', async () => {
     await world.configure(aConfig({ kosli: { sourceFlow: 'no-such-flow' } }));
     commitToMain({ date: '2026-04-02T10:00:00Z' }, 0);
-    const result = await world.invoke(world.people.developer, 'report/compliance', { from: '2026-04-01', to: '2026-05-01' });
-    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED', message: expect.stringContaining(`source flow 'no-such-flow' does not exist in Kosli org 'acme'`) } });
+    const result = await world.invoke(world.people.developer, 'report/compliance', {
+      from: '2026-04-01',
+      to: '2026-05-01',
+    });
+    expect(result).toMatchObject({
+      ok: false,
+      error: {
+        code: 'NOT_CONFIGURED',
+        message: expect.stringContaining(`source flow 'no-such-flow' does not exist in Kosli org 'acme'`),
+      },
+    });
   });
 
   it.each([
@@ -191,7 +276,10 @@ describe('report/compliance', () => {
     await world.configure();
     world.github.service.resetCounters();
     const result = await world.invoke(world.people.developer, 'report/compliance', { from, to });
-    expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT', message: expect.stringMatching(message) } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'INVALID_INPUT', message: expect.stringMatching(message) },
+    });
     expect(world.github.service.requestCount).toBe(0);
   });
 

@@ -8,7 +8,14 @@ import { buildDeployInputs } from '../../src/github/deploy-inputs';
 import { createGitHubClient } from '../../src/github/client';
 import { createGitHubFake } from '../../sandbox/fakes/github/github-fake';
 import { GitHubWorld } from '../../sandbox/fakes/github/world';
-import { aDeployRequest, DEPLOY_WORKFLOW, type GitHubHarness, seedCommits, startGitHub, TOKEN } from '../github/helpers';
+import {
+  aDeployRequest,
+  DEPLOY_WORKFLOW,
+  type GitHubHarness,
+  seedCommits,
+  startGitHub,
+  TOKEN,
+} from '../github/helpers';
 import { GitHubOpenApi } from '../github/openapi-contract';
 
 const spec = GitHubOpenApi.load();
@@ -25,21 +32,64 @@ beforeAll(async () => {
   const shas = seedCommits(world, 230, (i) => [i % 3 === 0 ? 'apps/frontend/f.txt' : 'apps/backend/b.txt']);
   const [first = '', second = ''] = shas;
   const head = shas.at(-1) ?? '';
-  const inputs = (requestId: string) => buildDeployInputs(aDeployRequest({ requestId, artifacts: [{ app: 'backend', commit: head, fingerprint: 'f'.repeat(64) }] }));
+  const inputs = (requestId: string) =>
+    buildDeployInputs(
+      aDeployRequest({ requestId, artifacts: [{ app: 'backend', commit: head, fingerprint: 'f'.repeat(64) }] }),
+    );
 
   // Dispatch: 200 with run details, 204 + correlation, GHES 422 → 204, and the errors.
-  const { runId } = await client.dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: inputs('rq-contract-0001'), requestId: 'rq-contract-0001' });
+  const { runId } = await client.dispatchWorkflow({
+    workflow: DEPLOY_WORKFLOW,
+    ref: 'main',
+    inputs: inputs('rq-contract-0001'),
+    requestId: 'rq-contract-0001',
+  });
   world.dispatchMode = 'no-content';
-  await client.dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: inputs('rq-contract-0002'), requestId: 'rq-contract-0002' });
+  await client.dispatchWorkflow({
+    workflow: DEPLOY_WORKFLOW,
+    ref: 'main',
+    inputs: inputs('rq-contract-0002'),
+    requestId: 'rq-contract-0002',
+  });
   world.dispatchMode = 'reject-run-details';
-  await client.dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: inputs('rq-contract-0003'), requestId: 'rq-contract-0003' });
+  await client.dispatchWorkflow({
+    workflow: DEPLOY_WORKFLOW,
+    ref: 'main',
+    inputs: inputs('rq-contract-0003'),
+    requestId: 'rq-contract-0003',
+  });
   world.dispatchMode = 'run-details';
-  await settled(client.dispatchWorkflow({ workflow: 'missing.yml', ref: 'main', inputs: inputs('rq-contract-0004'), requestId: 'rq-contract-0004' }));
-  await settled(client.dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'no-such-branch', inputs: inputs('rq-contract-0005'), requestId: 'rq-contract-0005' }));
-  await settled(client.dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs: { ...inputs('rq-contract-0006'), extra: 'x' }, requestId: 'rq-contract-0006' }));
+  await settled(
+    client.dispatchWorkflow({
+      workflow: 'missing.yml',
+      ref: 'main',
+      inputs: inputs('rq-contract-0004'),
+      requestId: 'rq-contract-0004',
+    }),
+  );
+  await settled(
+    client.dispatchWorkflow({
+      workflow: DEPLOY_WORKFLOW,
+      ref: 'no-such-branch',
+      inputs: inputs('rq-contract-0005'),
+      requestId: 'rq-contract-0005',
+    }),
+  );
+  await settled(
+    client.dispatchWorkflow({
+      workflow: DEPLOY_WORKFLOW,
+      ref: 'main',
+      inputs: { ...inputs('rq-contract-0006'), extra: 'x' },
+      requestId: 'rq-contract-0006',
+    }),
+  );
 
   // Runs.
-  await client.findDispatchedRun({ workflow: DEPLOY_WORKFLOW, requestId: 'rq-contract-0001', since: new Date(Date.now() - 60_000).toISOString() });
+  await client.findDispatchedRun({
+    workflow: DEPLOY_WORKFLOW,
+    requestId: 'rq-contract-0001',
+    since: new Date(Date.now() - 60_000).toISOString(),
+  });
   await client.getRun(runId);
   await world.settleRuns();
   await client.getRun(runId);
@@ -48,9 +98,20 @@ beforeAll(async () => {
 
   // Commits: paged walk to a base, a base off the path (compare fallback), a period, a compare, errors.
   await client.commitsTouchingPath({ head, base: first, path: 'apps/backend', since: null, limit: 1000 });
-  await client.commitsTouchingPath({ head, base: first, path: 'apps/frontend', since: world.commits.get(second)?.date ?? null, limit: 1000 });
+  await client.commitsTouchingPath({
+    head,
+    base: first,
+    path: 'apps/frontend',
+    since: world.commits.get(second)?.date ?? null,
+    limit: 1000,
+  });
   await client.commitsTouchingPath({ head, base: second, path: 'apps/frontend', since: null, limit: 1000 });
-  await client.commitsInPeriod({ ref: 'main', since: '2025-01-06T00:00:00Z', until: '2025-01-07T00:00:00Z', limit: 500 });
+  await client.commitsInPeriod({
+    ref: 'main',
+    since: '2025-01-06T00:00:00Z',
+    until: '2025-01-07T00:00:00Z',
+    limit: 500,
+  });
   await client.compare(first, head);
   await client.compare(head, first);
   await settled(client.compare(first, '0'.repeat(40)));
@@ -76,7 +137,14 @@ beforeAll(async () => {
   const empty = createGitHubFake(new GitHubWorld({ token: TOKEN }));
   const emptyUrl = await empty.service.listen();
   const emptyClient = createGitHubClient({ baseUrl: emptyUrl, owner: 'acme', repo: 'shop', token: TOKEN }, fetch);
-  await settled(emptyClient.commitsInPeriod({ ref: 'main', since: '2025-01-01T00:00:00Z', until: '2025-02-01T00:00:00Z', limit: 10 }));
+  await settled(
+    emptyClient.commitsInPeriod({
+      ref: 'main',
+      since: '2025-01-01T00:00:00Z',
+      until: '2025-02-01T00:00:00Z',
+      limit: 10,
+    }),
+  );
   gh.service.log.push(...empty.service.log);
   await empty.service.close();
 });
@@ -103,7 +171,12 @@ describe('fake GitHub vs the GitHub REST OpenAPI description', () => {
     const listed = gh.service.log.find((entry) => entry.route.endsWith('/commits') && entry.status === 200);
     if (!dispatched || !moved || !listed) throw new Error('the scenario above logs these exchanges');
     expect(spec.checkExchange({ ...dispatched, responseBody: { workflow_run_id: 'one' } })).not.toEqual([]);
-    expect(spec.checkExchange({ ...moved, requestBody: Buffer.from(JSON.stringify({ sha: 'a'.repeat(40), force: 'true' })) })).not.toEqual([]);
+    expect(
+      spec.checkExchange({
+        ...moved,
+        requestBody: Buffer.from(JSON.stringify({ sha: 'a'.repeat(40), force: 'true' })),
+      }),
+    ).not.toEqual([]);
     expect(spec.checkExchange({ ...listed, query: `${listed.query}&base=abc` })).not.toEqual([]);
     expect(spec.checkExchange({ ...listed, responseBody: [{ sha: 'a'.repeat(40) }] })).not.toEqual([]);
   });
@@ -119,7 +192,9 @@ describe('fake GitHub vs the GitHub REST OpenAPI description', () => {
     }
     const summary = [...covered].map(([id, statuses]) => `${id} [${[...statuses].sort().join(', ')}]`).sort();
     // The count the brief asks to see, with the statuses each operation was seen answering.
-    console.info(`GitHub contract: ${covered.size} operations covered, ${gh.service.log.length} exchanges checked\n  ${summary.join('\n  ')}`);
+    console.info(
+      `GitHub contract: ${covered.size} operations covered, ${gh.service.log.length} exchanges checked\n  ${summary.join('\n  ')}`,
+    );
     expect([...covered.keys()].sort()).toEqual([
       'actions/create-workflow-dispatch',
       'actions/get-workflow',

@@ -42,7 +42,11 @@ function aReport(overrides: Partial<DeploymentReport> = {}): DeploymentReport {
 async function post(body: unknown, asUser?: string): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { 'content-type': 'application/json', accept: 'application/json' };
   if (asUser) headers[ACCOUNT_HEADER] = asUser;
-  const response = await fetch(`${jira.baseUrl}/rest/deployments/0.1/bulk`, { method: 'POST', headers, body: JSON.stringify(body) });
+  const response = await fetch(`${jira.baseUrl}/rest/deployments/0.1/bulk`, {
+    method: 'POST',
+    headers,
+    body: JSON.stringify(body),
+  });
   const text = await response.text();
   return { status: response.status, body: text ? JSON.parse(text) : undefined };
 }
@@ -64,7 +68,9 @@ describe("the app's Deployments requests", () => {
     const client = createJiraDeploymentsClient(createFakeJiraTransport(jira.baseUrl));
     const config = aConfig();
     // 1,200 keys make 3 deployments; 60 such reports make 180 deployments: two requests.
-    const deployments = Array.from({ length: 60 }, (_, i) => deploymentsFor(config, aReport({ issueKeys: KEYS, sequenceBase: i * 3 + 1 }))).flat();
+    const deployments = Array.from({ length: 60 }, (_, i) =>
+      deploymentsFor(config, aReport({ issueKeys: KEYS, sequenceBase: i * 3 + 1 })),
+    ).flat();
     jira.service.log.length = 0;
     const outcome = await client.submit(deployments, { projectKey: 'ABC', versionId: '10001' });
 
@@ -76,7 +82,10 @@ describe("the app's Deployments requests", () => {
       const body: unknown = JSON.parse(entry.requestBody.toString('utf8'));
       const parsed = SubmitDeploymentsRequest.safeParse(body);
       expect(parsed.error?.issues ?? []).toEqual([]);
-      const request = z.object({ deployments: z.array(z.record(z.string(), z.unknown())).max(100) }).passthrough().parse(body);
+      const request = z
+        .object({ deployments: z.array(z.record(z.string(), z.unknown())).max(100) })
+        .passthrough()
+        .parse(body);
       expect(Object.keys(request).filter((field) => !requestFields.has(field))).toEqual([]);
       for (const deployment of request.deployments) {
         expect(Object.keys(deployment).filter((field) => !deploymentFields.has(field))).toEqual([]);
@@ -90,13 +99,19 @@ describe("the app's Deployments requests", () => {
   it('are readable back by key, in the shape of jira.js GetDeploymentByKey', async () => {
     const [deployment] = deploymentsFor(aConfig(), aReport({ sequenceBase: 500 }));
     if (!deployment) throw new Error('no deployment built');
-    await createJiraDeploymentsClient(createFakeJiraTransport(jira.baseUrl)).submit([deployment], { projectKey: 'ABC' });
+    await createJiraDeploymentsClient(createFakeJiraTransport(jira.baseUrl)).submit([deployment], {
+      projectKey: 'ABC',
+    });
     const path = `/rest/deployments/0.1/pipelines/${encodeURIComponent(deployment.pipeline.id)}/environments/${deployment.environment.id}/deployments/500`;
     const response = await fetch(`${jira.baseUrl}${path}`);
     expect(response.status).toBe(200);
     const stored: unknown = await response.json();
     expect(GetDeploymentByKeySchema.safeParse(stored).error?.issues ?? []).toEqual([]);
-    expect(stored).toMatchObject({ state: 'successful', label: 'Release 2026-03-02', environment: { type: 'production' } });
+    expect(stored).toMatchObject({
+      state: 'successful',
+      label: 'Release 2026-03-02',
+      environment: { type: 'production' },
+    });
   });
 });
 
@@ -119,10 +134,22 @@ describe('the fake Deployments API', () => {
   });
 
   it('rejects a malformed deployment inside a 202, and lists unknown issue keys', async () => {
-    const tooMany = { ...valid(), deploymentSequenceNumber: 901, associations: [{ associationType: 'issueIdOrKeys', values: KEYS.slice(0, 501) }] };
+    const tooMany = {
+      ...valid(),
+      deploymentSequenceNumber: 901,
+      associations: [{ associationType: 'issueIdOrKeys', values: KEYS.slice(0, 501) }],
+    };
     const badState = { ...valid(), deploymentSequenceNumber: 902, state: 'done' };
-    const onlyUnknown = { ...valid(), deploymentSequenceNumber: 903, associations: [{ associationType: 'issueIdOrKeys', values: ['NOPE-1'] }] };
-    const partlyUnknown = { ...valid(), deploymentSequenceNumber: 904, associations: [{ associationType: 'issueIdOrKeys', values: ['ABC-1', 'NOPE-2'] }] };
+    const onlyUnknown = {
+      ...valid(),
+      deploymentSequenceNumber: 903,
+      associations: [{ associationType: 'issueIdOrKeys', values: ['NOPE-1'] }],
+    };
+    const partlyUnknown = {
+      ...valid(),
+      deploymentSequenceNumber: 904,
+      associations: [{ associationType: 'issueIdOrKeys', values: ['ABC-1', 'NOPE-2'] }],
+    };
     const answer = await post({ deployments: [tooMany, badState, onlyUnknown, partlyUnknown] });
     expect(answer.status).toBe(202);
     const body = SubmitDeploymentsResponse.parse(answer.body);
@@ -145,8 +172,13 @@ describe('the fake Deployments API', () => {
     await post({ deployments: [{ ...valid(), deploymentSequenceNumber: 920 }], properties: { versionId: 'v-920' } });
     const stored = () => jiraDeploymentsOf(jira.world).filter((d) => d.deploymentSequenceNumber === 920);
     expect(stored()).toHaveLength(1);
-    expect((await fetch(`${jira.baseUrl}/rest/deployments/0.1/bulkByProperties`, { method: 'DELETE' })).status).toBe(400);
-    expect((await fetch(`${jira.baseUrl}/rest/deployments/0.1/bulkByProperties?versionId=v-920`, { method: 'DELETE' })).status).toBe(202);
+    expect((await fetch(`${jira.baseUrl}/rest/deployments/0.1/bulkByProperties`, { method: 'DELETE' })).status).toBe(
+      400,
+    );
+    expect(
+      (await fetch(`${jira.baseUrl}/rest/deployments/0.1/bulkByProperties?versionId=v-920`, { method: 'DELETE' }))
+        .status,
+    ).toBe(202);
     expect(stored()).toHaveLength(0);
 
     const [deployment] = deploymentsFor(aConfig(), aReport({ sequenceBase: 930 }));

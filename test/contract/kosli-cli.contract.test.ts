@@ -35,10 +35,14 @@ function multipart(items: FormItem[]): { body: Buffer; contentType: string } {
   const boundary = randomBytes(30).toString('hex');
   const parts = items.map((item, index) => {
     const open = `${index === 0 ? '' : '\r\n'}--${boundary}\r\n`;
-    if ('field' in item) return `${open}Content-Disposition: form-data; name="${item.field}"\r\n\r\n${goJson(item.content)}`;
+    if ('field' in item)
+      return `${open}Content-Disposition: form-data; name="${item.field}"\r\n\r\n${goJson(item.content)}`;
     return `${open}Content-Disposition: form-data; name="${item.file}"; filename="${item.filename}"\r\nContent-Type: application/octet-stream\r\n\r\n${item.content}`;
   });
-  return { body: Buffer.from(`${parts.join('')}\r\n--${boundary}--\r\n`), contentType: `multipart/form-data; boundary=${boundary}` };
+  return {
+    body: Buffer.from(`${parts.join('')}\r\n--${boundary}--\r\n`),
+    contentType: `multipart/form-data; boundary=${boundary}`,
+  };
 }
 
 interface CliAnswer {
@@ -52,8 +56,15 @@ let kosli: KosliFake;
 let base: string;
 
 /** One request as the CLI's `kosliClient.Do` sends it. */
-async function cli(method: string, path: string, options: { form?: FormItem[]; basic?: boolean } = {}): Promise<CliAnswer> {
-  const headers: Record<string, string> = { 'Content-Type': 'application/json; charset=utf-8', 'User-Agent': `Kosli/${CLI_VERSION}` };
+async function cli(
+  method: string,
+  path: string,
+  options: { form?: FormItem[]; basic?: boolean } = {},
+): Promise<CliAnswer> {
+  const headers: Record<string, string> = {
+    'Content-Type': 'application/json; charset=utf-8',
+    'User-Agent': `Kosli/${CLI_VERSION}`,
+  };
   let body: Buffer | undefined;
   if (options.form) {
     const built = multipart(options.form);
@@ -61,13 +72,23 @@ async function cli(method: string, path: string, options: { form?: FormItem[]; b
     headers['Content-Type'] = built.contentType;
   }
   headers['Authorization'] = options.basic ? `Basic ${Buffer.from(`:${TOKEN}`).toString('base64')}` : `Bearer ${TOKEN}`;
-  const response = await fetch(`${base}/api/v2/${path}`, { method, headers, ...(body ? { body: new Uint8Array(body) } : {}) });
+  const response = await fetch(`${base}/api/v2/${path}`, {
+    method,
+    headers,
+    ...(body ? { body: new Uint8Array(body) } : {}),
+  });
   const parsed: unknown = JSON.parse(await response.text());
   let error: string | undefined;
   if (response.status !== 200 && response.status !== 201) {
-    const record = typeof parsed === 'object' && parsed !== null ? new Map(Object.entries(parsed)) : new Map<string, unknown>();
+    const record =
+      typeof parsed === 'object' && parsed !== null ? new Map(Object.entries(parsed)) : new Map<string, unknown>();
     const message = record.get('message');
-    error = typeof parsed === 'string' ? parsed : typeof message === 'string' ? message.split('You have requested')[0] : JSON.stringify(parsed);
+    error =
+      typeof parsed === 'string'
+        ? parsed
+        : typeof message === 'string'
+          ? message.split('You have requested')[0]
+          : JSON.stringify(parsed);
   }
   return { status: response.status, body: parsed, error };
 }
@@ -84,7 +105,9 @@ trail:
         - name: unit-tests
           type: generic
 `;
-const approval = { approvers: [{ accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Grace', emailAddress: '', status: 'APPROVED' }] };
+const approval = {
+  approvers: [{ accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Grace', emailAddress: '', status: 'APPROVED' }],
+};
 
 beforeAll(async () => {
   kosli = createKosliFake(anOriginalSetup());
@@ -101,45 +124,97 @@ describe('the Kosli CLI against the fake Kosli', () => {
     ];
     expect((await cli('PUT', `flows/${ORG}/template_file`, { form: form('cli-flow') })).status).toBe(201);
     expect((await cli('PUT', `flows/${ORG}/template_file`, { form: form('cli-flow') })).status).toBe(200);
-    expect((await cli('GET', `flows/${ORG}/nope`)).error).toBe(`Flow named 'nope' does not exist for organization '${ORG}'`);
+    expect((await cli('GET', `flows/${ORG}/nope`)).error).toBe(
+      `Flow named 'nope' does not exist for organization '${ORG}'`,
+    );
   });
 
   it('kosli begin trail --template-file: the trail follows its own template', async () => {
     const payload = { name: BACKEND.sha1, description: 'backend build', git_commit_info: BACKEND };
-    const form: FormItem[] = [{ field: 'data_json', content: payload }, { file: 'template_file', filename: 'trail.yml', content: TRAIL_TEMPLATE }];
+    const form: FormItem[] = [
+      { field: 'data_json', content: payload },
+      { file: 'template_file', filename: 'trail.yml', content: TRAIL_TEMPLATE },
+    ];
     expect((await cli('PUT', `trails/${ORG}/${FLOWS.backend}`, { form })).status).toBe(201);
     expect((await cli('PUT', `trails/${ORG}/${FLOWS.backend}`, { form })).status).toBe(200);
     const trail = await cli('GET', `trails/${ORG}/${FLOWS.backend}/${BACKEND.sha1}`);
-    expect(trail.body).toMatchObject({ compliance_status: { artifacts_statuses: { backend: { status: 'MISSING', attestations_statuses: [{ attestation_name: 'release-approval' }, { attestation_name: 'unit-tests' }] } } } });
-    expect((await cli('GET', `trails/${ORG}/${FLOWS.backend}/nope`)).error).toBe(`Trail with name 'nope' does not exist for Organization '${ORG}' and Flow '${FLOWS.backend}'`);
+    expect(trail.body).toMatchObject({
+      compliance_status: {
+        artifacts_statuses: {
+          backend: {
+            status: 'MISSING',
+            attestations_statuses: [{ attestation_name: 'release-approval' }, { attestation_name: 'unit-tests' }],
+          },
+        },
+      },
+    });
+    expect((await cli('GET', `trails/${ORG}/${FLOWS.backend}/nope`)).error).toBe(
+      `Trail with name 'nope' does not exist for Organization '${ORG}' and Flow '${FLOWS.backend}'`,
+    );
   });
 
   it('kosli attest custom --name backend.release-approval: bound to the artifact once it is reported', async () => {
     // CommonAttestationPayload order, then type_name and attestation_data.
-    const payload = { git_commit_info: BACKEND, attestation_name: 'release-approval', target_artifacts: ['backend'], annotations: { Approver: 'Grace' }, type_name: 'approval-jira', attestation_data: approval };
-    const answer = await cli('POST', `attestations/${ORG}/${FLOWS.backend}/trail/${BACKEND.sha1}/custom`, { form: [{ field: 'data_json', content: payload }] });
+    const payload = {
+      git_commit_info: BACKEND,
+      attestation_name: 'release-approval',
+      target_artifacts: ['backend'],
+      annotations: { Approver: 'Grace' },
+      type_name: 'approval-jira',
+      attestation_data: approval,
+    };
+    const answer = await cli('POST', `attestations/${ORG}/${FLOWS.backend}/trail/${BACKEND.sha1}/custom`, {
+      form: [{ field: 'data_json', content: payload }],
+    });
     expect(answer).toMatchObject({ status: 201, error: undefined });
 
     seedBuild(kosli.world, { flow: FLOWS.backend, app: 'backend', commit: BACKEND, fingerprint: BUILT });
     const trail = await cli('GET', `trails/${ORG}/${FLOWS.backend}/${BACKEND.sha1}`);
     expect(trail.body).toMatchObject({
-      compliance_status: { artifacts_statuses: { backend: { artifact_fingerprint: BUILT, attestations_statuses: [{ attestation_name: 'release-approval', status: 'COMPLETE', is_compliant: true }, { attestation_name: 'unit-tests', status: 'MISSING' }] } } },
+      compliance_status: {
+        artifacts_statuses: {
+          backend: {
+            artifact_fingerprint: BUILT,
+            attestations_statuses: [
+              { attestation_name: 'release-approval', status: 'COMPLETE', is_compliant: true },
+              { attestation_name: 'unit-tests', status: 'MISSING' },
+            ],
+          },
+        },
+      },
     });
   });
 
   it('kosli attest generic: the route exists and binds by fingerprint', async () => {
     const payload = { artifact_fingerprint: BUILT, attestation_name: 'unit-tests', is_compliant: true };
-    expect((await cli('POST', `attestations/${ORG}/${FLOWS.backend}/trail/${BACKEND.sha1}/generic`, { form: [{ field: 'data_json', content: payload }] })).status).toBe(201);
+    expect(
+      (
+        await cli('POST', `attestations/${ORG}/${FLOWS.backend}/trail/${BACKEND.sha1}/generic`, {
+          form: [{ field: 'data_json', content: payload }],
+        })
+      ).status,
+    ).toBe(201);
     const trail = await cli('GET', `trails/${ORG}/${FLOWS.backend}/${BACKEND.sha1}`);
-    expect(trail.body).toMatchObject({ compliance_status: { artifacts_statuses: { backend: { status: 'COMPLIANT' } } } });
+    expect(trail.body).toMatchObject({
+      compliance_status: { artifacts_statuses: { backend: { status: 'COMPLIANT' } } },
+    });
   });
 
   it('an attestation for a fingerprint the trail does not have is refused with the CLI golden message', async () => {
     const stranger = fingerprint('not-in-this-trail');
-    const payload = { artifact_fingerprint: stranger, attestation_name: 'foo', type_name: 'approval-jira', attestation_data: approval };
-    const answer = await cli('POST', `attestations/${ORG}/${FLOWS.backend}/trail/${BACKEND.sha1}/custom`, { form: [{ field: 'data_json', content: payload }] });
+    const payload = {
+      artifact_fingerprint: stranger,
+      attestation_name: 'foo',
+      type_name: 'approval-jira',
+      attestation_data: approval,
+    };
+    const answer = await cli('POST', `attestations/${ORG}/${FLOWS.backend}/trail/${BACKEND.sha1}/custom`, {
+      form: [{ field: 'data_json', content: payload }],
+    });
     // cmd/kosli/attestJira_test.go: "Artifact with fingerprint … does not exist in trail \"…\" of flow \"…\" belonging to organization \"…\"".
-    expect(answer.error).toBe(`Artifact with fingerprint ${stranger} does not exist in trail "${BACKEND.sha1}" of flow "${FLOWS.backend}" belonging to organization "${ORG}"`);
+    expect(answer.error).toBe(
+      `Artifact with fingerprint ${stranger} does not exist in trail "${BACKEND.sha1}" of flow "${FLOWS.backend}" belonging to organization "${ORG}"`,
+    );
   });
 
   it('kosli create attestation-type --summary is accepted', async () => {
@@ -149,7 +224,10 @@ describe('the Kosli CLI against the fake Kosli', () => {
       evaluator: { content_type: 'jq', rules: ['(.approvers | length) > 0'] },
       summary: [{ name: 'Approvers', expression: '[.approvers[].displayName] | join(", ")' }],
     };
-    const form: FormItem[] = [{ field: 'data_json', content: payload }, { file: 'type_schema', filename: 'schema.json', content: JSON.stringify(APPROVAL_JIRA_SCHEMA) }];
+    const form: FormItem[] = [
+      { field: 'data_json', content: payload },
+      { file: 'type_schema', filename: 'schema.json', content: JSON.stringify(APPROVAL_JIRA_SCHEMA) },
+    ];
     expect((await cli('POST', `custom-attestation-types/${ORG}`, { form })).status).toBe(201);
     expect(kosli.world.customType('approval-jira-v2')?.summary).toEqual(payload.summary);
   });
@@ -158,16 +236,26 @@ describe('the Kosli CLI against the fake Kosli', () => {
     // cmd/kosli/getSnapshot_test.go: "Snapshot '<env>#-1' resolves to '<env>#0'. len(snapshots) == 0. Indexes are 1-based".
     const answer = await cli('GET', `snapshots/${ORG}/${ENVS.prod}/-1`, { basic: true });
     expect(answer.status).toBeGreaterThanOrEqual(400);
-    expect(answer.error).toBe(`Org: '${ORG}'. Snapshot '${ENVS.prod}#-1' resolves to '${ENVS.prod}#0'. len(snapshots) == 0. Indexes are 1-based`);
-    expect((await cli('GET', `snapshots/${ORG}/nope/-1`, { basic: true })).error).toBe(`Environment named 'nope' does not exist for organization '${ORG}'`);
+    expect(answer.error).toBe(
+      `Org: '${ORG}'. Snapshot '${ENVS.prod}#-1' resolves to '${ENVS.prod}#0'. len(snapshots) == 0. Indexes are 1-based`,
+    );
+    expect((await cli('GET', `snapshots/${ORG}/nope/-1`, { basic: true })).error).toBe(
+      `Environment named 'nope' does not exist for organization '${ORG}'`,
+    );
   });
 
   it('kosli get snapshot <env>#N, <env>~N and <env>@{now}, escaped as the CLI escapes them', async () => {
     kosli.world.reportSnapshot(ENVS.staging, [{ name: 'backend', fingerprint: BUILT }]);
     kosli.world.reportSnapshot(ENVS.staging, []);
-    expect((await cli('GET', `snapshots/${ORG}/${ENVS.staging}/%231`, { basic: true })).body).toMatchObject({ index: 1, artifacts: [{ fingerprint: BUILT }] });
+    expect((await cli('GET', `snapshots/${ORG}/${ENVS.staging}/%231`, { basic: true })).body).toMatchObject({
+      index: 1,
+      artifacts: [{ fingerprint: BUILT }],
+    });
     expect((await cli('GET', `snapshots/${ORG}/${ENVS.staging}/~1`, { basic: true })).body).toMatchObject({ index: 1 });
-    expect((await cli('GET', `snapshots/${ORG}/${ENVS.staging}/@%7Bnow%7D`, { basic: true })).body).toMatchObject({ index: 2, is_latest: true });
+    expect((await cli('GET', `snapshots/${ORG}/${ENVS.staging}/@%7Bnow%7D`, { basic: true })).body).toMatchObject({
+      index: 2,
+      is_latest: true,
+    });
     expect((await cli('GET', `snapshots/${ORG}/${ENVS.staging}/%2323`, { basic: true })).error).toBe(
       `Org: '${ORG}'. Snapshot '${ENVS.staging}#23' resolves to '${ENVS.staging}#23'. len(snapshots) == 2. Indexes are 1-based`,
     );
@@ -175,15 +263,39 @@ describe('the Kosli CLI against the fake Kosli', () => {
 
   it('kosli assert artifact --flow, --policy and --environment', async () => {
     const byFlow = await cli('GET', `asserts/${ORG}/fingerprint/${BUILT}?flow_name=${FLOWS.backend}`);
-    expect(byFlow.body).toMatchObject({ scope: 'flow', compliant: expect.any(Boolean), flow: FLOWS.backend, trail: BACKEND.sha1, compliance_status: { attestations_statuses: expect.any(Array) } });
-    const byPolicy = await cli('GET', `asserts/${ORG}/fingerprint/${BUILT}?policy_name=has-provenance&policy_name=has-release-approval`);
-    expect(byPolicy.body).toMatchObject({ scope: 'policy', policy_evaluations: [{ policy_name: 'has-provenance', status: 'COMPLIANT' }, { policy_name: 'has-release-approval' }] });
-    const byEnvironment = await cli('GET', `asserts/${ORG}/fingerprint/${BUILT}?environment_name=${ENVS.prod}&flow_name=${FLOWS.backend}`);
-    expect(byEnvironment.body).toMatchObject({ scope: 'environment', environment: ENVS.prod, html_url: expect.any(String) });
+    expect(byFlow.body).toMatchObject({
+      scope: 'flow',
+      compliant: expect.any(Boolean),
+      flow: FLOWS.backend,
+      trail: BACKEND.sha1,
+      compliance_status: { attestations_statuses: expect.any(Array) },
+    });
+    const byPolicy = await cli(
+      'GET',
+      `asserts/${ORG}/fingerprint/${BUILT}?policy_name=has-provenance&policy_name=has-release-approval`,
+    );
+    expect(byPolicy.body).toMatchObject({
+      scope: 'policy',
+      policy_evaluations: [
+        { policy_name: 'has-provenance', status: 'COMPLIANT' },
+        { policy_name: 'has-release-approval' },
+      ],
+    });
+    const byEnvironment = await cli(
+      'GET',
+      `asserts/${ORG}/fingerprint/${BUILT}?environment_name=${ENVS.prod}&flow_name=${FLOWS.backend}`,
+    );
+    expect(byEnvironment.body).toMatchObject({
+      scope: 'environment',
+      environment: ENVS.prod,
+      html_url: expect.any(String),
+    });
   });
 
   it('refuses a wrong token with 401 whichever way the CLI sends it', async () => {
-    const response = await fetch(`${base}/api/v2/snapshots/${ORG}/${ENVS.staging}/-1`, { headers: { Authorization: `Basic ${Buffer.from(':wrong').toString('base64')}` } });
+    const response = await fetch(`${base}/api/v2/snapshots/${ORG}/${ENVS.staging}/-1`, {
+      headers: { Authorization: `Basic ${Buffer.from(':wrong').toString('base64')}` },
+    });
     expect(response.status).toBe(401);
     expect(await response.json()).toEqual({ message: expect.any(String) });
   });

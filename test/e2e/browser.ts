@@ -56,10 +56,20 @@ export async function startBrowserSandbox(name: string, options: BrowserSandboxO
   mkdirSync(SCREENSHOTS, { recursive: true });
   const dataDir = mkdtempSync(join(tmpdir(), `krg-e2e-${name}-`));
   const [sandbox, browser] = await Promise.all([
-    startSandbox({ dataDir, port: 0, workflowDelayMs: options.workflowDelayMs, triggerIntervalMs: options.triggerIntervalMs ?? null, realism: { reportIntervalMs: 300 } }),
+    startSandbox({
+      dataDir,
+      port: 0,
+      workflowDelayMs: options.workflowDelayMs,
+      triggerIntervalMs: options.triggerIntervalMs ?? null,
+      realism: { reportIntervalMs: 300 },
+    }),
     launchBrowser(),
   ]);
-  const context = await browser.newContext({ viewport: options.viewport ?? VIEWPORT, locale: 'en-GB', timezoneId: 'UTC' });
+  const context = await browser.newContext({
+    viewport: options.viewport ?? VIEWPORT,
+    locale: 'en-GB',
+    timezoneId: 'UTC',
+  });
   return {
     sandbox,
     client: new SandboxClient(sandbox.url),

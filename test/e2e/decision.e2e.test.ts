@@ -37,8 +37,16 @@ beforeAll(async () => {
   await client.commit('backend', 'Tidy the search logging');
   const backend = await client.commit('backend', 'OPS-12 Align the checkout button on mobile');
   const frontend = await client.commit('frontend', 'OPS-12 Align the checkout button on mobile');
-  await client.promoteReported(DEV, [{ name: 'backend', fingerprint: backend.fingerprint }, { name: 'frontend', fingerprint: frontend.fingerprint }]);
-  const created = await client.invokeOk(DEV, 'candidate/refresh', {}, z.object({ versionId: z.string(), name: z.string() }));
+  await client.promoteReported(DEV, [
+    { name: 'backend', fingerprint: backend.fingerprint },
+    { name: 'frontend', fingerprint: frontend.fingerprint },
+  ]);
+  const created = await client.invokeOk(
+    DEV,
+    'candidate/refresh',
+    {},
+    z.object({ versionId: z.string(), name: z.string() }),
+  );
   versionId = created.versionId;
   releaseName = created.name;
   page = await e2e.context.newPage();
@@ -57,7 +65,8 @@ async function panelFrame(): Promise<Frame> {
 async function open(accountId: string, route: string): Promise<FrameLocator> {
   await page.goto(`${sandbox.url}/#/${route}`);
   await page.locator(`#user-select option[value="${accountId}"]`).waitFor({ state: 'attached' });
-  if ((await page.locator('#user-select').inputValue()) !== accountId) await page.locator('#user-select').selectOption(accountId);
+  if ((await page.locator('#user-select').inputValue()) !== accountId)
+    await page.locator('#user-select').selectOption(accountId);
   return page.frameLocator('#panel');
 }
 
@@ -70,7 +79,8 @@ async function openRelease(accountId: string): Promise<FrameLocator> {
 
 async function setTheme(mode: 'light' | 'dark'): Promise<void> {
   const panel = page.frameLocator('#panel');
-  if ((await panel.locator('html').getAttribute('data-color-mode')) !== mode) await page.locator('#theme-toggle').click();
+  if ((await panel.locator('html').getAttribute('data-color-mode')) !== mode)
+    await page.locator('#theme-toggle').click();
   await expect.poll(() => panel.locator('html').getAttribute('data-color-mode')).toBe(mode);
 }
 
@@ -82,8 +92,20 @@ async function axeFindings(): Promise<string[]> {
     const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<unknown> } }).axe;
     return axe.run(document, { resultTypes: ['violations'] });
   });
-  const violations = z.object({ violations: z.array(z.object({ id: z.string(), impact: z.string().nullable(), nodes: z.array(z.object({ target: z.array(z.unknown()) })) })) }).parse(result).violations;
-  return violations.filter((v) => v.impact === 'serious' || v.impact === 'critical').flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
+  const violations = z
+    .object({
+      violations: z.array(
+        z.object({
+          id: z.string(),
+          impact: z.string().nullable(),
+          nodes: z.array(z.object({ target: z.array(z.unknown()) })),
+        }),
+      ),
+    })
+    .parse(result).violations;
+  return violations
+    .filter((v) => v.impact === 'serious' || v.impact === 'critical')
+    .flatMap((v) => v.nodes.map((n) => `${v.id}: ${JSON.stringify(n.target)}`));
 }
 
 /**
@@ -94,10 +116,16 @@ async function checkStop(name: string, options: { decision: boolean } = { decisi
   const panel = page.frameLocator('#panel');
   await page.mouse.move(0, VIEWPORT.height - 1);
   if (options.decision) {
-    const boxes = [await panel.locator('#decision-heading').boundingBox(), ...(await Promise.all((await panel.locator('#decision button').all()).map((b) => b.boundingBox())))];
+    const boxes = [
+      await panel.locator('#decision-heading').boundingBox(),
+      ...(await Promise.all((await panel.locator('#decision button').all()).map((b) => b.boundingBox()))),
+    ];
     for (const box of boxes) {
       expect(box, `${name}: a decision element has no box`).not.toBeNull();
-      expect((box?.y ?? 0) + (box?.height ?? 0), `${name}: the decision panel reaches below 800 px`).toBeLessThanOrEqual(VIEWPORT.height);
+      expect(
+        (box?.y ?? 0) + (box?.height ?? 0),
+        `${name}: the decision panel reaches below 800 px`,
+      ).toBeLessThanOrEqual(VIEWPORT.height);
     }
   }
   for (const mode of ['light', 'dark'] as const) {
@@ -147,7 +175,9 @@ it('walks a release through every state as product owners, a developer and an ad
   await client.promoteReported(DEV, [{ name: 'backend', fingerprint: estimate.fingerprint }]);
   await client.invokeOk(DEV, 'candidate/refresh', {}, z.object({ changed: z.literal(true) }));
   panel = await openRelease(PO1);
-  const banner = panel.getByText(/^The release changed since your decision on .* by Dana Developer: it no longer counts$/);
+  const banner = panel.getByText(
+    /^The release changed since your decision on .* by Dana Developer: it no longer counts$/,
+  );
   await expect(banner.isVisible()).resolves.toBe(true);
   await expect(panel.getByText(/^backend moved from \w{7} to \w{7}: 1 new commit\.$/).isVisible()).resolves.toBe(true);
   await expect(panel.getByText('Issues added: OPS-13.').isVisible()).resolves.toBe(true);
@@ -179,7 +209,9 @@ it('walks a release through every state as product owners, a developer and an ad
 
   // Deploying, live: the page follows without a reload, then the forced run failure shows at the top.
   await expect.poll(() => verdict(panel).textContent(), { timeout: 10_000 }).toMatch(/^Shipping to prod|^Not shipped/);
-  await expect.poll(() => verdict(panel).textContent(), { timeout: 20_000 }).toBe('Not shipped: the deploy failed while running the prod deploy');
+  await expect
+    .poll(() => verdict(panel).textContent(), { timeout: 20_000 })
+    .toBe('Not shipped: the deploy failed while running the prod deploy');
   await expect(panel.getByRole('button', { name: /^Retry/ }).count()).resolves.toBe(0);
   await expect(panel.getByText(/Ask a developer of the project/).isVisible()).resolves.toBe(true);
   await checkStop('failed-po');
@@ -196,8 +228,14 @@ it('walks a release through every state as product owners, a developer and an ad
   await checkStop('released-po');
 
   // The comment went into the Kosli approval attestation.
-  const [attestation] = sandbox.world.kosli.world.trailAttestationsJson(sandbox.world.config.kosli.releaseFlow, versionId, 'release-approval');
-  expect(JSON.stringify(attestation?.['attestation_data'])).toContain('"comment":"Estimate copy signed off by marketing."');
+  const [attestation] = sandbox.world.kosli.world.trailAttestationsJson(
+    sandbox.world.config.kosli.releaseFlow,
+    versionId,
+    'release-approval',
+  );
+  expect(JSON.stringify(attestation?.['attestation_data'])).toContain(
+    '"comment":"Estimate copy signed off by marketing."',
+  );
 
   // The admin's settings page.
   panel = await open(DEV, 'release-gate-settings/');

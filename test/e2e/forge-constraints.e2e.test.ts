@@ -29,8 +29,19 @@ beforeAll(async () => {
   await client.promoteReported('dev0001', [{ name: 'backend', fingerprint: built.fingerprint }]);
   ({ versionId } = await client.invokeOk('dev0001', 'candidate/refresh', {}, z.object({ versionId: z.string() })));
   // Approved by both product owners and deployed, so the page also links the prod workflow run.
-  const { contentHash } = await client.invokeOk('po0001', 'release/get', { versionId }, z.object({ contentHash: z.string() }));
-  for (const owner of ['po0001', 'po0002']) await client.invokeOk(owner, 'release/decide', { versionId, decision: 'approved', contentHash }, z.object({ versionId: z.string() }));
+  const { contentHash } = await client.invokeOk(
+    'po0001',
+    'release/get',
+    { versionId },
+    z.object({ contentHash: z.string() }),
+  );
+  for (const owner of ['po0001', 'po0002'])
+    await client.invokeOk(
+      owner,
+      'release/decide',
+      { versionId, decision: 'approved', contentHash },
+      z.object({ versionId: z.string() }),
+    );
   // The scheduled check deploys; the release completes once Kosli's next prod report shows the build.
   for (let attempt = 0; attempt < 60; attempt += 1) {
     await client.runScheduledCheck();
@@ -59,7 +70,9 @@ it('opens every kind of external link through the host, with no CSP violation', 
 
   const served = await panelResponse;
   expect(served.headers()['content-security-policy']).toMatch(/default-src 'self'/);
-  expect((await page.locator('#panel').getAttribute('sandbox'))?.split(' ').sort()).toEqual([...CUSTOM_UI_SANDBOX].sort());
+  expect((await page.locator('#panel').getAttribute('sandbox'))?.split(' ').sort()).toEqual(
+    [...CUSTOM_UI_SANDBOX].sort(),
+  );
 
   const panel = page.frameLocator('#panel');
   await panel.getByRole('heading', { level: 1 }).waitFor();

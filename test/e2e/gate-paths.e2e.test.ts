@@ -20,12 +20,18 @@ let client: SandboxClient;
 let e2e: BrowserSandbox;
 let context: BrowserContext;
 
-const released = z.object({ state: z.string(), name: z.string(), contentHash: z.string(), artifacts: z.array(z.object({ app: z.string(), commit: z.string() })) });
+const released = z.object({
+  state: z.string(),
+  name: z.string(),
+  contentHash: z.string(),
+  artifacts: z.array(z.object({ app: z.string(), commit: z.string() })),
+});
 
 /** Changes apps, lets dev report them, promotes them to staging and waits for staging's report. */
 async function toStaging(changes: Record<string, string>): Promise<void> {
   const builds = [];
-  for (const [app, message] of Object.entries(changes)) builds.push({ name: app, fingerprint: (await client.commit(app, message)).fingerprint });
+  for (const [app, message] of Object.entries(changes))
+    builds.push({ name: app, fingerprint: (await client.commit(app, message)).fingerprint });
   await client.reported('dev', builds);
   await client.invokeOk(DEV, 'staging/promote', {}, z.object({ runId: z.number() }));
   await client.settle();
@@ -46,9 +52,27 @@ beforeAll(async () => {
   e2e = await startBrowserSandbox('gate', { workflowDelayMs: 300 });
   ({ sandbox, client, context } = e2e);
   // The admin opens the emergency path for Omar (the settings resolver, as the admin page calls it).
-  const settings = await client.invoke(DEV, 'settings/get', { projectKey: 'OPS' }, z.object({ config: z.record(z.string(), z.unknown()) }), 'release-gate-settings');
+  const settings = await client.invoke(
+    DEV,
+    'settings/get',
+    { projectKey: 'OPS' },
+    z.object({ config: z.record(z.string(), z.unknown()) }),
+    'release-gate-settings',
+  );
   if (!settings.ok) throw new Error(settings.error.message);
-  const saved = await client.invoke(DEV, 'settings/save', { projectKey: 'OPS', config: { ...settings.data.config, emergency: { enabled: true, groupName: 'Incident commanders', approvers: [PO2] } } }, z.unknown(), 'release-gate-settings');
+  const saved = await client.invoke(
+    DEV,
+    'settings/save',
+    {
+      projectKey: 'OPS',
+      config: {
+        ...settings.data.config,
+        emergency: { enabled: true, groupName: 'Incident commanders', approvers: [PO2] },
+      },
+    },
+    z.unknown(),
+    'release-gate-settings',
+  );
   if (!saved.ok) throw new Error(saved.error.message);
   await toStaging({ backend: 'OPS-11 Faster product search', frontend: 'OPS-12 Align the checkout button on mobile' });
 });
@@ -74,11 +98,19 @@ it('partial candidate, emergency release, then a rollback to it, through the bro
   await chooser.getByRole('checkbox', { name: 'frontend' }).uncheck();
   await panel.getByRole('button', { name: 'Create / refresh candidate' }).click();
   await panel.getByText('Release candidate created').waitFor();
-  await panel.getByRole('link', { name: /^\d{4}-/ }).first().click();
+  await panel
+    .getByRole('link', { name: /^\d{4}-/ })
+    .first()
+    .click();
   const gate = panel.locator('section[aria-labelledby="gate-heading"]');
   await gate.getByRole('heading', { name: 'Held back from this release' }).waitFor();
   await expect(gate.textContent()).resolves.toContain('frontend: prod keeps');
-  const first = await client.invokeOk(PO1, 'project/overview', {}, z.object({ openCandidate: z.object({ versionId: z.string(), name: z.string() }) }));
+  const first = await client.invokeOk(
+    PO1,
+    'project/overview',
+    {},
+    z.object({ openCandidate: z.object({ versionId: z.string(), name: z.string() }) }),
+  );
   const firstId = first.openCandidate.versionId;
   await screenshot(page, 'gate-01-partial-candidate');
 
@@ -91,15 +123,28 @@ it('partial candidate, emergency release, then a rollback to it, through the bro
   await page.reload();
   panel = page.frameLocator('#panel');
   await panel.locator('header.page-header').getByText('released', { exact: true }).waitFor();
-  await expect(panel.locator('section[aria-labelledby="gate-heading"]').textContent()).resolves.toContain('Approved alone by Omar Owner (Incident commanders)');
+  await expect(panel.locator('section[aria-labelledby="gate-heading"]').textContent()).resolves.toContain(
+    'Approved alone by Omar Owner (Incident commanders)',
+  );
   await screenshot(page, 'gate-02-emergency-released');
   const firstBackend = (await client.state()).git.tags['running-prod-backend'];
   const frontendBefore = (await client.state()).git.tags['running-prod-frontend'];
 
   // A second release, through the API: the held-back frontend and a new backend.
   await toStaging({ backend: 'OPS-13 Show the delivery estimate' });
-  const second = await client.invokeOk(DEV, 'candidate/refresh', {}, z.object({ versionId: z.string(), contentHash: z.string() }));
-  for (const owner of [PO1, PO2]) await client.invokeOk(owner, 'release/decide', { versionId: second.versionId, decision: 'approved', contentHash: second.contentHash }, z.unknown());
+  const second = await client.invokeOk(
+    DEV,
+    'candidate/refresh',
+    {},
+    z.object({ versionId: z.string(), contentHash: z.string() }),
+  );
+  for (const owner of [PO1, PO2])
+    await client.invokeOk(
+      owner,
+      'release/decide',
+      { versionId: second.versionId, decision: 'approved', contentHash: second.contentHash },
+      z.unknown(),
+    );
   await untilReleased(second.versionId);
   expect((await client.state()).git.tags['running-prod-backend']).not.toBe(firstBackend);
 
@@ -114,9 +159,17 @@ it('partial candidate, emergency release, then a rollback to it, through the bro
   await expect(panel.getByRole('heading', { level: 2, name: /^Blocked/ }).count()).resolves.toBe(0);
   await screenshot(page, 'gate-03-rollback-open');
 
-  const rollbackId = z.object({ openRollback: z.object({ versionId: z.string() }) }).parse(await client.invokeOk(PO1, 'project/overview', {}, z.unknown())).openRollback.versionId;
+  const rollbackId = z
+    .object({ openRollback: z.object({ versionId: z.string() }) })
+    .parse(await client.invokeOk(PO1, 'project/overview', {}, z.unknown())).openRollback.versionId;
   const rollback = await client.invokeOk(PO1, 'release/get', { versionId: rollbackId }, released);
-  for (const owner of [PO1, PO2]) await client.invokeOk(owner, 'release/decide', { versionId: rollbackId, decision: 'approved', contentHash: rollback.contentHash }, z.unknown());
+  for (const owner of [PO1, PO2])
+    await client.invokeOk(
+      owner,
+      'release/decide',
+      { versionId: rollbackId, decision: 'approved', contentHash: rollback.contentHash },
+      z.unknown(),
+    );
   await untilReleased(rollbackId);
   await page.reload();
   panel = page.frameLocator('#panel');

@@ -28,9 +28,19 @@ beforeAll(async () => {
   e2e = await startBrowserSandbox('issue', { workflowDelayMs: 300 });
   ({ sandbox, client, context } = e2e);
   const first = await candidateOf('backend', 'OPS-11 Faster product search');
-  const view = await client.invokeOk('po0001', 'release/get', { versionId: first.versionId }, z.object({ contentHash: z.string() }));
+  const view = await client.invokeOk(
+    'po0001',
+    'release/get',
+    { versionId: first.versionId },
+    z.object({ contentHash: z.string() }),
+  );
   for (const po of ['po0001', 'po0002']) {
-    await client.invokeOk(po, 'release/decide', { versionId: first.versionId, decision: 'approved', contentHash: view.contentHash }, z.unknown());
+    await client.invokeOk(
+      po,
+      'release/decide',
+      { versionId: first.versionId, decision: 'approved', contentHash: view.contentHash },
+      z.unknown(),
+    );
   }
   await client.runScheduledCheck();
   await candidateOf('frontend', 'OPS-12 Align the checkout button on mobile');
@@ -77,6 +87,8 @@ it("Jira's Deployments view lists what the Deployments API received", async () =
   await page.goto(`${sandbox.url}/deployments.html`);
   const rows = page.locator('#deployment-rows tr');
   await expect.poll(() => rows.count()).toBe(3);
-  await expect(page.locator('#deployment-rows tr[data-environment="production"]').textContent()).resolves.toContain('successful');
+  await expect(page.locator('#deployment-rows tr[data-environment="production"]').textContent()).resolves.toContain(
+    'successful',
+  );
   await screenshot(page, 'deployments');
 });

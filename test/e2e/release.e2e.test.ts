@@ -31,11 +31,22 @@ beforeAll(async () => {
     fingerprints[app] = (await client.commit(app, message)).fingerprint;
   }
   // Kosli sees the builds in dev, then the deploy in staging, with each environment's next report.
-  await client.reported('dev', Object.entries(fingerprints).map(([name, fingerprint]) => ({ name, fingerprint })));
+  await client.reported(
+    'dev',
+    Object.entries(fingerprints).map(([name, fingerprint]) => ({ name, fingerprint })),
+  );
   await client.invokeOk('dev0001', 'staging/promote', {}, z.object({ runId: z.number() }));
   await client.settle();
-  await client.reported('staging', Object.entries(fingerprints).map(([name, fingerprint]) => ({ name, fingerprint })));
-  candidate = await client.invokeOk('dev0001', 'candidate/refresh', {}, z.object({ versionId: z.string(), name: z.string() }));
+  await client.reported(
+    'staging',
+    Object.entries(fingerprints).map(([name, fingerprint]) => ({ name, fingerprint })),
+  );
+  candidate = await client.invokeOk(
+    'dev0001',
+    'candidate/refresh',
+    {},
+    z.object({ versionId: z.string(), name: z.string() }),
+  );
 });
 
 afterAll(() => e2e?.stop());
@@ -76,7 +87,9 @@ it('takes a release from the candidate to released, as both product owners', asy
 
   await card.getByRole('link', { name: 'Open release' }).click();
   await panel.getByRole('heading', { level: 1, name: candidate.name }).waitFor();
-  await expect(page.evaluate(() => window.location.hash)).resolves.toBe(`#/release-gate/release/${candidate.versionId}`);
+  await expect(page.evaluate(() => window.location.hash)).resolves.toBe(
+    `#/release-gate/release/${candidate.versionId}`,
+  );
   const artifacts = panel.locator('section[aria-labelledby="artifacts-heading"]');
   for (const app of ['backend', 'frontend']) {
     const row = artifacts.getByRole('row').filter({ has: panel.getByRole('rowheader', { name: app }) });
@@ -96,7 +109,9 @@ it('takes a release from the candidate to released, as both product owners', asy
 
   await panel.getByRole('button', { name: 'Approve (1 of 2)' }).click();
   await panel.getByText('You approved this content.').waitFor();
-  await expect(panel.getByRole('heading', { level: 2, name: 'Waiting for Omar Owner' }).isVisible()).resolves.toBe(true);
+  await expect(panel.getByRole('heading', { level: 2, name: 'Waiting for Omar Owner' }).isVisible()).resolves.toBe(
+    true,
+  );
   await screenshot(page, '04-approved-by-paula');
 
   const asOmar = await actAs(page, 'po0002');
@@ -115,12 +130,21 @@ it('takes a release from the candidate to released, as both product owners', asy
   const run = (await client.state()).github.runs.find((r) => r.inputs['environment'] === 'prod');
   await expect(deploy.getByRole('link', { name: `Workflow run #${run?.id ?? '?'}` }).isVisible()).resolves.toBe(true);
   await expect(deploy.textContent()).resolves.toContain('conclusion success');
-  await expect(deploy.getByText('Prod runs exactly the approved artifacts', { exact: false }).isVisible()).resolves.toBe(true);
+  await expect(
+    deploy.getByText('Prod runs exactly the approved artifacts', { exact: false }).isVisible(),
+  ).resolves.toBe(true);
   await expect(header.textContent()).resolves.toMatch(/Released /);
   await screenshot(page, '06-released');
 
   const tags = (await client.state()).git.tags;
-  const approved = (await client.invokeOk('po0001', 'release/get', { versionId: candidate.versionId }, z.object({ artifacts: z.array(z.object({ app: z.string(), commit: z.string() })) }))).artifacts;
+  const approved = (
+    await client.invokeOk(
+      'po0001',
+      'release/get',
+      { versionId: candidate.versionId },
+      z.object({ artifacts: z.array(z.object({ app: z.string(), commit: z.string() })) }),
+    )
+  ).artifacts;
   for (const artifact of approved) expect(tags[`running-prod-${artifact.app}`]).toBe(artifact.commit);
   expect(errors).toEqual([]);
   expect(Date.now() - started).toBeLessThan(60_000);

@@ -7,7 +7,16 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { theWorker } from '../support/worker';
 import { startWorld, type World } from '../../sandbox/world/start-world';
-import { approvalAttestations, errorOf, ok, PO1, PO2, prepareCandidate, prodDispatches, promoteToStaging } from '../support/flow';
+import {
+  approvalAttestations,
+  errorOf,
+  ok,
+  PO1,
+  PO2,
+  prepareCandidate,
+  prodDispatches,
+  promoteToStaging,
+} from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -25,12 +34,23 @@ describe('approvals only for what ships', () => {
     const seen = ok(await w.invoke(PO1, 'release/get', { versionId }));
     await moveStaging(w);
 
-    const refused = errorOf(await w.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash: seen.contentHash }));
+    const refused = errorOf(
+      await w.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash: seen.contentHash }),
+    );
     expect(refused.code).toBe('CANDIDATE_STALE');
-    expect(refused.message).toMatch(/Staging no longer runs the content of this release \(backend: staging runs [0-9a-f]{12}, approved [0-9a-f]{12}\)/);
+    expect(refused.message).toMatch(
+      /Staging no longer runs the content of this release \(backend: staging runs [0-9a-f]{12}, approved [0-9a-f]{12}\)/,
+    );
     expect(await w.store.decisions.list(versionId)).toEqual([]);
     // A decline is still heard: it blocks nothing that could ship.
-    ok(await w.invoke(PO2, 'release/decide', { versionId, decision: 'declined', reason: 'not this one', contentHash: seen.contentHash }));
+    ok(
+      await w.invoke(PO2, 'release/decide', {
+        versionId,
+        decision: 'declined',
+        reason: 'not this one',
+        contentHash: seen.contentHash,
+      }),
+    );
   });
 
   it('the worker checks staging before attesting: no approval attestation on any trail, no dispatch', async () => {
@@ -54,7 +74,9 @@ describe('approvals only for what ships', () => {
     expect(prodDispatches(w)).toBe(0);
     expect(after?.candidate.contentHash).not.toBe(before?.candidate.contentHash);
     const stale = (await w.store.audit.list(versionId)).find((entry) => entry.action === 'deploy.stale');
-    expect(stale?.detail).toMatch(/^Staging no longer runs the approved content \(backend: staging runs [0-9a-f]{12}, approved [0-9a-f]{12}\): nothing was attested or dispatched/);
+    expect(stale?.detail).toMatch(
+      /^Staging no longer runs the approved content \(backend: staging runs [0-9a-f]{12}, approved [0-9a-f]{12}\): nothing was attested or dispatched/,
+    );
     const view = ok(await w.invoke(PO1, 'release/get', { versionId }));
     expect(view.approvals.satisfied).toBe(false);
   });

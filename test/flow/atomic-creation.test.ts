@@ -29,41 +29,48 @@ async function readyWorld(): Promise<World> {
 const isLease = (key: string): boolean => key.startsWith('lock:');
 
 describe('atomic candidate creation', () => {
-  it('recovers from a failure at every storage write with one version, its record and its slot', { timeout: 600_000 }, async () => {
-    world = await readyWorld();
-    const writes: string[] = [];
-    world.runtime.storage.refuseWrite = (key) => {
-      if (!isLease(key)) writes.push(key);
-      return undefined;
-    };
-    ok(await world.invoke(DEV, 'candidate/refresh', {}));
-    await world.stop();
-    world = undefined;
-    expect(writes.length).toBeGreaterThan(10);
-
-    for (let n = 0; n < writes.length; n++) {
+  it(
+    'recovers from a failure at every storage write with one version, its record and its slot',
+    { timeout: 600_000 },
+    async () => {
       world = await readyWorld();
-      const w = world;
-      let seen = 0;
-      w.runtime.storage.refuseWrite = (key) => {
-        if (isLease(key) || seen++ !== n) return undefined;
-        return n % 2 === 0 ? KVS_REFUSALS.maxSize() : KVS_REFUSALS.unavailable();
+      const writes: string[] = [];
+      world.runtime.storage.refuseWrite = (key) => {
+        if (!isLease(key)) writes.push(key);
+        return undefined;
       };
-      // Most failures fail the refresh; the Jira deployment report is best effort and never does.
-      const failed = await w.invoke(DEV, 'candidate/refresh', {});
-      if (!failed.ok) expect(errorOf(failed).code, `write ${n} (${writes[n]})`).not.toBe('INTERNAL');
-      w.runtime.storage.refuseWrite = undefined;
-
-      const retried = ok(await w.invoke(DEV, 'candidate/refresh', {}));
-      const versions = w.jira.world.versionsOf('OPS').filter((v) => !v.released);
-      expect(versions.map((v) => v.id), `after a failure at write ${n} (${writes[n]})`).toEqual([retried.versionId]);
-      const page = ok(await w.invoke(DEV, 'release/get', { versionId: retried.versionId }));
-      expect(page.issues.map((i) => i.key)).toEqual(['OPS-11', 'OPS-12']);
-      expect(w.jira.world.issue('OPS-11')?.fixVersionIds).toEqual([retried.versionId]);
-      await w.stop();
+      ok(await world.invoke(DEV, 'candidate/refresh', {}));
+      await world.stop();
       world = undefined;
-    }
-  });
+      expect(writes.length).toBeGreaterThan(10);
+
+      for (let n = 0; n < writes.length; n++) {
+        world = await readyWorld();
+        const w = world;
+        let seen = 0;
+        w.runtime.storage.refuseWrite = (key) => {
+          if (isLease(key) || seen++ !== n) return undefined;
+          return n % 2 === 0 ? KVS_REFUSALS.maxSize() : KVS_REFUSALS.unavailable();
+        };
+        // Most failures fail the refresh; the Jira deployment report is best effort and never does.
+        const failed = await w.invoke(DEV, 'candidate/refresh', {});
+        if (!failed.ok) expect(errorOf(failed).code, `write ${n} (${writes[n]})`).not.toBe('INTERNAL');
+        w.runtime.storage.refuseWrite = undefined;
+
+        const retried = ok(await w.invoke(DEV, 'candidate/refresh', {}));
+        const versions = w.jira.world.versionsOf('OPS').filter((v) => !v.released);
+        expect(
+          versions.map((v) => v.id),
+          `after a failure at write ${n} (${writes[n]})`,
+        ).toEqual([retried.versionId]);
+        const page = ok(await w.invoke(DEV, 'release/get', { versionId: retried.versionId }));
+        expect(page.issues.map((i) => i.key)).toEqual(['OPS-11', 'OPS-12']);
+        expect(w.jira.world.issue('OPS-11')?.fixVersionIds).toEqual([retried.versionId]);
+        await w.stop();
+        world = undefined;
+      }
+    },
+  );
 
   it('refuses a candidate over the app’s key limit before writing anything, naming the limit', async () => {
     world = await startWorld();

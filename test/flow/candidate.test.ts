@@ -13,7 +13,8 @@ afterEach(async () => {
 });
 
 function jiraWrites(w: World): number {
-  return w.jira.service.log.filter((e) => e.method !== 'GET' && !e.route.endsWith('/search/jql') && e.status < 300).length;
+  return w.jira.service.log.filter((e) => e.method !== 'GET' && !e.route.endsWith('/search/jql') && e.status < 300)
+    .length;
 }
 
 describe('candidate', () => {
@@ -56,12 +57,18 @@ describe('candidate', () => {
     expect(refreshed.contentHash).not.toBe(created.contentHash);
     const fixVersionWrites = world.jira.service.log.filter((e) => e.route === '/rest/api/3/issue/{issueIdOrKey}');
     expect(fixVersionWrites.map((e) => e.path)).toEqual(['/rest/api/3/issue/OPS-13']);
-    expect(JSON.parse(fixVersionWrites[0]?.requestBody.toString('utf8') ?? '{}')).toEqual({ update: { fixVersions: [{ add: { id: created.versionId } }] } });
+    expect(JSON.parse(fixVersionWrites[0]?.requestBody.toString('utf8') ?? '{}')).toEqual({
+      update: { fixVersions: [{ add: { id: created.versionId } }] },
+    });
   });
 
   it('retries fix-version writes that failed instead of forgetting them', async () => {
     world = await startWorld();
-    world.jira.service.injectFaults('PUT /rest/api/3/issue/{issueIdOrKey}', { kind: 'status', status: 403, body: { errorMessages: ['no'], errors: {} } });
+    world.jira.service.injectFaults('PUT /rest/api/3/issue/{issueIdOrKey}', {
+      kind: 'status',
+      status: 403,
+      body: { errorMessages: ['no'], errors: {} },
+    });
     await promoteToStaging(world);
     expect(errorOf(await world.invoke(DEV, 'candidate/refresh', {})).code).toBe('UPSTREAM_AUTH');
     // The edits run a few at once: the one refused (the first) is written now; the other was

@@ -31,10 +31,16 @@ describe('decision data', () => {
     const { versionId } = await promoteAndRefresh(world);
     const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
     const backend = view.artifacts.find((a) => a.app === 'backend');
-    expect(backend?.commits.map((c) => c.title)).toEqual(['OPS-12 fix checkout button', 'Tidy logging', 'OPS-11 faster search']);
+    expect(backend?.commits.map((c) => c.title)).toEqual([
+      'OPS-12 fix checkout button',
+      'Tidy logging',
+      'OPS-11 faster search',
+    ]);
     expect(backend?.commits.map((c) => c.jiraKeys)).toEqual([['OPS-12'], [], ['OPS-11']]);
     expect(backend?.pullRequests).toHaveLength(3);
-    expect(backend?.commits.every((c) => c.pullRequests.length === 1 && c.pullRequests[0]?.approvers.length === 1)).toBe(true);
+    expect(
+      backend?.commits.every((c) => c.pullRequests.length === 1 && c.pullRequests[0]?.approvers.length === 1),
+    ).toBe(true);
     expect(backend?.reviewedCommits).toBe(3);
     expect(view.untracked.map((c) => c.title)).toEqual(['Tidy logging']);
   });
@@ -43,7 +49,12 @@ describe('decision data', () => {
     world = await startWorld();
     const { versionId, contentHash } = await prepareCandidate(world);
     const first = ok(await world.invoke(PO1, 'release/get', { versionId }));
-    expect(first.approvals.progress).toMatchObject({ approved: 0, needed: 2, waitingFor: ['Paula Product', 'Omar Owner'], myTurn: true });
+    expect(first.approvals.progress).toMatchObject({
+      approved: 0,
+      needed: 2,
+      waitingFor: ['Paula Product', 'Omar Owner'],
+      myTurn: true,
+    });
     expect(first.approvals.me.lastApproval).toBe(false);
     ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash }));
 
@@ -59,8 +70,17 @@ describe('decision data', () => {
   it('marks a decline that a later approval replaced as superseded, and a valid decline blocks', async () => {
     world = await startWorld();
     const { versionId, contentHash } = await prepareCandidate(world);
-    const declined = ok(await world.invoke(PO2, 'release/decide', { versionId, decision: 'declined', reason: 'Not shipping this.', contentHash }));
-    expect(declined.approvals.progress.declinedBy).toMatchObject([{ displayName: 'Omar Owner', reason: 'Not shipping this.' }]);
+    const declined = ok(
+      await world.invoke(PO2, 'release/decide', {
+        versionId,
+        decision: 'declined',
+        reason: 'Not shipping this.',
+        contentHash,
+      }),
+    );
+    expect(declined.approvals.progress.declinedBy).toMatchObject([
+      { displayName: 'Omar Owner', reason: 'Not shipping this.' },
+    ]);
     expect(declined.approvals.outstanding[0]).toBe('Declined by Omar Owner: Not shipping this.');
     const approved = ok(await world.invoke(PO2, 'release/decide', { versionId, decision: 'approved', contentHash }));
     expect(approved.approvals.decisions.map((d) => [d.decision, d.superseded])).toEqual([
@@ -81,7 +101,14 @@ describe('decision data', () => {
     expect(view.approvals.me.stale).toBe(true);
     expect(view.approvals.changes).toHaveLength(1);
     const change = view.approvals.changes[0];
-    expect(change).toMatchObject({ fromHash: contentHash, decidedBy: ['Paula Product'], changedBy: 'Dana Developer', addedKeys: ['OPS-13'], removedKeys: [], known: true });
+    expect(change).toMatchObject({
+      fromHash: contentHash,
+      decidedBy: ['Paula Product'],
+      changedBy: 'Dana Developer',
+      addedKeys: ['OPS-13'],
+      removedKeys: [],
+      known: true,
+    });
     expect(change?.apps).toMatchObject([{ name: 'backend', change: 'changed', addedCommits: 2 }]);
     expect(change?.changedAt).not.toBeNull();
   });
@@ -91,13 +118,29 @@ describe('decision data', () => {
     world.github.world.settleAfterMs = 20;
     const { versionId, contentHash } = await prepareCandidate(world);
     ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash }));
-    const last = ok(await world.invoke(PO2, 'release/decide', { versionId, decision: 'approved', reason: 'Checked the search numbers with support', contentHash }));
-    expect(last.approvals.decisions[0]).toMatchObject({ displayName: 'Omar Owner', reason: 'Checked the search numbers with support' });
+    const last = ok(
+      await world.invoke(PO2, 'release/decide', {
+        versionId,
+        decision: 'approved',
+        reason: 'Checked the search numbers with support',
+        contentHash,
+      }),
+    );
+    expect(last.approvals.decisions[0]).toMatchObject({
+      displayName: 'Omar Owner',
+      reason: 'Checked the search numbers with support',
+    });
     await untilSettled(world, versionId);
     const released = ok(await world.invoke(PO1, 'release/get', { versionId }));
     expect(released.state).toBe('released');
-    expect(released.audit.map((a) => a.detail)).toContain(`Approved with comment: Checked the search numbers with support (content ${contentHash.slice(0, 12)})`);
-    const [attestation] = world.kosli.world.trailAttestationsJson(world.config.kosli.releaseFlow, versionId, 'release-approval');
+    expect(released.audit.map((a) => a.detail)).toContain(
+      `Approved with comment: Checked the search numbers with support (content ${contentHash.slice(0, 12)})`,
+    );
+    const [attestation] = world.kosli.world.trailAttestationsJson(
+      world.config.kosli.releaseFlow,
+      versionId,
+      'release-approval',
+    );
     expect(attestation?.['attestation_data']).toMatchObject({
       contentHash,
       approvers: [

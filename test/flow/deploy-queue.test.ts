@@ -13,7 +13,11 @@ afterEach(async () => {
   world = undefined;
 });
 
-async function approvedInJira(): Promise<{ w: World; versionId: string; job: { body: { projectKey: string; versionId: string; reason: string } } }> {
+async function approvedInJira(): Promise<{
+  w: World;
+  versionId: string;
+  job: { body: { projectKey: string; versionId: string; reason: string } };
+}> {
   const w = (world = await startWorld());
   const { versionId } = await prepareCandidate(w);
   w.jira.world.setApprover(versionId, PO1, 'APPROVED');
@@ -40,7 +44,9 @@ describe('the deploy consumer', () => {
     const { w, versionId, job } = await approvedInJira();
     const { LEASE_SECONDS } = await import('../../src/services/release-lock');
     const { MAX_HOPS } = await import('../../src/jobs/deploy-consumer');
-    expect(await w.store.locks.acquire(versionId, 'another-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
+    expect(await w.store.locks.acquire(versionId, 'another-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(
+      true,
+    );
 
     const answer = await w.app.deployConsumer(job);
     expect(answer).toMatchObject({ ok: true, state: 'leased' });
@@ -63,10 +69,14 @@ describe('the deploy consumer', () => {
   it('the scheduled check reports a held release in neutral words and schedules a look after the lease', async () => {
     const { w, versionId } = await approvedInJira();
     const { LEASE_SECONDS } = await import('../../src/services/release-lock');
-    expect(await w.store.locks.acquire(versionId, 'another-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
+    expect(await w.store.locks.acquire(versionId, 'another-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(
+      true,
+    );
     const before = w.runtime.queueDeliveries.length;
     const out = await w.runtime.runScheduledTrigger(() => w.app.scheduledCheck());
-    expect(JSON.stringify(out)).toMatch(/deploy in progress \(a worker holds the release for up to \d+ s more; checking again then\)/);
+    expect(JSON.stringify(out)).toMatch(
+      /deploy in progress \(a worker holds the release for up to \d+ s more; checking again then\)/,
+    );
     expect(JSON.stringify(out)).not.toMatch(/locked/i);
     await w.drain();
     expect(w.runtime.queueDeliveries.length).toBeGreaterThan(before);

@@ -6,7 +6,18 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { startWorld, type World } from '../../sandbox/world/start-world';
 import { faultCases, letDispatchGraceExpire } from '../support/deploy-faults';
-import { approvalAttestations, approveAsBoth, DEV, errorOf, ok, PO1, PO2, prepareCandidate, prodDispatches, untilSettled } from '../support/flow';
+import {
+  approvalAttestations,
+  approveAsBoth,
+  DEV,
+  errorOf,
+  ok,
+  PO1,
+  PO2,
+  prepareCandidate,
+  prodDispatches,
+  untilSettled,
+} from '../support/flow';
 
 let world: World | undefined;
 afterEach(async () => {
@@ -52,18 +63,21 @@ describe('single flight', () => {
 });
 
 describe('faults at each step', () => {
-  it.each(faultCases)('$name: later runs still release, with one dispatch and one attestation', async ({ service, operation, faults }) => {
-    const w = await freshWorld();
-    const { versionId } = await prepareCandidate(w);
-    service(w).injectFaults(operation, ...faults);
-    await approveAsBoth(w, versionId);
-    await w.drain();
-    for (let i = 0; i < 8 && !w.jira.world.version(versionId)?.released; i++) {
-      await letDispatchGraceExpire(w, versionId);
-      await w.runTrigger();
-    }
-    assertReleasedOnce(w, versionId);
-  });
+  it.each(faultCases)(
+    '$name: later runs still release, with one dispatch and one attestation',
+    async ({ service, operation, faults }) => {
+      const w = await freshWorld();
+      const { versionId } = await prepareCandidate(w);
+      service(w).injectFaults(operation, ...faults);
+      await approveAsBoth(w, versionId);
+      await w.drain();
+      for (let i = 0; i < 8 && !w.jira.world.version(versionId)?.released; i++) {
+        await letDispatchGraceExpire(w, versionId);
+        await w.runTrigger();
+      }
+      assertReleasedOnce(w, versionId);
+    },
+  );
 });
 
 describe('failures that need a person', () => {
@@ -91,7 +105,11 @@ describe('failures that need a person', () => {
     const w = await freshWorld();
     const { versionId } = await prepareCandidate(w);
     // Break the gate: the attestation type refuses data, so prod's has-release-approval cannot hold.
-    w.kosli.service.injectFaults('POST /api/v2/attestations/{org}/{flow}/trail/{trail}/custom', { kind: 'status', status: 400, body: { message: 'schema' } });
+    w.kosli.service.injectFaults('POST /api/v2/attestations/{org}/{flow}/trail/{trail}/custom', {
+      kind: 'status',
+      status: 400,
+      body: { message: 'schema' },
+    });
     await approveAsBoth(w, versionId);
     await w.drain();
     const view = ok(await w.invoke(PO1, 'release/get', { versionId }));

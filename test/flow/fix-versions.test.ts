@@ -61,7 +61,14 @@ async function withPendingKeys(count: number): Promise<Setup> {
     keys,
     record,
     run: async (limitSeconds = 300) => {
-      const ctx: CallContext = { projectKey: 'OPS', projectId: w.scenario.project.id, actor: 'scheduled-check', jiraAsUser: null, links, invocation: { startedAt: deps.clock.now(), limitSeconds } };
+      const ctx: CallContext = {
+        projectKey: 'OPS',
+        projectId: w.scenario.project.id,
+        actor: 'scheduled-check',
+        jiraAsUser: null,
+        links,
+        invocation: { startedAt: deps.clock.now(), limitSeconds },
+      };
       return writeFixVersions(deps, ctx, await record(), ['OPS-11', ...keys]);
     },
     requests: (method, route) => w.jira.service.countWhere((e) => e.method === method && e.route === route),
@@ -73,7 +80,9 @@ function withVersion(w: World, keys: readonly string[], versionId: string): stri
 }
 
 async function auditDetails(setup: Setup): Promise<string[]> {
-  return (await setup.deps.store.audit.list(setup.versionId)).filter((e) => e.action === 'jira.fixVersions').map((e) => e.detail);
+  return (await setup.deps.store.audit.list(setup.versionId))
+    .filter((e) => e.action === 'jira.fixVersions')
+    .map((e) => e.detail);
 }
 
 describe('fix versions for many issues', () => {
@@ -86,7 +95,9 @@ describe('fix versions for many issues', () => {
     expect(setup.requests('POST', BULK_SUBMIT)).toBe(5);
     expect(setup.requests('PUT', ISSUE_EDIT)).toBe(0);
     expect((await setup.record()).fixVersions).toEqual({ chunks: 6, written: 5001, pending: 0 });
-    expect((await auditDetails(setup)).at(-1)).toMatch(/^Added to the release through Jira's bulk edit: OPS-1000, .* and 4980 more$/);
+    expect((await auditDetails(setup)).at(-1)).toMatch(
+      /^Added to the release through Jira's bulk edit: OPS-1000, .* and 4980 more$/,
+    );
   });
 
   it('without Make bulk changes, the same candidate gets them one issue at a time', async () => {
@@ -98,7 +109,9 @@ describe('fix versions for many issues', () => {
     expect(withVersion(setup.world, setup.keys, setup.versionId)).toHaveLength(5000);
     expect(setup.requests('POST', BULK_SUBMIT)).toBe(0);
     expect(setup.requests('PUT', ISSUE_EDIT)).toBe(5000);
-    expect((await auditDetails(setup)).at(-1)).toContain("one issue at a time (the app lacks Jira's Make bulk changes permission)");
+    expect((await auditDetails(setup)).at(-1)).toContain(
+      "one issue at a time (the app lacks Jira's Make bulk changes permission)",
+    );
   });
 
   it('an issue Jira could not edit stays pending while the rest count, and the next run retries it', async () => {
@@ -134,7 +147,9 @@ describe('fix versions for many issues', () => {
     jira.bulkEditIssuesPerSecond = 10_000;
     expect(await setup.run()).toHaveLength(300);
     expect(setup.requests('POST', BULK_SUBMIT)).toBe(1);
-    expect(setup.world.jira.service.countWhere((e) => e.path === `/rest/api/3/bulk/queue/${taskId ?? ''}`)).toBeGreaterThan(1);
+    expect(
+      setup.world.jira.service.countWhere((e) => e.path === `/rest/api/3/bulk/queue/${taskId ?? ''}`),
+    ).toBeGreaterThan(1);
     const after = (await setup.record()).fixVersions;
     expect(after).toEqual({ chunks: 2, written: 301, pending: 0 });
     expect(withVersion(setup.world, setup.keys, setup.versionId)).toHaveLength(300);

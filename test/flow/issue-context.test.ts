@@ -35,7 +35,9 @@ describe('issue context', () => {
     expect(view.release?.approval.summary).toContain('Awaiting approval: 0 of 2');
     expect(view.release?.releasePageUrl).toContain(versionId);
     expect(env(view, 'staging')).toMatchObject({ status: 'running', sinceSource: 'verified' });
-    expect(env(view, 'staging').apps).toEqual([expect.objectContaining({ app: 'backend', exact: true, compliant: true })]);
+    expect(env(view, 'staging').apps).toEqual([
+      expect.objectContaining({ app: 'backend', exact: true, compliant: true }),
+    ]);
     expect(env(view, 'dev').status).toBe('running');
     expect(env(view, 'prod')).toMatchObject({ status: 'not-running', since: null });
     expect(env(view, 'prod').summary).toContain('not in');

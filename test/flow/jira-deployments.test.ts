@@ -107,7 +107,10 @@ describe('deployments reported to Jira', () => {
     world.github.world.settleAfterMs = 20;
     const { versionId } = await prepareCandidate(world, { backend: 'OPS-11 faster search' });
     // Every attempt of the report made when prod is verified fails; the report at release goes through.
-    world.jira.service.injectFaults('POST /rest/deployments/0.1/bulk', ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 503 })));
+    world.jira.service.injectFaults(
+      'POST /rest/deployments/0.1/bulk',
+      ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 503 })),
+    );
     await approveAsBoth(world, versionId);
     await untilSettled(world, versionId);
 

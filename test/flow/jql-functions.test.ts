@@ -15,7 +15,10 @@ beforeAll(async () => {
 afterAll(() => world.stop());
 
 async function search(functionName: string, args: string[]): Promise<string[]> {
-  const answer = await world.app.jqlFunction({ precomputationId: 'p-1', clause: { field: 'issue', type: ['issue'], operator: 'in', functionName, arguments: args } });
+  const answer = await world.app.jqlFunction({
+    precomputationId: 'p-1',
+    clause: { field: 'issue', type: ['issue'], operator: 'in', functionName, arguments: args },
+  });
   if (!('jql' in answer)) throw new Error(answer.error);
   return runJql(world.jira.world, parseJql(answer.jql), () => true).map((issue) => issue.key);
 }
@@ -35,7 +38,9 @@ it('follows a release: awaiting approval and in staging, then released and in pr
 });
 
 it('answers an unknown argument with a clear error', async () => {
-  const answer = await world.app.jqlFunction({ clause: { functionName: 'runningIn', operator: 'in', arguments: ['qa'] } });
+  const answer = await world.app.jqlFunction({
+    clause: { functionName: 'runningIn', operator: 'in', arguments: ['qa'] },
+  });
   expect(answer).toEqual({ error: expect.stringContaining('unknown environment') });
   expect(await world.app.jqlFunction({ nonsense: true })).toEqual({ error: expect.stringContaining('could not read') });
 });

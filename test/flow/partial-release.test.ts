@@ -31,9 +31,15 @@ describe('partial release', () => {
     const view = ok(await w.invoke(PO1, 'release/get', { versionId: created.versionId }));
     expect(view.artifacts.map((a) => a.app)).toEqual(['backend']);
     const backend = view.artifacts[0];
-    expect(view.contentHash).toBe(contentHash([{ name: 'backend', fingerprint: backend?.fingerprint ?? '' }], ['OPS-11']));
+    expect(view.contentHash).toBe(
+      contentHash([{ name: 'backend', fingerprint: backend?.fingerprint ?? '' }], ['OPS-11']),
+    );
     expect(view.gate.heldBack).toHaveLength(1);
-    expect(view.gate.heldBack[0]).toMatchObject({ app: 'frontend', chosenBy: 'Dana Developer', prodCommit: prodBefore['frontend'] });
+    expect(view.gate.heldBack[0]).toMatchObject({
+      app: 'frontend',
+      chosenBy: 'Dana Developer',
+      prodCommit: prodBefore['frontend'],
+    });
     expect(view.gate.heldBack[0]?.reason).toContain('waits for the next candidate');
 
     // A later refresh keeps the choice.
@@ -49,7 +55,9 @@ describe('partial release', () => {
     // The held-back change is the next candidate's, by default (a name Jira already has gets " (2)").
     const next = ok(await w.invoke(DEV, 'candidate/refresh', {}));
     expect(next.created).toBe(true);
-    expect(ok(await w.invoke(PO1, 'release/get', { versionId: next.versionId })).artifacts.map((a) => a.app)).toEqual(['frontend']);
+    expect(ok(await w.invoke(PO1, 'release/get', { versionId: next.versionId })).artifacts.map((a) => a.app)).toEqual([
+      'frontend',
+    ]);
   });
 
   it('choosing again changes the content: earlier approvals go stale', async () => {
@@ -57,7 +65,13 @@ describe('partial release', () => {
     world = w;
     await promoteToStaging(w);
     const all = ok(await w.invoke(DEV, 'candidate/refresh', {}));
-    ok(await w.invoke(PO1, 'release/decide', { versionId: all.versionId, decision: 'approved', contentHash: all.contentHash }));
+    ok(
+      await w.invoke(PO1, 'release/decide', {
+        versionId: all.versionId,
+        decision: 'approved',
+        contentHash: all.contentHash,
+      }),
+    );
     const narrowed = ok(await w.invoke(DEV, 'candidate/refresh', { apps: ['frontend'] }));
     expect(narrowed.changed).toBe(true);
     const view = ok(await w.invoke(PO1, 'release/get', { versionId: all.versionId }));

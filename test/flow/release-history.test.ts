@@ -14,7 +14,13 @@ const HISTORY = 250;
 /** A time `i` seconds into the history, before anything the world itself records. */
 const past = (i: number) => new Date(Date.parse('2020-01-01T00:00:00Z') + i * 1000).toISOString();
 
-async function every<T>(world: World, key: 'release/audit' | 'release/decisions' | 'release/issues', versionId: string, first: T[], cursor: string | null): Promise<{ items: T[]; pages: number }> {
+async function every<T>(
+  world: World,
+  key: 'release/audit' | 'release/decisions' | 'release/issues',
+  versionId: string,
+  first: T[],
+  cursor: string | null,
+): Promise<{ items: T[]; pages: number }> {
   const items = [...first];
   let pages = 1;
   for (let next = cursor; next !== null; pages++) {
@@ -35,8 +41,19 @@ describe('a release with years of history', () => {
     versionId = (await prepareCandidate(world)).versionId;
     // Seeded as a world would hold it, straight into storage: HISTORY old entries of each kind.
     for (let i = 0; i < HISTORY; i++) {
-      await world.store.audit.append(versionId, { at: past(i), actor: 'scheduled-check', action: 'deploy.waiting', detail: `old entry ${i}` });
-      const decision: Decision = { accountId: i % 2 === 0 ? PO1 : PO2, decision: 'approved', at: past(i), contentHash: 'a'.repeat(64), source: 'app' };
+      await world.store.audit.append(versionId, {
+        at: past(i),
+        actor: 'scheduled-check',
+        action: 'deploy.waiting',
+        detail: `old entry ${i}`,
+      });
+      const decision: Decision = {
+        accountId: i % 2 === 0 ? PO1 : PO2,
+        decision: 'approved',
+        at: past(i),
+        contentHash: 'a'.repeat(64),
+        source: 'app',
+      };
       await world.store.decisions.add(versionId, decision);
     }
   });
@@ -91,12 +108,16 @@ describe('a release with years of history', () => {
   it('exports the whole history in parts that join into one JSON document', async () => {
     const first = ok(await world.invoke(PO1, 'release/export', { versionId, format: 'audit' }));
     const parts = [first.content];
-    for (let cursor = first.nextCursor; cursor !== null; ) {
+    for (let cursor = first.nextCursor; cursor !== null;) {
       const part = ok(await world.invoke(PO1, 'release/export', { versionId, format: 'audit', cursor }));
       parts.push(part.content);
       cursor = part.nextCursor;
     }
-    const record = JSON.parse(parts.join('')) as { decisions: unknown[]; audit: { detail: string }[]; content: { issues: unknown[]; commits: unknown[] } };
+    const record = JSON.parse(parts.join('')) as {
+      decisions: unknown[];
+      audit: { detail: string }[];
+      content: { issues: unknown[]; commits: unknown[] };
+    };
     expect(record.decisions).toHaveLength(HISTORY);
     expect(record.audit.length).toBe((await world.store.audit.list(versionId)).length);
     expect(record.audit.at(-1)?.detail).toBe('old entry 0');
@@ -105,7 +126,7 @@ describe('a release with years of history', () => {
   });
 });
 
-describe('each approver\'s latest decision', () => {
+describe("each approver's latest decision", () => {
   let world: World;
   afterAll(() => world.stop());
 
@@ -113,8 +134,17 @@ describe('each approver\'s latest decision', () => {
     world = await startWorld();
     const { versionId, contentHash } = await prepareCandidate(world);
     ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash }));
-    ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'declined', reason: 'Wrong numbers', contentHash }));
-    expect((await world.store.decisions.latest(versionId)).map((d) => [d.accountId, d.decision])).toEqual([[PO1, 'declined']]);
+    ok(
+      await world.invoke(PO1, 'release/decide', {
+        versionId,
+        decision: 'declined',
+        reason: 'Wrong numbers',
+        contentHash,
+      }),
+    );
+    expect((await world.store.decisions.latest(versionId)).map((d) => [d.accountId, d.decision])).toEqual([
+      [PO1, 'declined'],
+    ]);
     const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
     expect(view.approvals.approvers.find((a) => a.accountId === PO1)?.current).toBe('declined');
     expect(view.approvals.decisions.map((d) => [d.decision, d.superseded])).toEqual([
@@ -131,7 +161,10 @@ describe('each approver\'s latest decision', () => {
     const view = ok(await world.invoke(PO2, 'release/get', { versionId }));
     expect(view.approvals.approvers.find((a) => a.accountId === PO2)).toMatchObject({ current: null });
     expect(view.approvals.me.stale).toBe(true);
-    expect(view.approvals.decisions.find((d) => d.accountId === PO2)).toMatchObject({ valid: false, superseded: false });
+    expect(view.approvals.decisions.find((d) => d.accountId === PO2)).toMatchObject({
+      valid: false,
+      superseded: false,
+    });
   });
 });
 
@@ -143,11 +176,19 @@ describe('50 approvers approving at once', () => {
   it('each count, and the last approval satisfies the policy exactly once', async () => {
     world = await startWorld({
       adjustConfig: (config) => {
-        config.approval = { ...config.approval, approvers, includeJiraApprovers: false, rule: { kind: 'all' }, noSelfApproval: false };
+        config.approval = {
+          ...config.approval,
+          approvers,
+          includeJiraApprovers: false,
+          rule: { kind: 'all' },
+          noSelfApproval: false,
+        };
       },
     });
     const { versionId, contentHash } = await prepareCandidate(world);
-    const results = await Promise.all(approvers.map((id) => world.invoke(id, 'release/decide', { versionId, decision: 'approved', contentHash })));
+    const results = await Promise.all(
+      approvers.map((id) => world.invoke(id, 'release/decide', { versionId, decision: 'approved', contentHash })),
+    );
     expect(results.every((r) => r.ok)).toBe(true);
     expect((await world.store.decisions.latest(versionId)).length).toBe(50);
     const view = ok(await world.invoke(DEV, 'release/get', { versionId }));

@@ -35,14 +35,18 @@ describe('release page', () => {
   it('refuses a decision from someone who is not an approver, and records nothing', async () => {
     const view = ok(await world.invoke(DEV, 'release/get', { versionId }));
     expect(view.approvals.me.eligible).toBe(false);
-    const error = errorOf(await world.invoke(DEV, 'release/decide', { versionId, decision: 'approved', contentHash: view.contentHash }));
+    const error = errorOf(
+      await world.invoke(DEV, 'release/decide', { versionId, decision: 'approved', contentHash: view.contentHash }),
+    );
     expect(error.code).toBe('NOT_AN_APPROVER');
     expect(ok(await world.invoke(PO1, 'release/get', { versionId })).approvals.decisions).toEqual([]);
   });
 
   it('needs a reason to decline', async () => {
     const view = ok(await world.invoke(PO2, 'release/get', { versionId }));
-    const error = errorOf(await world.invoke(PO2, 'release/decide', { versionId, decision: 'declined', contentHash: view.contentHash }));
+    const error = errorOf(
+      await world.invoke(PO2, 'release/decide', { versionId, decision: 'declined', contentHash: view.contentHash }),
+    );
     expect(error.code).toBe('INVALID_INPUT');
   });
 
@@ -65,8 +69,12 @@ describe('release page', () => {
 
   it('records an eligible approval for the caller, and marks it stale when the content changes', async () => {
     const before = ok(await world.invoke(PO1, 'release/get', { versionId }));
-    const after = ok(await world.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash: before.contentHash }));
-    expect(after.approvals.decisions).toMatchObject([{ accountId: PO1, decision: 'approved', valid: true, source: 'app' }]);
+    const after = ok(
+      await world.invoke(PO1, 'release/decide', { versionId, decision: 'approved', contentHash: before.contentHash }),
+    );
+    expect(after.approvals.decisions).toMatchObject([
+      { accountId: PO1, decision: 'approved', valid: true, source: 'app' },
+    ]);
     expect(after.approvals.satisfied).toBe(false);
 
     world.simulation.commit('backend', 'OPS-13 delivery estimate');
@@ -81,7 +89,9 @@ describe('release page', () => {
     expect(changed.contentHash).not.toBe(before.contentHash);
     expect(changed.approvals.decisions[0]).toMatchObject({ accountId: PO1, valid: false });
     expect(changed.approvals.approvers.find((a) => a.accountId === PO1)?.current).toBeNull();
-    const stale = errorOf(await world.invoke(PO2, 'release/decide', { versionId, decision: 'approved', contentHash: before.contentHash }));
+    const stale = errorOf(
+      await world.invoke(PO2, 'release/decide', { versionId, decision: 'approved', contentHash: before.contentHash }),
+    );
     expect(stale.code).toBe('CANDIDATE_STALE');
   });
 
@@ -89,7 +99,10 @@ describe('release page', () => {
     const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
     world.jira.world.setApprover(versionId, PO2, 'APPROVED');
     const seen = ok(await world.invoke(PO1, 'release/get', { versionId }));
-    expect(seen.approvals.approvers.find((a) => a.accountId === PO2)).toMatchObject({ jiraStatus: 'APPROVED', current: 'approved' });
+    expect(seen.approvals.approvers.find((a) => a.accountId === PO2)).toMatchObject({
+      jiraStatus: 'APPROVED',
+      current: 'approved',
+    });
     expect(seen.contentHash).toBe(view.contentHash);
   });
 

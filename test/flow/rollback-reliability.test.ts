@@ -18,13 +18,24 @@ afterEach(async () => {
 const REASON = 'Checkout errors since the new ranking';
 
 /** Two releases, then a rollback to the first, open for approval. */
-async function openRollback(): Promise<{ w: World; versionId: string; contentHash: string; firstTags: Record<string, string | undefined> }> {
+async function openRollback(): Promise<{
+  w: World;
+  versionId: string;
+  contentHash: string;
+  firstTags: Record<string, string | undefined>;
+}> {
   const w = await startWorld({ adjustConfig: oneApproverRollbackPolicy(PO1) });
   world = w;
   w.github.world.settleAfterMs = 10;
-  const first = await releaseThroughGate(w, { backend: 'OPS-11 faster search', frontend: 'OPS-12 fix checkout button' });
+  const first = await releaseThroughGate(w, {
+    backend: 'OPS-11 faster search',
+    frontend: 'OPS-12 fix checkout button',
+  });
   const firstTags = prodTags(w);
-  await releaseThroughGate(w, { backend: 'OPS-13 new search ranking', frontend: 'OPS-13 delivery estimate in checkout' });
+  await releaseThroughGate(w, {
+    backend: 'OPS-13 new search ranking',
+    frontend: 'OPS-13 delivery estimate in checkout',
+  });
   await untilNextSecond();
   const { versionId, contentHash } = ok(await w.invoke(DEV, 'release/rollback', { versionId: first, reason: REASON }));
   return { w, versionId, contentHash, firstTags };
@@ -54,15 +65,19 @@ describe('rollback single flight', () => {
 });
 
 describe('rollback faults at each step', () => {
-  it.each(faultCases)('$name: later runs still roll back, with one dispatch and one attestation', async ({ service, operation, faults }) => {
-    const { w, versionId, contentHash, firstTags } = await openRollback();
-    service(w).injectFaults(operation, ...faults);
-    ok(await w.invoke(PO1, 'release/decide', { versionId, decision: 'approved', reason: REASON, contentHash }));
-    await w.drain();
-    for (let i = 0; i < 8 && !w.jira.world.version(versionId)?.released; i++) {
-      await letDispatchGraceExpire(w, versionId);
-      await w.runTrigger();
-    }
-    assertRolledBackOnce(w, versionId, firstTags);
-  }, 60_000);
+  it.each(faultCases)(
+    '$name: later runs still roll back, with one dispatch and one attestation',
+    async ({ service, operation, faults }) => {
+      const { w, versionId, contentHash, firstTags } = await openRollback();
+      service(w).injectFaults(operation, ...faults);
+      ok(await w.invoke(PO1, 'release/decide', { versionId, decision: 'approved', reason: REASON, contentHash }));
+      await w.drain();
+      for (let i = 0; i < 8 && !w.jira.world.version(versionId)?.released; i++) {
+        await letDispatchGraceExpire(w, versionId);
+        await w.runTrigger();
+      }
+      assertRolledBackOnce(w, versionId, firstTags);
+    },
+    60_000,
+  );
 });

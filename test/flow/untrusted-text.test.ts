@@ -15,10 +15,25 @@ let versionId: string;
 
 beforeAll(async () => {
   world = await startWorld();
-  world.jira.world.addIssue({ key: 'OPS-77', summary: `Invoice ${RLO}fdp.exe\u2066 fixed`, type: 'Bug<img src=x onerror=alert(1)>', status: 'To Do' });
-  ({ versionId } = await prepareCandidate(world, { backend: 'OPS-77 invoices', frontend: 'OPS-12 fix checkout button' }));
+  world.jira.world.addIssue({
+    key: 'OPS-77',
+    summary: `Invoice ${RLO}fdp.exe\u2066 fixed`,
+    type: 'Bug<img src=x onerror=alert(1)>',
+    status: 'To Do',
+  });
+  ({ versionId } = await prepareCandidate(world, {
+    backend: 'OPS-77 invoices',
+    frontend: 'OPS-12 fix checkout button',
+  }));
   const view = ok(await world.invoke(PO1, 'release/get', { versionId }));
-  ok(await world.invoke(PO2, 'release/decide', { versionId, decision: 'declined', reason: `looks ${RLO}doog\u202C to me`, contentHash: view.contentHash }));
+  ok(
+    await world.invoke(PO2, 'release/decide', {
+      versionId,
+      decision: 'declined',
+      reason: `looks ${RLO}doog\u202C to me`,
+      contentHash: view.contentHash,
+    }),
+  );
 });
 afterAll(() => world.stop());
 

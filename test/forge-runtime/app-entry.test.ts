@@ -24,7 +24,10 @@ function bundleFolder(indexSource: string, handlers: string[]): string {
   copyFileSync(join(WRAPPER, 'loader.js'), join(folder, '__forge__.cjs'));
   copyFileSync(join(WRAPPER, 'wrapper.js'), join(folder, '__forge_wrapper__.cjs'));
   writeFileSync(join(folder, 'index.cjs'), indexSource);
-  writeFileSync(join(folder, 'manifest.yml'), JSON.stringify({ modules: { function: handlers.map((handler, i) => ({ key: `f${i}`, handler })) } }));
+  writeFileSync(
+    join(folder, 'manifest.yml'),
+    JSON.stringify({ modules: { function: handlers.map((handler, i) => ({ key: `f${i}`, handler })) } }),
+  );
   return folder;
 }
 
@@ -38,13 +41,20 @@ describe('the app entry', () => {
     );
     const app = await loadApp('bundle', folder);
     const bundled: unknown = createRequire(join(folder, 'index.cjs'))(join(folder, 'index.cjs'));
-    expect(bundled).toMatchObject({ handler: app.handler, jqlFunction: app.jqlFunction, scheduledCheck: app.scheduledCheck, deployConsumer: app.deployConsumer });
+    expect(bundled).toMatchObject({
+      handler: app.handler,
+      jqlFunction: app.jqlFunction,
+      scheduledCheck: app.scheduledCheck,
+      deployConsumer: app.deployConsumer,
+    });
     expect(await app.scheduledCheck()).toBe('trigger');
   });
 
   it('fails as Forge would when a manifest handler is not exported by the bundle', async () => {
     const folder = bundleFolder("exports.handler = async () => 'resolver';", EXPORTS);
-    await expect(loadApp('bundle', folder)).rejects.toThrow('Handler "index.scheduledCheck": index.cjs exports no function "scheduledCheck"');
+    await expect(loadApp('bundle', folder)).rejects.toThrow(
+      'Handler "index.scheduledCheck": index.cjs exports no function "scheduledCheck"',
+    );
   });
 
   it('says how to build the bundle when there is none', async () => {

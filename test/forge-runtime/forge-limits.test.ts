@@ -9,7 +9,13 @@ import { AppError } from '../../src/errors';
 
 // 2 ms per Forge second: the 300 s trigger limit is reached in 0.6 s, the 900 s consumer one in 1.8 s.
 const MS_PER_SECOND = 2;
-const runtime = await installForgeRuntime({ jiraBaseUrl: 'http://127.0.0.1:9', egress: {}, allowedEgress: [], storage: new LocalKvs(), timeLimitMsPerSecond: MS_PER_SECOND });
+const runtime = await installForgeRuntime({
+  jiraBaseUrl: 'http://127.0.0.1:9',
+  egress: {},
+  allowedEgress: [],
+  storage: new LocalKvs(),
+  timeLimitMsPerSecond: MS_PER_SECOND,
+});
 const { kvs, ForgeKvsAPIError } = await import('@forge/kvs');
 const { Queue, PayloadTooBigError } = await import('@forge/events');
 const { forgeKeyValueStore } = await import('../../src/platform/forge-kvs');
@@ -57,7 +63,9 @@ describe('KVS value size (240 KiB, documented)', () => {
     await kvs.set('limits:value', valueOfBytes(FORGE_LIMITS.kvsValueBytes));
     expect(await kvsCode(kvs.set('limits:value', valueOfBytes(FORGE_LIMITS.kvsValueBytes + 1)))).toBe('MAX_SIZE');
     const error = await permanentAppError(store.set('limits:value', valueOfBytes(FORGE_LIMITS.kvsValueBytes + 1)));
-    expect(error.message).toBe('Forge storage refused set limits:value: the value is larger than Forge storage accepts (240 KiB).');
+    expect(error.message).toBe(
+      'Forge storage refused set limits:value: the value is larger than Forge storage accepts (240 KiB).',
+    );
   });
 });
 
@@ -86,16 +94,31 @@ describe('KVS query page size (20, the strictest documented figure)', () => {
     expect(await kvsCode(kvs.query().limit(21).getMany())).toBe('LIST_QUERY_LIMIT_EXCEEDED');
     await permanentAppError(store.query('limits:', { limit: 100 }));
     const audit = new AuditLog(store, () => crypto.randomUUID());
-    for (let i = 0; i < 45; i++) await audit.append('30001', { at: `2025-06-01T10:00:${String(i).padStart(2, '0')}Z`, actor: 'po', action: 'note', detail: `entry ${i}` });
-    expect((await audit.list('30001')).map((entry) => entry.detail)).toEqual(Array.from({ length: 45 }, (_, i) => `entry ${i}`));
+    for (let i = 0; i < 45; i++)
+      await audit.append('30001', {
+        at: `2025-06-01T10:00:${String(i).padStart(2, '0')}Z`,
+        actor: 'po',
+        action: 'note',
+        detail: `entry ${i}`,
+      });
+    expect((await audit.list('30001')).map((entry) => entry.detail)).toEqual(
+      Array.from({ length: 45 }, (_, i) => `entry ${i}`),
+    );
   });
 });
 
 describe('secrets (KVS value limits; the app allows tokens of 4096 characters)', () => {
   it('refuses a secret over 240 KiB with MAX_SIZE; the app refuses an over-long token before storing it', async () => {
-    expect(await kvsCode(kvs.setSecret('limits:secret', valueOfBytes(FORGE_LIMITS.kvsValueBytes + 1)))).toBe('MAX_SIZE');
+    expect(await kvsCode(kvs.setSecret('limits:secret', valueOfBytes(FORGE_LIMITS.kvsValueBytes + 1)))).toBe(
+      'MAX_SIZE',
+    );
     const secrets = createSecretSource(new StoredSecrets(store), () => undefined);
-    const error = await rejection(secrets.set('LIM', 'githubToken', 'g'.repeat(MAX_SECRET_LENGTH + 1), { at: '2025-06-01T10:00:00Z', accountId: 'admin' }));
+    const error = await rejection(
+      secrets.set('LIM', 'githubToken', 'g'.repeat(MAX_SECRET_LENGTH + 1), {
+        at: '2025-06-01T10:00:00Z',
+        accountId: 'admin',
+      }),
+    );
     expect(error).toMatchObject({ code: 'INVALID_INPUT' });
     expect(await kvs.getSecret('secret:LIM:githubToken')).toBeUndefined();
   });
@@ -113,13 +136,21 @@ describe('queue event size (100 KB per event for consumers over 55 s, 200 KB per
     const error = await rejection(queue.push({ body: { note: 'x'.repeat(FORGE_LIMITS.queueEventBytesLongRunning) } }));
     expect(error).toBeInstanceOf(PayloadTooBigError);
     // Over 200 KB in one push, @forge/events refuses before sending.
-    expect(await rejection(queue.push({ body: { note: 'x'.repeat(FORGE_LIMITS.queuePushBytes) } }))).toBeInstanceOf(PayloadTooBigError);
+    expect(await rejection(queue.push({ body: { note: 'x'.repeat(FORGE_LIMITS.queuePushBytes) } }))).toBeInstanceOf(
+      PayloadTooBigError,
+    );
     await runtime.drainQueues();
     expect(delivered).toHaveLength(1);
   });
 
   it('the app reports a deploy job refused for its size as permanent', async () => {
-    await permanentAppError(forgeDeployQueue().push({ projectKey: 'P'.repeat(FORGE_LIMITS.queueEventBytesLongRunning), versionId: '10001', reason: 'approved' }));
+    await permanentAppError(
+      forgeDeployQueue().push({
+        projectKey: 'P'.repeat(FORGE_LIMITS.queueEventBytesLongRunning),
+        versionId: '10001',
+        reason: 'approved',
+      }),
+    );
   });
 });
 
@@ -128,7 +159,9 @@ describe('invocation time (25 s resolvers; triggers and consumers as the manifes
 
   it('stops a resolver after 25 s', async () => {
     const handler = new Resolver().define('slow', () => sleepForgeSeconds(26)).getDefinitions();
-    const error = await rejection(runtime.invokeResolver(handler, { key: 'slow', accountId: 'u', projectKey: 'ABC', projectId: '1' }));
+    const error = await rejection(
+      runtime.invokeResolver(handler, { key: 'slow', accountId: 'u', projectKey: 'ABC', projectId: '1' }),
+    );
     expect(error).toMatchObject({ code: 'INVOCATION_TIMEOUT' });
   });
 
@@ -136,7 +169,10 @@ describe('invocation time (25 s resolvers; triggers and consumers as the manifes
     await expect(runtime.runScheduledTrigger(() => sleepForgeSeconds(250).then(() => 'done'))).resolves.toBe('done');
     const error = await rejection(runtime.runScheduledTrigger(() => sleepForgeSeconds(310)));
     expect(error).toBeInstanceOf(ForgeLimitError);
-    expect(error).toMatchObject({ code: 'INVOCATION_TIMEOUT', message: expect.stringContaining(`${300 * MS_PER_SECOND} ms`) });
+    expect(error).toMatchObject({
+      code: 'INVOCATION_TIMEOUT',
+      message: expect.stringContaining(`${300 * MS_PER_SECOND} ms`),
+    });
   });
 
   it('stops the deploy consumer after its 900 s, and reports it like a consumer that threw', async () => {
@@ -144,19 +180,36 @@ describe('invocation time (25 s resolvers; triggers and consumers as the manifes
     await new Queue({ key: DEPLOY_QUEUE_KEY }).push({ body: { versionId: '10001' } });
     const error = await rejection(runtime.drainQueues());
     expect(error).toBeInstanceOf(AggregateError);
-    expect(error instanceof AggregateError && error.errors[0]).toMatchObject({ code: 'INVOCATION_TIMEOUT', message: expect.stringContaining(`${900 * MS_PER_SECOND} ms`) });
+    expect(error instanceof AggregateError && error.errors[0]).toMatchObject({
+      code: 'INVOCATION_TIMEOUT',
+      message: expect.stringContaining(`${900 * MS_PER_SECOND} ms`),
+    });
     expect(runtime.queueDeliveries.at(-1)).toMatchObject({ queueName: DEPLOY_QUEUE_KEY, outcome: 'threw' });
   });
 });
 
 describe('resolver payload and response (5 MB each, ASSUMED: no documented figure)', () => {
   const echo = new Resolver().define('echo', ({ payload }: { payload: unknown }) => payload).getDefinitions();
-  const big = new Resolver().define('big', () => ({ rows: 'x'.repeat(FORGE_LIMITS.resolverResponseBytes) })).getDefinitions();
+  const big = new Resolver()
+    .define('big', () => ({ rows: 'x'.repeat(FORGE_LIMITS.resolverResponseBytes) }))
+    .getDefinitions();
 
   it('refuses a payload over the limit before the resolver runs, and drops an answer over it', async () => {
     const call = { accountId: 'u', projectKey: 'ABC', projectId: '1' };
-    await expect(runtime.invokeResolver(echo, { ...call, key: 'echo', payload: { text: 'x'.repeat(1024) } })).resolves.toEqual({ text: 'x'.repeat(1024) });
-    expect(await rejection(runtime.invokeResolver(echo, { ...call, key: 'echo', payload: { text: 'x'.repeat(FORGE_LIMITS.resolverPayloadBytes) } }))).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
-    expect(await rejection(runtime.invokeResolver(big, { ...call, key: 'big' }))).toMatchObject({ code: 'RESPONSE_TOO_LARGE' });
+    await expect(
+      runtime.invokeResolver(echo, { ...call, key: 'echo', payload: { text: 'x'.repeat(1024) } }),
+    ).resolves.toEqual({ text: 'x'.repeat(1024) });
+    expect(
+      await rejection(
+        runtime.invokeResolver(echo, {
+          ...call,
+          key: 'echo',
+          payload: { text: 'x'.repeat(FORGE_LIMITS.resolverPayloadBytes) },
+        }),
+      ),
+    ).toMatchObject({ code: 'PAYLOAD_TOO_LARGE' });
+    expect(await rejection(runtime.invokeResolver(big, { ...call, key: 'big' }))).toMatchObject({
+      code: 'RESPONSE_TOO_LARGE',
+    });
   });
 });

@@ -60,7 +60,8 @@ describe('requestJira', () => {
         return response.status;
       })
       .getDefinitions();
-    const call = (accountId: string) => invokeResolver(handler, { key: 'whoami', accountId, projectKey: 'ABC', projectId: '10000' });
+    const call = (accountId: string) =>
+      invokeResolver(handler, { key: 'whoami', accountId, projectKey: 'ABC', projectId: '10000' });
     expect(await Promise.all([call('user-a'), call('user-b'), call('user-c')])).toEqual([200, 200, 200]);
     expect(seen.map((r) => r.headers['x-fake-account-id']).sort()).toEqual(['user-a', 'user-b', 'user-c']);
   });
@@ -119,7 +120,11 @@ describe('installation', () => {
       "await installForgeRuntime({ jiraBaseUrl: 'http://127.0.0.1:9', egress: {}, allowedEgress: [] }).then(",
       "  () => process.stdout.write('installed'), (e) => process.stdout.write(e.message));",
     ].join('\n');
-    const { stdout } = await promisify(execFile)(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', script], { cwd: root });
+    const { stdout } = await promisify(execFile)(
+      process.execPath,
+      ['--import', 'tsx', '--input-type=module', '-e', script],
+      { cwd: root },
+    );
     expect(stdout).toMatch(/@forge\/api was imported before installForgeRuntime/);
   });
 });

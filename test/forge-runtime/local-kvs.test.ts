@@ -10,7 +10,12 @@ import { installForgeRuntime, LocalKvs } from '../../sandbox/forge-runtime';
 
 let now = Date.parse('2025-06-01T10:00:00Z');
 const storage = new LocalKvs({ now: () => now });
-const runtime = await installForgeRuntime({ jiraBaseUrl: 'http://127.0.0.1:9', egress: {}, allowedEgress: [], storage });
+const runtime = await installForgeRuntime({
+  jiraBaseUrl: 'http://127.0.0.1:9',
+  egress: {},
+  allowedEgress: [],
+  storage,
+});
 const { kvs, WhereConditions, ForgeKvsAPIError, MetadataField } = await import('@forge/kvs');
 
 afterAll(() => runtime.uninstall());
@@ -33,7 +38,14 @@ async function kvsError(call: Promise<unknown>): Promise<InstanceType<typeof For
 
 describe('get / set / delete', () => {
   it('round-trips JSON values of every kind', async () => {
-    const values = { obj: { a: 1, nested: { list: [1, 'two', null, true] } }, str: 'hello', num: 42.5, yes: false, arr: ['x'], nil: null };
+    const values = {
+      obj: { a: 1, nested: { list: [1, 'two', null, true] } },
+      str: 'hello',
+      num: 42.5,
+      yes: false,
+      arr: ['x'],
+      nil: null,
+    };
     for (const [key, value] of Object.entries(values)) await kvs.set(`${p}${key}`, value);
     for (const [key, value] of Object.entries(values)) expect(await kvs.get(`${p}${key}`)).toEqual(value);
   });
@@ -49,7 +61,12 @@ describe('get / set / delete', () => {
   it('returns metadata when asked', async () => {
     await kvs.set(`${p}k`, 'v', { ttl: { value: 2, unit: 'MINUTES' } });
     const result = await kvs.get(`${p}k`, { metadataFields: [MetadataField.CREATED_AT, MetadataField.EXPIRE_TIME] });
-    expect(result).toEqual({ key: `${p}k`, value: 'v', createdAt: now, expireTime: new Date(now + 120_000).toISOString() });
+    expect(result).toEqual({
+      key: `${p}k`,
+      value: 'v',
+      createdAt: now,
+      expireTime: new Date(now + 120_000).toISOString(),
+    });
   });
 
   it('refuses keys the real KVS refuses, with its error codes', async () => {
@@ -104,7 +121,10 @@ describe('query', () => {
   it('returns keys with the prefix in key order, 10 by default, paged by cursor', async () => {
     for (const i of [12, 3, 7, 1, 10, 5, 2, 11, 4, 9, 8, 6]) await kvs.set(`${p}item:${String(i).padStart(2, '0')}`, i);
     await kvs.set(`${p}other`, 'not an item');
-    const first = await kvs.query().where('key', WhereConditions.beginsWith(`${p}item:`)).getMany<number>();
+    const first = await kvs
+      .query()
+      .where('key', WhereConditions.beginsWith(`${p}item:`))
+      .getMany<number>();
     expect(first.results.map((r) => r.value)).toEqual([1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     expect(first.nextCursor).toEqual(expect.any(String));
     const second = await kvs
@@ -114,7 +134,11 @@ describe('query', () => {
       .getMany<number>();
     expect(second.results.map((r) => r.value)).toEqual([11, 12]);
     expect(second.nextCursor).toBeUndefined();
-    const limited = await kvs.query().where('key', WhereConditions.beginsWith(`${p}item:`)).limit(3).getMany<number>();
+    const limited = await kvs
+      .query()
+      .where('key', WhereConditions.beginsWith(`${p}item:`))
+      .limit(3)
+      .getMany<number>();
     expect(limited.results.map((r) => r.key)).toEqual([`${p}item:01`, `${p}item:02`, `${p}item:03`]);
   });
 
@@ -181,7 +205,10 @@ describe('latency, counting and persistence', () => {
       first.close();
       const second = new LocalKvs({ filePath: file });
       expect(second.peek('config:ABC')).toEqual({ org: 'acme' });
-      expect(await second.handle('/api/v1/secret/get', { key: 'token' })).toEqual({ status: 200, body: expect.objectContaining({ value: 't' }) });
+      expect(await second.handle('/api/v1/secret/get', { key: 'token' })).toEqual({
+        status: 200,
+        body: expect.objectContaining({ value: 't' }),
+      });
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

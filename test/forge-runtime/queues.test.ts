@@ -40,7 +40,12 @@ describe('queue delivery', () => {
     const attempts: AsyncEvent[] = [];
     runtime.onQueue('retry-queue', (event) => {
       attempts.push(event);
-      if (attempts.length < 3) return new InvocationError({ retryAfter: 5, retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST, retryData: { step: attempts.length } });
+      if (attempts.length < 3)
+        return new InvocationError({
+          retryAfter: 5,
+          retryReason: InvocationErrorCode.FUNCTION_RETRY_REQUEST,
+          retryData: { step: attempts.length },
+        });
       return undefined;
     });
     await new Queue({ key: 'retry-queue' }).push({ body: { n: 1 } });
@@ -50,7 +55,11 @@ describe('queue delivery', () => {
       { retryCount: 1, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: { step: 1 } },
       { retryCount: 2, retryReason: 'FUNCTION_RETRY_REQUEST', retryData: { step: 2 } },
     ]);
-    expect(runtime.queueDeliveries.filter((d) => d.queueName === 'retry-queue').map((d) => d.outcome)).toEqual(['retry', 'retry', 'done']);
+    expect(runtime.queueDeliveries.filter((d) => d.queueName === 'retry-queue').map((d) => d.outcome)).toEqual([
+      'retry',
+      'retry',
+      'done',
+    ]);
   });
 
   it('runs events that share a concurrency key one at a time', async () => {

@@ -30,7 +30,13 @@ describe('src/index.ts on the local Forge runtime', () => {
   });
 
   it('answers a malformed payload with a typed error, not a crash', async () => {
-    const result = await world.runtime.invokeResolver(world.app.handler, { key: 'release/get', payload: { versionId: 'x' }, accountId: 'po0001', projectKey: 'OPS', projectId: '10000' });
+    const result = await world.runtime.invokeResolver(world.app.handler, {
+      key: 'release/get',
+      payload: { versionId: 'x' },
+      accountId: 'po0001',
+      projectKey: 'OPS',
+      projectId: '10000',
+    });
     expect(result).toMatchObject({ ok: false, error: { code: 'INVALID_INPUT' } });
   });
 });

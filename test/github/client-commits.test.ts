@@ -14,7 +14,9 @@ describe('commitsTouchingPath', () => {
   it('pages 250 commits with ⌈250/100⌉ requests, stops at base (exclusive) and returns oldest first', async () => {
     const [base = '', ...rest] = seedCommits(gh.world, 251);
     const head = rest.at(-1) ?? '';
-    const result = await gh.client().commitsTouchingPath({ head, base, path: 'apps/backend', since: null, limit: 1000 });
+    const result = await gh
+      .client()
+      .commitsTouchingPath({ head, base, path: 'apps/backend', since: null, limit: 1000 });
     expect(result.baseFound).toBe(true);
     expect(result.truncated).toBe(false);
     expect(result.commits.map((commit) => commit.sha)).toEqual(rest);
@@ -33,21 +35,38 @@ describe('commitsTouchingPath', () => {
       author: { name: 'Ada', email: 'ada@example.com' },
       date: '2025-03-01T10:00:00Z',
     });
-    const { commits } = await gh.client().commitsTouchingPath({ head: sha, base: null, path: 'apps/backend', since: null, limit: 10 });
+    const { commits } = await gh
+      .client()
+      .commitsTouchingPath({ head: sha, base: null, path: 'apps/backend', since: null, limit: 10 });
     expect(commits).toEqual([
-      { sha, title: 'OPS-7 Fix the counter', author: 'Ada', authorEmail: 'ada@example.com', date: '2025-03-01T10:00:00Z', url: `https://github.com/acme/shop/commit/${sha}` },
+      {
+        sha,
+        title: 'OPS-7 Fix the counter',
+        author: 'Ada',
+        authorEmail: 'ada@example.com',
+        date: '2025-03-01T10:00:00Z',
+        url: `https://github.com/acme/shop/commit/${sha}`,
+      },
     ]);
   });
 
   it('keeps only commits touching the path', async () => {
     const shas = seedCommits(gh.world, 6, (i) => (i % 2 === 0 ? ['apps/backend/a.txt'] : ['apps/frontend/b.txt']));
-    const { commits } = await gh.client().commitsTouchingPath({ head: shas.at(-1) ?? '', base: shas[0] ?? '', path: 'apps/backend', since: null, limit: 100 });
+    const { commits } = await gh.client().commitsTouchingPath({
+      head: shas.at(-1) ?? '',
+      base: shas[0] ?? '',
+      path: 'apps/backend',
+      since: null,
+      limit: 100,
+    });
     expect(commits.map((commit) => commit.sha)).toEqual([shas[2], shas[4]]);
   });
 
   it('cuts at the limit and says so', async () => {
     const shas = seedCommits(gh.world, 30);
-    const result = await gh.client().commitsTouchingPath({ head: shas.at(-1) ?? '', base: null, path: 'apps/backend', since: null, limit: 10 });
+    const result = await gh
+      .client()
+      .commitsTouchingPath({ head: shas.at(-1) ?? '', base: null, path: 'apps/backend', since: null, limit: 10 });
     expect(result.truncated).toBe(true);
     expect(result.baseFound).toBe(false);
     expect(result.commits.map((commit) => commit.sha)).toEqual(shas.slice(20));
@@ -55,7 +74,13 @@ describe('commitsTouchingPath', () => {
 
   it('is not truncated when the limit falls exactly on the base', async () => {
     const shas = seedCommits(gh.world, 11);
-    const result = await gh.client().commitsTouchingPath({ head: shas.at(-1) ?? '', base: shas[0] ?? '', path: 'apps/backend', since: null, limit: 10 });
+    const result = await gh.client().commitsTouchingPath({
+      head: shas.at(-1) ?? '',
+      base: shas[0] ?? '',
+      path: 'apps/backend',
+      since: null,
+      limit: 10,
+    });
     expect(result).toMatchObject({ truncated: false, baseFound: true });
     expect(result.commits).toHaveLength(10);
   });
@@ -64,7 +89,9 @@ describe('commitsTouchingPath', () => {
     const older = seedCommits(gh.world, 3, () => ['apps/backend/a.txt']);
     const base = gh.world.addCommit({ message: 'frontend only', files: ['apps/frontend/b.txt'] });
     const newer = seedCommits(gh.world, 2, () => ['apps/backend/a.txt']);
-    const result = await gh.client().commitsTouchingPath({ head: newer.at(-1) ?? '', base, path: 'apps/backend', since: null, limit: 100 });
+    const result = await gh
+      .client()
+      .commitsTouchingPath({ head: newer.at(-1) ?? '', base, path: 'apps/backend', since: null, limit: 100 });
     expect(result.baseFound).toBe(false);
     expect(result.commits.map((commit) => commit.sha)).toEqual(newer);
     expect(result.commits.map((commit) => commit.sha)).not.toContain(older[0]);
@@ -74,14 +101,18 @@ describe('commitsTouchingPath', () => {
   it('passes since through as whole seconds', async () => {
     const shas = seedCommits(gh.world, 5);
     const since = gh.world.commits.get(shas[3] ?? '')?.date ?? '';
-    const { commits } = await gh.client().commitsTouchingPath({ head: shas.at(-1) ?? '', base: null, path: 'apps/backend', since, limit: 100 });
+    const { commits } = await gh
+      .client()
+      .commitsTouchingPath({ head: shas.at(-1) ?? '', base: null, path: 'apps/backend', since, limit: 100 });
     expect(commits.map((commit) => commit.sha)).toEqual(shas.slice(3));
     expect(new URLSearchParams(calls(gh, LIST_COMMITS)[0]?.query).get('since')).toMatch(/:00Z$/);
   });
 
   it('names the missing commit on 404', async () => {
     seedCommits(gh.world, 1);
-    await expect(gh.client().commitsTouchingPath({ head: 'f'.repeat(40), base: null, path: 'apps', since: null, limit: 1 })).rejects.toMatchObject({
+    await expect(
+      gh.client().commitsTouchingPath({ head: 'f'.repeat(40), base: null, path: 'apps', since: null, limit: 1 }),
+    ).rejects.toMatchObject({
       code: 'UPSTREAM_NOT_FOUND',
       message: `GitHub commit or branch '${'f'.repeat(40)}' not found in acme/shop.`,
     });
@@ -102,7 +133,9 @@ describe('commitsInPeriod', () => {
 
   it('cuts at the limit', async () => {
     seedCommits(gh.world, 20);
-    const result = await gh.client().commitsInPeriod({ ref: 'main', since: '2020-01-01T00:00:00Z', until: '2030-01-01T00:00:00Z', limit: 5 });
+    const result = await gh
+      .client()
+      .commitsInPeriod({ ref: 'main', since: '2020-01-01T00:00:00Z', until: '2030-01-01T00:00:00Z', limit: 5 });
     expect(result.truncated).toBe(true);
     expect(result.commits).toHaveLength(5);
   });
@@ -140,6 +173,9 @@ describe('compare', () => {
 
   it('says what is missing on 404', async () => {
     const [a = ''] = seedCommits(gh.world, 1);
-    await expect(gh.client().compare(a, '0'.repeat(40))).rejects.toMatchObject({ code: 'UPSTREAM_NOT_FOUND', message: expect.stringContaining('cannot compare') });
+    await expect(gh.client().compare(a, '0'.repeat(40))).rejects.toMatchObject({
+      code: 'UPSTREAM_NOT_FOUND',
+      message: expect.stringContaining('cannot compare'),
+    });
   });
 });

@@ -42,7 +42,10 @@ describe('what the client sends', () => {
       seen.push(new Headers(init?.headers));
       return fetch(url, init);
     };
-    await createGitHubClient({ baseUrl: `${gh.baseUrl}/`, owner: 'acme', repo: 'shop', token: TOKEN }, recording).repositoryExists();
+    await createGitHubClient(
+      { baseUrl: `${gh.baseUrl}/`, owner: 'acme', repo: 'shop', token: TOKEN },
+      recording,
+    ).repositoryExists();
     expect(seen[0]?.get('authorization')).toBe(`Bearer ${TOKEN}`);
     expect(seen[0]?.get('accept')).toBe('application/vnd.github+json');
     expect(seen[0]?.get('x-github-api-version')).toBe(GITHUB_API_VERSION);
@@ -82,13 +85,21 @@ describe('rate limits', () => {
   });
 
   it('fails as rate limited when a secondary-limit 403 has no header (GitHub says wait a minute)', async () => {
-    gh.service.injectFaults(GET_RUN, { kind: 'status', status: 403, body: { message: 'You have exceeded a secondary rate limit.' } });
+    gh.service.injectFaults(GET_RUN, {
+      kind: 'status',
+      status: 403,
+      body: { message: 'You have exceeded a secondary rate limit.' },
+    });
     const error = await rejection(gh.client().getRun(runId));
     expect(error.code).toBe('UPSTREAM_RATE_LIMITED');
   });
 
   it('keeps a plain 403 a permission error', async () => {
-    gh.service.injectFaults(GET_RUN, { kind: 'status', status: 403, body: { message: 'Resource not accessible by integration' } });
+    gh.service.injectFaults(GET_RUN, {
+      kind: 'status',
+      status: 403,
+      body: { message: 'Resource not accessible by integration' },
+    });
     const error = await rejection(gh.client().getRun(runId));
     expect(error.code).toBe('UPSTREAM_AUTH');
     expect(error.message).toContain('Resource not accessible by integration');
@@ -131,7 +142,11 @@ describe('the token never leaks', () => {
   });
 
   it('is redacted when an upstream error body echoes it', async () => {
-    gh.service.injectFaults(GET_RUN, { kind: 'status', status: 422, body: { message: `token ${TOKEN} is not allowed here` } });
+    gh.service.injectFaults(GET_RUN, {
+      kind: 'status',
+      status: 422,
+      body: { message: `token ${TOKEN} is not allowed here` },
+    });
     const error = await rejection(gh.client().getRun(runId));
     expect(error.code).toBe('UPSTREAM_REJECTED');
     expect(everything(error)).not.toContain(TOKEN);
@@ -139,7 +154,9 @@ describe('the token never leaks', () => {
 
   it('is absent from a timeout error', async () => {
     gh.service.injectFaults(GET_RUN, { kind: 'timeout' }, { kind: 'timeout' });
-    const error = await rejection(gh.client({ retry: { maxAttempts: 2, timeoutMs: 100, baseDelayMs: 1, maxDelayMs: 1 } }).getRun(runId));
+    const error = await rejection(
+      gh.client({ retry: { maxAttempts: 2, timeoutMs: 100, baseDelayMs: 1, maxDelayMs: 1 } }).getRun(runId),
+    );
     expect(error.code).toBe('UPSTREAM_UNAVAILABLE');
     expect(everything(error)).not.toContain(TOKEN);
   });

@@ -54,7 +54,11 @@ describe('tags', () => {
 
   it('falls back to PATCH when someone created the tag between our read and our create', async () => {
     // The read says "no tag", but by the time of the POST the tag exists (422 "Reference already exists").
-    gh.service.injectFaults(GET_REF, { kind: 'status', status: 404, body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' } });
+    gh.service.injectFaults(GET_REF, {
+      kind: 'status',
+      status: 404,
+      body: { message: 'Not Found', documentation_url: 'https://docs.github.com/rest' },
+    });
     gh.world.setRef('tags/running-prod-backend', second);
     await gh.client().setTag('running-prod-backend', first);
     expect(gh.world.getRef('tags/running-prod-backend')).toBe(first);
@@ -74,7 +78,10 @@ describe('tags', () => {
   });
 
   it('reports a commit GitHub does not know', async () => {
-    await expect(gh.client().setTag('running-prod-backend', 'e'.repeat(40))).rejects.toMatchObject({ code: 'UPSTREAM_REJECTED', status: 422 });
+    await expect(gh.client().setTag('running-prod-backend', 'e'.repeat(40))).rejects.toMatchObject({
+      code: 'UPSTREAM_REJECTED',
+      status: 422,
+    });
   });
 });
 

@@ -4,17 +4,39 @@ import { z } from 'zod';
 import { buildDeployInputs, DEFAULT_TAG_PATTERN, DEPLOY_INPUT_NAMES } from '../../src/github/deploy-inputs';
 import { tagName } from '../../src/release/config';
 import { AppError } from '../../src/errors';
-import { aDeployRequest, DEPLOY_WORKFLOW, deployWorkflowYaml, type GitHubHarness, seedCommits, startGitHub } from './helpers';
+import {
+  aDeployRequest,
+  DEPLOY_WORKFLOW,
+  deployWorkflowYaml,
+  type GitHubHarness,
+  seedCommits,
+  startGitHub,
+} from './helpers';
 
 const workflowSchema = z.object({
   'run-name': z.string(),
   on: z.object({
     workflow_dispatch: z.object({
-      inputs: z.record(z.string(), z.object({ required: z.boolean(), type: z.string(), default: z.string().optional(), options: z.array(z.string()).optional() })),
+      inputs: z.record(
+        z.string(),
+        z.object({
+          required: z.boolean(),
+          type: z.string(),
+          default: z.string().optional(),
+          options: z.array(z.string()).optional(),
+        }),
+      ),
     }),
   }),
   permissions: z.record(z.string(), z.string()),
-  jobs: z.record(z.string(), z.object({ steps: z.array(z.object({ name: z.string().optional(), uses: z.string().optional(), run: z.string().optional() })) })),
+  jobs: z.record(
+    z.string(),
+    z.object({
+      steps: z.array(
+        z.object({ name: z.string().optional(), uses: z.string().optional(), run: z.string().optional() }),
+      ),
+    }),
+  ),
 });
 
 describe('the shipped deploy workflow', () => {
@@ -49,7 +71,9 @@ describe('the shipped deploy workflow', () => {
   });
 
   it('never interpolates inputs into scripts (they come from outside)', () => {
-    const scripts = Object.values(workflow.jobs).flatMap((job) => job.steps).map((step) => step.run ?? '');
+    const scripts = Object.values(workflow.jobs)
+      .flatMap((job) => job.steps)
+      .map((step) => step.run ?? '');
     for (const script of scripts) expect(script).not.toMatch(/\$\{\{/);
   });
 });
@@ -80,11 +104,22 @@ describe('buildDeployInputs', () => {
     ['a short request id', { requestId: 'abc' }],
     ['an uppercase commit', { artifacts: [{ app: 'backend', commit: 'A'.repeat(40), fingerprint: 'f'.repeat(64) }] }],
     ['a short fingerprint', { artifacts: [{ app: 'backend', commit: 'a'.repeat(40), fingerprint: 'f'.repeat(63) }] }],
-    ['an app name with a space', { artifacts: [{ app: 'back end', commit: 'a'.repeat(40), fingerprint: 'f'.repeat(64) }] }],
+    [
+      'an app name with a space',
+      { artifacts: [{ app: 'back end', commit: 'a'.repeat(40), fingerprint: 'f'.repeat(64) }] },
+    ],
     ['no artifacts', { artifacts: [] }],
     ['a tag pattern without {app}', { tagPattern: 'running-{env}' }],
     ['a Kosli environment with a slash', { kosliEnvironment: 'a/b' }],
-    ['the same app twice', { artifacts: [{ app: 'x', commit: 'a'.repeat(40), fingerprint: 'f'.repeat(64) }, { app: 'x', commit: 'b'.repeat(40), fingerprint: 'f'.repeat(64) }] }],
+    [
+      'the same app twice',
+      {
+        artifacts: [
+          { app: 'x', commit: 'a'.repeat(40), fingerprint: 'f'.repeat(64) },
+          { app: 'x', commit: 'b'.repeat(40), fingerprint: 'f'.repeat(64) },
+        ],
+      },
+    ],
   ])('refuses %s', (_label, overrides) => {
     expect(() => buildDeployInputs(aDeployRequest(overrides))).toThrow(AppError);
   });
@@ -101,8 +136,12 @@ describe('the fake GitHub with the shipped workflow', () => {
   it('accepts what buildDeployInputs produces and renders the run name with the request id', async () => {
     gh = await startGitHub();
     const [commit] = seedCommits(gh.world, 1);
-    const inputs = buildDeployInputs(aDeployRequest({ artifacts: [{ app: 'backend', commit: commit ?? '', fingerprint: 'f'.repeat(64) }] }));
-    const result = await gh.client().dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs, requestId: inputs.request_id });
+    const inputs = buildDeployInputs(
+      aDeployRequest({ artifacts: [{ app: 'backend', commit: commit ?? '', fingerprint: 'f'.repeat(64) }] }),
+    );
+    const result = await gh
+      .client()
+      .dispatchWorkflow({ workflow: DEPLOY_WORKFLOW, ref: 'main', inputs, requestId: inputs.request_id });
     const run = gh.world.runs.find((candidate) => candidate.id === result.runId);
     expect(run?.displayTitle).toBe('Kosli Release Gate: deploy prod 10042 [rq-2025-0001-abcdef]');
     await gh.world.settleRuns();

@@ -15,10 +15,16 @@ import { buildDeployInputs, type DeployArtifact } from '../../src/github/deploy-
 import { aDeployRequest, deployWorkflowYaml } from './helpers';
 
 const available = (command: string) => spawnSync('sh', ['-c', `command -v ${command}`]).status === 0;
-const steps = z
-  .object({ jobs: z.record(z.string(), z.object({ steps: z.array(z.object({ name: z.string().optional(), run: z.string().optional() })) })) })
-  .parse(parse(deployWorkflowYaml()))
-  .jobs.deploy?.steps.filter((step) => step.run !== undefined) ?? [];
+const steps =
+  z
+    .object({
+      jobs: z.record(
+        z.string(),
+        z.object({ steps: z.array(z.object({ name: z.string().optional(), run: z.string().optional() })) }),
+      ),
+    })
+    .parse(parse(deployWorkflowYaml()))
+    .jobs.deploy?.steps.filter((step) => step.run !== undefined) ?? [];
 
 let dir: string;
 let work: string;
@@ -26,15 +32,23 @@ let commits: string[];
 const FP = 'f'.repeat(64);
 
 function git(...args: string[]): string {
-  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], { cwd: work, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] }).trim();
+  return execFileSync('git', ['-c', 'user.name=t', '-c', 'user.email=t@example.com', ...args], {
+    cwd: work,
+    encoding: 'utf8',
+    stdio: ['ignore', 'pipe', 'pipe'],
+  }).trim();
 }
 
 function remoteTags(): Record<string, string> {
   const lines = execFileSync('git', ['ls-remote', '--tags', join(dir, 'origin.git')], { encoding: 'utf8' }).trim();
-  return Object.fromEntries(lines === '' ? [] : lines.split('\n').map((line) => {
-    const [sha = '', ref = ''] = line.split('\t');
-    return [ref.replace('refs/tags/', ''), sha];
-  }));
+  return Object.fromEntries(
+    lines === ''
+      ? []
+      : lines.split('\n').map((line) => {
+          const [sha = '', ref = ''] = line.split('\t');
+          return [ref.replace('refs/tags/', ''), sha];
+        }),
+  );
 }
 
 /** Runs the steps in order, stopping at the first failure; returns the exit code and the output. */
@@ -76,16 +90,26 @@ describe.skipIf(!available('jq') || !available('git') || !available('bash'))('th
     git('push', '-q', 'origin', 'HEAD:refs/heads/main');
     mkdirSync(join(dir, 'bin'));
     const kosli = join(dir, 'bin', 'kosli');
-    writeFileSync(kosli, '#!/usr/bin/env bash\necho "kosli $*" >> "$RUNNER_TEMP/kosli.log"\n[[ "$*" != *"--fingerprint dead"* ]]\n');
+    writeFileSync(
+      kosli,
+      '#!/usr/bin/env bash\necho "kosli $*" >> "$RUNNER_TEMP/kosli.log"\n[[ "$*" != *"--fingerprint dead"* ]]\n',
+    );
     chmodSync(kosli, 0o755);
   });
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
   it('asserts each artifact against the Kosli environment, then moves the tags', () => {
     const [one = '', two = ''] = commits;
-    const result = runWorkflow(inputsFor([{ app: 'backend', commit: one, fingerprint: FP }, { app: 'frontend', commit: two, fingerprint: FP }]));
+    const result = runWorkflow(
+      inputsFor([
+        { app: 'backend', commit: one, fingerprint: FP },
+        { app: 'frontend', commit: two, fingerprint: FP },
+      ]),
+    );
     expect(result.code, result.output).toBe(0);
-    expect(readFileSync(join(dir, 'kosli.log'), 'utf8')).toContain(`kosli assert artifact --fingerprint ${FP} --environment prod-env`);
+    expect(readFileSync(join(dir, 'kosli.log'), 'utf8')).toContain(
+      `kosli assert artifact --fingerprint ${FP} --environment prod-env`,
+    );
     expect(remoteTags()).toMatchObject({ 'running-prod-backend': one, 'running-prod-frontend': two });
   });
 
@@ -99,7 +123,12 @@ describe.skipIf(!available('jq') || !available('git') || !available('bash'))('th
   it('moves nothing when Kosli refuses an artifact', () => {
     const [one = '', two = ''] = commits;
     const before = remoteTags();
-    const result = runWorkflow(inputsFor([{ app: 'backend', commit: two, fingerprint: FP }, { app: 'frontend', commit: one, fingerprint: `dead${'f'.repeat(60)}` }]));
+    const result = runWorkflow(
+      inputsFor([
+        { app: 'backend', commit: two, fingerprint: FP },
+        { app: 'frontend', commit: one, fingerprint: `dead${'f'.repeat(60)}` },
+      ]),
+    );
     expect(result.code).not.toBe(0);
     expect(result.output).toContain('frontend is not allowed in prod-env');
     expect(remoteTags()).toEqual(before);
@@ -108,7 +137,15 @@ describe.skipIf(!available('jq') || !available('git') || !available('bash'))('th
   it('moves nothing when one commit is unknown', () => {
     const [one = ''] = commits;
     const before = remoteTags();
-    const result = runWorkflow(inputsFor([{ app: 'backend', commit: one, fingerprint: FP }, { app: 'frontend', commit: 'e'.repeat(40), fingerprint: FP }], { environment: 'staging' }));
+    const result = runWorkflow(
+      inputsFor(
+        [
+          { app: 'backend', commit: one, fingerprint: FP },
+          { app: 'frontend', commit: 'e'.repeat(40), fingerprint: FP },
+        ],
+        { environment: 'staging' },
+      ),
+    );
     expect(result.code).not.toBe(0);
     expect(remoteTags()).toEqual(before);
   });
@@ -116,8 +153,14 @@ describe.skipIf(!available('jq') || !available('git') || !available('bash'))('th
   it.each([
     ['artifacts that are not JSON', { artifacts: 'not json' }],
     ['an empty artifact list', { artifacts: '[]' }],
-    ['an app name that smuggles a command', { artifacts: JSON.stringify([{ app: 'x;touch pwned', commit: 'a'.repeat(40), fingerprint: FP }]) }],
-    ['a short fingerprint', { artifacts: JSON.stringify([{ app: 'backend', commit: 'a'.repeat(40), fingerprint: 'abc' }]) }],
+    [
+      'an app name that smuggles a command',
+      { artifacts: JSON.stringify([{ app: 'x;touch pwned', commit: 'a'.repeat(40), fingerprint: FP }]) },
+    ],
+    [
+      'a short fingerprint',
+      { artifacts: JSON.stringify([{ app: 'backend', commit: 'a'.repeat(40), fingerprint: 'abc' }]) },
+    ],
     ['an unknown environment', { environment: 'qa' }],
     ['a tag pattern without {app}', { tag_pattern: 'running-{env}' }],
     ['a request id with spaces', { request_id: 'a b c d e f g h' }],

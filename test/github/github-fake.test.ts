@@ -41,18 +41,26 @@ describe('paging', () => {
 
   it('caps per_page at 100 and defaults it to 30', async () => {
     seedCommits(gh.world, 150);
-    expect(z.array(z.unknown()).parse(await (await get('/repos/acme/shop/commits?per_page=500')).json())).toHaveLength(100);
+    expect(z.array(z.unknown()).parse(await (await get('/repos/acme/shop/commits?per_page=500')).json())).toHaveLength(
+      100,
+    );
     expect(z.array(z.unknown()).parse(await (await get('/repos/acme/shop/commits')).json())).toHaveLength(30);
   });
 
   it('returns the newest 250 commits of an unpaged compare, files on the first page only', async () => {
     const [base = '', ...rest] = seedCommits(gh.world, 301, (i) => [`apps/backend/f${i}.txt`]);
-    const compareSchema = z.object({ total_commits: z.number(), commits: z.array(z.object({ sha: z.string() })), files: z.array(z.unknown()).optional() });
+    const compareSchema = z.object({
+      total_commits: z.number(),
+      commits: z.array(z.object({ sha: z.string() })),
+      files: z.array(z.unknown()).optional(),
+    });
     const unpaged = compareSchema.parse(await (await get(`/repos/acme/shop/compare/${base}...${rest.at(-1)}`)).json());
     expect(unpaged.total_commits).toBe(300);
     expect(unpaged.commits.map((c) => c.sha)).toEqual(rest.slice(-250));
     expect(unpaged.files).toHaveLength(300);
-    const second = compareSchema.parse(await (await get(`/repos/acme/shop/compare/${base}...${rest.at(-1)}?per_page=100&page=2`)).json());
+    const second = compareSchema.parse(
+      await (await get(`/repos/acme/shop/compare/${base}...${rest.at(-1)}?per_page=100&page=2`)).json(),
+    );
     expect(second.files).toBeUndefined();
     expect(second.commits.map((c) => c.sha)).toEqual(rest.slice(100, 200));
   });
@@ -75,8 +83,15 @@ describe('errors like GitHub', () => {
   it('refuses a dispatch missing a required input, or with a choice outside its options', async () => {
     const [commit = ''] = seedCommits(gh.world, 1);
     const { artifacts: _omitted, ...missing } = deployInputs(commit);
-    expect(gh.world.dispatch(DEPLOY_WORKFLOW, 'main', missing)).toMatchObject({ ok: false, status: 422, message: "Required input 'artifacts' not provided" });
-    expect(gh.world.dispatch(DEPLOY_WORKFLOW, 'main', deployInputs(commit, { environment: 'qa' }))).toMatchObject({ ok: false, status: 422 });
+    expect(gh.world.dispatch(DEPLOY_WORKFLOW, 'main', missing)).toMatchObject({
+      ok: false,
+      status: 422,
+      message: "Required input 'artifacts' not provided",
+    });
+    expect(gh.world.dispatch(DEPLOY_WORKFLOW, 'main', deployInputs(commit, { environment: 'qa' }))).toMatchObject({
+      ok: false,
+      status: 422,
+    });
     expect(gh.world.runs).toHaveLength(0);
   });
 
@@ -117,7 +132,13 @@ describe('runs', () => {
 
   it('fails the deploy, moving nothing, when an artifact is invalid or unknown', async () => {
     const [a = ''] = seedCommits(gh.world, 1);
-    gh.world.dispatch(DEPLOY_WORKFLOW, 'main', deployInputs(a, { artifacts: JSON.stringify([{ app: 'backend', commit: '0'.repeat(40), fingerprint: 'f'.repeat(64) }]) }));
+    gh.world.dispatch(
+      DEPLOY_WORKFLOW,
+      'main',
+      deployInputs(a, {
+        artifacts: JSON.stringify([{ app: 'backend', commit: '0'.repeat(40), fingerprint: 'f'.repeat(64) }]),
+      }),
+    );
     gh.world.dispatch(DEPLOY_WORKFLOW, 'main', deployInputs(a, { artifacts: 'not json' }));
     const settled = await gh.world.settleRuns();
     expect(settled.map((run) => run.conclusion)).toEqual(['failure', 'failure']);
@@ -150,7 +171,15 @@ describe('runs', () => {
     const [a = ''] = seedCommits(gh.world, 1);
     gh.world.dispatch(DEPLOY_WORKFLOW, 'main', deployInputs(a));
     const count = async (created: string) =>
-      z.object({ total_count: z.number() }).parse(await (await get(`/repos/acme/shop/actions/workflows/${DEPLOY_WORKFLOW}/runs?created=${encodeURIComponent(created)}`)).json()).total_count;
+      z
+        .object({ total_count: z.number() })
+        .parse(
+          await (
+            await get(
+              `/repos/acme/shop/actions/workflows/${DEPLOY_WORKFLOW}/runs?created=${encodeURIComponent(created)}`,
+            )
+          ).json(),
+        ).total_count;
     expect(await count('>=2000-01-01T00:00:00Z')).toBe(1);
     expect(await count('<2000-01-01T00:00:00Z')).toBe(0);
     expect(await count('2000-01-01T00:00:00Z..*')).toBe(1);
@@ -168,12 +197,21 @@ describe('history', () => {
 
   it('lists commits reachable from a ref through merges, newest first', async () => {
     const [root = ''] = seedCommits(gh.world, 1);
-    const side = gh.world.addCommit({ message: 'side', files: ['apps/backend/s.txt'], parent: root, branch: 'feature' });
+    const side = gh.world.addCommit({
+      message: 'side',
+      files: ['apps/backend/s.txt'],
+      parent: root,
+      branch: 'feature',
+    });
     const mainTip = gh.world.addCommit({ message: 'main', files: ['apps/frontend/m.txt'] });
     const merge = gh.world.addCommit({ message: 'Merge feature', files: [], parent: [mainTip, side] });
-    const body = z.array(z.object({ sha: z.string() })).parse(await (await get('/repos/acme/shop/commits?sha=main')).json());
+    const body = z
+      .array(z.object({ sha: z.string() }))
+      .parse(await (await get('/repos/acme/shop/commits?sha=main')).json());
     expect(body.map((c) => c.sha)).toEqual([merge, mainTip, side, root]);
-    const backend = z.array(z.object({ sha: z.string() })).parse(await (await get('/repos/acme/shop/commits?sha=main&path=apps/backend')).json());
+    const backend = z
+      .array(z.object({ sha: z.string() }))
+      .parse(await (await get('/repos/acme/shop/commits?sha=main&path=apps/backend')).json());
     expect(backend.map((c) => c.sha)).toEqual([side, root]);
   });
 });

@@ -7,12 +7,19 @@ import { fileURLToPath } from 'node:url';
 import { createGitHubClient, type GitHubClientOptions } from '../../src/github/client';
 import type { DeployRequest } from '../../src/github/deploy-inputs';
 import type { GitHubClient } from '../../src/github/types';
-import { createGitHubFake, type GitHubFake, registerShippedDeployWorkflow, SHIPPED_DEPLOY_WORKFLOW } from '../../sandbox/fakes/github/github-fake';
+import {
+  createGitHubFake,
+  type GitHubFake,
+  registerShippedDeployWorkflow,
+  SHIPPED_DEPLOY_WORKFLOW,
+} from '../../sandbox/fakes/github/github-fake';
 import { type GitHubWorldOptions, GitHubWorld } from '../../sandbox/fakes/github/world';
 import { runDeployWorkflow } from '../../sandbox/world/deploy-workflow';
 
 export const DEPLOY_WORKFLOW = SHIPPED_DEPLOY_WORKFLOW;
-export const DEPLOY_WORKFLOW_PATH = fileURLToPath(new URL('../../github/workflows/kosli-release-gate-deploy.yml', import.meta.url));
+export const DEPLOY_WORKFLOW_PATH = fileURLToPath(
+  new URL('../../github/workflows/kosli-release-gate-deploy.yml', import.meta.url),
+);
 export const TOKEN = 'ghp_Secret0123456789abcdefTOKEN';
 
 export function deployWorkflowYaml(): string {
@@ -53,9 +60,17 @@ export async function startGitHub(worldOptions: GitHubWorldOptions = {}): Promis
 }
 
 /** Adds `count` commits on the default branch, each touching `path` (or the paths given per index). */
-export function seedCommits(world: GitHubWorld, count: number, files: (index: number) => string[] = () => ['apps/backend/content.txt']): string[] {
+export function seedCommits(
+  world: GitHubWorld,
+  count: number,
+  files: (index: number) => string[] = () => ['apps/backend/content.txt'],
+): string[] {
   return Array.from({ length: count }, (_, index) =>
-    world.addCommit({ message: `OPS-${index + 1} change ${index + 1}\n\nbody line`, files: files(index), author: { name: `Author ${index % 3}`, email: `a${index % 3}@example.com` } }),
+    world.addCommit({
+      message: `OPS-${index + 1} change ${index + 1}\n\nbody line`,
+      files: files(index),
+      author: { name: `Author ${index % 3}`, email: `a${index % 3}@example.com` },
+    }),
   );
 }
 

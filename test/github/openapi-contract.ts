@@ -26,7 +26,12 @@ const GENERIC_WRITE_STATUSES = new Set([400, 422]);
 
 const basicErrorSchema = z.object({ message: z.string(), documentation_url: z.string() });
 
-const parameterSchema = z.object({ name: z.string(), in: z.string(), required: z.boolean().optional(), schema: z.unknown() });
+const parameterSchema = z.object({
+  name: z.string(),
+  in: z.string(),
+  required: z.boolean().optional(),
+  schema: z.unknown(),
+});
 const mediaSchema = z.record(z.string(), z.object({ schema: z.unknown().optional() }));
 const operationSchema = z.object({
   operationId: z.string(),
@@ -75,7 +80,9 @@ function coerce(name: string, schema: unknown, value: string): unknown {
 function toJsonSchemaNulls(node: unknown): unknown {
   if (Array.isArray(node)) return node.map(toJsonSchemaNulls);
   if (typeof node !== 'object' || node === null) return node;
-  const { nullable, ...rest } = Object.fromEntries(Object.entries(node).map(([key, value]) => [key, toJsonSchemaNulls(value)]));
+  const { nullable, ...rest } = Object.fromEntries(
+    Object.entries(node).map(([key, value]) => [key, toJsonSchemaNulls(value)]),
+  );
   if (nullable !== true) return nullable === undefined ? rest : { ...rest, nullable };
   if (typeof rest.type === 'string') {
     const withNull: Record<string, unknown> = { ...rest, type: [rest.type, 'null'] };
@@ -108,7 +115,10 @@ export class GitHubOpenApi {
   }
 
   /** The spec operation a concrete request hits, e.g. "GET /repos/acme/shop/git/ref/tags/x" → get-ref. */
-  locate(method: string, path: string): { template: string; operation: Operation; params: Record<string, string> } | undefined {
+  locate(
+    method: string,
+    path: string,
+  ): { template: string; operation: Operation; params: Record<string, string> } | undefined {
     for (const { template, regex, names } of this.templates) {
       const match = regex.exec(path);
       const raw = this.paths[template]?.[method.toLowerCase()];
@@ -126,7 +136,9 @@ export class GitHubOpenApi {
       this.compiled.set(pointer, validate);
     }
     if (validate(value)) return [];
-    return (validate.errors ?? []).slice(0, 5).map((e) => `${where}${e.instancePath} ${e.message ?? 'is invalid'} (${e.schemaPath})`);
+    return (validate.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${where}${e.instancePath} ${e.message ?? 'is invalid'} (${e.schemaPath})`);
   }
 
   /** Every mismatch between one logged exchange and the spec; empty when it conforms. */
@@ -142,25 +154,43 @@ export class GitHubOpenApi {
     for (const [name, value] of Object.entries(params)) {
       const index = parameters.findIndex((p) => p.in === 'path' && p.name === name);
       if (index < 0) problems.push(`${label}: path parameter ${name} is not declared`);
-      else problems.push(...this.check(`${base}/parameters/${index}/schema`, coerce(name, parameters[index]?.schema, value), `${label}: path ${name}`));
+      else
+        problems.push(
+          ...this.check(
+            `${base}/parameters/${index}/schema`,
+            coerce(name, parameters[index]?.schema, value),
+            `${label}: path ${name}`,
+          ),
+        );
     }
     const query = new URLSearchParams(entry.query);
     for (const name of new Set(query.keys())) {
       const index = parameters.findIndex((p) => p.in === 'query' && p.name === name);
       if (index < 0) problems.push(`${label}: query parameter ${name} is not declared`);
-      else problems.push(...this.check(`${base}/parameters/${index}/schema`, coerce(name, parameters[index]?.schema, query.get(name) ?? ''), `${label}: query ${name}`));
+      else
+        problems.push(
+          ...this.check(
+            `${base}/parameters/${index}/schema`,
+            coerce(name, parameters[index]?.schema, query.get(name) ?? ''),
+            `${label}: query ${name}`,
+          ),
+        );
     }
 
     const sent = entry.requestBody.length > 0;
     if (!operation.requestBody && sent) problems.push(`${label}: sent a body to an operation that takes none`);
-    if (operation.requestBody && !sent && operation.requestBody.required) problems.push(`${label}: the required request body is missing`);
+    if (operation.requestBody && !sent && operation.requestBody.required)
+      problems.push(`${label}: the required request body is missing`);
     if (operation.requestBody && sent) {
       const type = (entry.contentType ?? '').split(';')[0]?.trim() ?? '';
-      if (!operation.requestBody.content[type]) problems.push(`${label}: request content type '${type}' is not accepted`);
+      if (!operation.requestBody.content[type])
+        problems.push(`${label}: request content type '${type}' is not accepted`);
       else {
         try {
           const body: unknown = JSON.parse(entry.requestBody.toString('utf8'));
-          problems.push(...this.check(`${base}/requestBody/content/${pointerSegment(type)}/schema`, body, `${label}: request body`));
+          problems.push(
+            ...this.check(`${base}/requestBody/content/${pointerSegment(type)}/schema`, body, `${label}: request body`),
+          );
         } catch {
           problems.push(`${label}: request body is not JSON`);
         }
@@ -169,13 +199,22 @@ export class GitHubOpenApi {
 
     const declared = operation.responses[String(entry.status)];
     if (!declared) {
-      const generic = GENERIC_STATUSES.has(entry.status) || (entry.method !== 'GET' && GENERIC_WRITE_STATUSES.has(entry.status));
-      if (!generic) problems.push(`${label}: status ${entry.status} is not a declared response of ${operation.operationId}`);
-      else if (!basicErrorSchema.safeParse(entry.responseBody).success) problems.push(`${label}: a generic error must be GitHub's basic error`);
+      const generic =
+        GENERIC_STATUSES.has(entry.status) || (entry.method !== 'GET' && GENERIC_WRITE_STATUSES.has(entry.status));
+      if (!generic)
+        problems.push(`${label}: status ${entry.status} is not a declared response of ${operation.operationId}`);
+      else if (!basicErrorSchema.safeParse(entry.responseBody).success)
+        problems.push(`${label}: a generic error must be GitHub's basic error`);
       return problems;
     }
     if (declared.content?.['application/json']?.schema !== undefined) {
-      problems.push(...this.check(`${base}/responses/${entry.status}/content/${pointerSegment('application/json')}/schema`, entry.responseBody, `${label}: response`));
+      problems.push(
+        ...this.check(
+          `${base}/responses/${entry.status}/content/${pointerSegment('application/json')}/schema`,
+          entry.responseBody,
+          `${label}: response`,
+        ),
+      );
     } else if (entry.responseBody !== undefined) {
       problems.push(`${label}: the spec declares no body for ${entry.status}`);
     }

@@ -17,7 +17,11 @@ describe('absentOn404', () => {
   });
 
   it('lets every other fault through untouched, cause and all', async () => {
-    const unavailable = new AppError('UPSTREAM_UNAVAILABLE', 'Kosli failed with 503', { system: 'kosli', status: 503, cause: new Error('boom') });
+    const unavailable = new AppError('UPSTREAM_UNAVAILABLE', 'Kosli failed with 503', {
+      system: 'kosli',
+      status: 503,
+      cause: new Error('boom'),
+    });
     await expect(absentOn404(Promise.reject(unavailable), null)).rejects.toBe(unavailable);
     const plain = new Error('not an upstream error');
     await expect(absentOn404(() => Promise.reject(plain), false)).rejects.toBe(plain);

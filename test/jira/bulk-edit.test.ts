@@ -13,7 +13,10 @@ function aBulkWorld(count: number): { world: JiraWorld; versionId: string; other
   const world = aWorld();
   const other = world.addVersion({ project: 'ABC', name: 'Earlier' });
   const version = world.addVersion({ project: 'ABC', name: 'Release 1' });
-  const keys = Array.from({ length: count }, (_, i) => world.addIssue({ key: `ABC-${i + 1}`, fixVersions: [other.id] }).key);
+  const keys = Array.from(
+    { length: count },
+    (_, i) => world.addIssue({ key: `ABC-${i + 1}`, fixVersions: [other.id] }).key,
+  );
   return { world, versionId: version.id, otherId: other.id, keys };
 }
 
@@ -26,16 +29,30 @@ describe('Jira bulk edit of fix versions against the fake Jira', () => {
     expect(JSON.parse(jira.service.log.at(-1)?.requestBody.toString() ?? '{}')).toEqual({
       selectedActions: ['fixVersions'],
       selectedIssueIdsOrKeys: keys,
-      editedFieldsInput: { multipleVersionPickerFields: [{ fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId }] }] },
+      editedFieldsInput: {
+        multipleVersionPickerFields: [
+          { fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId }] },
+        ],
+      },
       sendBulkNotification: false,
     });
 
-    expect(await jira.client.bulkTask(taskId)).toMatchObject({ taskId, state: 'running', progressPercent: 0, editedIssueIds: [] });
+    expect(await jira.client.bulkTask(taskId)).toMatchObject({
+      taskId,
+      state: 'running',
+      progressPercent: 0,
+      editedIssueIds: [],
+    });
     jira.advanceClock(1000);
     expect(await jira.client.bulkTask(taskId)).toMatchObject({ state: 'running', progressPercent: 40 });
     jira.advanceClock(2000);
     const done = await jira.client.bulkTask(taskId);
-    expect(done).toMatchObject({ state: 'complete', progressPercent: 100, failedIssues: {}, invalidOrInaccessibleCount: 0 });
+    expect(done).toMatchObject({
+      state: 'complete',
+      progressPercent: 100,
+      failedIssues: {},
+      invalidOrInaccessibleCount: 0,
+    });
     expect(done.editedIssueIds).toHaveLength(1000);
     expect(world.issue('ABC-1000')?.fixVersionIds).toEqual([otherId, versionId]);
   });
@@ -53,7 +70,9 @@ describe('Jira bulk edit of fix versions against the fake Jira', () => {
     expect(done.state).toBe('complete');
     expect(Object.keys(done.failedIssues)).toEqual([locked.id]);
     expect(done.invalidOrInaccessibleCount).toBe(1);
-    expect(new Map(await jira.client.issueKeysByIds(done.editedIssueIds))).toEqual(new Map(keys.map((key) => [world.issue(key)?.id ?? '', key])));
+    expect(new Map(await jira.client.issueKeysByIds(done.editedIssueIds))).toEqual(
+      new Map(keys.map((key) => [world.issue(key)?.id ?? '', key])),
+    );
   });
 
   it('refuses more than 1,000 issues before sending, and the fake refuses them as Jira does', async () => {
@@ -67,11 +86,17 @@ describe('Jira bulk edit of fix versions against the fake Jira', () => {
       body: JSON.stringify({
         selectedActions: ['fixVersions'],
         selectedIssueIdsOrKeys: keys,
-        editedFieldsInput: { multipleVersionPickerFields: [{ fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId }] }] },
+        editedFieldsInput: {
+          multipleVersionPickerFields: [
+            { fieldId: 'fixVersions', bulkEditMultiSelectFieldOption: 'ADD', versions: [{ versionId }] },
+          ],
+        },
       }),
     });
     expect(response.status).toBe(400);
-    expect(await response.json()).toEqual({ errors: [{ message: 'A bulk edit accepts at most 1000 issues; 1001 were selected.' }] });
+    expect(await response.json()).toEqual({
+      errors: [{ message: 'A bulk edit accepts at most 1000 issues; 1001 were selected.' }],
+    });
   });
 
   it('refuses an unknown version with Jira’s error body', async () => {
@@ -88,7 +113,10 @@ describe('Jira bulk edit of fix versions against the fake Jira', () => {
     expect(await jira.client.myPermissions(['BULK_CHANGE'])).toEqual({ BULK_CHANGE: true });
     world.revokePermission(world.appAccountId, EVERY_PROJECT, 'BULK_CHANGE');
     expect(await jira.client.myPermissions(['BULK_CHANGE'])).toEqual({ BULK_CHANGE: false });
-    expect(await rejection(jira.client.bulkAddFixVersion(keys, versionId))).toMatchObject({ code: 'UPSTREAM_AUTH', status: 403 });
+    expect(await rejection(jira.client.bulkAddFixVersion(keys, versionId))).toMatchObject({
+      code: 'UPSTREAM_AUTH',
+      status: 403,
+    });
   });
 
   it('names a task Jira no longer knows in the 404', async () => {

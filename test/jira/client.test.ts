@@ -7,7 +7,6 @@ afterEach(async () => {
   await jira.close();
 });
 
-
 describe('Jira client against the fake Jira', () => {
   it('gets a project by key and by id', async () => {
     jira = await startJira({ world: aWorld() });
@@ -25,8 +24,20 @@ describe('Jira client against the fake Jira', () => {
 
   it('creates a version with a numeric projectId and reads it back, approvers included', async () => {
     jira = await startJira({ world: aWorld() });
-    const created = await jira.client.createVersion({ projectId: '10000', name: 'Release 1', description: 'Candidate', startDate: '2026-03-02' });
-    expect(created).toMatchObject({ name: 'Release 1', projectId: '10000', description: 'Candidate', released: false, releaseDate: null, approvers: [] });
+    const created = await jira.client.createVersion({
+      projectId: '10000',
+      name: 'Release 1',
+      description: 'Candidate',
+      startDate: '2026-03-02',
+    });
+    expect(created).toMatchObject({
+      name: 'Release 1',
+      projectId: '10000',
+      description: 'Candidate',
+      released: false,
+      releaseDate: null,
+      approvers: [],
+    });
     expect(created.id).toMatch(/^\d+$/);
     const sent: unknown = JSON.parse(jira.service.log.find((e) => e.method === 'POST')?.requestBody.toString() ?? '{}');
     expect(sent).toEqual({ projectId: 10000, name: 'Release 1', description: 'Candidate', startDate: '2026-03-02' });
@@ -42,14 +53,30 @@ describe('Jira client against the fake Jira', () => {
 
   it('turns Jira’s duplicate-name refusal into a name conflict that keeps Jira’s answer as its cause, and a non-numeric project id before calling', async () => {
     jira = await startJira({ world: aWorld() });
-    await jira.client.createVersion({ projectId: '10000', name: 'Release 1', description: '', startDate: '2026-03-02' });
-    const duplicate = await rejection(jira.client.createVersion({ projectId: '10000', name: 'release 1', description: '', startDate: '2026-03-02' }));
+    await jira.client.createVersion({
+      projectId: '10000',
+      name: 'Release 1',
+      description: '',
+      startDate: '2026-03-02',
+    });
+    const duplicate = await rejection(
+      jira.client.createVersion({ projectId: '10000', name: 'release 1', description: '', startDate: '2026-03-02' }),
+    );
     expect(duplicate).toMatchObject({ code: 'CONFLICT', status: 400, details: { field: 'name' } });
     expect(duplicate.message).toBe("Jira already has a version named 'release 1' in this project.");
-    expect(duplicate.cause).toMatchObject({ code: 'UPSTREAM_REJECTED', message: expect.stringContaining('A version with this name already exists in this project.') as string });
+    expect(duplicate.cause).toMatchObject({
+      code: 'UPSTREAM_REJECTED',
+      message: expect.stringContaining('A version with this name already exists in this project.') as string,
+    });
 
     const before = jira.service.requestCount;
-    expect((await rejection(jira.client.createVersion({ projectId: 'ABC', name: 'x', description: '', startDate: '2026-03-02' }))).code).toBe('INVALID_INPUT');
+    expect(
+      (
+        await rejection(
+          jira.client.createVersion({ projectId: 'ABC', name: 'x', description: '', startDate: '2026-03-02' }),
+        )
+      ).code,
+    ).toBe('INVALID_INPUT');
     expect(jira.service.requestCount).toBe(before);
   });
 
@@ -111,7 +138,13 @@ describe('Jira client against the fake Jira', () => {
     const world = aWorld();
     const version = world.addVersion({ project: 'ABC', name: 'Release 3' });
     for (let i = 1; i <= 230; i++) {
-      world.addIssue({ key: `ABC-${i}`, summary: `Change ${i}`, type: i % 2 ? 'Story' : 'Bug', status: i % 3 ? 'In Progress' : 'Done', fixVersions: [version.id] });
+      world.addIssue({
+        key: `ABC-${i}`,
+        summary: `Change ${i}`,
+        type: i % 2 ? 'Story' : 'Bug',
+        status: i % 3 ? 'In Progress' : 'Done',
+        fixVersions: [version.id],
+      });
     }
     world.addIssue({ key: 'ABC-999', summary: 'Elsewhere' });
     jira = await startJira({ world });
@@ -130,7 +163,11 @@ describe('Jira client against the fake Jira', () => {
     const searches = jira.service.log.filter((e) => e.route === '/rest/api/3/search/jql');
     expect(searches).toHaveLength(3);
     const bodies = searches.map((e): unknown => JSON.parse(e.requestBody.toString()));
-    expect(bodies[0]).toEqual({ jql: `fixVersion = ${version.id}`, fields: ['summary', 'status', 'issuetype', 'fixVersions'], maxResults: 100 });
+    expect(bodies[0]).toEqual({
+      jql: `fixVersion = ${version.id}`,
+      fields: ['summary', 'status', 'issuetype', 'fixVersions'],
+      maxResults: 100,
+    });
     expect(bodies[1]).toMatchObject({ nextPageToken: expect.any(String) });
     expect(jira.service.log.some((e) => e.path === '/rest/api/3/search')).toBe(false);
   });
@@ -158,7 +195,9 @@ describe('Jira client against the fake Jira', () => {
     expect(jira.world.issue('ABC-7')?.fixVersionIds).toEqual([earlier.id, candidate.id]);
     const edit = jira.service.log.find((e) => e.method === 'PUT');
     expect(edit?.query).toBe('');
-    expect(JSON.parse(edit?.requestBody.toString() ?? '{}')).toEqual({ update: { fixVersions: [{ add: { id: candidate.id } }] } });
+    expect(JSON.parse(edit?.requestBody.toString() ?? '{}')).toEqual({
+      update: { fixVersions: [{ add: { id: candidate.id } }] },
+    });
   });
 
   it('names the missing issue in the 404', async () => {
@@ -173,15 +212,32 @@ describe('Jira client against the fake Jira', () => {
     const world = aWorld();
     const version = world.addVersion({ project: 'ABC', name: 'Release 5' });
     jira = await startJira({ world });
-    const link = await jira.client.addRelatedWork(version.id, { category: 'Audit', title: 'Kosli trail', url: 'https://app.kosli.com/acme/flows/release/trails/r5' });
-    expect(link).toEqual({ relatedWorkId: expect.stringMatching(/^[0-9a-f-]{36}$/), category: 'Audit', title: 'Kosli trail', url: 'https://app.kosli.com/acme/flows/release/trails/r5' });
+    const link = await jira.client.addRelatedWork(version.id, {
+      category: 'Audit',
+      title: 'Kosli trail',
+      url: 'https://app.kosli.com/acme/flows/release/trails/r5',
+    });
+    expect(link).toEqual({
+      relatedWorkId: expect.stringMatching(/^[0-9a-f-]{36}$/),
+      category: 'Audit',
+      title: 'Kosli trail',
+      url: 'https://app.kosli.com/acme/flows/release/trails/r5',
+    });
     expect(await jira.client.listRelatedWork(version.id)).toEqual([link]);
   });
 
   it('gets a user, with a hidden e-mail as null', async () => {
     jira = await startJira({ world: aWorld() });
-    expect(await jira.client.getUser('acc-po')).toEqual({ accountId: 'acc-po', displayName: 'Pat Owner', emailAddress: 'pat@example.com' });
-    expect(await jira.client.getUser('acc-dev')).toEqual({ accountId: 'acc-dev', displayName: 'Dee Veloper', emailAddress: null });
+    expect(await jira.client.getUser('acc-po')).toEqual({
+      accountId: 'acc-po',
+      displayName: 'Pat Owner',
+      emailAddress: 'pat@example.com',
+    });
+    expect(await jira.client.getUser('acc-dev')).toEqual({
+      accountId: 'acc-dev',
+      displayName: 'Dee Veloper',
+      emailAddress: null,
+    });
     expect((await rejection(jira.client.getUser('acc-ghost'))).message).toBe('Jira user acc-ghost not found.');
   });
 
@@ -192,19 +248,41 @@ describe('Jira client against the fake Jira', () => {
     jira = await startJira({ world });
     const asked = ['ADMINISTER_PROJECTS', 'EDIT_ISSUES', 'ADMINISTER'];
 
-    expect(await jira.client.myPermissions(asked, 'ABC')).toEqual({ ADMINISTER_PROJECTS: true, EDIT_ISSUES: true, ADMINISTER: false });
-    expect(await jira.clientAs('acc-po').myPermissions(asked, 'ABC')).toEqual({ ADMINISTER_PROJECTS: true, EDIT_ISSUES: false, ADMINISTER: false });
-    expect(await jira.clientAs('acc-po').myPermissions(asked, 'XYZ')).toEqual({ ADMINISTER_PROJECTS: false, EDIT_ISSUES: false, ADMINISTER: false });
-    expect(await jira.clientAs('acc-dev').myPermissions(['ADMINISTER_PROJECTS'])).toEqual({ ADMINISTER_PROJECTS: false });
+    expect(await jira.client.myPermissions(asked, 'ABC')).toEqual({
+      ADMINISTER_PROJECTS: true,
+      EDIT_ISSUES: true,
+      ADMINISTER: false,
+    });
+    expect(await jira.clientAs('acc-po').myPermissions(asked, 'ABC')).toEqual({
+      ADMINISTER_PROJECTS: true,
+      EDIT_ISSUES: false,
+      ADMINISTER: false,
+    });
+    expect(await jira.clientAs('acc-po').myPermissions(asked, 'XYZ')).toEqual({
+      ADMINISTER_PROJECTS: false,
+      EDIT_ISSUES: false,
+      ADMINISTER: false,
+    });
+    expect(await jira.clientAs('acc-dev').myPermissions(['ADMINISTER_PROJECTS'])).toEqual({
+      ADMINISTER_PROJECTS: false,
+    });
 
     world.makeAdmin('acc-dev');
-    expect(await jira.clientAs('acc-dev').myPermissions(asked, 'XYZ')).toEqual({ ADMINISTER_PROJECTS: true, EDIT_ISSUES: true, ADMINISTER: true });
+    expect(await jira.clientAs('acc-dev').myPermissions(asked, 'XYZ')).toEqual({
+      ADMINISTER_PROJECTS: true,
+      EDIT_ISSUES: true,
+      ADMINISTER: true,
+    });
     expect((await rejection(jira.client.myPermissions([]))).code).toBe('INVALID_INPUT');
   });
 
   it('acts as the user for writes too: a user without Administer Projects cannot create a version', async () => {
     jira = await startJira({ world: aWorld() });
-    const error = await rejection(jira.clientAs('acc-dev').createVersion({ projectId: '10000', name: 'R', description: '', startDate: '2026-03-02' }));
+    const error = await rejection(
+      jira
+        .clientAs('acc-dev')
+        .createVersion({ projectId: '10000', name: 'R', description: '', startDate: '2026-03-02' }),
+    );
     expect(error.code).toBe('UPSTREAM_NOT_FOUND');
     expect(jira.world.versionsOf('ABC')).toHaveLength(0);
   });

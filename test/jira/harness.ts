@@ -55,7 +55,8 @@ export async function startJira(options: HarnessOptions = {}): Promise<JiraHarne
       clock += ms;
     },
     client: createJiraClient(createFakeJiraTransport(baseUrl, tokenOption), transportOptions),
-    clientAs: (accountId) => createJiraClient(createFakeJiraTransport(baseUrl, { ...tokenOption, asUser: accountId }), transportOptions),
+    clientAs: (accountId) =>
+      createJiraClient(createFakeJiraTransport(baseUrl, { ...tokenOption, asUser: accountId }), transportOptions),
     close: () => fake.service.close(),
   };
 }

@@ -30,11 +30,20 @@ afterEach(async () => {
   await fake.service.close();
 });
 
-async function call(method: string, path: string, body?: unknown, asUser?: string): Promise<{ status: number; body: unknown }> {
+async function call(
+  method: string,
+  path: string,
+  body?: unknown,
+  asUser?: string,
+): Promise<{ status: number; body: unknown }> {
   const headers: Record<string, string> = { accept: 'application/json' };
   if (body !== undefined) headers['content-type'] = 'application/json';
   if (asUser !== undefined) headers[ACCOUNT_HEADER] = asUser;
-  const response = await fetch(`${base}${path}`, { method, headers, ...(body === undefined ? {} : { body: JSON.stringify(body) }) });
+  const response = await fetch(`${base}${path}`, {
+    method,
+    headers,
+    ...(body === undefined ? {} : { body: JSON.stringify(body) }),
+  });
   const text = await response.text();
   return { status: response.status, body: text === '' ? undefined : JSON.parse(text) };
 }
@@ -44,7 +53,9 @@ const search = (jql: string, extra: Record<string, unknown> = {}, asUser?: strin
 
 function keysOf(body: unknown): string[] {
   if (typeof body !== 'object' || body === null || !('issues' in body) || !Array.isArray(body.issues)) return [];
-  return body.issues.map((issue: unknown) => (typeof issue === 'object' && issue !== null && 'key' in issue ? String(issue.key) : ''));
+  return body.issues.map((issue: unknown) =>
+    typeof issue === 'object' && issue !== null && 'key' in issue ? String(issue.key) : '',
+  );
 }
 
 describe('fake Jira: editing fix versions', () => {
@@ -55,21 +66,40 @@ describe('fake Jira: editing fix versions', () => {
   });
 
   it('adds and removes with update operations, all or nothing', async () => {
-    expect((await call('PUT', '/rest/api/3/issue/ABC-1', { update: { fixVersions: [{ add: { id: release } }, { remove: { name: 'Hotfix' } }] } })).status).toBe(204);
+    expect(
+      (
+        await call('PUT', '/rest/api/3/issue/ABC-1', {
+          update: { fixVersions: [{ add: { id: release } }, { remove: { name: 'Hotfix' } }] },
+        })
+      ).status,
+    ).toBe(204);
     expect(world.issue('ABC-1')?.fixVersionIds).toEqual([release]);
-    const bad = await call('PUT', '/rest/api/3/issue/ABC-1', { update: { fixVersions: [{ add: { id: hotfix } }, { add: { id: '999' } }] } });
-    expect(bad).toEqual({ status: 400, body: { errorMessages: [], errors: { fixVersions: "Version id '999' is not valid" } } });
+    const bad = await call('PUT', '/rest/api/3/issue/ABC-1', {
+      update: { fixVersions: [{ add: { id: hotfix } }, { add: { id: '999' } }] },
+    });
+    expect(bad).toEqual({
+      status: 400,
+      body: { errorMessages: [], errors: { fixVersions: "Version id '999' is not valid" } },
+    });
     expect(world.issue('ABC-1')?.fixVersionIds).toEqual([release]);
   });
 
   it('refuses a version of another project, fields it cannot set, and both forms at once', async () => {
     const other = world.addVersion({ project: 'SEC', name: 'S1' }).id;
-    expect((await call('PUT', '/rest/api/3/issue/ABC-1', { update: { fixVersions: [{ add: { id: other } }] } })).status).toBe(400);
+    expect(
+      (await call('PUT', '/rest/api/3/issue/ABC-1', { update: { fixVersions: [{ add: { id: other } }] } })).status,
+    ).toBe(400);
     expect(await call('PUT', '/rest/api/3/issue/ABC-1', { fields: { summary: 'x' } })).toEqual({
       status: 400,
-      body: { errorMessages: [], errors: { summary: "Field 'summary' cannot be set. It is not on the appropriate screen, or unknown." } },
+      body: {
+        errorMessages: [],
+        errors: { summary: "Field 'summary' cannot be set. It is not on the appropriate screen, or unknown." },
+      },
     });
-    expect((await call('PUT', '/rest/api/3/issue/ABC-1', { fields: { fixVersions: [] }, update: { fixVersions: [] } })).status).toBe(400);
+    expect(
+      (await call('PUT', '/rest/api/3/issue/ABC-1', { fields: { fixVersions: [] }, update: { fixVersions: [] } }))
+        .status,
+    ).toBe(400);
   });
 
   it('lets only project admins silence notifications', async () => {
@@ -83,7 +113,12 @@ describe('fake Jira: editing fix versions', () => {
 
   it('hides the fix version field from users without Resolve issues', async () => {
     world.grantPermission('acc-dev', 'ABC', 'EDIT_ISSUES');
-    const response = await call('PUT', '/rest/api/3/issue/ABC-1', { update: { fixVersions: [{ add: { id: release } }] } }, 'acc-dev');
+    const response = await call(
+      'PUT',
+      '/rest/api/3/issue/ABC-1',
+      { update: { fixVersions: [{ add: { id: release } }] } },
+      'acc-dev',
+    );
     expect(response.status).toBe(400);
   });
 });
@@ -125,7 +160,12 @@ describe('fake Jira: JQL', () => {
     for (let i = 3; i <= 150; i++) world.addIssue({ key: `ABC-${i}` });
     const response = await call('POST', '/rest/api/3/search/jql', { jql: 'project = ABC', maxResults: 1000 });
     expect(keysOf(response.body)).toHaveLength(150);
-    expect(response.body).toMatchObject({ isLast: true, issues: expect.arrayContaining([{ expand: expect.any(String), id: expect.any(String), self: expect.any(String), key: 'ABC-1' }]) });
+    expect(response.body).toMatchObject({
+      isLast: true,
+      issues: expect.arrayContaining([
+        { expand: expect.any(String), id: expect.any(String), self: expect.any(String), key: 'ABC-1' },
+      ]),
+    });
     expect(response.body).not.toHaveProperty('nextPageToken');
     expect(response.body).not.toHaveProperty(['issues', 0, 'fields']);
 
@@ -137,7 +177,10 @@ describe('fake Jira: JQL', () => {
   it('refuses a page token from another query', async () => {
     for (let i = 3; i <= 5; i++) world.addIssue({ key: `ABC-${i}` });
     const first = await search('project = ABC', { maxResults: 2 });
-    const token = typeof first.body === 'object' && first.body !== null && 'nextPageToken' in first.body ? first.body.nextPageToken : undefined;
+    const token =
+      typeof first.body === 'object' && first.body !== null && 'nextPageToken' in first.body
+        ? first.body.nextPageToken
+        : undefined;
     expect(typeof token).toBe('string');
     expect((await search('project = ABC', { maxResults: 2, nextPageToken: token })).status).toBe(200);
     expect((await search('project = SEC', { maxResults: 2, nextPageToken: token })).status).toBe(400);
@@ -179,12 +222,19 @@ describe('fake Jira: versions', () => {
 
   it('treats approvers as read-only: a create body cannot set them', async () => {
     world.addUser({ accountId: 'acc-po', displayName: 'Pat' });
-    const created = await call('POST', '/rest/api/3/version', { projectId: 10000, name: 'R2', approvers: [{ accountId: 'acc-po', status: 'APPROVED' }] });
+    const created = await call('POST', '/rest/api/3/version', {
+      projectId: 10000,
+      name: 'R2',
+      approvers: [{ accountId: 'acc-po', status: 'APPROVED' }],
+    });
     expect(created.status).toBe(201);
-    const id = typeof created.body === 'object' && created.body !== null && 'id' in created.body ? String(created.body.id) : '';
+    const id =
+      typeof created.body === 'object' && created.body !== null && 'id' in created.body ? String(created.body.id) : '';
     expect(world.version(id)?.approvers).toEqual([]);
     world.setApprover(id, 'acc-po', 'PENDING');
-    expect((await call('GET', `/rest/api/3/version/${id}?expand=approvers`)).body).toMatchObject({ approvers: [{ accountId: 'acc-po', status: 'PENDING' }] });
+    expect((await call('GET', `/rest/api/3/version/${id}?expand=approvers`)).body).toMatchObject({
+      approvers: [{ accountId: 'acc-po', status: 'PENDING' }],
+    });
     expect((await call('GET', `/rest/api/3/version/${id}`)).body).not.toHaveProperty('approvers');
   });
 
@@ -194,14 +244,24 @@ describe('fake Jira: versions', () => {
       body: { errorMessages: [], errors: { project: 'Project must be specified to create a version.' } },
     });
     expect((await call('POST', '/rest/api/3/version', { projectId: '10000', name: 'R' })).status).toBe(400);
-    expect((await call('POST', '/rest/api/3/version', { projectId: 10000, name: 'R', colour: 'red' })).status).toBe(400);
-    expect((await call('POST', '/rest/api/3/version', { projectId: 10000, name: 'R', releaseDate: '02/03/2026' })).status).toBe(400);
-    expect((await call('POST', '/rest/api/3/version', { projectId: 10000, name: 'R', description: 'x'.repeat(16385) })).status).toBe(400);
+    expect((await call('POST', '/rest/api/3/version', { projectId: 10000, name: 'R', colour: 'red' })).status).toBe(
+      400,
+    );
+    expect(
+      (await call('POST', '/rest/api/3/version', { projectId: 10000, name: 'R', releaseDate: '02/03/2026' })).status,
+    ).toBe(400);
+    expect(
+      (await call('POST', '/rest/api/3/version', { projectId: 10000, name: 'R', description: 'x'.repeat(16385) }))
+        .status,
+    ).toBe(400);
     expect((await call('POST', '/rest/api/3/version', { projectId: 99999, name: 'R' })).status).toBe(404);
   });
 
   it('reports overdue for unreleased versions past their date, and moves unfixed issues on release', async () => {
-    expect((await call('GET', `/rest/api/3/version/${release}`)).body).toMatchObject({ overdue: true, userReleaseDate: '1/Jan/2026' });
+    expect((await call('GET', `/rest/api/3/version/${release}`)).body).toMatchObject({
+      overdue: true,
+      userReleaseDate: '1/Jan/2026',
+    });
     world.addIssue({ key: 'ABC-3', fixVersions: [release] });
     const response = await call('PUT', `/rest/api/3/version/${release}`, {
       released: true,
@@ -214,11 +274,22 @@ describe('fake Jira: versions', () => {
   });
 
   it('needs a generic link URL and the right permissions for related work', async () => {
-    expect(await call('POST', `/rest/api/3/version/${release}/relatedwork`, { category: 'Audit', title: 'no url' })).toEqual({
+    expect(
+      await call('POST', `/rest/api/3/version/${release}/relatedwork`, { category: 'Audit', title: 'no url' }),
+    ).toEqual({
       status: 400,
       body: { errorMessages: [], errors: { url: 'A valid URL is required for generic links.' } },
     });
-    expect((await call('POST', `/rest/api/3/version/${release}/relatedwork`, { category: 'Audit', url: 'https://x.example' }, 'acc-dev')).status).toBe(403);
+    expect(
+      (
+        await call(
+          'POST',
+          `/rest/api/3/version/${release}/relatedwork`,
+          { category: 'Audit', url: 'https://x.example' },
+          'acc-dev',
+        )
+      ).status,
+    ).toBe(403);
   });
 });
 
@@ -236,6 +307,8 @@ describe('fake Jira: callers', () => {
   it('rejects unknown permission keys and a missing permissions parameter', async () => {
     expect((await call('GET', '/rest/api/3/mypermissions?permissions=FLY')).status).toBe(400);
     expect((await call('GET', '/rest/api/3/mypermissions')).status).toBe(400);
-    expect((await call('GET', '/rest/api/3/mypermissions?permissions=BROWSE_PROJECTS&projectKey=NOPE')).status).toBe(404);
+    expect((await call('GET', '/rest/api/3/mypermissions?permissions=BROWSE_PROJECTS&projectKey=NOPE')).status).toBe(
+      404,
+    );
   });
 });

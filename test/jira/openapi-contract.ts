@@ -19,7 +19,12 @@ export const JIRA_OPENAPI_PATH = new URL('../../reference/jira/jira-platform-ope
  */
 const GENERIC_STATUSES = new Set([400, 401, 429, 500, 502, 503, 504]);
 
-const parameterSchema = z.object({ name: z.string(), in: z.string(), required: z.boolean().optional(), schema: z.unknown() });
+const parameterSchema = z.object({
+  name: z.string(),
+  in: z.string(),
+  required: z.boolean().optional(),
+  schema: z.unknown(),
+});
 const mediaSchema = z.record(z.string(), z.object({ schema: z.unknown().optional() }));
 const operationSchema = z.object({
   deprecated: z.boolean().optional(),
@@ -39,7 +44,10 @@ function pointerSegment(key: string): string {
 function makeAjv(document: unknown, mode: Mode): Ajv {
   const ajv = new Ajv({ strict: false, allErrors: true, validateSchema: false, logger: false });
   addFormats(ajv);
-  ajv.addFormat('int32', { type: 'number', validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31 });
+  ajv.addFormat('int32', {
+    type: 'number',
+    validate: (n: number) => Number.isInteger(n) && n >= -(2 ** 31) && n < 2 ** 31,
+  });
   ajv.addFormat('int64', { type: 'number', validate: (n: number) => Number.isInteger(n) });
   // Requests may not carry readOnly properties; responses may not carry writeOnly ones.
   const forbidden = mode === 'request' ? 'readOnly' : 'writeOnly';
@@ -82,7 +90,9 @@ export class JiraOpenApi {
   private check(mode: Mode, pointer: string, value: unknown, where: string): string[] {
     const validate = this.validator(mode, pointer);
     if (validate(value)) return [];
-    return (validate.errors ?? []).slice(0, 5).map((e) => `${where}${e.instancePath || ''} ${e.message ?? 'is invalid'} (${e.schemaPath})`);
+    return (validate.errors ?? [])
+      .slice(0, 5)
+      .map((e) => `${where}${e.instancePath || ''} ${e.message ?? 'is invalid'} (${e.schemaPath})`);
   }
 
   /** Validates a value against `#/components/schemas/<name>`, as a response would be. */
@@ -111,12 +121,22 @@ export class JiraOpenApi {
 
     // Path parameters, read back through the template.
     const names: string[] = [];
-    const pattern = new RegExp(`^${entry.route.replace(/\{(\w+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`);
+    const pattern = new RegExp(
+      `^${entry.route.replace(/\{(\w+)\}/g, (_m, name: string) => (names.push(name), '([^/]+)'))}$`,
+    );
     const match = pattern.exec(entry.path);
     names.forEach((name, i) => {
       const index = (op.parameters ?? []).findIndex((p) => p.in === 'path' && p.name === name);
       if (index < 0) problems.push(`${label}: path parameter ${name} is not declared`);
-      else problems.push(...this.check('request', `${base}/parameters/${index}/schema`, decodeURIComponent(match?.[i + 1] ?? ''), `${label}: path ${name}`));
+      else
+        problems.push(
+          ...this.check(
+            'request',
+            `${base}/parameters/${index}/schema`,
+            decodeURIComponent(match?.[i + 1] ?? ''),
+            `${label}: path ${name}`,
+          ),
+        );
     });
 
     // Query parameters: declared, required ones present, values of the declared type.
@@ -130,7 +150,8 @@ export class JiraOpenApi {
       }
     }
     for (const p of op.parameters ?? []) {
-      if (p.in === 'query' && p.required && !query.has(p.name)) problems.push(`${label}: required query parameter ${p.name} is missing`);
+      if (p.in === 'query' && p.required && !query.has(p.name))
+        problems.push(`${label}: required query parameter ${p.name} is missing`);
     }
 
     // Request body.
@@ -151,7 +172,15 @@ export class JiraOpenApi {
     } catch {
       return [...problems, `${label}: request body is not JSON`];
     }
-    return [...problems, ...this.check('request', `${base}/requestBody/content/${pointerSegment(type)}/schema`, body, `${label}: request body`)];
+    return [
+      ...problems,
+      ...this.check(
+        'request',
+        `${base}/requestBody/content/${pointerSegment(type)}/schema`,
+        body,
+        `${label}: request body`,
+      ),
+    ];
   }
 
   /** Whether the status is declared (or generic) and the body matches the schema declared for it. */
@@ -160,13 +189,25 @@ export class JiraOpenApi {
     if (typeof found === 'string') return [found];
     const { op, base, label } = found;
     const problems: string[] = [];
-    const key = op.responses[String(entry.status)] ? String(entry.status) : op.responses.default ? 'default' : undefined;
-    if (key === undefined && !GENERIC_STATUSES.has(entry.status)) problems.push(`${label}: status ${entry.status} is not a declared response`);
+    const key = op.responses[String(entry.status)]
+      ? String(entry.status)
+      : op.responses.default
+        ? 'default'
+        : undefined;
+    if (key === undefined && !GENERIC_STATUSES.has(entry.status))
+      problems.push(`${label}: status ${entry.status} is not a declared response`);
     const hasSchema = key !== undefined && op.responses[key]?.content?.['application/json']?.schema !== undefined;
     if (entry.status === 204) {
       if (entry.responseBody !== undefined) problems.push(`${label}: a 204 carries no body`);
     } else if (hasSchema) {
-      problems.push(...this.check('response', `${base}/responses/${key}/content/${pointerSegment('application/json')}/schema`, entry.responseBody, `${label}: response`));
+      problems.push(
+        ...this.check(
+          'response',
+          `${base}/responses/${key}/content/${pointerSegment('application/json')}/schema`,
+          entry.responseBody,
+          `${label}: response`,
+        ),
+      );
     } else if (entry.status >= 400) {
       // Jira answers errors with an ErrorCollection even where the operation declares no schema.
       problems.push(...this.checkComponent('ErrorCollection', entry.responseBody, `${label}: error response`));

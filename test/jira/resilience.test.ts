@@ -10,7 +10,6 @@ afterEach(async () => {
   await jira.close();
 });
 
-
 function withVersion(): { world: ReturnType<typeof aWorld>; versionId: string } {
   const world = aWorld();
   return { world, versionId: world.addVersion({ project: 'ABC', name: 'Release 1' }).id };
@@ -60,7 +59,11 @@ describe('Jira client under faults', () => {
     const { world, versionId } = withVersion();
     world.addIssue({ key: 'ABC-1' });
     jira = await startJira({ world });
-    jira.service.injectFaults('GET /rest/api/3/version/{id}', { kind: 'status', status: 503 }, { kind: 'status', status: 502 });
+    jira.service.injectFaults(
+      'GET /rest/api/3/version/{id}',
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 502 },
+    );
     jira.service.injectFaults('PUT /rest/api/3/version/{id}', { kind: 'after', status: 500 });
     jira.service.injectFaults('PUT /rest/api/3/issue/{issueIdOrKey}', { kind: 'status', status: 503 });
     jira.service.injectFaults('POST /rest/api/3/search/jql', { kind: 'status', status: 504 });
@@ -78,7 +81,11 @@ describe('Jira client under faults', () => {
   it('gives up after the last attempt with UPSTREAM_UNAVAILABLE', async () => {
     const { world, versionId } = withVersion();
     jira = await startJira({ world, retry: { maxAttempts: 2 } });
-    jira.service.injectFaults('GET /rest/api/3/version/{id}', { kind: 'status', status: 503 }, { kind: 'status', status: 503 });
+    jira.service.injectFaults(
+      'GET /rest/api/3/version/{id}',
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 503 },
+    );
     const error = await rejection(jira.client.getVersion(versionId));
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', status: 503, maybeApplied: false, system: 'jira' });
   });
@@ -86,8 +93,14 @@ describe('Jira client under faults', () => {
   it('does not repeat a version creation that may have happened (5xx after the write)', async () => {
     jira = await startJira({ world: aWorld() });
     jira.service.injectFaults('POST /rest/api/3/version', { kind: 'after', status: 502 });
-    const error = await rejection(jira.client.createVersion({ projectId: '10000', name: 'Release 9', description: '', startDate: '2026-03-02' }));
-    expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: true, operation: 'POST /rest/api/3/version' });
+    const error = await rejection(
+      jira.client.createVersion({ projectId: '10000', name: 'Release 9', description: '', startDate: '2026-03-02' }),
+    );
+    expect(error).toMatchObject({
+      code: 'UPSTREAM_UNAVAILABLE',
+      maybeApplied: true,
+      operation: 'POST /rest/api/3/version',
+    });
     expect(jira.service.countWhere((e) => e.method === 'POST')).toBe(1);
     // The write did land: a blind retry would have hit "already exists" or made a twin.
     expect(jira.world.versionsOf('ABC').map((v) => v.name)).toEqual(['Release 9']);
@@ -97,7 +110,9 @@ describe('Jira client under faults', () => {
     const { world, versionId } = withVersion();
     jira = await startJira({ world });
     jira.service.injectFaults('POST /rest/api/3/version/{id}/relatedwork', { kind: 'status', status: 503 });
-    const error = await rejection(jira.client.addRelatedWork(versionId, { category: 'Audit', title: 't', url: 'https://example.com/t' }));
+    const error = await rejection(
+      jira.client.addRelatedWork(versionId, { category: 'Audit', title: 't', url: 'https://example.com/t' }),
+    );
     expect(error.maybeApplied).toBe(true);
     expect(jira.service.countWhere((e) => e.method === 'POST')).toBe(1);
   });
@@ -109,7 +124,9 @@ describe('Jira client under faults', () => {
     expect((await jira.client.getVersion(versionId)).id).toBe(versionId);
 
     jira.service.injectFaults('POST /rest/api/3/version', { kind: 'timeout' });
-    const error = await rejection(jira.client.createVersion({ projectId: '10000', name: 'Release 10', description: '', startDate: '2026-03-02' }));
+    const error = await rejection(
+      jira.client.createVersion({ projectId: '10000', name: 'Release 10', description: '', startDate: '2026-03-02' }),
+    );
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: true });
     expect(error.message).toContain('timed out');
   });
@@ -117,7 +134,10 @@ describe('Jira client under faults', () => {
   it.each([
     ['a wrong type', { id: 10042, name: 'R', projectId: 10000 }],
     ['a missing field', { id: '10042', projectId: 10000 }],
-    ['an unknown approver status', { id: '10042', name: 'R', projectId: 10000, approvers: [{ accountId: 'a', status: 'MAYBE' }] }],
+    [
+      'an unknown approver status',
+      { id: '10042', name: 'R', projectId: 10000, approvers: [{ accountId: 'a', status: 'MAYBE' }] },
+    ],
     ['not an object', 'Service is down for maintenance'],
   ])('rejects a version response with %s as UPSTREAM_INVALID_RESPONSE', async (_label, body) => {
     const { world, versionId } = withVersion();
@@ -132,7 +152,11 @@ describe('Jira client under faults', () => {
     const world = aWorld();
     world.addIssue({ key: 'ABC-1' });
     jira = await startJira({ world });
-    jira.service.injectFaults('POST /rest/api/3/search/jql', { kind: 'status', status: 200, body: { issues: [{ key: 'ABC-1' }] } });
+    jira.service.injectFaults('POST /rest/api/3/search/jql', {
+      kind: 'status',
+      status: 200,
+      body: { issues: [{ key: 'ABC-1' }] },
+    });
     expect((await rejection(jira.client.searchIssues('project = ABC'))).code).toBe('UPSTREAM_INVALID_RESPONSE');
 
     jira.service.injectFaults('GET /rest/api/3/project/{projectIdOrKey}/version', {
@@ -144,9 +168,17 @@ describe('Jira client under faults', () => {
 
     // A Jira that ignored startAt would hand back the first page forever.
     for (let i = 1; i <= 60; i++) world.addVersion({ project: 'ABC', name: `v${i}` });
-    const firstPage: unknown = await (await fetch(`${jira.baseUrl}/rest/api/3/project/ABC/version?status=unreleased&expand=approvers`)).json();
-    jira.service.injectFaults('GET /rest/api/3/project/{projectIdOrKey}/version', { kind: 'status', status: 200, body: firstPage }, { kind: 'status', status: 200, body: firstPage });
-    expect((await rejection(jira.client.listUnreleasedVersions('ABC'))).message).toContain('returned the page at 0 when asked for 50');
+    const firstPage: unknown = await (
+      await fetch(`${jira.baseUrl}/rest/api/3/project/ABC/version?status=unreleased&expand=approvers`)
+    ).json();
+    jira.service.injectFaults(
+      'GET /rest/api/3/project/{projectIdOrKey}/version',
+      { kind: 'status', status: 200, body: firstPage },
+      { kind: 'status', status: 200, body: firstPage },
+    );
+    expect((await rejection(jira.client.listUnreleasedVersions('ABC'))).message).toContain(
+      'returned the page at 0 when asked for 50',
+    );
   });
 });
 
@@ -155,14 +187,17 @@ describe('credentials in errors', () => {
 
   function everything(error: AppError): string {
     const parts: string[] = [error.message, String(error), JSON.stringify(error), JSON.stringify(error.details ?? {})];
-    for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause) parts.push(cause.message, String(cause.stack));
+    for (let cause: unknown = error.cause; cause instanceof Error; cause = cause.cause)
+      parts.push(cause.message, String(cause.stack));
     return parts.join('\n');
   }
 
   it('requires the token when the fake is given one', async () => {
     jira = await startJira({ world: aWorld(), token });
     expect((await jira.client.getProject('ABC')).key).toBe('ABC');
-    const stranger = createJiraClient(createFakeJiraTransport(jira.baseUrl, { token: 'some-other-token-123' }), { retry: { maxAttempts: 1 } });
+    const stranger = createJiraClient(createFakeJiraTransport(jira.baseUrl, { token: 'some-other-token-123' }), {
+      retry: { maxAttempts: 1 },
+    });
     const error = await rejection(stranger.getProject('ABC'));
     expect(error.code).toBe('UPSTREAM_AUTH');
     expect(everything(error)).not.toContain('some-other-token-123');
@@ -171,11 +206,16 @@ describe('credentials in errors', () => {
   it('never shows the token, even when an upstream echoes the Authorization header', async () => {
     const { world, versionId } = withVersion();
     jira = await startJira({ world, token });
-    jira.service.injectFaults(
-      'GET /rest/api/3/version/{id}',
-      { kind: 'status', status: 403, body: { errorMessages: [`Denied for Authorization: Bearer ${token}`] } },
-    );
-    jira.service.injectFaults('PUT /rest/api/3/version/{id}', { kind: 'status', status: 400, body: { errorMessages: [`bad request, token ${token}`] } });
+    jira.service.injectFaults('GET /rest/api/3/version/{id}', {
+      kind: 'status',
+      status: 403,
+      body: { errorMessages: [`Denied for Authorization: Bearer ${token}`] },
+    });
+    jira.service.injectFaults('PUT /rest/api/3/version/{id}', {
+      kind: 'status',
+      status: 400,
+      body: { errorMessages: [`bad request, token ${token}`] },
+    });
     const forbidden = await rejection(jira.client.getVersion(versionId));
     const rejected = await rejection(jira.client.updateVersionDescription(versionId, 'x'));
     for (const error of [forbidden, rejected]) expect(everything(error)).not.toContain(token);

@@ -9,13 +9,23 @@ import { type GitCommitInput, KosliWorld, type PullRequestInput } from '../../sa
 import { defineOriginalPolicies } from '../../sandbox/world/original-policies';
 import type { Sleep, TransportOptions } from '../../src/http/transport';
 import { createKosliClient } from '../../src/kosli/client';
-import { APPROVAL_JIRA_RULES, APPROVAL_JIRA_SCHEMA, RELEASE_TEMPLATE_YAML, RUNNING_SW_SCHEMA } from '../../src/release/attestations';
+import {
+  APPROVAL_JIRA_RULES,
+  APPROVAL_JIRA_SCHEMA,
+  RELEASE_TEMPLATE_YAML,
+  RUNNING_SW_SCHEMA,
+} from '../../src/release/attestations';
 import type { KosliClient } from '../../src/kosli/types';
 
 export const ORG = 'acme';
 /** A token distinctive enough to search for in error messages. */
 export const TOKEN = 'kosli-test-token-7f3a9c2e51';
-export const FLOWS = { source: 'shop-source', backend: 'shop-backend', frontend: 'shop-frontend', release: 'shop-release' } as const;
+export const FLOWS = {
+  source: 'shop-source',
+  backend: 'shop-backend',
+  frontend: 'shop-frontend',
+  release: 'shop-release',
+} as const;
 export const ENVS = { dev: 'shop-dev', staging: 'shop-staging', prod: 'shop-prod' } as const;
 
 /** A deterministic 40-hex commit sha. */
@@ -45,8 +55,18 @@ export function buildTemplate(templateName: string): string {
 `;
 }
 
-export const APPROVAL_JIRA = { name: 'approval-jira', description: 'Approval from Jira', schema: APPROVAL_JIRA_SCHEMA, jqRules: APPROVAL_JIRA_RULES };
-export const RUNNING_SW = { name: 'running-sw', description: 'List of running software in an environment', schema: RUNNING_SW_SCHEMA, jqRules: [] };
+export const APPROVAL_JIRA = {
+  name: 'approval-jira',
+  description: 'Approval from Jira',
+  schema: APPROVAL_JIRA_SCHEMA,
+  jqRules: APPROVAL_JIRA_RULES,
+};
+export const RUNNING_SW = {
+  name: 'running-sw',
+  description: 'List of running software in an environment',
+  schema: RUNNING_SW_SCHEMA,
+  jqRules: [],
+};
 
 /** A world on a clock that ticks one second per reading, so "latest" is always well defined. */
 export function aWorld(overrides: { org?: string; token?: string; start?: number } = {}): KosliWorld {
@@ -99,8 +119,16 @@ export interface CommitEvidence {
 }
 
 /** A source-flow trail for the commit with its jira and pull_request attestations, as its per-commit CI makes them. */
-export function seedSourceCommit(world: KosliWorld, commit: GitCommitInput, evidence: CommitEvidence = {}, flow: string = FLOWS.source): void {
-  world.beginTrail(flow, commit.sha1, { gitCommitInfo: commit, originUrl: `https://github.com/acme/shop/actions/runs/${parseInt(commit.sha1.slice(0, 6), 16)}` });
+export function seedSourceCommit(
+  world: KosliWorld,
+  commit: GitCommitInput,
+  evidence: CommitEvidence = {},
+  flow: string = FLOWS.source,
+): void {
+  world.beginTrail(flow, commit.sha1, {
+    gitCommitInfo: commit,
+    originUrl: `https://github.com/acme/shop/actions/runs/${parseInt(commit.sha1.slice(0, 6), 16)}`,
+  });
   world.attest(flow, commit.sha1, {
     type: 'jira',
     attestation_name: 'work-reference',
@@ -110,11 +138,18 @@ export function seedSourceCommit(world: KosliWorld, commit: GitCommitInput, evid
       issue_url: `https://acme.atlassian.net/browse/${key}`,
     })),
   });
-  world.attest(flow, commit.sha1, { type: 'pull_request', attestation_name: 'pull-request', pull_requests: evidence.pullRequests ?? [aPullRequest()] });
+  world.attest(flow, commit.sha1, {
+    type: 'pull_request',
+    attestation_name: 'pull-request',
+    pull_requests: evidence.pullRequests ?? [aPullRequest()],
+  });
 }
 
 /** A build: the commit's trail in the app's build flow with its evidence and the artifact. */
-export function seedBuild(world: KosliWorld, options: { flow: string; app: string; commit: GitCommitInput; fingerprint: string; evidence?: CommitEvidence }): void {
+export function seedBuild(
+  world: KosliWorld,
+  options: { flow: string; app: string; commit: GitCommitInput; fingerprint: string; evidence?: CommitEvidence },
+): void {
   seedSourceCommit(world, options.commit, options.evidence, options.flow);
   world.attest(options.flow, options.commit.sha1, {
     type: 'artifact',
@@ -137,7 +172,12 @@ export interface StartedKosli {
   client: KosliClient;
   waits: number[];
   /** A client with other credentials or transport options against the same fake. */
-  clientWith(overrides: { token?: string; host?: string; org?: string; retry?: TransportOptions['retry'] }): KosliClient;
+  clientWith(overrides: {
+    token?: string;
+    host?: string;
+    org?: string;
+    retry?: TransportOptions['retry'];
+  }): KosliClient;
   close(): Promise<void>;
 }
 

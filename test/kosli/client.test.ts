@@ -1,7 +1,22 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { AppError } from '../../src/errors';
 import { createKosliClient, CRITERIA_CONCURRENCY, MAX_COMMITS_PER_CALL } from '../../src/kosli/client';
-import { aCommit, APPROVAL_JIRA, aPullRequest, buildTemplate, ENVS, fingerprint, FLOWS, ORG, seedBuild, seedSourceCommit, sha, startKosli, type StartedKosli, TOKEN } from './builders';
+import {
+  aCommit,
+  APPROVAL_JIRA,
+  aPullRequest,
+  buildTemplate,
+  ENVS,
+  fingerprint,
+  FLOWS,
+  ORG,
+  seedBuild,
+  seedSourceCommit,
+  sha,
+  startKosli,
+  type StartedKosli,
+  TOKEN,
+} from './builders';
 
 let kosli: StartedKosli;
 
@@ -24,7 +39,9 @@ async function failure(promise: Promise<unknown>): Promise<AppError> {
 }
 
 const approval = (status: string) => ({
-  approvers: [{ accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Grace Hopper', emailAddress: 'grace@example.com', status }],
+  approvers: [
+    { accountId: '5b10ac8d82e05b22cc7d4ef5', displayName: 'Grace Hopper', emailAddress: 'grace@example.com', status },
+  ],
   id: '10001',
   name: '2026-05-01-10-00-00',
   released: false,
@@ -37,7 +54,12 @@ describe('latestSnapshot', () => {
     const { world, client } = kosli;
     const backend = aCommit({ seed: 'b1', timestamp: 1_779_000_000 });
     seedBuild(world, { flow: FLOWS.backend, app: 'backend', commit: backend, fingerprint: fingerprint('b1') });
-    seedBuild(world, { flow: FLOWS.frontend, app: 'frontend', commit: aCommit({ seed: 'f1' }), fingerprint: fingerprint('f1') });
+    seedBuild(world, {
+      flow: FLOWS.frontend,
+      app: 'frontend',
+      commit: aCommit({ seed: 'f1' }),
+      fingerprint: fingerprint('f1'),
+    });
     world.reportSnapshot(ENVS.staging, [
       { name: 'backend', fingerprint: fingerprint('b1') },
       { name: 'frontend', fingerprint: fingerprint('f1') },
@@ -79,12 +101,22 @@ describe('latestSnapshot', () => {
 
     const [artifact] = (await client.latestSnapshot(ENVS.staging, flowFor)).artifacts;
 
-    expect(artifact).toMatchObject({ flow: FLOWS.backend, trail: build.sha1, commit: build.sha1, commitTimestamp: 1_779_100_000 });
+    expect(artifact).toMatchObject({
+      flow: FLOWS.backend,
+      trail: build.sha1,
+      commit: build.sha1,
+      commitTimestamp: 1_779_100_000,
+    });
   });
 
   it('gives no provenance when the configured flow is not among the artifact flows', async () => {
     const { world, client } = kosli;
-    seedBuild(world, { flow: FLOWS.frontend, app: 'frontend', commit: aCommit({ seed: 'x' }), fingerprint: fingerprint('x') });
+    seedBuild(world, {
+      flow: FLOWS.frontend,
+      app: 'frontend',
+      commit: aCommit({ seed: 'x' }),
+      fingerprint: fingerprint('x'),
+    });
     world.reportSnapshot(ENVS.dev, [
       { name: 'backend', fingerprint: fingerprint('x') },
       { name: 'unknown-sw', fingerprint: fingerprint('never-built') },
@@ -94,20 +126,37 @@ describe('latestSnapshot', () => {
 
     expect(snapshot.artifacts).toHaveLength(2);
     for (const artifact of snapshot.artifacts) {
-      expect(artifact).toMatchObject({ commit: null, commitTimestamp: null, flow: null, trail: null, templateName: null });
+      expect(artifact).toMatchObject({
+        commit: null,
+        commitTimestamp: null,
+        flow: null,
+        trail: null,
+        templateName: null,
+      });
     }
     expect(snapshot.artifacts.find((a) => a.name === 'unknown-sw')?.compliant).toBe(false);
   });
 
   it('answers index 0 for an environment that has not reported, and names a missing one', async () => {
-    expect(await kosli.client.latestSnapshot(ENVS.prod, flowFor)).toEqual({ environment: ENVS.prod, index: 0, takenAt: null, artifacts: [] });
+    expect(await kosli.client.latestSnapshot(ENVS.prod, flowFor)).toEqual({
+      environment: ENVS.prod,
+      index: 0,
+      takenAt: null,
+      artifacts: [],
+    });
     // What real Kosli answers there (the CLI's cmd/kosli/getSnapshot_test.go): a refusal, not an empty snapshot.
     expect(kosli.fake.service.log.at(-1)).toMatchObject({
       status: 400,
-      responseBody: { message: `Org: '${ORG}'. Snapshot '${ENVS.prod}#-1' resolves to '${ENVS.prod}#0'. len(snapshots) == 0. Indexes are 1-based` },
+      responseBody: {
+        message: `Org: '${ORG}'. Snapshot '${ENVS.prod}#-1' resolves to '${ENVS.prod}#0'. len(snapshots) == 0. Indexes are 1-based`,
+      },
     });
     // Any other refusal is still an error.
-    kosli.fake.service.injectFaults('GET /api/v2/snapshots/{org}/{env}/{expression}', { kind: 'status', status: 400, body: { message: 'Invalid snapshot expression' } });
+    kosli.fake.service.injectFaults('GET /api/v2/snapshots/{org}/{env}/{expression}', {
+      kind: 'status',
+      status: 400,
+      body: { message: 'Invalid snapshot expression' },
+    });
     expect((await failure(kosli.client.latestSnapshot(ENVS.prod, flowFor))).code).toBe('UPSTREAM_REJECTED');
 
     const error = await failure(kosli.client.latestSnapshot('nowhere', flowFor));
@@ -127,7 +176,13 @@ describe('provenance', () => {
       fingerprint: fingerprint('p1'),
       evidence: {
         keys: [{ key: 'OPS-9', exists: false }],
-        pullRequests: [aPullRequest({ url: 'https://github.com/acme/shop/pull/9', author: 'ada', approvers: [{ username: 'grace', state: 'APPROVED' }, { username: 'linus', state: 'COMMENTED' }, 'alan'] })],
+        pullRequests: [
+          aPullRequest({
+            url: 'https://github.com/acme/shop/pull/9',
+            author: 'ada',
+            approvers: [{ username: 'grace', state: 'APPROVED' }, { username: 'linus', state: 'COMMENTED' }, 'alan'],
+          }),
+        ],
       },
     });
 
@@ -165,7 +220,10 @@ describe('provenance', () => {
 describe('beginTrail', () => {
   it('creates the trail, then updates it, with external URLs', async () => {
     const { client, world, fake } = kosli;
-    await client.beginTrail(FLOWS.release, '10001', { description: 'Release 2026-05-01', externalUrls: { JiraRelease: 'https://acme.atlassian.net/projects/OPS/versions/10001' } });
+    await client.beginTrail(FLOWS.release, '10001', {
+      description: 'Release 2026-05-01',
+      externalUrls: { JiraRelease: 'https://acme.atlassian.net/projects/OPS/versions/10001' },
+    });
     await client.beginTrail(FLOWS.release, '10001', { description: 'Release 2026-05-01 (renamed)' });
 
     expect(fake.service.log.filter((e) => e.method === 'PUT').map((e) => e.status)).toEqual([201, 200]);
@@ -210,7 +268,8 @@ describe('jiraEvidence and pullRequestEvidence', () => {
   it('looks up 250 commits in 3 calls of at most 100', async () => {
     const { world, client, fake } = kosli;
     const shas = Array.from({ length: 250 }, (_, i) => sha(`bulk-${i}`));
-    for (const [i, s] of shas.entries()) if (i % 10 === 0) seedSourceCommit(world, aCommit({ sha1: s }), { keys: [{ key: `OPS-${i}`, exists: true }] });
+    for (const [i, s] of shas.entries())
+      if (i % 10 === 0) seedSourceCommit(world, aCommit({ sha1: s }), { keys: [{ key: `OPS-${i}`, exists: true }] });
     fake.service.resetCounters();
 
     const evidence = await client.jiraEvidence(FLOWS.source, shas);
@@ -218,7 +277,9 @@ describe('jiraEvidence and pullRequestEvidence', () => {
     const calls = fake.service.log.filter((e) => e.route.endsWith('/list_attestations_for_criteria'));
     expect(calls).toHaveLength(3);
     expect(calls.map((c) => new URLSearchParams(c.query).getAll('commit_list').length).sort()).toEqual([100, 100, 50]);
-    expect(Math.max(...calls.map((c) => new URLSearchParams(c.query).getAll('commit_list').length))).toBeLessThanOrEqual(MAX_COMMITS_PER_CALL);
+    expect(
+      Math.max(...calls.map((c) => new URLSearchParams(c.query).getAll('commit_list').length)),
+    ).toBeLessThanOrEqual(MAX_COMMITS_PER_CALL);
     expect(evidence.size).toBe(25);
     expect(evidence.get(shas[10] ?? '')?.keys).toEqual([{ key: 'OPS-10', exists: true }]);
   });
@@ -236,7 +297,10 @@ describe('jiraEvidence and pullRequestEvidence', () => {
     });
     kosli.fake.service.setLatency('GET /api/v2/attestations/{org}/list_attestations_for_criteria', 20);
 
-    await counting.pullRequestEvidence(FLOWS.source, Array.from({ length: 1000 }, (_, i) => sha(`many-${i}`)));
+    await counting.pullRequestEvidence(
+      FLOWS.source,
+      Array.from({ length: 1000 }, (_, i) => sha(`many-${i}`)),
+    );
 
     expect(kosli.fake.service.requestCount).toBe(10);
     expect(peak).toBe(CRITERIA_CONCURRENCY);
@@ -251,11 +315,23 @@ describe('jiraEvidence and pullRequestEvidence', () => {
   it('returns pull requests and their approvers per commit', async () => {
     const { world, client } = kosli;
     const commit = aCommit({ seed: 'pr' });
-    seedSourceCommit(world, commit, { pullRequests: [aPullRequest({ url: 'https://github.com/acme/shop/pull/5', author: 'ada', approvers: ['grace'] })] });
+    seedSourceCommit(world, commit, {
+      pullRequests: [aPullRequest({ url: 'https://github.com/acme/shop/pull/5', author: 'ada', approvers: ['grace'] })],
+    });
 
     const evidence = await client.pullRequestEvidence(FLOWS.source, [commit.sha1, sha('none')]);
 
-    expect(evidence).toEqual(new Map([[commit.sha1, { sha: commit.sha1, pullRequests: [{ url: 'https://github.com/acme/shop/pull/5', author: 'ada', approvers: ['grace'] }] }]]));
+    expect(evidence).toEqual(
+      new Map([
+        [
+          commit.sha1,
+          {
+            sha: commit.sha1,
+            pullRequests: [{ url: 'https://github.com/acme/shop/pull/5', author: 'ada', approvers: ['grace'] }],
+          },
+        ],
+      ]),
+    );
   });
 });
 
@@ -279,21 +355,43 @@ describe('attestCustom and trailAttestations', () => {
     });
 
     expect(await client.trailAttestations(FLOWS.backend, commit.sha1, 'release-approval')).toEqual([
-      { name: 'release-approval', type: 'custom:approval-jira', createdAt: expect.any(Number), isCompliant: true, userData: { contentHash: 'abc', requestId: 'r-1' } },
+      {
+        name: 'release-approval',
+        type: 'custom:approval-jira',
+        createdAt: expect.any(Number),
+        isCompliant: true,
+        userData: { contentHash: 'abc', requestId: 'r-1' },
+      },
     ]);
   });
 
   it('surfaces Kosli rejecting data that does not match the type schema', async () => {
     const { world, client } = kosli;
     world.beginTrail(FLOWS.release, '10002');
-    const error = await failure(client.attestCustom({ flow: FLOWS.release, trail: '10002', name: 'release-approval', typeName: 'approval-jira', data: approval('REJECTED') }));
+    const error = await failure(
+      client.attestCustom({
+        flow: FLOWS.release,
+        trail: '10002',
+        name: 'release-approval',
+        typeName: 'approval-jira',
+        data: approval('REJECTED'),
+      }),
+    );
     expect(error.code).toBe('UPSTREAM_REJECTED');
     expect(error.status).toBe(400);
     expect(error.message).toContain("does not match the schema of custom attestation type 'approval-jira'");
   });
 
   it('refuses an attestation name Kosli would reject, without calling it', async () => {
-    const error = await failure(kosli.client.attestCustom({ flow: FLOWS.release, trail: 't', name: 'release approval', typeName: 'approval-jira', data: {} }));
+    const error = await failure(
+      kosli.client.attestCustom({
+        flow: FLOWS.release,
+        trail: 't',
+        name: 'release approval',
+        typeName: 'approval-jira',
+        data: {},
+      }),
+    );
     expect(error.code).toBe('INVALID_INPUT');
     expect(kosli.fake.service.requestCount).toBe(0);
   });
@@ -314,13 +412,22 @@ describe('assertArtifact', () => {
         {
           policy: 'has-release-approval',
           rule: 'attestation',
-          resolutions: [`missing_attestation: release-approval (custom:approval-jira) is missing in trail '${commit.sha1}' of flow '${FLOWS.backend}'`],
+          resolutions: [
+            `missing_attestation: release-approval (custom:approval-jira) is missing in trail '${commit.sha1}' of flow '${FLOWS.backend}'`,
+          ],
         },
       ],
     });
     expect((await client.assertArtifact(fingerprint('r1'), ENVS.staging)).compliant).toBe(true);
 
-    await client.attestCustom({ flow: FLOWS.backend, trail: commit.sha1, name: 'release-approval', typeName: 'approval-jira', data: approval('APPROVED'), fingerprint: fingerprint('r1') });
+    await client.attestCustom({
+      flow: FLOWS.backend,
+      trail: commit.sha1,
+      name: 'release-approval',
+      typeName: 'approval-jira',
+      data: approval('APPROVED'),
+      fingerprint: fingerprint('r1'),
+    });
     expect(await client.assertArtifact(fingerprint('r1'), ENVS.prod)).toMatchObject({ compliant: true, failures: [] });
   });
 
@@ -335,13 +442,26 @@ describe('assertArtifact', () => {
 describe('setup calls', () => {
   it('creates a custom attestation type and a flow, and checks existence', async () => {
     const { world, client } = kosli;
-    await client.upsertCustomAttestationType({ name: 'approval-jira', description: 'v2', schema: APPROVAL_JIRA.schema, jqRules: APPROVAL_JIRA.jqRules });
-    expect(world.customType('approval-jira')).toMatchObject({ version: 2, description: 'v2', rules: APPROVAL_JIRA.jqRules, schema: APPROVAL_JIRA.schema });
+    await client.upsertCustomAttestationType({
+      name: 'approval-jira',
+      description: 'v2',
+      schema: APPROVAL_JIRA.schema,
+      jqRules: APPROVAL_JIRA.jqRules,
+    });
+    expect(world.customType('approval-jira')).toMatchObject({
+      version: 2,
+      description: 'v2',
+      rules: APPROVAL_JIRA.jqRules,
+      schema: APPROVAL_JIRA.schema,
+    });
 
     expect(await client.flowExists('shop-api')).toBe(false);
     await client.upsertFlow({ name: 'shop-api', description: 'API builds', templateYaml: buildTemplate('api') });
     expect(await client.flowExists('shop-api')).toBe(true);
-    expect(world.flowJson('shop-api')).toMatchObject({ visibility: 'private', template: { trail: { artifacts: [{ name: 'api', attestations: [] }] } } });
+    expect(world.flowJson('shop-api')).toMatchObject({
+      visibility: 'private',
+      template: { trail: { artifacts: [{ name: 'api', attestations: [] }] } },
+    });
 
     expect(await client.environmentExists(ENVS.prod)).toBe(true);
     expect(await client.environmentExists('shop-qa')).toBe(false);
@@ -351,7 +471,11 @@ describe('setup calls', () => {
 describe('transport behaviour', () => {
   it('waits for Retry-After on 429 and then succeeds', async () => {
     const { fake, client, waits } = kosli;
-    fake.service.injectFaults('GET /api/v2/environments/{org}/{env}', { kind: 'status', status: 429, retryAfterSeconds: 2 });
+    fake.service.injectFaults('GET /api/v2/environments/{org}/{env}', {
+      kind: 'status',
+      status: 429,
+      retryAfterSeconds: 2,
+    });
 
     expect(await client.environmentExists(ENVS.dev)).toBe(true);
     expect(waits).toEqual([2000]);
@@ -360,7 +484,11 @@ describe('transport behaviour', () => {
 
   it('retries a 5xx on a read within bounds', async () => {
     const { fake, client } = kosli;
-    fake.service.injectFaults('GET /api/v2/snapshots/{org}/{env}/{expression}', { kind: 'status', status: 503 }, { kind: 'status', status: 502 });
+    fake.service.injectFaults(
+      'GET /api/v2/snapshots/{org}/{env}/{expression}',
+      { kind: 'status', status: 503 },
+      { kind: 'status', status: 502 },
+    );
     // dev has never reported: Kosli's refusal (400) is the app's empty environment.
     expect((await client.latestSnapshot(ENVS.dev, flowFor)).index).toBe(0);
     expect(fake.service.log.map((e) => e.status)).toEqual([503, 502, 400]);
@@ -375,9 +503,20 @@ describe('transport behaviour', () => {
   it('does not retry attestCustom on a 5xx and says it may have been applied', async () => {
     const { fake, client, world } = kosli;
     world.beginTrail(FLOWS.release, '10003');
-    fake.service.injectFaults('POST /api/v2/attestations/{org}/{flow}/trail/{trail}/custom', { kind: 'after', status: 502 });
+    fake.service.injectFaults('POST /api/v2/attestations/{org}/{flow}/trail/{trail}/custom', {
+      kind: 'after',
+      status: 502,
+    });
 
-    const error = await failure(client.attestCustom({ flow: FLOWS.release, trail: '10003', name: 'release-approval', typeName: 'approval-jira', data: approval('APPROVED') }));
+    const error = await failure(
+      client.attestCustom({
+        flow: FLOWS.release,
+        trail: '10003',
+        name: 'release-approval',
+        typeName: 'approval-jira',
+        data: approval('APPROVED'),
+      }),
+    );
 
     expect(error).toMatchObject({ code: 'UPSTREAM_UNAVAILABLE', maybeApplied: true, status: 502 });
     expect(fake.service.countWhere((e) => e.method === 'POST')).toBe(1);
@@ -387,7 +526,11 @@ describe('transport behaviour', () => {
 
   it('reports a malformed response as UPSTREAM_INVALID_RESPONSE', async () => {
     const { fake, client } = kosli;
-    fake.service.injectFaults('GET /api/v2/snapshots/{org}/{env}/{expression}', { kind: 'status', status: 200, body: { index: 3, timestamp: 1, type: 'server', artifacts: [{ name: 'backend' }] } });
+    fake.service.injectFaults('GET /api/v2/snapshots/{org}/{env}/{expression}', {
+      kind: 'status',
+      status: 200,
+      body: { index: 3, timestamp: 1, type: 'server', artifacts: [{ name: 'backend' }] },
+    });
     const error = await failure(client.latestSnapshot(ENVS.dev, flowFor));
     expect(error.code).toBe('UPSTREAM_INVALID_RESPONSE');
     expect(error.message).toContain('GET /snapshots/{org}/{env}/-1');
@@ -428,12 +571,31 @@ describe('the token never leaks', () => {
     await collect(clientWith({ org: 'other-org' }).flowExists(FLOWS.source));
     await collect(client.provenance(FLOWS.backend, 'missing'));
     world.beginTrail(FLOWS.release, '10004');
-    await collect(client.attestCustom({ flow: FLOWS.release, trail: '10004', name: 'release-approval', typeName: 'approval-jira', data: { approvers: [] } }));
-    fake.service.injectFaults('*', ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 500, body: { message: 'boom' } })));
+    await collect(
+      client.attestCustom({
+        flow: FLOWS.release,
+        trail: '10004',
+        name: 'release-approval',
+        typeName: 'approval-jira',
+        data: { approvers: [] },
+      }),
+    );
+    fake.service.injectFaults(
+      '*',
+      ...Array.from({ length: 4 }, () => ({ kind: 'status' as const, status: 500, body: { message: 'boom' } })),
+    );
     await collect(client.assertArtifact(fingerprint('x'), ENVS.prod));
     fake.service.clearFaults();
     fake.service.injectFaults('*', { kind: 'status', status: 503 });
-    await collect(client.attestCustom({ flow: FLOWS.release, trail: '10004', name: 'release-approval', typeName: 'approval-jira', data: approval('APPROVED') }));
+    await collect(
+      client.attestCustom({
+        flow: FLOWS.release,
+        trail: '10004',
+        name: 'release-approval',
+        typeName: 'approval-jira',
+        data: approval('APPROVED'),
+      }),
+    );
     fake.service.injectFaults('*', { kind: 'status', status: 200, body: { unexpected: TOKEN.length } });
     await collect(client.provenance(FLOWS.release, '10004'));
     await collect(clientWith({ host: 'http://127.0.0.1:1', retry: { maxAttempts: 1 } }).flowExists(FLOWS.source));

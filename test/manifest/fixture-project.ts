@@ -83,8 +83,6 @@ export function runScript(script: string, args: string[], cwd: string): Promise<
     child.stdout.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.stderr.on('data', (chunk: Buffer) => (output += chunk.toString()));
     child.on('error', (error) => resolve({ code: null, output: `${output}\n${String(error)}`, seconds: 0 }));
-    child.on('close', (code) =>
-      resolve({ code, output, seconds: (performance.now() - started) / 1000 }),
-    );
+    child.on('close', (code) => resolve({ code, output, seconds: (performance.now() - started) / 1000 }));
   });
 }

@@ -20,7 +20,8 @@ const walk = (dir: string): string[] =>
     : [];
 
 // `import { storage } from '@forge/api'`, `import api, { storage as s } ...`, `require('@forge/api').storage`.
-const NAMED_STORAGE_IMPORT = /import\s+(?:type\s+)?(?:\w+\s*,\s*)?\{[^}]*\bstorage\b[^}]*\}\s*from\s*['"]@forge\/api['"]/;
+const NAMED_STORAGE_IMPORT =
+  /import\s+(?:type\s+)?(?:\w+\s*,\s*)?\{[^}]*\bstorage\b[^}]*\}\s*from\s*['"]@forge\/api['"]/;
 const REQUIRED_STORAGE = /require\(\s*['"]@forge\/api['"]\s*\)\s*\.\s*storage\b/;
 
 describe('retired Forge APIs', () => {
@@ -40,7 +41,7 @@ describe('retired Forge APIs', () => {
 
   it('the storage check recognises the forms it forbids', () => {
     expect(NAMED_STORAGE_IMPORT.test("import { storage } from '@forge/api';")).toBe(true);
-    expect(NAMED_STORAGE_IMPORT.test("import api, { route, storage as s } from \"@forge/api\";")).toBe(true);
+    expect(NAMED_STORAGE_IMPORT.test('import api, { route, storage as s } from "@forge/api";')).toBe(true);
     expect(REQUIRED_STORAGE.test("const s = require('@forge/api').storage;")).toBe(true);
     expect(NAMED_STORAGE_IMPORT.test("import { kvs } from '@forge/kvs';")).toBe(false);
   });

@@ -43,10 +43,7 @@ const brokenManifest = (): string => {
 let realProject = '';
 let brokenProject = '';
 let crashingProject = '';
-let runs: Record<
-  'realValidate' | 'realLint' | 'brokenValidate' | 'brokenLint' | 'crashingLint',
-  Promise<RunResult>
->;
+let runs: Record<'realValidate' | 'realLint' | 'brokenValidate' | 'brokenLint' | 'crashingLint', Promise<RunResult>>;
 
 beforeAll(() => {
   realProject = makeProject(
@@ -82,7 +79,8 @@ export const jira = ${CRASHING_NAME}();
 
 afterAll(async () => {
   await Promise.all(Object.values(runs ?? {}));
-  for (const dir of [realProject, brokenProject, crashingProject]) if (dir) fs.rmSync(dir, { recursive: true, force: true });
+  for (const dir of [realProject, brokenProject, crashingProject])
+    if (dir) fs.rmSync(dir, { recursive: true, force: true });
 }, SLOW);
 
 const explain = (run: RunResult): string => `exit ${run.code} after ${run.seconds.toFixed(1)} s\n${run.output}`;
@@ -115,30 +113,46 @@ describe('the real manifest', () => {
 });
 
 describe('a broken manifest', () => {
-  it('fails @forge/manifest validation on an unknown module and a plain-string egress entry', { timeout: SLOW }, async () => {
-    const run = await runs.brokenValidate;
-    expect(run.code, explain(run)).toBe(1);
-    expect(run.output).toContain("invalid value 'jira:versionPanel' in modules");
-    expect(run.output).toContain("deprecated egress permission entries for 'fetch.backend'");
-  });
+  it(
+    'fails @forge/manifest validation on an unknown module and a plain-string egress entry',
+    { timeout: SLOW },
+    async () => {
+      const run = await runs.brokenValidate;
+      expect(run.code, explain(run)).toBe(1);
+      expect(run.output).toContain("invalid value 'jira:versionPanel' in modules");
+      expect(run.output).toContain("deprecated egress permission entries for 'fetch.backend'");
+    },
+  );
 
-  it('fails the offline forge lint on the unknown module, the missing scope and the missing egress', { timeout: SLOW }, async () => {
-    const run = await runs.brokenLint;
-    expect(run.code, explain(run)).toBe(1);
-    expect(run.output).toContain("invalid value 'jira:versionPanel' in modules");
-    expect(run.output).toContain('Jira endpoint: POST /rest/api/3/version requires "manage:jira-project" scope');
-    expect(run.output).toMatch(
-      /The domain https:\/\/api\.github\.com\/repos\/acme\/shop\/actions\/workflows is not included in the "permissions\.external\.fetch" section/,
-    );
-  });
+  it(
+    'fails the offline forge lint on the unknown module, the missing scope and the missing egress',
+    { timeout: SLOW },
+    async () => {
+      const run = await runs.brokenLint;
+      expect(run.code, explain(run)).toBe(1);
+      expect(run.output).toContain("invalid value 'jira:versionPanel' in modules");
+      expect(run.output).toContain('Jira endpoint: POST /rest/api/3/version requires "manage:jira-project" scope');
+      expect(run.output).toMatch(
+        /The domain https:\/\/api\.github\.com\/repos\/acme\/shop\/actions\/workflows is not included in the "permissions\.external\.fetch" section/,
+      );
+    },
+  );
 
-  it('also fails on routes the plain linter would skip, and names the calls it cannot read', { timeout: SLOW }, async () => {
-    const run = await runs.brokenLint;
-    expect(run.output).toContain('GET /rest/api/3/verzion/${…} is not an operation of the Jira REST API document');
-    expect(run.output).toMatch(/src\/extra\/outside-include\.ts: not linted: tsconfig\.json "include" does not cover it/);
-    expect(run.output).toMatch(/warning src\/calls\.ts:\d+: requestJira call not checked for scopes: the route is not a literal/);
-    expect(run.output).toContain('1 requestJira route(s) matched to scopes, 1 unreadable');
-  });
+  it(
+    'also fails on routes the plain linter would skip, and names the calls it cannot read',
+    { timeout: SLOW },
+    async () => {
+      const run = await runs.brokenLint;
+      expect(run.output).toContain('GET /rest/api/3/verzion/${…} is not an operation of the Jira REST API document');
+      expect(run.output).toMatch(
+        /src\/extra\/outside-include\.ts: not linted: tsconfig\.json "include" does not cover it/,
+      );
+      expect(run.output).toMatch(
+        /warning src\/calls\.ts:\d+: requestJira call not checked for scopes: the route is not a literal/,
+      );
+      expect(run.output).toContain('1 requestJira route(s) matched to scopes, 1 unreadable');
+    },
+  );
 
   it('fails when a linter crashes instead of passing with its checks dropped', { timeout: SLOW }, async () => {
     const run = await runs.crashingLint;

@@ -8,9 +8,16 @@ import { installForgeRuntime } from '../../sandbox/forge-runtime';
 import { AppError } from '../../src/errors';
 
 const kosli = new FakeHttpService('kosli').route('PUT', '/api/v2/attestations/{org}/{flow}', (req) =>
-  json(201, { auth: req.headers.authorization ?? null, type: req.headers['content-type'] ?? null, body: jsonBody(req) ?? null }),
+  json(201, {
+    auth: req.headers.authorization ?? null,
+    type: req.headers['content-type'] ?? null,
+    body: jsonBody(req) ?? null,
+  }),
 );
-const runtime = await installForgeRuntime({ jiraBaseUrl: 'http://127.0.0.1:9', egress: { 'https://app.kosli.com': await kosli.listen() } });
+const runtime = await installForgeRuntime({
+  jiraBaseUrl: 'http://127.0.0.1:9',
+  egress: { 'https://app.kosli.com': await kosli.listen() },
+});
 const { forgeFetch } = await import('../../src/platform/forge-fetch');
 
 afterAll(async () => {
@@ -26,7 +33,10 @@ describe('forgeFetch', () => {
       body: JSON.stringify({ is_compliant: true }),
     });
     expect(response).toBeInstanceOf(Response);
-    expect([response.status, await response.json()]).toEqual([201, { auth: 'Bearer t0ken', type: 'application/json', body: { is_compliant: true } }]);
+    expect([response.status, await response.json()]).toEqual([
+      201,
+      { auth: 'Bearer t0ken', type: 'application/json', body: { is_compliant: true } },
+    ]);
   });
 
   it('gets 403 from a host missing from the manifest egress list', async () => {
@@ -35,6 +45,8 @@ describe('forgeFetch', () => {
   });
 
   it('refuses a body Forge fetch cannot send', async () => {
-    await expect(forgeFetch('https://app.kosli.com/x', { method: 'POST', body: new Blob(['x']) })).rejects.toBeInstanceOf(AppError);
+    await expect(
+      forgeFetch('https://app.kosli.com/x', { method: 'POST', body: new Blob(['x']) }),
+    ).rejects.toBeInstanceOf(AppError);
   });
 });

@@ -56,9 +56,19 @@ describe('jiraTransportAsUser', () => {
   it('calls Jira as the user of the resolver invocation', async () => {
     seen.length = 0;
     const handler = new Resolver()
-      .define('versions', async () => (await jiraTransportAsUser()(route`/rest/api/3/project/${'ABC'}/versions`)).status)
+      .define(
+        'versions',
+        async () => (await jiraTransportAsUser()(route`/rest/api/3/project/${'ABC'}/versions`)).status,
+      )
       .getDefinitions();
-    expect(await invokeResolver(handler, { key: 'versions', accountId: '557058:abc', projectKey: 'ABC', projectId: '10000' })).toBe(200);
+    expect(
+      await invokeResolver(handler, {
+        key: 'versions',
+        accountId: '557058:abc',
+        projectKey: 'ABC',
+        projectId: '10000',
+      }),
+    ).toBe(200);
     expect(seen.map((r) => r.headers['x-fake-account-id'])).toEqual(['557058:abc']);
   });
 });

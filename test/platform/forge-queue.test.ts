@@ -31,8 +31,14 @@ describe('forgeDeployQueue', () => {
     runtime.onQueue(DEPLOY_QUEUE_KEY, (event) => {
       events.push(event);
     });
-    await forgeDeployQueue().push({ projectKey: 'ABC', versionId: '10002', reason: 'waiting', hops: 3 }, { delayInSeconds: 10 });
-    await forgeDeployQueue().push({ projectKey: 'ABC', versionId: '10003', reason: 'waiting' }, { delayInSeconds: 5000 });
+    await forgeDeployQueue().push(
+      { projectKey: 'ABC', versionId: '10002', reason: 'waiting', hops: 3 },
+      { delayInSeconds: 10 },
+    );
+    await forgeDeployQueue().push(
+      { projectKey: 'ABC', versionId: '10003', reason: 'waiting' },
+      { delayInSeconds: 5000 },
+    );
     await runtime.drainQueues();
     expect(events.map((e) => [e.body, e.delayInSeconds])).toEqual([
       [{ projectKey: 'ABC', versionId: '10002', reason: 'waiting', hops: 3 }, 10],

@@ -11,7 +11,10 @@ describe('createLogger', () => {
     const written: { level: LogLevel; line: string }[] = [];
     const log = createLogger((level, line) => written.push({ level, line }), ['forge-variable-token-1234', undefined]);
     log.knowSecret('project-entered-token-5678');
-    log.log('warn', 'deploy.step', { release: '10000', error: 'Kosli said forge-variable-token-1234 and project-entered-token-5678; Authorization: Bearer abcdef123456' });
+    log.log('warn', 'deploy.step', {
+      release: '10000',
+      error: 'Kosli said forge-variable-token-1234 and project-entered-token-5678; Authorization: Bearer abcdef123456',
+    });
     expect(written).toHaveLength(1);
     expect(written[0]?.level).toBe('warn');
     const line = written[0]?.line ?? '';

@@ -16,8 +16,14 @@ function errorCode(run: () => unknown): string | undefined {
 
 describe('planRelease', () => {
   it('includes only apps whose staging artifact differs from prod', () => {
-    const staging = aSnapshot([anArtifact({ name: 'backend', commit: sha('b2') }), anArtifact({ name: 'frontend', commit: sha('f1') })]);
-    const prod = aSnapshot([anArtifact({ name: 'backend', commit: sha('b1') }), anArtifact({ name: 'frontend', commit: sha('f1') })]);
+    const staging = aSnapshot([
+      anArtifact({ name: 'backend', commit: sha('b2') }),
+      anArtifact({ name: 'frontend', commit: sha('f1') }),
+    ]);
+    const prod = aSnapshot([
+      anArtifact({ name: 'backend', commit: sha('b1') }),
+      anArtifact({ name: 'frontend', commit: sha('f1') }),
+    ]);
     const ranges = planRelease(apps, staging, prod);
     expect(ranges.map((r) => r.app.name)).toEqual(['backend']);
     expect(ranges[0]?.from?.commit).toBe(sha('b1'));
@@ -46,15 +52,36 @@ describe('planRelease', () => {
 });
 
 describe('composeCandidate', () => {
-  const staging = aSnapshot([anArtifact({ name: 'backend', commit: sha('b3') }), anArtifact({ name: 'frontend', commit: sha('f2') })]);
-  const prod = aSnapshot([anArtifact({ name: 'backend', commit: sha('b1') }), anArtifact({ name: 'frontend', commit: sha('f1') })]);
+  const staging = aSnapshot([
+    anArtifact({ name: 'backend', commit: sha('b3') }),
+    anArtifact({ name: 'frontend', commit: sha('f2') }),
+  ]);
+  const prod = aSnapshot([
+    anArtifact({ name: 'backend', commit: sha('b1') }),
+    anArtifact({ name: 'frontend', commit: sha('f1') }),
+  ]);
   const ranges = planRelease(apps, staging, prod);
   const commits = new Map<string, AppCommits>([
-    ['backend', { commits: [aCommit({ sha: sha('b2') }), aCommit({ sha: sha('b3') })], baseFound: true, truncated: false }],
-    ['frontend', { commits: [aCommit({ sha: sha('b3') }), aCommit({ sha: sha('f2') })], baseFound: true, truncated: false }],
+    [
+      'backend',
+      { commits: [aCommit({ sha: sha('b2') }), aCommit({ sha: sha('b3') })], baseFound: true, truncated: false },
+    ],
+    [
+      'frontend',
+      { commits: [aCommit({ sha: sha('b3') }), aCommit({ sha: sha('f2') })], baseFound: true, truncated: false },
+    ],
   ]);
   const evidence = new Map([
-    [sha('b2'), { sha: sha('b2'), keys: [{ key: 'OPS-10', exists: true }, { key: 'OPS-99', exists: false }] }],
+    [
+      sha('b2'),
+      {
+        sha: sha('b2'),
+        keys: [
+          { key: 'OPS-10', exists: true },
+          { key: 'OPS-99', exists: false },
+        ],
+      },
+    ],
     [sha('b3'), { sha: sha('b3'), keys: [{ key: 'OPS-2', exists: true }] }],
   ]);
 
@@ -63,7 +90,10 @@ describe('composeCandidate', () => {
     expect(candidate.issueKeys).toEqual(['OPS-2', 'OPS-10']);
     expect(candidate.missingKeys).toEqual(['OPS-99']);
     expect(candidate.untracked.map((c) => c.sha)).toEqual([sha('f2')]);
-    expect(candidate.apps.map((a) => [a.name, a.commits.length])).toEqual([['backend', 2], ['frontend', 2]]);
+    expect(candidate.apps.map((a) => [a.name, a.commits.length])).toEqual([
+      ['backend', 2],
+      ['frontend', 2],
+    ]);
   });
 
   it('hashes the apps and keys, independent of order, and changes with either', () => {
@@ -71,7 +101,9 @@ describe('composeCandidate', () => {
     const apps2 = candidate.apps.map((a) => ({ name: a.name, fingerprint: a.to.fingerprint }));
     expect(candidate.contentHash).toBe(contentHash([...apps2].reverse(), ['OPS-10', 'OPS-2']));
     expect(contentHash(apps2, ['OPS-2'])).not.toBe(candidate.contentHash);
-    expect(contentHash([{ name: 'backend', fingerprint: fingerprint('other') }, apps2[1]!], candidate.issueKeys)).not.toBe(candidate.contentHash);
+    expect(
+      contentHash([{ name: 'backend', fingerprint: fingerprint('other') }, apps2[1]!], candidate.issueKeys),
+    ).not.toBe(candidate.contentHash);
     expect(candidate.contentHash).toMatch(/^[a-f0-9]{64}$/);
   });
 

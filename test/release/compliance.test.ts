@@ -1,26 +1,63 @@
 import { describe, expect, it } from 'vitest';
 import type { ComplianceRow } from '../../src/contract';
 import type { PullRequestAttestation } from '../../src/kosli/types';
-import { COMPLIANCE_CSV_COLUMNS, complianceCsv, complianceRows, parseCsv, validatePeriod } from '../../src/release/compliance';
+import {
+  COMPLIANCE_CSV_COLUMNS,
+  complianceCsv,
+  complianceRows,
+  parseCsv,
+  validatePeriod,
+} from '../../src/release/compliance';
 import type { CommitInfo, JiraEvidence } from '../../src/release/types';
 import { AppError } from '../../src/errors';
 
 const sha = (n: number) => n.toString(16).padStart(40, '0');
 
 function aCommit(overrides: Partial<CommitInfo> = {}): CommitInfo {
-  return { sha: sha(1), title: 'OPS-1 change', author: 'Ann Author', authorEmail: 'ann@example.com', date: '2025-04-02T10:00:00Z', url: null, ...overrides };
+  return {
+    sha: sha(1),
+    title: 'OPS-1 change',
+    author: 'Ann Author',
+    authorEmail: 'ann@example.com',
+    date: '2025-04-02T10:00:00Z',
+    url: null,
+    ...overrides,
+  };
 }
 
-function aPr(commit: string, pullRequests: Partial<PullRequestAttestation['pullRequests'][number]>[] = [{}]): PullRequestAttestation {
-  return { sha: commit, pullRequests: pullRequests.map((pr, i) => ({ url: `https://github.com/acme/shop/pull/${i + 1}`, author: 'ann', approvers: ['bob'], ...pr })) };
+function aPr(
+  commit: string,
+  pullRequests: Partial<PullRequestAttestation['pullRequests'][number]>[] = [{}],
+): PullRequestAttestation {
+  return {
+    sha: commit,
+    pullRequests: pullRequests.map((pr, i) => ({
+      url: `https://github.com/acme/shop/pull/${i + 1}`,
+      author: 'ann',
+      approvers: ['bob'],
+      ...pr,
+    })),
+  };
 }
 
-function someJira(commit: string, keys: { key: string; exists: boolean }[] = [{ key: 'OPS-1', exists: true }]): JiraEvidence {
+function someJira(
+  commit: string,
+  keys: { key: string; exists: boolean }[] = [{ key: 'OPS-1', exists: true }],
+): JiraEvidence {
   return { sha: commit, keys };
 }
 
 function aRow(overrides: Partial<ComplianceRow> = {}): ComplianceRow {
-  return { sha: sha(1), url: null, date: '2025-04-02T10:00:00Z', author: 'Ann', pullRequests: [], approvers: [], issues: [], ...overrides };
+  return {
+    sha: sha(1),
+    url: null,
+    date: '2025-04-02T10:00:00Z',
+    author: 'Ann',
+    pullRequests: [],
+    approvers: [],
+    issues: [],
+    ...overrides,
+  };
 }
 
 describe('complianceRows', () => {
@@ -28,29 +65,56 @@ describe('complianceRows', () => {
     const commits = [aCommit({ sha: sha(1) }), aCommit({ sha: sha(2), author: 'Cid' })];
     const { rows, totals } = complianceRows(
       commits,
-      new Map([[sha(1), someJira(sha(1), [{ key: 'OPS-1', exists: true }, { key: 'OPS-9', exists: false }])]]),
-      new Map([[sha(1), aPr(sha(1), [{ approvers: ['dora', 'bob'] }, { url: 'https://github.com/acme/shop/pull/7', approvers: ['bob'] }])]]),
+      new Map([
+        [
+          sha(1),
+          someJira(sha(1), [
+            { key: 'OPS-1', exists: true },
+            { key: 'OPS-9', exists: false },
+          ]),
+        ],
+      ]),
+      new Map([
+        [
+          sha(1),
+          aPr(sha(1), [
+            { approvers: ['dora', 'bob'] },
+            { url: 'https://github.com/acme/shop/pull/7', approvers: ['bob'] },
+          ]),
+        ],
+      ]),
     );
     expect(rows.map((r) => r.sha)).toEqual([sha(1), sha(2)]);
     expect(rows[0]).toMatchObject({
       author: 'Ann Author',
       pullRequests: ['https://github.com/acme/shop/pull/1', 'https://github.com/acme/shop/pull/7'],
       approvers: ['bob', 'dora'],
-      issues: [{ key: 'OPS-1', exists: true }, { key: 'OPS-9', exists: false }],
+      issues: [
+        { key: 'OPS-1', exists: true },
+        { key: 'OPS-9', exists: false },
+      ],
     });
     expect(rows[1]).toMatchObject({ author: 'Cid', pullRequests: [], approvers: [], issues: [] });
     expect(totals).toEqual({ commits: 2, withoutPullRequest: 1, withoutIndependentApprover: 1, withoutJiraIssue: 1 });
   });
 
   it('counts a commit whose only keys do not exist in Jira as without a Jira issue', () => {
-    const { totals } = complianceRows([aCommit()], new Map([[sha(1), someJira(sha(1), [{ key: 'NOPE-1', exists: false }])]]), new Map());
+    const { totals } = complianceRows(
+      [aCommit()],
+      new Map([[sha(1), someJira(sha(1), [{ key: 'NOPE-1', exists: false }])]]),
+      new Map(),
+    );
     expect(totals.withoutJiraIssue).toBe(1);
   });
 
   it.each([
     ['the PR author approved their own PR', { author: 'ann', approvers: ['ann'] }, aCommit()],
     ['the commit author (by git name, any case) approved', { author: 'someone', approvers: ['ann author'] }, aCommit()],
-    ['the commit author (by no-reply e-mail login) approved', { author: 'someone', approvers: ['annie'] }, aCommit({ authorEmail: '123+annie@users.noreply.github.com' })],
+    [
+      'the commit author (by no-reply e-mail login) approved',
+      { author: 'someone', approvers: ['annie'] },
+      aCommit({ authorEmail: '123+annie@users.noreply.github.com' }),
+    ],
     ['the PR has no approver', { approvers: [] }, aCommit()],
   ])('finds no independent approver when %s', (_case, pr, commit) => {
     const { totals } = complianceRows([commit], new Map(), new Map([[commit.sha, aPr(commit.sha, [pr])]]));
@@ -60,30 +124,67 @@ describe('complianceRows', () => {
 
   it('accepts an approver other than both authors', () => {
     const commit = aCommit();
-    const { totals } = complianceRows([commit], new Map(), new Map([[commit.sha, aPr(commit.sha, [{ author: 'ann', approvers: ['ann', 'bob'] }])]]));
+    const { totals } = complianceRows(
+      [commit],
+      new Map(),
+      new Map([[commit.sha, aPr(commit.sha, [{ author: 'ann', approvers: ['ann', 'bob'] }])]]),
+    );
     expect(totals.withoutIndependentApprover).toBe(0);
   });
 
   it('gives zero totals for an empty period', () => {
-    expect(complianceRows([], new Map(), new Map())).toEqual({ rows: [], totals: { commits: 0, withoutPullRequest: 0, withoutIndependentApprover: 0, withoutJiraIssue: 0 } });
+    expect(complianceRows([], new Map(), new Map())).toEqual({
+      rows: [],
+      totals: { commits: 0, withoutPullRequest: 0, withoutIndependentApprover: 0, withoutJiraIssue: 0 },
+    });
   });
 });
 
 describe('complianceCsv', () => {
   it('writes the original columns, approvers and existing issues space-separated, CRLF line ends', () => {
-    const csv = complianceCsv([aRow({ approvers: ['bob', 'dora'], issues: [{ key: 'OPS-1', exists: true }, { key: 'OPS-9', exists: false }, { key: 'OPS-2', exists: true }] })]);
-    expect(csv).toBe(`commit,date,commit-author,pr-approver,jira-issue\r\n${sha(1)},2025-04-02T10:00:00Z,Ann,bob dora,OPS-1 OPS-2\r\n`);
+    const csv = complianceCsv([
+      aRow({
+        approvers: ['bob', 'dora'],
+        issues: [
+          { key: 'OPS-1', exists: true },
+          { key: 'OPS-9', exists: false },
+          { key: 'OPS-2', exists: true },
+        ],
+      }),
+    ]);
+    expect(csv).toBe(
+      `commit,date,commit-author,pr-approver,jira-issue\r\n${sha(1)},2025-04-02T10:00:00Z,Ann,bob dora,OPS-1 OPS-2\r\n`,
+    );
   });
 
   it('parses back to the table, with commas, quotes, line breaks and non-ASCII in the cells', () => {
     const rows = [
-      aRow({ sha: sha(1), author: 'Smith, Ann "the reviewer"', approvers: ['bob'], issues: [{ key: 'OPS-1', exists: true }] }),
+      aRow({
+        sha: sha(1),
+        author: 'Smith, Ann "the reviewer"',
+        approvers: ['bob'],
+        issues: [{ key: 'OPS-1', exists: true }],
+      }),
       aRow({ sha: sha(2), author: 'Zoë\nSecond line', approvers: [], issues: [] }),
-      aRow({ sha: sha(3), author: 'Plain', approvers: ['a', 'b', 'c'], issues: [{ key: 'OPS-3', exists: true }, { key: 'X-4', exists: false }] }),
+      aRow({
+        sha: sha(3),
+        author: 'Plain',
+        approvers: ['a', 'b', 'c'],
+        issues: [
+          { key: 'OPS-3', exists: true },
+          { key: 'X-4', exists: false },
+        ],
+      }),
     ];
     const [header, ...records] = parseCsv(complianceCsv(rows));
     expect(header).toEqual([...COMPLIANCE_CSV_COLUMNS]);
-    const table = rows.map((row) => [row.sha, row.date, row.author, row.approvers, row.issues.filter((i) => i.exists).map((i) => i.key)]);
+    const table = rows.map((row) => [
+      row.sha,
+      row.date,
+      row.author,
+      row.approvers,
+      row.issues.filter((i) => i.exists).map((i) => i.key),
+    ]);
     const parsed = records.map(([commit = '', date = '', author = '', approvers = '', issues = '']) => [
       commit,
       date,
@@ -106,7 +207,10 @@ describe('complianceCsv', () => {
 
 describe('parseCsv', () => {
   it('reads LF line ends, empty cells and a missing final line end', () => {
-    expect(parseCsv('a,,c\n"x""y",z')).toEqual([['a', '', 'c'], ['x"y', 'z']]);
+    expect(parseCsv('a,,c\n"x""y",z')).toEqual([
+      ['a', '', 'c'],
+      ['x"y', 'z'],
+    ]);
   });
 
   it('refuses an unclosed quote', () => {
@@ -118,11 +222,17 @@ describe('validatePeriod', () => {
   const now = '2025-06-15T12:00:00.000Z';
 
   it('reads dates as midnight UTC with an exclusive end', () => {
-    expect(validatePeriod('2025-04-01', '2025-05-01', now)).toEqual({ since: '2025-04-01T00:00:00.000Z', until: '2025-05-01T00:00:00.000Z' });
+    expect(validatePeriod('2025-04-01', '2025-05-01', now)).toEqual({
+      since: '2025-04-01T00:00:00.000Z',
+      until: '2025-05-01T00:00:00.000Z',
+    });
   });
 
   it('reads full ISO times with a zone', () => {
-    expect(validatePeriod('2025-04-01T00:00:00+02:00', '2025-06-15T12:00:00Z', now)).toEqual({ since: '2025-03-31T22:00:00.000Z', until: '2025-06-15T12:00:00.000Z' });
+    expect(validatePeriod('2025-04-01T00:00:00+02:00', '2025-06-15T12:00:00Z', now)).toEqual({
+      since: '2025-03-31T22:00:00.000Z',
+      until: '2025-06-15T12:00:00.000Z',
+    });
   });
 
   it('accepts an end a little after now, as a browser clock slightly ahead sends it', () => {

@@ -6,8 +6,19 @@ import { aDecision } from '../support/builders';
 
 const HASH = 'a'.repeat(64);
 const settings: EmergencySettings = { enabled: true, groupName: 'Incident commanders', approvers: ['oncall'] };
-const mark: EmergencyMark = { accountId: 'oncall', reason: 'prod down', at: '2026-01-01T00:00:00.000Z', contentHash: HASH, groupName: 'Incident commanders' };
-const policy = { approvers: ['po1', 'po2'], includeJiraApprovers: false, rule: { kind: 'all' as const }, noSelfApproval: false };
+const mark: EmergencyMark = {
+  accountId: 'oncall',
+  reason: 'prod down',
+  at: '2026-01-01T00:00:00.000Z',
+  contentHash: HASH,
+  groupName: 'Incident commanders',
+};
+const policy = {
+  approvers: ['po1', 'po2'],
+  includeJiraApprovers: false,
+  rule: { kind: 'all' as const },
+  noSelfApproval: false,
+};
 
 function evaluation(decisions = [aDecision({ accountId: 'po1', contentHash: HASH })]) {
   return evaluateApprovals({ policy, contentHash: HASH, decisions, jiraApprovers: [], committers: new Set() });
@@ -40,7 +51,9 @@ describe('withEmergency', () => {
   });
 
   it('lets a valid decline still block', () => {
-    const declined = evaluation([aDecision({ accountId: 'po2', decision: 'declined', reason: 'no', contentHash: HASH })]);
+    const declined = evaluation([
+      aDecision({ accountId: 'po2', decision: 'declined', reason: 'no', contentHash: HASH }),
+    ]);
     expect(withEmergency(declined, settings, mark, HASH).satisfied).toBe(false);
   });
 });

@@ -13,7 +13,15 @@ describe('rollback and emergency settings', () => {
   it('accept a rollback policy of its own and a named emergency group', () => {
     const config = {
       ...defaultProjectConfig(),
-      rollback: { approval: { approvers: ['po1'], includeJiraApprovers: false, rule: { kind: 'atLeast', count: 1 }, noSelfApproval: false }, reasonRequired: true },
+      rollback: {
+        approval: {
+          approvers: ['po1'],
+          includeJiraApprovers: false,
+          rule: { kind: 'atLeast', count: 1 },
+          noSelfApproval: false,
+        },
+        reasonRequired: true,
+      },
       emergency: { enabled: true, groupName: ' Incident commanders ', approvers: ['oncall'] },
     };
     const result = validateProjectConfig(config);
@@ -24,10 +32,21 @@ describe('rollback and emergency settings', () => {
   it('refuse an enabled emergency path with nobody in it, and a rollback rule nobody can meet', () => {
     const result = validateProjectConfig({
       ...defaultProjectConfig(),
-      rollback: { approval: { approvers: ['po1'], includeJiraApprovers: false, rule: { kind: 'atLeast', count: 2 }, noSelfApproval: false }, reasonRequired: false },
+      rollback: {
+        approval: {
+          approvers: ['po1'],
+          includeJiraApprovers: false,
+          rule: { kind: 'atLeast', count: 2 },
+          noSelfApproval: false,
+        },
+        reasonRequired: false,
+      },
       emergency: { enabled: true, groupName: 'On call', approvers: [] },
     });
     expect(result.ok).toBe(false);
-    expect(!result.ok && result.errors).toMatchObject({ 'emergency.approvers': expect.stringContaining('at least one'), 'rollback.approval.rule.count': expect.stringContaining('More rollback approvals') });
+    expect(!result.ok && result.errors).toMatchObject({
+      'emergency.approvers': expect.stringContaining('at least one'),
+      'rollback.approval.rule.count': expect.stringContaining('More rollback approvals'),
+    });
   });
 });

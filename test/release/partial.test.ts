@@ -37,7 +37,9 @@ describe('selectApps', () => {
   it('ships the chosen apps and says which are held back, from which commit, by whom', () => {
     const { chosen, heldBack } = selectApps(ranges, ['backend'], 'dev1');
     expect(chosen.map((r) => r.app.name)).toEqual(['backend']);
-    expect(heldBack).toEqual([expect.objectContaining({ name: 'frontend', stagingCommit: sha('f2'), prodCommit: sha('f1'), chosenBy: 'dev1' })]);
+    expect(heldBack).toEqual([
+      expect.objectContaining({ name: 'frontend', stagingCommit: sha('f2'), prodCommit: sha('f1'), chosenBy: 'dev1' }),
+    ]);
   });
 
   it('ships everything when no choice was made', () => {

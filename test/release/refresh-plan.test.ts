@@ -3,14 +3,27 @@ import { planRelease } from '../../src/release/candidate';
 import { mayChangeContent, planContent, planRefresh, type RecordedCandidate } from '../../src/release/refresh-plan';
 import { aConfig, anArtifact, aSnapshot, hash, sha } from '../support/builders';
 
-const staging = aSnapshot([anArtifact({ name: 'backend', commit: sha('b2') }), anArtifact({ name: 'frontend', commit: sha('f2') })]);
-const prod = aSnapshot([anArtifact({ name: 'backend', commit: sha('b1') }), anArtifact({ name: 'frontend', commit: sha('f1') })]);
+const staging = aSnapshot([
+  anArtifact({ name: 'backend', commit: sha('b2') }),
+  anArtifact({ name: 'frontend', commit: sha('f2') }),
+]);
+const prod = aSnapshot([
+  anArtifact({ name: 'backend', commit: sha('b1') }),
+  anArtifact({ name: 'frontend', commit: sha('f1') }),
+]);
 const ranges = planRelease(aConfig().apps, staging, prod);
 const HASH = hash('content');
 
 function recorded(overrides: Partial<RecordedCandidate> = {}): RecordedCandidate {
   return {
-    candidate: { contentHash: HASH, apps: ranges.map((range) => ({ name: range.app.name, to: { fingerprint: range.to.fingerprint }, from: range.from ? { fingerprint: range.from.fingerprint } : null })) },
+    candidate: {
+      contentHash: HASH,
+      apps: ranges.map((range) => ({
+        name: range.app.name,
+        to: { fingerprint: range.to.fingerprint },
+        from: range.from ? { fingerprint: range.from.fingerprint } : null,
+      })),
+    },
     selection: null,
     setup: { trail: true, prodSoftware: true, links: true },
     stagingRecordedHash: HASH,
@@ -37,7 +50,9 @@ describe('planRefresh', () => {
     expect(planRefresh(recorded(), all, { apps: ['backend'], by: 'dev' })).toBe('compose');
     expect(planRefresh(recorded({ fixVersions: { pending: 3 } }), all, null)).toBe('compose');
     expect(planRefresh(recorded({ stagingRecordedHash: null }), all, null)).toBe('compose');
-    expect(planRefresh(recorded({ setup: { trail: true, prodSoftware: true, links: false } }), all, null)).toBe('compose');
+    expect(planRefresh(recorded({ setup: { trail: true, prodSoftware: true, links: false } }), all, null)).toBe(
+      'compose',
+    );
   });
 
   it('leaves a candidate being composed to its composition', () => {
@@ -53,7 +68,9 @@ describe('planContent', () => {
   });
 
   it('finishes the same content when the choice changed, work is left or a composition ends', () => {
-    expect(planContent(recorded(), { ...same, selection: { apps: ['backend'], by: 'dev' } })).toEqual({ kind: 'finish' });
+    expect(planContent(recorded(), { ...same, selection: { apps: ['backend'], by: 'dev' } })).toEqual({
+      kind: 'finish',
+    });
     expect(planContent(recorded({ fixVersions: { pending: 1 } }), same)).toEqual({ kind: 'finish' });
     expect(planContent(recorded({ composing: { since: 'x' } }), same)).toEqual({ kind: 'finish' });
   });
@@ -61,9 +78,20 @@ describe('planContent', () => {
   it('records new content while it has not shipped, and refuses once a dispatch may have started a run', () => {
     const next = { ...same, contentHash: hash('other') };
     expect(planContent(recorded(), next)).toEqual({ kind: 'change' });
-    expect(planContent(recorded({ deploy: { kind: 'approved', at: 'x', contentHash: HASH } }), next)).toEqual({ kind: 'change' });
-    expect(planContent(recorded({ deploy: { kind: 'dispatched', at: 'x', contentHash: HASH, runId: 1, runUrl: null, requestId: 'r' } }), next)).toEqual({ kind: 'refused' });
-    expect(planContent(recorded({ pendingDispatch: { requestId: 'r', since: 'x' } }), next)).toEqual({ kind: 'refused' });
+    expect(planContent(recorded({ deploy: { kind: 'approved', at: 'x', contentHash: HASH } }), next)).toEqual({
+      kind: 'change',
+    });
+    expect(
+      planContent(
+        recorded({
+          deploy: { kind: 'dispatched', at: 'x', contentHash: HASH, runId: 1, runUrl: null, requestId: 'r' },
+        }),
+        next,
+      ),
+    ).toEqual({ kind: 'refused' });
+    expect(planContent(recorded({ pendingDispatch: { requestId: 'r', since: 'x' } }), next)).toEqual({
+      kind: 'refused',
+    });
     expect(mayChangeContent({ deploy: { kind: 'open' }, pendingDispatch: { requestId: 'r' } })).toBe(false);
   });
 });

@@ -18,7 +18,13 @@ const dataDir = mkdtempSync(join(tmpdir(), 'krg-rollback-demo-'));
 let sandbox: Sandbox;
 
 beforeAll(async () => {
-  sandbox = await startSandbox({ dataDir, port: 0, workflowDelayMs: 300, triggerIntervalMs: null, realism: { reportIntervalMs: 300 } });
+  sandbox = await startSandbox({
+    dataDir,
+    port: 0,
+    workflowDelayMs: 300,
+    triggerIntervalMs: null,
+    realism: { reportIntervalMs: 300 },
+  });
 }, 30_000);
 afterAll(async () => {
   await sandbox.stop();
@@ -32,7 +38,11 @@ describe('the rollback demo', () => {
     const rolledBack = await runRollbackDemo(client, silent, first);
 
     for (const [app, commit] of Object.entries(first.prodTags)) {
-      expect(execFileSync('git', ['-C', sandbox.repository.directory, 'rev-parse', `running-prod-${app}`], { encoding: 'utf8' }).trim()).toBe(commit);
+      expect(
+        execFileSync('git', ['-C', sandbox.repository.directory, 'rev-parse', `running-prod-${app}`], {
+          encoding: 'utf8',
+        }).trim(),
+      ).toBe(commit);
     }
     const state = await client.state();
     const titles = (id: string) => state.jira.versions.find((v) => v.id === id)?.relatedWork.map((w) => w.title) ?? [];

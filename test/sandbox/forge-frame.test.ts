@@ -4,17 +4,26 @@
  */
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { CSP_REPORT_PATH, CUSTOM_UI_ALLOW, panelContentSecurityPolicy, panelSandboxTokens } from '../../sandbox/host/forge-frame';
+import {
+  CSP_REPORT_PATH,
+  CUSTOM_UI_ALLOW,
+  panelContentSecurityPolicy,
+  panelSandboxTokens,
+} from '../../sandbox/host/forge-frame';
 import { injectBridgeShim } from '../../sandbox/host/index';
 
 const HOST_PAGE = readFileSync(new URL('../../sandbox/host/index.html', import.meta.url), 'utf8');
-const PANEL_HTML = injectBridgeShim('<!doctype html><html><head><script type="module" src="./assets/index.js"></script></head><body><div id="root"></div></body></html>');
+const PANEL_HTML = injectBridgeShim(
+  '<!doctype html><html><head><script type="module" src="./assets/index.js"></script></head><body><div id="root"></div></body></html>',
+);
 
 function directives(policy: string): Map<string, string[]> {
-  return new Map(policy.split(';').map((part) => {
-    const [name = '', ...values] = part.trim().split(/\s+/);
-    return [name, values];
-  }));
+  return new Map(
+    policy.split(';').map((part) => {
+      const [name = '', ...values] = part.trim().split(/\s+/);
+      return [name, values];
+    }),
+  );
 }
 
 describe("the panel's Content-Security-Policy", () => {
@@ -41,8 +50,12 @@ describe("the panel's Content-Security-Policy", () => {
   });
 
   it('allows an inline script only by its hash', () => {
-    const inline = directives(panelContentSecurityPolicy(PANEL_HTML.replace('</head>', '<script>window.x = 1;</script></head>')));
-    expect(inline.get('script-src')).toEqual(expect.arrayContaining([expect.stringMatching(/^'sha256-[A-Za-z0-9+/=]+'$/)]));
+    const inline = directives(
+      panelContentSecurityPolicy(PANEL_HTML.replace('</head>', '<script>window.x = 1;</script></head>')),
+    );
+    expect(inline.get('script-src')).toEqual(
+      expect.arrayContaining([expect.stringMatching(/^'sha256-[A-Za-z0-9+/=]+'$/)]),
+    );
   });
 });
 

@@ -21,7 +21,8 @@ function aRepository(clock?: () => Date): { repo: GitRepository; directory: stri
   return { repo: new GitRepository({ directory, apps: APPS, ...(clock ? { clock } : {}) }), directory };
 }
 
-const git = (directory: string, ...args: string[]) => execFileSync('git', ['-C', directory, ...args], { encoding: 'utf8' }).trim();
+const git = (directory: string, ...args: string[]) =>
+  execFileSync('git', ['-C', directory, ...args], { encoding: 'utf8' }).trim();
 
 afterEach(() => {
   for (const folder of folders.splice(0)) rmSync(folder, { recursive: true, force: true });
@@ -31,14 +32,23 @@ describe('GitRepository', () => {
   it('commits the bumped counter as the author, at the clock time, and reports the real sha', () => {
     const { repo, directory } = aRepository(() => new Date('2025-03-04T10:11:12.345Z'));
     const first = repo.commit({ app: 'backend', path: 'apps/backend', message: 'OPS-11 faster search', author: dana });
-    const second = repo.commit({ app: 'backend', path: 'apps/backend', message: 'OPS-13 delivery estimate', author: dana });
+    const second = repo.commit({
+      app: 'backend',
+      path: 'apps/backend',
+      message: 'OPS-13 delivery estimate',
+      author: dana,
+    });
 
     expect(second.sha).toBe(git(directory, 'rev-parse', 'HEAD'));
     expect(git(directory, 'rev-parse', 'HEAD~1')).toBe(first.sha);
-    expect(git(directory, 'log', '-1', '--format=%an <%ae>|%cn|%aI|%s')).toBe('Dana Developer <dana@example.com>|Dana Developer|2025-03-04T10:11:12+00:00|OPS-13 delivery estimate');
+    expect(git(directory, 'log', '-1', '--format=%an <%ae>|%cn|%aI|%s')).toBe(
+      'Dana Developer <dana@example.com>|Dana Developer|2025-03-04T10:11:12+00:00|OPS-13 delivery estimate',
+    );
     expect(second.files).toEqual(['apps/backend/backend-content.txt']);
     expect(second.date).toBe('2025-03-04T10:11:12.000Z');
-    expect(readFileSync(join(directory, 'apps/backend/backend-content.txt'), 'utf8')).toBe('backend content\ncounter=2\n');
+    expect(readFileSync(join(directory, 'apps/backend/backend-content.txt'), 'utf8')).toBe(
+      'backend content\ncounter=2\n',
+    );
   });
 
   it('fingerprints the app folder exactly like the in-memory repository', () => {
@@ -46,7 +56,12 @@ describe('GitRepository', () => {
     const memory = new MemoryRepository();
     for (let i = 0; i < 2; i++) {
       const real = repo.commit({ app: 'frontend', path: 'apps/frontend', message: `OPS-12 change ${i}`, author: dana });
-      const fake = memory.commit({ app: 'frontend', path: 'apps/frontend', message: `OPS-12 change ${i}`, author: dana });
+      const fake = memory.commit({
+        app: 'frontend',
+        path: 'apps/frontend',
+        message: `OPS-12 change ${i}`,
+        author: dana,
+      });
       expect(real.fingerprint).toMatch(/^[0-9a-f]{64}$/);
       expect(real.fingerprint).toBe(fake.fingerprint);
     }
@@ -70,7 +85,9 @@ describe('GitRepository', () => {
     repo.commit({ app: 'backend', path: 'apps/backend', message: 'two', author: dana });
     const reopened = new GitRepository({ directory, apps: APPS });
     const third = reopened.commit({ app: 'backend', path: 'apps/backend', message: 'three', author: dana });
-    expect(readFileSync(join(directory, 'apps/backend/backend-content.txt'), 'utf8')).toBe('backend content\ncounter=3\n');
+    expect(readFileSync(join(directory, 'apps/backend/backend-content.txt'), 'utf8')).toBe(
+      'backend content\ncounter=3\n',
+    );
     expect(git(directory, 'rev-list', '--count', third.sha)).toBe('3');
   });
 });

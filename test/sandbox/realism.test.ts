@@ -24,18 +24,26 @@ describe('authentication', () => {
     const { jira, kosli, github } = urls();
     const jiraAnswer = await fetch(`${jira}/rest/api/3/project/${world.scenario.project.key}`);
     expect(jiraAnswer.status).toBe(401);
-    expect(await jiraAnswer.json()).toEqual({ errorMessages: [expect.stringContaining('not authenticated')], errors: {} });
+    expect(await jiraAnswer.json()).toEqual({
+      errorMessages: [expect.stringContaining('not authenticated')],
+      errors: {},
+    });
     const kosliAnswer = await fetch(`${kosli}/api/v2/environments/${world.config.kosli.org}/prod`);
     expect(kosliAnswer.status).toBe(401);
     expect(await kosliAnswer.json()).toEqual({ message: expect.any(String) });
     const githubAnswer = await fetch(`${github}/repos/${world.config.github.owner}/${world.config.github.repo}`);
     expect(githubAnswer.status).toBe(401);
-    expect(await githubAnswer.json()).toMatchObject({ message: 'Requires authentication', documentation_url: expect.any(String) });
+    expect(await githubAnswer.json()).toMatchObject({
+      message: 'Requires authentication',
+      documentation_url: expect.any(String),
+    });
   });
 
   it('the app gets through with the tokens it is configured with (Forge presents its own to Jira)', async () => {
     const { jira } = urls();
-    const answer = await fetch(`${jira}/rest/api/3/project/${world.scenario.project.key}`, { headers: { authorization: `Bearer ${JIRA_TOKEN}` } });
+    const answer = await fetch(`${jira}/rest/api/3/project/${world.scenario.project.key}`, {
+      headers: { authorization: `Bearer ${JIRA_TOKEN}` },
+    });
     expect(answer.status).toBe(200);
     expect(answer.headers.get('beta-ratelimit')).toMatch(/^"tenant-app-quota";r=\d+;t=\d+$/);
     await answer.arrayBuffer();
@@ -46,7 +54,9 @@ describe('eventual consistency', () => {
   it('Kosli sees a new build in dev only with the next periodic report', async () => {
     const before = world.kosli.world.snapshot('dev', '-1').index;
     const build = world.simulation.commit('backend', 'OPS-11 a change');
-    expect(world.kosli.world.snapshot('dev', '-1').artifacts.some((a) => a.fingerprint === build.fingerprint)).toBe(false);
+    expect(world.kosli.world.snapshot('dev', '-1').artifacts.some((a) => a.fingerprint === build.fingerprint)).toBe(
+      false,
+    );
     await world.simulation.nextReport();
     const after = world.kosli.world.snapshot('dev', '-1');
     expect(after.index).toBeGreaterThan(before);
@@ -61,10 +71,25 @@ describe('eventual consistency', () => {
     const dispatched = await fetch(`${repo}/actions/workflows/${workflow}/dispatches`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ ref: 'main', inputs: { environment: 'staging', request_id: 'rq-realism-0001', artifacts: '[]', kosli_environment: 'staging', tag_pattern: 'running-{env}-{app}' }, return_run_details: true }),
+      body: JSON.stringify({
+        ref: 'main',
+        inputs: {
+          environment: 'staging',
+          request_id: 'rq-realism-0001',
+          artifacts: '[]',
+          kosli_environment: 'staging',
+          tag_pattern: 'running-{env}-{app}',
+        },
+        return_run_details: true,
+      }),
     });
     const { workflow_run_id: runId } = (await dispatched.json()) as { workflow_run_id: number };
-    const listed = async () => ((await (await fetch(`${repo}/actions/workflows/${workflow}/runs`, { headers })).json()) as { workflow_runs: { id: number }[] }).workflow_runs.map((r) => r.id);
+    const listed = async () =>
+      (
+        (await (await fetch(`${repo}/actions/workflows/${workflow}/runs`, { headers })).json()) as {
+          workflow_runs: { id: number }[];
+        }
+      ).workflow_runs.map((r) => r.id);
     expect(await listed()).not.toContain(runId);
     expect((await fetch(`${repo}/actions/runs/${runId}`, { headers })).status).toBe(200);
     await later(world.github.world.runListingDelayMs);
@@ -93,6 +118,8 @@ describe('eventual consistency', () => {
   });
 
   it('refuses a world where any of the delays is zero', async () => {
-    await expect(startWorld({ realism: { ...QUICK_REALISM, reportIntervalMs: 0 } })).rejects.toThrow(/reportIntervalMs must be a positive/);
+    await expect(startWorld({ realism: { ...QUICK_REALISM, reportIntervalMs: 0 } })).rejects.toThrow(
+      /reportIntervalMs must be a positive/,
+    );
   });
 });

@@ -43,11 +43,19 @@ it('continues a release whose worker died after dispatch within 2 minutes of the
   const { linksFor } = await import('../../src/services/links');
   const { LEASE_SECONDS } = await import('../../src/services/release-lock');
   const deps: Deps = composeDeps();
-  const ctx = { projectKey: 'OPS', projectId: first.scenario.project.id, actor: 'deploy-worker', jiraAsUser: null, links: linksFor({ siteUrl: sandbox.url, appId: 'a', environmentId: 'e', projectType: 'software' }) };
+  const ctx = {
+    projectKey: 'OPS',
+    projectId: first.scenario.project.id,
+    actor: 'deploy-worker',
+    jiraAsUser: null,
+    links: linksFor({ siteUrl: sandbox.url, appId: 'a', environmentId: 'e', projectType: 'software' }),
+  };
   expect((await advanceRelease(deps, ctx, versionId)).state?.kind).toBe('dispatched');
   expect(prodDispatches(first)).toBe(1);
   // Killed right there, holding its lease.
-  expect(await first.store.locks.acquire(versionId, 'killed-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(true);
+  expect(await first.store.locks.acquire(versionId, 'killed-worker', new Date().toISOString(), LEASE_SECONDS)).toBe(
+    true,
+  );
   await sandbox.stop();
 
   const restartedAt = Date.now();

@@ -9,7 +9,9 @@ import { EVERY_PROJECT } from '../../sandbox/fakes/jira/world';
 import { APPROVAL_JIRA_RULES } from '../../src/release/attestations';
 import { GITHUB_TOKEN, KOSLI_TOKEN, PROJECT, aConfig, seedEverything, startTestWorld, type TestWorld } from './support';
 
-const checksSchema = z.object({ checks: z.array(z.object({ id: z.string(), label: z.string(), ok: z.boolean(), message: z.string() })) });
+const checksSchema = z.object({
+  checks: z.array(z.object({ id: z.string(), label: z.string(), ok: z.boolean(), message: z.string() })),
+});
 const stepsSchema = z.object({ steps: checksSchema.shape.checks });
 
 let world: TestWorld;
@@ -62,12 +64,17 @@ describe('settings/check', () => {
     const { checks, failing } = await check();
     expect(failing).toEqual({});
     expect(checks.map((c) => c.id)).toEqual(ALL_IDS);
-    expect(checks.find((c) => c.id === 'kosli.token')?.message).toMatch(/^The Kosli API token was entered in the settings \(\d{4}-\d{2}-\d{2}T/);
+    expect(checks.find((c) => c.id === 'kosli.token')?.message).toMatch(
+      /^The Kosli API token was entered in the settings \(\d{4}-\d{2}-\d{2}T/,
+    );
   });
 
   it('needs saved settings first', async () => {
     const result = await world.invoke(world.people.admin, 'settings/check', { projectKey: PROJECT });
-    expect(result).toEqual({ ok: false, error: { code: 'NOT_CONFIGURED', message: 'Save the settings for OPS first: this uses the saved settings.' } });
+    expect(result).toEqual({
+      ok: false,
+      error: { code: 'NOT_CONFIGURED', message: 'Save the settings for OPS first: this uses the saved settings.' },
+    });
   });
 
   it('says which tokens are missing, and still checks Jira', async () => {
@@ -96,24 +103,37 @@ describe('settings/check', () => {
     seedEverything(world);
     await world.configure(aConfig({ kosli: { org: 'someone-else' } }));
     const { failing } = await check();
-    expect(failing['kosli.org']).toBe("The token has no access to Kosli org 'someone-else' (403): check the org name and the token's org.");
+    expect(failing['kosli.org']).toBe(
+      "The token has no access to Kosli org 'someone-else' (403): check the org name and the token's org.",
+    );
   });
 
   it('says a custom Kosli host needs an egress entry in the manifest and a redeploy', async () => {
     seedEverything(world);
     await world.configure(aConfig({ kosli: { host: 'https://kosli.internal.example' } }));
     const { failing } = await check();
-    expect(failing['kosli.org']).toContain('must be added to manifest.yml (permissions.external.fetch.backend: - address: https://kosli.internal.example)');
+    expect(failing['kosli.org']).toContain(
+      'must be added to manifest.yml (permissions.external.fetch.backend: - address: https://kosli.internal.example)',
+    );
     expect(failing['jira.project']).toBeUndefined();
   });
 
   it('names a missing environment', async () => {
     seedEverything(world);
-    const config = aConfig({ kosli: { environments: { dev: 'jira-integration-example-dev', staging: 'staging-typo', prod: 'jira-integration-example-prod' } } });
+    const config = aConfig({
+      kosli: {
+        environments: {
+          dev: 'jira-integration-example-dev',
+          staging: 'staging-typo',
+          prod: 'jira-integration-example-prod',
+        },
+      },
+    });
     await world.configure(config);
     const { failing } = await check();
     expect(failing).toEqual({
-      'kosli.environments.staging': "Environment 'staging-typo' is missing in Kosli org 'acme': create it or fix the staging environment name.",
+      'kosli.environments.staging':
+        "Environment 'staging-typo' is missing in Kosli org 'acme': create it or fix the staging environment name.",
     });
   });
 
@@ -122,7 +142,10 @@ describe('settings/check', () => {
     const base = aConfig();
     const config = aConfig({
       kosli: { sourceFlow: 'no-source', releaseFlow: 'no-release' },
-      apps: [base.apps[0] ?? { name: 'backend', path: 'apps/backend', buildFlow: 'b', templateName: 'backend' }, { name: 'frontend', path: 'apps/frontend', buildFlow: 'no-build', templateName: 'frontend' }],
+      apps: [
+        base.apps[0] ?? { name: 'backend', path: 'apps/backend', buildFlow: 'b', templateName: 'backend' },
+        { name: 'frontend', path: 'apps/frontend', buildFlow: 'no-build', templateName: 'frontend' },
+      ],
     });
     await world.configure(config);
     const { failing } = await check();
@@ -147,8 +170,12 @@ describe('settings/check', () => {
     seedEverything(world);
     await world.configure(aConfig({ github: { repo: 'no-such-repo' } }));
     const { failing } = await check();
-    expect(failing['github.repo']).toBe('Repository acme/no-such-repo was not found (or the token cannot see it): check owner and repository.');
-    expect(failing['github.workflow.staging-prod']).toMatch(/^Workflow kosli-release-gate-deploy\.yml was not found in acme\/no-such-repo/);
+    expect(failing['github.repo']).toBe(
+      'Repository acme/no-such-repo was not found (or the token cannot see it): check owner and repository.',
+    );
+    expect(failing['github.workflow.staging-prod']).toMatch(
+      /^Workflow kosli-release-gate-deploy\.yml was not found in acme\/no-such-repo/,
+    );
     expect(failing['github.dispatch']).toMatch(/^Could not check the token's permissions/);
   });
 
@@ -157,7 +184,8 @@ describe('settings/check', () => {
     await world.configure(aConfig({ github: { prodWorkflow: 'release-prod.yml' } }));
     const { failing, passing } = await check();
     expect(failing).toEqual({
-      'github.workflow.prod': 'Workflow release-prod.yml was not found in acme/shop, or it is disabled: add it to .github/workflows or fix the prod workflow file name.',
+      'github.workflow.prod':
+        'Workflow release-prod.yml was not found in acme/shop, or it is disabled: add it to .github/workflows or fix the prod workflow file name.',
     });
     expect(passing).toContain('github.workflow.staging');
   });
@@ -167,13 +195,20 @@ describe('settings/check', () => {
     await world.configure();
     world.github.world.permissions = { admin: false, maintain: false, push: false, triage: false, pull: true };
     const { failing } = await check();
-    expect(failing).toEqual({ 'github.dispatch': 'The token may not dispatch workflows in acme/shop: it needs write access (Actions: write, or the "repo" scope).' });
+    expect(failing).toEqual({
+      'github.dispatch':
+        'The token may not dispatch workflows in acme/shop: it needs write access (Actions: write, or the "repo" scope).',
+    });
   });
 
   it('says when the Jira project is gone', async () => {
     seedEverything(world);
     // Settings saved earlier for a project since deleted (a save checks that the project exists).
-    await world.deps.store.settings.saveConfig('GONE', { config: aConfig(), savedAt: '2026-01-01T00:00:00.000Z', savedBy: world.people.admin });
+    await world.deps.store.settings.saveConfig('GONE', {
+      config: aConfig(),
+      savedAt: '2026-01-01T00:00:00.000Z',
+      savedBy: world.people.admin,
+    });
     const { failing } = await check('GONE');
     expect(failing['jira.project']).toBe('Jira project GONE was not found, or the app cannot browse it.');
     expect(failing['jira.versions']).toBe('Jira project GONE was not found.');
@@ -215,7 +250,13 @@ describe('settings/setup-kosli', () => {
     expect(world.kosli.world.customType('approval-jira')).toMatchObject({ rules: APPROVAL_JIRA_RULES });
     expect(world.kosli.world.customType('running-sw')).toBeDefined();
     expect(world.kosli.world.flowJson('jira-example-release')).toMatchObject({
-      template: { trail: { attestations: expect.arrayContaining([expect.objectContaining({ name: 'release-approval', type: 'custom:approval-jira' })]) } },
+      template: {
+        trail: {
+          attestations: expect.arrayContaining([
+            expect.objectContaining({ name: 'release-approval', type: 'custom:approval-jira' }),
+          ]),
+        },
+      },
     });
     // Now the release flow check passes.
     seedEverything(world, aConfig({ kosli: { releaseFlow: 'unused-release' } }));
@@ -228,15 +269,33 @@ describe('settings/setup-kosli', () => {
     const result = await world.invoke(world.people.admin, 'settings/setup-kosli', { projectKey: PROJECT });
     if (!result.ok) throw new Error(result.error.message);
     expect(stepsSchema.parse(result.data).steps).toEqual([
-      { id: 'kosli.type.approval-jira', label: 'Attestation type approval-jira', ok: false, message: 'Kosli rejected the token (401): set a valid Kosli API token.' },
-      { id: 'kosli.type.running-sw', label: 'Attestation type running-sw', ok: false, message: 'Kosli rejected the token (401): set a valid Kosli API token.' },
-      { id: 'kosli.releaseFlow', label: 'Release flow jira-example-release', ok: false, message: 'Not attempted: the attestation types its template uses could not be created.' },
+      {
+        id: 'kosli.type.approval-jira',
+        label: 'Attestation type approval-jira',
+        ok: false,
+        message: 'Kosli rejected the token (401): set a valid Kosli API token.',
+      },
+      {
+        id: 'kosli.type.running-sw',
+        label: 'Attestation type running-sw',
+        ok: false,
+        message: 'Kosli rejected the token (401): set a valid Kosli API token.',
+      },
+      {
+        id: 'kosli.releaseFlow',
+        label: 'Release flow jira-example-release',
+        ok: false,
+        message: 'Not attempted: the attestation types its template uses could not be created.',
+      },
     ]);
   });
 
   it('needs the Kosli token', async () => {
     await world.invoke(world.people.admin, 'settings/save', { projectKey: PROJECT, config: aConfig() });
     const result = await world.invoke(world.people.admin, 'settings/setup-kosli', { projectKey: PROJECT });
-    expect(result).toMatchObject({ ok: false, error: { code: 'NOT_CONFIGURED', message: expect.stringContaining('Kosli API token is not set') } });
+    expect(result).toMatchObject({
+      ok: false,
+      error: { code: 'NOT_CONFIGURED', message: expect.stringContaining('Kosli API token is not set') },
+    });
   });
 });

@@ -9,25 +9,32 @@ beforeAll(async () => {
 });
 afterAll(() => world.stop());
 
-
 it('finds people by the start of a name or an e-mail, and never the app itself', async () => {
   const found = ok(await world.invokeAdmin(DEV, 'users/search', { projectKey: 'OPS', query: 'om' }));
   expect(found.users).toEqual([{ accountId: 'po0002', displayName: 'Omar Owner' }]);
   const byMail = ok(await world.invokeAdmin(DEV, 'users/search', { projectKey: 'OPS', query: 'paula@' }));
   expect(byMail.users.map((u) => u.displayName)).toEqual(['Paula Product']);
   // Jira's search finds the app's own account ("Kosli Release Gate"); an app cannot approve.
-  expect(world.jira.world.allUsers().some((u) => u.accountType === 'app' && u.displayName === 'Kosli Release Gate')).toBe(true);
+  expect(
+    world.jira.world.allUsers().some((u) => u.accountType === 'app' && u.displayName === 'Kosli Release Gate'),
+  ).toBe(true);
   expect(ok(await world.invokeAdmin(DEV, 'users/search', { projectKey: 'OPS', query: 'kosli' })).users).toEqual([]);
 });
 
 it('is for Jira administrators only, and refuses an empty query', async () => {
-  expect(errorOf(await world.invokeAdmin(PO1, 'users/search', { projectKey: 'OPS', query: 'om' })).code).toBe('FORBIDDEN');
-  expect(errorOf(await world.invokeAdmin(DEV, 'users/search', { projectKey: 'OPS', query: '  ' })).code).toBe('INVALID_INPUT');
+  expect(errorOf(await world.invokeAdmin(PO1, 'users/search', { projectKey: 'OPS', query: 'om' })).code).toBe(
+    'FORBIDDEN',
+  );
+  expect(errorOf(await world.invokeAdmin(DEV, 'users/search', { projectKey: 'OPS', query: '  ' })).code).toBe(
+    'INVALID_INPUT',
+  );
 });
 
 it('names the listed approvers on the settings page', async () => {
   const view = ok(await world.invokeAdmin(DEV, 'settings/get', { projectKey: 'OPS' }));
-  expect(view.approvers).toEqual(view.config.approval.approvers.map((accountId) => ({ accountId, displayName: expect.any(String) as string })));
+  expect(view.approvers).toEqual(
+    view.config.approval.approvers.map((accountId) => ({ accountId, displayName: expect.any(String) as string })),
+  );
   expect(view.approvers.map((a) => a.displayName)).toContain('Paula Product');
 });
 
@@ -46,16 +53,24 @@ it('lists the projects an admin can configure, by key, each marked configured or
   // OPS has the world's saved settings; the other two have none yet.
   expect(all.projects.find((p) => p.key === 'OPS')).toMatchObject({ configured: true });
   expect(all.projects.filter((p) => !p.configured).map((p) => p.key)).toEqual(['ADS', 'SHOP']);
-  expect(ok(await world.invokeAdmin(DEV, 'projects/list', { query: 'front' })).projects).toEqual([{ key: 'SHOP', name: 'Shop front', configured: false }]);
-  expect(ok(await world.invokeAdmin(DEV, 'projects/list', { query: 'op' })).projects.map((p) => p.key)).toEqual(['OPS', 'SHOP']);
+  expect(ok(await world.invokeAdmin(DEV, 'projects/list', { query: 'front' })).projects).toEqual([
+    { key: 'SHOP', name: 'Shop front', configured: false },
+  ]);
+  expect(ok(await world.invokeAdmin(DEV, 'projects/list', { query: 'op' })).projects.map((p) => p.key)).toEqual([
+    'OPS',
+    'SHOP',
+  ]);
 });
 
 it('pages: the first 50 projects by key, and says there are more', async () => {
-  for (let n = 0; n < 60; n += 1) world.jira.world.addProject({ key: `P${String(n).padStart(2, '0')}`, name: `Portfolio ${n}` });
+  for (let n = 0; n < 60; n += 1)
+    world.jira.world.addProject({ key: `P${String(n).padStart(2, '0')}`, name: `Portfolio ${n}` });
   const first = ok(await world.invokeAdmin(DEV, 'projects/list', { query: '' }));
   expect(first.projects).toHaveLength(50);
   expect(first.more).toBe(true);
-  expect(ok(await world.invokeAdmin(DEV, 'projects/list', { query: 'P59' })).projects.map((p) => p.key)).toEqual(['P59']);
+  expect(ok(await world.invokeAdmin(DEV, 'projects/list', { query: 'P59' })).projects.map((p) => p.key)).toEqual([
+    'P59',
+  ]);
 });
 
 it('lists projects for Jira administrators only, and refuses an overlong filter', async () => {

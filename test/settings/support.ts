@@ -38,7 +38,13 @@ export interface TestWorld {
 }
 
 /** The default configuration, pointed at the fakes' org and repository. */
-export function aConfig(overrides: { kosli?: Partial<ProjectConfig['kosli']>; github?: Partial<ProjectConfig['github']>; apps?: ProjectConfig['apps'] } = {}): ProjectConfig {
+export function aConfig(
+  overrides: {
+    kosli?: Partial<ProjectConfig['kosli']>;
+    github?: Partial<ProjectConfig['github']>;
+    apps?: ProjectConfig['apps'];
+  } = {},
+): ProjectConfig {
   const base = defaultProjectConfig();
   return {
     ...base,
@@ -52,8 +58,10 @@ export function aConfig(overrides: { kosli?: Partial<ProjectConfig['kosli']>; gi
 export function seedEverything(world: TestWorld, config: ProjectConfig = aConfig()): void {
   const { environments, sourceFlow, releaseFlow } = config.kosli;
   for (const env of Object.values(environments)) world.kosli.world.createEnvironment(env);
-  for (const flow of [sourceFlow, releaseFlow, ...config.apps.map((app) => app.buildFlow)]) world.kosli.world.createFlow(flow);
-  const workflow = 'name: deploy\non:\n  workflow_dispatch:\n    inputs:\n      environment:\n        required: true\njobs: {}\n';
+  for (const flow of [sourceFlow, releaseFlow, ...config.apps.map((app) => app.buildFlow)])
+    world.kosli.world.createFlow(flow);
+  const workflow =
+    'name: deploy\non:\n  workflow_dispatch:\n    inputs:\n      environment:\n        required: true\njobs: {}\n';
   world.github.world.registerWorkflow(config.github.stagingWorkflow, workflow);
   world.github.world.registerWorkflow(config.github.prodWorkflow, workflow);
 }
@@ -69,21 +77,30 @@ export async function startTestWorld(options: { now?: string } = {}): Promise<Te
   const jira = createJiraFake(jiraWorld);
   const kosli = createKosliFake(new KosliWorld({ org: 'acme', token: KOSLI_TOKEN }));
   const github = createGitHubFake(new GitHubWorld({ owner: 'acme', repo: 'shop', token: GITHUB_TOKEN }));
-  const [jiraUrl, kosliUrl, githubUrl] = await Promise.all([jira.service.listen(), kosli.service.listen(), github.service.listen()]);
+  const [jiraUrl, kosliUrl, githubUrl] = await Promise.all([
+    jira.service.listen(),
+    kosli.service.listen(),
+    github.service.listen(),
+  ]);
 
   const runtime = await installForgeRuntime({
     jiraBaseUrl: jiraUrl,
-    egress: { 'https://app.kosli.com': kosliUrl, 'https://app.us.kosli.com': kosliUrl, 'https://api.github.com': githubUrl },
+    egress: {
+      'https://app.kosli.com': kosliUrl,
+      'https://app.us.kosli.com': kosliUrl,
+      'https://api.github.com': githubUrl,
+    },
   });
   // Only now may anything load @forge/api (see sandbox/forge-runtime/runtime.ts).
-  const [{ composeDeps }, { jiraTransportAsUser }, { createJiraClient }, { handleCall }, resolvers, Resolver] = await Promise.all([
-    import('../../src/app'),
-    import('../../src/platform/forge-jira'),
-    import('../../src/jira/client'),
-    import('../../src/resolvers/handle-call'),
-    resolverDefinitions(),
-    import('@forge/resolver').then((m) => m.default),
-  ]);
+  const [{ composeDeps }, { jiraTransportAsUser }, { createJiraClient }, { handleCall }, resolvers, Resolver] =
+    await Promise.all([
+      import('../../src/app'),
+      import('../../src/platform/forge-jira'),
+      import('../../src/jira/client'),
+      import('../../src/resolvers/handle-call'),
+      resolverDefinitions(),
+      import('@forge/resolver').then((m) => m.default),
+    ]);
   const now = options.now;
   const deps: Deps = { ...composeDeps(), ...(now ? { clock: { now: () => now } } : {}) };
   const env = {
@@ -92,7 +109,8 @@ export async function startTestWorld(options: { now?: string } = {}): Promise<Te
     secretValues: async () => [KOSLI_TOKEN, GITHUB_TOKEN],
   };
   const resolver = new Resolver();
-  for (const definition of resolvers) resolver.define(definition.key, (request) => handleCall(env, definition, request));
+  for (const definition of resolvers)
+    resolver.define(definition.key, (request) => handleCall(env, definition, request));
   const handler = resolver.getDefinitions();
 
   const responses: unknown[] = [];
@@ -152,7 +170,10 @@ async function resolverDefinitions() {
 /** The Result envelope as the browser receives it; a response of another shape fails the test. */
 export const envelope = z.discriminatedUnion('ok', [
   z.object({ ok: z.literal(true), data: z.unknown() }),
-  z.object({ ok: z.literal(false), error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }) }),
+  z.object({
+    ok: z.literal(false),
+    error: z.object({ code: z.string(), message: z.string(), details: z.record(z.string(), z.unknown()).optional() }),
+  }),
 ]);
 
 export type Envelope = z.output<typeof envelope>;

@@ -23,7 +23,16 @@ it('serves settings to admins only, checks every connection and reports complian
   const owner = world.scenario.users.find((u) => u.role === 'product-owner')?.accountId ?? '';
 
   const settings = await world.invokeAdmin(admin, 'settings/get', { projectKey });
-  expect(settings).toMatchObject({ ok: true, data: { saved: true, secrets: { kosliToken: { set: true, source: 'forge-variable' }, githubToken: { set: true, source: 'forge-variable' } } } });
+  expect(settings).toMatchObject({
+    ok: true,
+    data: {
+      saved: true,
+      secrets: {
+        kosliToken: { set: true, source: 'forge-variable' },
+        githubToken: { set: true, source: 'forge-variable' },
+      },
+    },
+  });
   const refused = await world.invokeAdmin(owner, 'settings/get', { projectKey });
   expect(refused).toMatchObject({ ok: false, error: { code: 'FORBIDDEN' } });
 
@@ -31,7 +40,10 @@ it('serves settings to admins only, checks every connection and reports complian
   expect(check.ok && check.data.checks.filter((c) => !c.ok)).toEqual([]);
 
   const now = new Date();
-  const report = await world.invoke(owner, 'report/compliance', { from: new Date(now.getTime() - 30 * 86_400_000).toISOString(), to: now.toISOString() });
+  const report = await world.invoke(owner, 'report/compliance', {
+    from: new Date(now.getTime() - 30 * 86_400_000).toISOString(),
+    to: now.toISOString(),
+  });
   expect(report.ok && report.data.rows.length).toBeGreaterThan(0);
 
   const everything = JSON.stringify([settings, refused, check, report]);

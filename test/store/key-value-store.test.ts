@@ -11,7 +11,12 @@ import { rejection } from '../support/errors';
 
 let now = Date.parse('2026-06-01T10:00:00Z');
 const clock = () => now;
-const runtime = await installForgeRuntime({ jiraBaseUrl: 'http://127.0.0.1:9', egress: {}, allowedEgress: [], storage: new LocalKvs({ now: clock }) });
+const runtime = await installForgeRuntime({
+  jiraBaseUrl: 'http://127.0.0.1:9',
+  egress: {},
+  allowedEgress: [],
+  storage: new LocalKvs({ now: clock }),
+});
 const { forgeKeyValueStore } = await import('../../src/platform/forge-kvs');
 afterAll(() => runtime.uninstall());
 
@@ -68,11 +73,19 @@ describe.each(stores)('the KeyValueStore port: %s', (_name, store) => {
       system: 'storage',
       operation: 'query audit:*',
       status: 400,
-      message: 'Forge storage refused query audit:*: the query asks for more entries per page than Forge storage returns.',
+      message:
+        'Forge storage refused query audit:*: the query asks for more entries per page than Forge storage returns.',
     });
-    expect(await rejection(store.set('big', 'x'.repeat(240 * 1024)))).toMatchObject({ code: 'UPSTREAM_REJECTED', message: 'Forge storage refused set big: the value is larger than Forge storage accepts (240 KiB).' });
+    expect(await rejection(store.set('big', 'x'.repeat(240 * 1024)))).toMatchObject({
+      code: 'UPSTREAM_REJECTED',
+      message: 'Forge storage refused set big: the value is larger than Forge storage accepts (240 KiB).',
+    });
     expect(await store.get('big')).toBeUndefined();
-    expect(await rejection(store.set('bad/key', 1))).toMatchObject({ code: 'UPSTREAM_REJECTED', operation: 'set bad/key', message: 'Forge storage refused set bad/key: the key has characters Forge storage does not accept.' });
+    expect(await rejection(store.set('bad/key', 1))).toMatchObject({
+      code: 'UPSTREAM_REJECTED',
+      operation: 'set bad/key',
+      message: 'Forge storage refused set bad/key: the key has characters Forge storage does not accept.',
+    });
   });
 
   it('keeps secrets apart from values and out of queries', async () => {

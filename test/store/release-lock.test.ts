@@ -8,7 +8,12 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { installForgeRuntime, LocalKvs } from '../../sandbox/forge-runtime';
 
 const storage = new LocalKvs({ latencyMs: 1 });
-const runtime = await installForgeRuntime({ jiraBaseUrl: 'http://127.0.0.1:9', egress: {}, allowedEgress: [], storage });
+const runtime = await installForgeRuntime({
+  jiraBaseUrl: 'http://127.0.0.1:9',
+  egress: {},
+  allowedEgress: [],
+  storage,
+});
 const { forgeKeyValueStore } = await import('../../src/platform/forge-kvs');
 const { createStore } = await import('../../src/store');
 afterAll(() => runtime.uninstall());

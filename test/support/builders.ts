@@ -25,16 +25,32 @@ export function anArtifact(overrides: Partial<RunningArtifact> & { name: string 
   };
 }
 
-export function aSnapshot(artifacts: RunningArtifact[], overrides: Partial<EnvironmentSnapshot> = {}): EnvironmentSnapshot {
+export function aSnapshot(
+  artifacts: RunningArtifact[],
+  overrides: Partial<EnvironmentSnapshot> = {},
+): EnvironmentSnapshot {
   return { environment: 'staging', index: 1, takenAt: '2026-11-01T00:00:00Z', artifacts, ...overrides };
 }
 
 export function aCommit(overrides: Partial<CommitInfo> & { sha: string }): CommitInfo {
-  return { title: `change ${overrides.sha.slice(0, 7)}`, author: 'Dev', authorEmail: 'dev@example.com', date: '2026-11-01T00:00:00Z', url: null, ...overrides };
+  return {
+    title: `change ${overrides.sha.slice(0, 7)}`,
+    author: 'Dev',
+    authorEmail: 'dev@example.com',
+    date: '2026-11-01T00:00:00Z',
+    url: null,
+    ...overrides,
+  };
 }
 
 export function aDecision(overrides: Partial<Decision> & { accountId: string }): Decision {
-  return { decision: 'approved', at: '2026-11-02T10:00:00Z', contentHash: hash('content'), source: 'app', ...overrides };
+  return {
+    decision: 'approved',
+    at: '2026-11-02T10:00:00Z',
+    contentHash: hash('content'),
+    source: 'app',
+    ...overrides,
+  };
 }
 
 export function aConfig(overrides: (config: ProjectConfig) => void = () => undefined): ProjectConfig {

@@ -19,10 +19,15 @@ export function errorOf<T>(result: Result<T>): { code: string; message: string }
 }
 
 /** An export's file, its parts asked for in turn and joined, as the panel does; `parts` counts them. */
-export async function exportFile(world: World, actor: string, versionId: string, format: 'notes' | 'audit'): Promise<{ content: string; mimeType: string; parts: number }> {
+export async function exportFile(
+  world: World,
+  actor: string,
+  versionId: string,
+  format: 'notes' | 'audit',
+): Promise<{ content: string; mimeType: string; parts: number }> {
   const first = ok(await world.invoke(actor, 'release/export', { versionId, format }));
   const contents = [first.content];
-  for (let cursor = first.nextCursor; cursor !== null; ) {
+  for (let cursor = first.nextCursor; cursor !== null;) {
     const part = ok(await world.invoke(actor, 'release/export', { versionId, format, cursor }));
     contents.push(part.content);
     cursor = part.nextCursor;
@@ -31,10 +36,16 @@ export async function exportFile(world: World, actor: string, versionId: string,
 }
 
 /** A change to each app (the app → its commit message). */
-export const BOTH_APPS_CHANGED: Readonly<Record<string, string>> = { backend: 'OPS-11 faster search', frontend: 'OPS-12 fix checkout button' };
+export const BOTH_APPS_CHANGED: Readonly<Record<string, string>> = {
+  backend: 'OPS-11 faster search',
+  frontend: 'OPS-12 fix checkout button',
+};
 
 /** Commits the changes, promotes dev to staging and lets the run finish, until Kosli shows staging running them. */
-export async function promoteToStaging(world: World, messages: Readonly<Record<string, string>> = BOTH_APPS_CHANGED): Promise<void> {
+export async function promoteToStaging(
+  world: World,
+  messages: Readonly<Record<string, string>> = BOTH_APPS_CHANGED,
+): Promise<void> {
   for (const [app, message] of Object.entries(messages)) world.simulation.commit(app, message);
   // Kosli reports environments periodically: dev shows the builds, then staging the deploy, each with its next report.
   await world.simulation.nextReport();
@@ -44,7 +55,10 @@ export async function promoteToStaging(world: World, messages: Readonly<Record<s
 }
 
 /** Changes both apps (or those given), promotes dev to staging and creates the candidate. */
-export async function prepareCandidate(world: World, messages: Readonly<Record<string, string>> = BOTH_APPS_CHANGED): Promise<RefreshResult & { contentHash: string }> {
+export async function prepareCandidate(
+  world: World,
+  messages: Readonly<Record<string, string>> = BOTH_APPS_CHANGED,
+): Promise<RefreshResult & { contentHash: string }> {
   await promoteToStaging(world, messages);
   return ok(await world.invoke(DEV, 'candidate/refresh', {}));
 }

@@ -55,7 +55,10 @@ export class MemoryKeyValueStore implements KeyValueStore {
     const refused = keyRefusal(key) ?? valueRefusal(value);
     if (refused) throw storageRefusal(`set ${key}`, refused, 400);
     if (options.ifAbsent && this.live(this.entries, key)) return false;
-    this.entries.set(key, { json: JSON.stringify(value), expiresAt: options.ttlSeconds === undefined ? undefined : this.now() + options.ttlSeconds * 1000 });
+    this.entries.set(key, {
+      json: JSON.stringify(value),
+      expiresAt: options.ttlSeconds === undefined ? undefined : this.now() + options.ttlSeconds * 1000,
+    });
     return true;
   }
 
@@ -66,16 +69,23 @@ export class MemoryKeyValueStore implements KeyValueStore {
   async query<T>(prefix: string, options: { limit?: number; cursor?: string } = {}): Promise<QueryPage<T>> {
     this.calls++;
     const limit = options.limit ?? DEFAULT_QUERY_LIMIT;
-    if (limit < 1 || limit > FORGE_LIMITS.kvsQueryLimit) throw storageRefusal(`query ${prefix}*`, 'LIST_QUERY_LIMIT_EXCEEDED', 400);
+    if (limit < 1 || limit > FORGE_LIMITS.kvsQueryLimit)
+      throw storageRefusal(`query ${prefix}*`, 'LIST_QUERY_LIMIT_EXCEEDED', 400);
     const after = options.cursor === undefined ? undefined : Buffer.from(options.cursor, 'base64url').toString('utf8');
-    const keys = [...this.entries.keys()].filter((key) => key.startsWith(prefix) && (after === undefined || key > after) && this.live(this.entries, key)).sort();
+    const keys = [...this.entries.keys()]
+      .filter((key) => key.startsWith(prefix) && (after === undefined || key > after) && this.live(this.entries, key))
+      .sort();
     const page = keys.slice(0, limit);
     const results = page.flatMap((key) => {
       const entry = this.entries.get(key);
       return entry ? [{ key, value: JSON.parse(entry.json) as T }] : [];
     });
     const last = page.at(-1);
-    return { results, nextCursor: keys.length > limit && last !== undefined ? Buffer.from(last, 'utf8').toString('base64url') : undefined };
+    return {
+      results,
+      nextCursor:
+        keys.length > limit && last !== undefined ? Buffer.from(last, 'utf8').toString('base64url') : undefined,
+    };
   }
 
   async getSecret(key: string): Promise<string | undefined> {

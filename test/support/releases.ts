@@ -28,13 +28,23 @@ export async function untilNextSecond(): Promise<void> {
 
 /** The commit each app's prod tag names (what the deploy workflow moved). */
 export function prodTags(world: World): Record<string, string | undefined> {
-  return Object.fromEntries(world.config.apps.map((app) => [app.name, world.github.world.getRef(`tags/running-prod-${app.name}`)]));
+  return Object.fromEntries(
+    world.config.apps.map((app) => [app.name, world.github.world.getRef(`tags/running-prod-${app.name}`)]),
+  );
 }
 
 /** A rollback policy of one listed approver, with a reason on every approval. */
 export function oneApproverRollbackPolicy(approver: string): (config: ProjectConfig) => void {
   return (config) => {
-    config.rollback = { approval: { approvers: [approver], includeJiraApprovers: false, rule: { kind: 'atLeast', count: 1 }, noSelfApproval: false }, reasonRequired: true };
+    config.rollback = {
+      approval: {
+        approvers: [approver],
+        includeJiraApprovers: false,
+        rule: { kind: 'atLeast', count: 1 },
+        noSelfApproval: false,
+      },
+      reasonRequired: true,
+    };
   };
 }
 
@@ -43,7 +53,13 @@ export function jiraDeploymentStates(world: World, versionId: string, environmen
   return [...world.jira.world.deployments.values()]
     .filter((d) => {
       const environment = d.data['environment'];
-      return d.properties['versionId'] === versionId && typeof environment === 'object' && environment !== null && 'type' in environment && environment.type === environmentType;
+      return (
+        d.properties['versionId'] === versionId &&
+        typeof environment === 'object' &&
+        environment !== null &&
+        'type' in environment &&
+        environment.type === environmentType
+      );
     })
     .map((d) => d.data['state']);
 }

@@ -29,18 +29,27 @@ export function aCandidate(apps: Record<string, string>, issueKeys: string[] = [
     commits: [],
     truncated: false,
   }));
-  const hash = contentHash(candidateApps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })), issueKeys);
+  const hash = contentHash(
+    candidateApps.map((app) => ({ name: app.name, fingerprint: app.to.fingerprint })),
+    issueKeys,
+  );
   return { apps: candidateApps, issueKeys, missingKeys: [], untracked: [], contentHash: hash };
 }
 
 export async function givenRelease(uc: UseCaseDeps, seed: ReleaseSeed = {}): Promise<ReleaseRecord> {
   const { store } = uc.deps;
-  const version = uc.jira.addVersion({ project: PROJECT.key, name: seed.name ?? `release-${uc.jira.allVersions().length + 1}` });
+  const version = uc.jira.addVersion({
+    project: PROJECT.key,
+    name: seed.name ?? `release-${uc.jira.allVersions().length + 1}`,
+  });
   const candidate = aCandidate(seed.apps ?? { backend: 'backend-2' }, seed.issueKeys);
   const entries = keyEntries(candidate, new Map());
   const keys = await store.keys.put(version.id, candidate.contentHash, entries);
   const record: ReleaseRecord = {
-    ...newReleaseRecord({ versionId: version.id, projectKey: PROJECT.key, projectId: PROJECT.id, name: version.name }, uc.clock.now()),
+    ...newReleaseRecord(
+      { versionId: version.id, projectKey: PROJECT.key, projectId: PROJECT.id, name: version.name },
+      uc.clock.now(),
+    ),
     candidate: toStoredCandidate(candidate, entries, keys),
     ...(seed.deploy ? { deploy: seed.deploy } : {}),
     ...(seed.rollback ? { rollback: seed.rollback } : {}),
@@ -54,7 +63,11 @@ export async function givenRelease(uc: UseCaseDeps, seed: ReleaseSeed = {}): Pro
 }
 
 /** The content of a release changed (a refresh found new builds in staging): its record now holds `apps`. */
-export async function givenContentChange(uc: UseCaseDeps, record: ReleaseRecord, apps: Record<string, string>): Promise<ReleaseRecord> {
+export async function givenContentChange(
+  uc: UseCaseDeps,
+  record: ReleaseRecord,
+  apps: Record<string, string>,
+): Promise<ReleaseRecord> {
   const candidate = aCandidate(apps);
   const keys = await uc.deps.store.keys.put(record.versionId, candidate.contentHash, []);
   const changed = { ...record, candidate: toStoredCandidate(candidate, [], keys), updatedAt: uc.clock.now() };

@@ -95,7 +95,12 @@ export async function startUseCases(): Promise<UseCaseDeps> {
     jiraAsApp: createJiraClient(jiraTransport, NO_WAIT),
     jiraDeployments: createJiraDeploymentsClient(jiraTransport, NO_WAIT),
     kosli: (config, token) => createKosliClient({ host: kosliUrl ?? '', org: config.kosli.org, token }, fetch, NO_WAIT),
-    github: (config, token) => createGitHubClient({ baseUrl: githubUrl ?? '', owner: config.github.owner, repo: config.github.repo, token }, fetch, NO_WAIT),
+    github: (config, token) =>
+      createGitHubClient(
+        { baseUrl: githubUrl ?? '', owner: config.github.owner, repo: config.github.repo, token },
+        fetch,
+        NO_WAIT,
+      ),
     timing: { verifyWindowMs: 15 * 60_000 },
     log: createLogger(() => undefined),
   };

@@ -19,7 +19,15 @@ beforeEach(async () => {
     config.release.refreshOnSchedule = false;
   });
   candidate = await givenRelease(uc, { name: 'forward' });
-  const mark = { toVersionId: '1', toVersionName: 'earlier', fromVersionId: null, fromVersionName: null, reason: 'broken checkout', requestedBy: 'po', requestedAt: uc.clock.now() };
+  const mark = {
+    toVersionId: '1',
+    toVersionName: 'earlier',
+    fromVersionId: null,
+    fromVersionName: null,
+    reason: 'broken checkout',
+    requestedBy: 'po',
+    requestedAt: uc.clock.now(),
+  };
   rollback = await givenRelease(uc, { name: 'rollback', rollback: mark });
 });
 afterEach(() => uc.close());
@@ -44,7 +52,9 @@ describe('release slots', () => {
     expect(reports.find((r) => r.versionId === rollback.versionId)?.outcome).toBe('released in Jira');
     expect(await uc.deps.store.slots.rollback('OPS')).toBeUndefined();
     expect(await uc.deps.store.slots.candidate('OPS')).toBe(candidate.versionId);
-    expect((await uc.deps.store.audit.list(rollback.versionId)).map((entry) => entry.action)).toEqual(['candidate.closed']);
+    expect((await uc.deps.store.audit.list(rollback.versionId)).map((entry) => entry.action)).toEqual([
+      'candidate.closed',
+    ]);
   });
 
   it('free the candidate slot only, when the candidate version is released in Jira by hand', async () => {

@@ -182,7 +182,11 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
       return { ...response, headers: { ...response.headers, 'x-oauth-scopes': world.oauthScopes } };
     };
 
-  service.route('GET', REPO, repoRoute((req) => json(200, fullRepository(apiBase(req), world, world.token !== null))));
+  service.route(
+    'GET',
+    REPO,
+    repoRoute((req) => json(200, fullRepository(apiBase(req), world, world.token !== null))),
+  );
 
   service.route(
     'GET',
@@ -198,34 +202,44 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
     `${REPO}/actions/workflows/{workflow_id}/dispatches`,
     repoRoute((req) => {
       const body = jsonBody(req);
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, errorBody(400, 'Problems parsing JSON'));
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return json(400, errorBody(400, 'Problems parsing JSON'));
       const fields = new Map(Object.entries(body));
       const unknownKey = [...fields.keys()].find((key) => !['ref', 'inputs', 'return_run_details'].includes(key));
       const returnDetails = fields.get('return_run_details');
       if (fields.has('return_run_details') && world.dispatchMode === 'reject-run-details') {
         return validationFailed('Invalid request.\n\n"return_run_details" is not a permitted key.');
       }
-      if (unknownKey !== undefined) return validationFailed(`Invalid request.\n\n"${unknownKey}" is not a permitted key.`);
+      if (unknownKey !== undefined)
+        return validationFailed(`Invalid request.\n\n"${unknownKey}" is not a permitted key.`);
       const ref = fields.get('ref');
       if (typeof ref !== 'string') return validationFailed('Invalid request.\n\n"ref" wasn\'t supplied.');
       if (returnDetails !== undefined && typeof returnDetails !== 'boolean') {
-        return validationFailed(`Invalid request.\n\nFor 'properties/return_run_details', ${JSON.stringify(returnDetails)} is not a boolean.`);
+        return validationFailed(
+          `Invalid request.\n\nFor 'properties/return_run_details', ${JSON.stringify(returnDetails)} is not a boolean.`,
+        );
       }
       const rawInputs = fields.get('inputs') ?? {};
       if (typeof rawInputs !== 'object' || rawInputs === null || Array.isArray(rawInputs)) {
         return validationFailed("Invalid request.\n\nFor 'properties/inputs', it is not an object.");
       }
       const entries = Object.entries(rawInputs);
-      if (entries.length > 25) return validationFailed('Invalid request.\n\nNo more than 25 properties are allowed; ' + `${entries.length} were supplied.`);
+      if (entries.length > 25)
+        return validationFailed(
+          'Invalid request.\n\nNo more than 25 properties are allowed; ' + `${entries.length} were supplied.`,
+        );
       const inputs: Record<string, string> = {};
       for (const [name, value] of entries) {
         if (typeof value !== 'string' && typeof value !== 'number' && typeof value !== 'boolean') {
-          return validationFailed(`Invalid request.\n\nFor 'properties/${name}', ${JSON.stringify(value)} is not a string.`);
+          return validationFailed(
+            `Invalid request.\n\nFor 'properties/${name}', ${JSON.stringify(value)} is not a string.`,
+          );
         }
         inputs[name] = String(value);
       }
       const outcome = world.dispatch(req.params.workflow_id ?? '', ref, inputs);
-      if (!outcome.ok) return outcome.status === 404 ? notFound() : json(outcome.status, errorBody(outcome.status, outcome.message));
+      if (!outcome.ok)
+        return outcome.status === 404 ? notFound() : json(outcome.status, errorBody(outcome.status, outcome.message));
       if (world.dispatchMode === 'run-details' && returnDetails === true) {
         return json(200, {
           workflow_run_id: outcome.run.id,
@@ -259,7 +273,11 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
         .filter((run) => createdOk(run.createdAt))
         .sort((a, b) => b.id - a.id);
       const page = paginate(req, runs);
-      return json(200, { total_count: runs.length, workflow_runs: page.items.map((run) => runJson(apiBase(req), world, run)) }, page.headers);
+      return json(
+        200,
+        { total_count: runs.length, workflow_runs: page.items.map((run) => runJson(apiBase(req), world, run)) },
+        page.headers,
+      );
     }),
   );
 
@@ -286,7 +304,8 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
       const until = req.query.get('until');
       const sinceMs = since === null ? -Infinity : Date.parse(since);
       const untilMs = until === null ? Infinity : Date.parse(until);
-      if (Number.isNaN(sinceMs) || Number.isNaN(untilMs)) return json(400, errorBody(400, 'Invalid time in since or until'));
+      if (Number.isNaN(sinceMs) || Number.isNaN(untilMs))
+        return json(400, errorBody(400, 'Invalid time in since or until'));
       const path = req.query.get('path');
       // Each page of one listing filters the same history: filtered once per listing, not per page
       // (a 5,000-commit range is 51 pages over a 50,000-commit history).
@@ -296,12 +315,20 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
         commits = world
           .log(head)
           .filter((commit) => path === null || path === '' || touches(commit, path))
-          .filter((commit) => (since === null && until === null) || (Date.parse(commit.date) >= sinceMs && Date.parse(commit.date) <= untilMs));
+          .filter(
+            (commit) =>
+              (since === null && until === null) ||
+              (Date.parse(commit.date) >= sinceMs && Date.parse(commit.date) <= untilMs),
+          );
         if (listings.size >= 64) listings.clear();
         listings.set(listing, commits);
       }
       const page = paginate(req, commits);
-      return json(200, page.items.map((commit) => commitJson(apiBase(req), world, commit)), page.headers);
+      return json(
+        200,
+        page.items.map((commit) => commitJson(apiBase(req), world, commit)),
+        page.headers,
+      );
     }),
   );
 
@@ -321,7 +348,14 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
       const page = paged ? paginate(req, ahead) : { items: ahead.slice(-UNPAGED_COMPARE_LIMIT), headers: {} };
       const firstPage = !paged || intParam(req, 'page', 1) === 1;
       const api = apiBase(req);
-      const status = ahead.length === 0 && behindBy === 0 ? 'identical' : behindBy === 0 ? 'ahead' : ahead.length === 0 ? 'behind' : 'diverged';
+      const status =
+        ahead.length === 0 && behindBy === 0
+          ? 'identical'
+          : behindBy === 0
+            ? 'ahead'
+            : ahead.length === 0
+              ? 'behind'
+              : 'diverged';
       const url = `${api}/repos/${world.fullName}/compare/${req.params.basehead}`;
       return json(
         200,
@@ -352,21 +386,31 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
   };
   const moveRef = (req: FakeRequest, ref: string): FakeResponse => {
     const body = jsonBody(req);
-    if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, errorBody(400, 'Problems parsing JSON'));
+    if (typeof body !== 'object' || body === null || Array.isArray(body))
+      return json(400, errorBody(400, 'Problems parsing JSON'));
     const fields = new Map(Object.entries(body));
     const sha = fields.get('sha');
     const force = fields.get('force') ?? false;
     if (typeof sha !== 'string') return validationFailed('Invalid request.\n\n"sha" wasn\'t supplied.');
     // The classic mistake (gh api -f force=true): GitHub refuses the string.
-    if (typeof force !== 'boolean') return validationFailed(`Invalid request.\n\nFor 'properties/force', ${JSON.stringify(force)} is not a boolean.`);
+    if (typeof force !== 'boolean')
+      return validationFailed(`Invalid request.\n\nFor 'properties/force', ${JSON.stringify(force)} is not a boolean.`);
     const outcome = world.writeRef(ref, sha, { create: false, force });
     if (!outcome.ok) return json(outcome.status, errorBody(outcome.status, outcome.message));
     return json(200, gitRefJson(apiBase(req), world, ref, sha));
   };
 
   for (const kind of ['tags', 'heads'] as const) {
-    service.route('GET', `${REPO}/git/ref/${kind}/{name}`, repoRoute((req) => readRef(req, `${kind}/${req.params.name ?? ''}`)));
-    service.route('PATCH', `${REPO}/git/refs/${kind}/{name}`, repoRoute((req) => moveRef(req, `${kind}/${req.params.name ?? ''}`)));
+    service.route(
+      'GET',
+      `${REPO}/git/ref/${kind}/{name}`,
+      repoRoute((req) => readRef(req, `${kind}/${req.params.name ?? ''}`)),
+    );
+    service.route(
+      'PATCH',
+      `${REPO}/git/refs/${kind}/{name}`,
+      repoRoute((req) => moveRef(req, `${kind}/${req.params.name ?? ''}`)),
+    );
   }
   // `{ref}` is one path parameter spanning segments in GitHub's OpenAPI ("heads/feature-a"), so
   // clients that encode it as one segment (octokit sends `git/ref/tags%2Fx`) reach the same ref.
@@ -383,16 +427,20 @@ export function createGitHubFake(world: GitHubWorld = new GitHubWorld()): GitHub
     `${REPO}/git/refs`,
     repoRoute((req) => {
       const body = jsonBody(req);
-      if (typeof body !== 'object' || body === null || Array.isArray(body)) return json(400, errorBody(400, 'Problems parsing JSON'));
+      if (typeof body !== 'object' || body === null || Array.isArray(body))
+        return json(400, errorBody(400, 'Problems parsing JSON'));
       const fields = new Map(Object.entries(body));
       const ref = fields.get('ref');
       const sha = fields.get('sha');
-      if (typeof ref !== 'string' || typeof sha !== 'string') return validationFailed('Invalid request.\n\n"ref" and "sha" are required.');
+      if (typeof ref !== 'string' || typeof sha !== 'string')
+        return validationFailed('Invalid request.\n\n"ref" and "sha" are required.');
       if (!/^refs\/[^/]+\/.+/.test(ref)) return validationFailed('Reference name is invalid');
       const outcome = world.writeRef(ref, sha, { create: true, force: false });
       if (!outcome.ok) return json(outcome.status, errorBody(outcome.status, outcome.message));
       const key = ref.replace(/^refs\//, '');
-      return json(201, gitRefJson(apiBase(req), world, key, sha), { location: `${apiBase(req)}/repos/${world.fullName}/git/${ref}` });
+      return json(201, gitRefJson(apiBase(req), world, key, sha), {
+        location: `${apiBase(req)}/repos/${world.fullName}/git/${ref}`,
+      });
     }),
   );
 

@@ -17,7 +17,10 @@ function numericId(key: string): number {
   return Number.parseInt(createHash('sha1').update(key).digest('hex').slice(0, 8), 16);
 }
 
-export function errorBody(status: number, message: string): { message: string; documentation_url: string; status: string } {
+export function errorBody(
+  status: number,
+  message: string,
+): { message: string; documentation_url: string; status: string } {
   return { message, documentation_url: DOCS, status: String(status) };
 }
 
@@ -107,7 +110,10 @@ export function minimalRepository(api: string, world: GitHubWorld): Record<strin
 /** GET /repos/{owner}/{repo}: the "full repository", with the caller's permissions when authenticated. */
 export function fullRepository(api: string, world: GitHubWorld, authenticated: boolean): Record<string, unknown> {
   const created = '2025-01-06T09:00:00Z';
-  const pushed = [...world.commits.values()].reduce((latest, commit) => (commit.date > latest ? commit.date : latest), created);
+  const pushed = [...world.commits.values()].reduce(
+    (latest, commit) => (commit.date > latest ? commit.date : latest),
+    created,
+  );
   return {
     ...minimalRepository(api, world),
     clone_url: `${world.htmlUrl}.git`,
@@ -181,7 +187,12 @@ export function commitJson(api: string, world: GitHubWorld, commit: FakeCommit):
 }
 
 /** The changed files of a comparison: the paths the commits touch, capped at 300 like GitHub. */
-export function diffEntries(api: string, world: GitHubWorld, commits: FakeCommit[], head: string): Record<string, unknown>[] {
+export function diffEntries(
+  api: string,
+  world: GitHubWorld,
+  commits: FakeCommit[],
+  head: string,
+): Record<string, unknown>[] {
   const paths = [...new Set(commits.flatMap((commit) => commit.files))].sort().slice(0, 300);
   return paths.map((filename) => ({
     sha: createHash('sha1').update(`blob:${head}:${filename}`).digest('hex'),

@@ -34,11 +34,7 @@ const inputSchema = z.object({
   options: z.array(scalar).optional(),
 });
 
-const triggerSchema = z.union([
-  z.string(),
-  z.array(z.string()),
-  z.record(z.string(), z.unknown()),
-]);
+const triggerSchema = z.union([z.string(), z.array(z.string()), z.record(z.string(), z.unknown())]);
 
 const fileSchema = z.object({
   name: z.string().optional(),
@@ -72,7 +68,10 @@ export function parseWorkflowFile(yamlText: string): WorkflowFile {
  * Renders a `run-name` the way Actions does for the expressions a dispatch run-name uses:
  * `inputs.X`, `github.event.inputs.X`, `github.ref_name`, `github.actor`; anything else renders empty.
  */
-export function renderRunName(template: string, context: { inputs: Record<string, string>; refName: string; actor: string }): string {
+export function renderRunName(
+  template: string,
+  context: { inputs: Record<string, string>; refName: string; actor: string },
+): string {
   return template.replace(/\$\{\{\s*([^}]*?)\s*\}\}/g, (_match, expression: string) => {
     const input = /^(?:github\.event\.)?inputs\.([A-Za-z_][A-Za-z0-9_-]*)$/.exec(expression);
     if (input) return context.inputs[input[1] ?? ''] ?? '';

@@ -12,7 +12,15 @@ import { parseWorkflowFile, renderRunName, type WorkflowInputSpec } from './work
 export type RunStatus = 'requested' | 'queued' | 'pending' | 'waiting' | 'in_progress' | 'completed';
 /** A completed run's `conclusion` (same schema). */
 export type RunConclusion =
-  | 'success' | 'failure' | 'cancelled' | 'timed_out' | 'action_required' | 'neutral' | 'skipped' | 'stale' | 'startup_failure';
+  | 'success'
+  | 'failure'
+  | 'cancelled'
+  | 'timed_out'
+  | 'action_required'
+  | 'neutral'
+  | 'skipped'
+  | 'stale'
+  | 'startup_failure';
 
 export interface FakeCommit {
   sha: string;
@@ -179,11 +187,16 @@ export class GitHubWorld {
   addCommit(input: AddCommitInput): string {
     const branch = input.branch === undefined ? this.defaultBranch : input.branch;
     const head = branch === null ? undefined : this.refs.get(`heads/${branch}`);
-    const parents = input.parent === undefined ? (head ? [head] : []) : input.parent === null ? [] : [input.parent].flat();
+    const parents =
+      input.parent === undefined ? (head ? [head] : []) : input.parent === null ? [] : [input.parent].flat();
     for (const parent of parents) if (!this.commits.has(parent)) throw new Error(`Unknown parent commit ${parent}`);
     const date = new Date(input.date ?? this.latestCommitMs + 60_000).toISOString();
     const author = input.author ?? { name: 'Dev Eloper', email: 'dev@example.com' };
-    const sha = input.sha ?? createHash('sha1').update(JSON.stringify([parents, input.message, author, date, input.files])).digest('hex');
+    const sha =
+      input.sha ??
+      createHash('sha1')
+        .update(JSON.stringify([parents, input.message, author, date, input.files]))
+        .digest('hex');
     if (!this.commits.has(sha)) {
       const ms = Date.parse(date);
       this.commits.set(sha, { sha, parents, message: input.message, author, date, files: [...input.files] });
@@ -207,7 +220,8 @@ export class GitHubWorld {
   /** A full sha, a unique sha prefix (7+), a branch or a tag → sha; undefined when nothing matches. */
   resolve(ref: string): string | undefined {
     if (this.commits.has(ref)) return ref;
-    const named = this.refs.get(`heads/${ref}`) ?? this.refs.get(`tags/${ref}`) ?? this.refs.get(ref.replace(/^refs\//, ''));
+    const named =
+      this.refs.get(`heads/${ref}`) ?? this.refs.get(`tags/${ref}`) ?? this.refs.get(ref.replace(/^refs\//, ''));
     if (named) return named;
     if (/^[0-9a-f]{7,39}$/.test(ref)) {
       const matches = [...this.commits.keys()].filter((sha) => sha.startsWith(ref));
@@ -295,7 +309,9 @@ export class GitHubWorld {
 
   /** By file name or numeric id, as the REST API accepts either. */
   findWorkflow(idOrFile: string): FakeWorkflow | undefined {
-    return this.workflows.get(idOrFile) ?? [...this.workflows.values()].find((workflow) => String(workflow.id) === idOrFile);
+    return (
+      this.workflows.get(idOrFile) ?? [...this.workflows.values()].find((workflow) => String(workflow.id) === idOrFile)
+    );
   }
 
   /** The next dispatched run ends with this conclusion instead of running the executor. */
@@ -314,13 +330,17 @@ export class GitHubWorld {
     const workflow = this.findWorkflow(idOrFile);
     if (!workflow) return { ok: false, status: 404, message: 'Not Found' };
     if (!this.canPush()) return { ok: false, status: 403, message: 'Resource not accessible by personal access token' };
-    if (workflow.inputs === null) return { ok: false, status: 422, message: "Workflow does not have 'workflow_dispatch' trigger" };
-    if (workflow.state !== 'active') return { ok: false, status: 422, message: 'Cannot trigger a workflow_dispatch on a disabled workflow' };
-    const headSha = this.refs.get(`heads/${ref}`) ?? this.refs.get(`tags/${ref}`) ?? this.refs.get(ref.replace(/^refs\//, ''));
+    if (workflow.inputs === null)
+      return { ok: false, status: 422, message: "Workflow does not have 'workflow_dispatch' trigger" };
+    if (workflow.state !== 'active')
+      return { ok: false, status: 422, message: 'Cannot trigger a workflow_dispatch on a disabled workflow' };
+    const headSha =
+      this.refs.get(`heads/${ref}`) ?? this.refs.get(`tags/${ref}`) ?? this.refs.get(ref.replace(/^refs\//, ''));
     if (headSha === undefined) return { ok: false, status: 422, message: `No ref found for: ${ref}` };
     const declared = new Map(workflow.inputs.map((input) => [input.name, input]));
     const unexpected = Object.keys(given).filter((name) => !declared.has(name));
-    if (unexpected.length > 0) return { ok: false, status: 422, message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}` };
+    if (unexpected.length > 0)
+      return { ok: false, status: 422, message: `Unexpected inputs provided: ${JSON.stringify(unexpected)}` };
     const inputs: Record<string, string> = {};
     for (const spec of workflow.inputs) {
       const value = given[spec.name] ?? spec.default;
@@ -329,7 +349,11 @@ export class GitHubWorld {
         continue;
       }
       if (spec.type === 'choice' && !spec.options.includes(value)) {
-        return { ok: false, status: 422, message: `Provided value '${value}' for input '${spec.name}' not in the list of allowed values` };
+        return {
+          ok: false,
+          status: 422,
+          message: `Provided value '${value}' for input '${spec.name}' not in the list of allowed values`,
+        };
       }
       inputs[spec.name] = value;
     }
@@ -344,7 +368,10 @@ export class GitHubWorld {
       event: 'workflow_dispatch',
       status: 'queued',
       conclusion: null,
-      displayTitle: workflow.runName === null ? workflow.name : renderRunName(workflow.runName, { inputs, refName, actor: 'kosli-release-gate' }),
+      displayTitle:
+        workflow.runName === null
+          ? workflow.name
+          : renderRunName(workflow.runName, { inputs, refName, actor: 'kosli-release-gate' }),
       inputs,
       ref: refName,
       headSha,

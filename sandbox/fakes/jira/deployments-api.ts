@@ -37,7 +37,10 @@ export function jiraDeploymentsOf(world: JiraWorld): StoredDeployment[] {
 
 const ISSUE_KEY = /^\w{1,255}-\d{1,255}$/;
 const str = (max: number) => z.string().max(max);
-const url = z.string().max(2000).refine((value) => URL.canParse(value), 'must be a URI');
+const url = z
+  .string()
+  .max(2000)
+  .refine((value) => URL.canParse(value), 'must be a URI');
 
 const association = z.union([
   z.object({ associationType: z.enum(['issueKeys', 'issueIdOrKeys']), values: z.array(z.string()).min(1) }),
@@ -57,14 +60,23 @@ const deploymentSchema = z.object({
   duration: z.number().int().optional(),
   state: z.enum(['unknown', 'pending', 'in_progress', 'cancelled', 'failed', 'rolled_back', 'successful']),
   pipeline: z.object({ id: str(255), displayName: str(255), url }),
-  environment: z.object({ id: str(255), displayName: str(255), type: z.enum(['unmapped', 'development', 'testing', 'staging', 'production']) }),
+  environment: z.object({
+    id: str(255),
+    displayName: str(255),
+    type: z.enum(['unmapped', 'development', 'testing', 'staging', 'production']),
+  }),
   commands: z.array(z.object({ command: z.string().optional() })).optional(),
   schemaVersion: z.literal('1.0').optional(),
 });
 
 const requestSchema = z.object({
   properties: z
-    .record(z.string().refine((k) => !k.includes(':') && !k.startsWith('_'), "property keys cannot contain ':' or start with '_'"), z.string().max(255))
+    .record(
+      z
+        .string()
+        .refine((k) => !k.includes(':') && !k.startsWith('_'), "property keys cannot contain ':' or start with '_'"),
+      z.string().max(255),
+    )
     .refine((p) => Object.keys(p).length <= 5, 'at most 5 properties')
     .optional(),
   deployments: z.array(z.unknown()).min(1).max(DEPLOYMENTS_PER_REQUEST),
@@ -73,7 +85,10 @@ const requestSchema = z.object({
 
 /** The API's error body: an array of `{ message }`. */
 function errorMessages(status: number, ...messages: string[]): FakeResponse {
-  return json(status, messages.map((message) => ({ message })));
+  return json(
+    status,
+    messages.map((message) => ({ message })),
+  );
 }
 
 function describe(error: z.ZodError): string[] {
@@ -90,12 +105,16 @@ export function registerDeploymentsApi(service: FakeHttpService, world: JiraWorl
   const asApp = (req: FakeRequest): FakeResponse | undefined =>
     req.headers['x-fake-account-id'] === undefined
       ? undefined
-      : errorMessages(403, 'Only the app that defines the devops:deploymentInfoProvider module can access deployment data.');
+      : errorMessages(
+          403,
+          'Only the app that defines the devops:deploymentInfoProvider module can access deployment data.',
+        );
 
   service.route('POST', '/rest/deployments/0.1/bulk', (req) => {
     const refused = asApp(req);
     if (refused) return refused;
-    if (req.body.length > DEPLOYMENTS_BODY_LIMIT_BYTES) return errorMessages(413, 'Data is too large. Submit fewer deployments in each payload.');
+    if (req.body.length > DEPLOYMENTS_BODY_LIMIT_BYTES)
+      return errorMessages(413, 'Data is too large. Submit fewer deployments in each payload.');
     const parsed = requestSchema.safeParse(jsonBody(req));
     if (!parsed.success) return errorMessages(400, ...describe(parsed.error));
     const properties = parsed.data.properties ?? {};
@@ -105,22 +124,44 @@ export function registerDeploymentsApi(service: FakeHttpService, world: JiraWorl
     for (const raw of parsed.data.deployments) {
       const deployment = deploymentSchema.safeParse(raw);
       if (!deployment.success) {
-        const loose = z.object({ deploymentSequenceNumber: z.number(), pipeline: z.object({ id: z.string() }), environment: z.object({ id: z.string() }) }).safeParse(raw);
+        const loose = z
+          .object({
+            deploymentSequenceNumber: z.number(),
+            pipeline: z.object({ id: z.string() }),
+            environment: z.object({ id: z.string() }),
+          })
+          .safeParse(raw);
         if (!loose.success) return errorMessages(400, ...describe(deployment.error));
-        const key = { pipelineId: loose.data.pipeline.id, environmentId: loose.data.environment.id, deploymentSequenceNumber: loose.data.deploymentSequenceNumber };
+        const key = {
+          pipelineId: loose.data.pipeline.id,
+          environmentId: loose.data.environment.id,
+          deploymentSequenceNumber: loose.data.deploymentSequenceNumber,
+        };
         rejected.push({ key, errors: describe(deployment.error).map((message) => ({ message })) });
         continue;
       }
       const d = deployment.data;
-      const key = { pipelineId: d.pipeline.id, environmentId: d.environment.id, deploymentSequenceNumber: d.deploymentSequenceNumber };
-      const issueValues = [...(d.issueKeys ?? []), ...(d.associations ?? []).filter((a) => a.associationType !== 'serviceIdOrKeys').flatMap((a) => a.values)];
+      const key = {
+        pipelineId: d.pipeline.id,
+        environmentId: d.environment.id,
+        deploymentSequenceNumber: d.deploymentSequenceNumber,
+      };
+      const issueValues = [
+        ...(d.issueKeys ?? []),
+        ...(d.associations ?? []).filter((a) => a.associationType !== 'serviceIdOrKeys').flatMap((a) => a.values),
+      ];
       const valueCount = (d.issueKeys?.length ?? 0) + (d.associations ?? []).reduce((n, a) => n + a.values.length, 0);
       if (valueCount === 0) {
         rejected.push({ key, errors: [{ message: 'A deployment must specify issueKeys or associations.' }] });
         continue;
       }
       if (valueCount > ASSOCIATION_VALUES_PER_DEPLOYMENT) {
-        rejected.push({ key, errors: [{ message: `The number of association values must not exceed ${ASSOCIATION_VALUES_PER_DEPLOYMENT}.` }] });
+        rejected.push({
+          key,
+          errors: [
+            { message: `The number of association values must not exceed ${ASSOCIATION_VALUES_PER_DEPLOYMENT}.` },
+          ],
+        });
         continue;
       }
       const known = issueValues.filter((value) => world.issue(value) !== undefined);
@@ -150,7 +191,8 @@ export function registerDeploymentsApi(service: FakeHttpService, world: JiraWorl
     });
   });
 
-  const byKey = '/rest/deployments/0.1/pipelines/{pipelineId}/environments/{environmentId}/deployments/{deploymentSequenceNumber}';
+  const byKey =
+    '/rest/deployments/0.1/pipelines/{pipelineId}/environments/{environmentId}/deployments/{deploymentSequenceNumber}';
   const keyOf = (req: FakeRequest): string | undefined => {
     const sequence = req.params.deploymentSequenceNumber ?? '';
     if (!/^\d+$/.test(sequence)) return undefined;

@@ -13,7 +13,16 @@ import { registerBulkEditApi } from './bulk-edit-api';
 import { registerDeploymentsApi } from './deployments-api';
 import { parseJql, runJql, JqlError } from './jql';
 import { isKnownPermission, JIRA_PERMISSIONS } from './permissions';
-import { type IssueFieldName, ISSUE_FIELDS, issueWire, jiraError, projectWire, relatedWorkWire, userWire, versionWire } from './wire';
+import {
+  type IssueFieldName,
+  ISSUE_FIELDS,
+  issueWire,
+  jiraError,
+  projectWire,
+  relatedWorkWire,
+  userWire,
+  versionWire,
+} from './wire';
 import { routeProjectSearch } from './project-search';
 import { routeUserSearch } from './user-search';
 import { JiraWorld, type WorldIssue, type WorldProject, type WorldVersion } from './world';
@@ -44,10 +53,36 @@ const INVALID_PAYLOAD = 'Invalid request payload. Refer to the REST API document
 const NOT_AUTHENTICATED = 'You are not authenticated. Authentication required to perform this operation.';
 const ISO_DATE = /^\d{4}-\d{2}-\d{2}$/;
 const VERSION_PROPERTIES = new Set([
-  'approvers', 'archived', 'description', 'driver', 'expand', 'id', 'issuesStatusForFixVersion', 'moveUnfixedIssuesTo', 'name',
-  'operations', 'overdue', 'project', 'projectId', 'releaseDate', 'released', 'self', 'startDate', 'userReleaseDate', 'userStartDate',
+  'approvers',
+  'archived',
+  'description',
+  'driver',
+  'expand',
+  'id',
+  'issuesStatusForFixVersion',
+  'moveUnfixedIssuesTo',
+  'name',
+  'operations',
+  'overdue',
+  'project',
+  'projectId',
+  'releaseDate',
+  'released',
+  'self',
+  'startDate',
+  'userReleaseDate',
+  'userStartDate',
 ]);
-const SEARCH_PROPERTIES = new Set(['expand', 'fields', 'fieldsByKeys', 'jql', 'maxResults', 'nextPageToken', 'properties', 'reconcileIssues']);
+const SEARCH_PROPERTIES = new Set([
+  'expand',
+  'fields',
+  'fieldsByKeys',
+  'jql',
+  'maxResults',
+  'nextPageToken',
+  'properties',
+  'reconcileIssues',
+]);
 const ORDER_BY = /^[+-]?(description|name|releaseDate|sequence|startDate)$/;
 
 function isRecord(value: unknown): value is Record<string, unknown> {
@@ -82,7 +117,12 @@ function boolParam(req: FakeRequest, name: string): boolean | undefined | 'inval
 }
 
 function expands(req: FakeRequest): Set<string> {
-  return new Set((req.query.get('expand') ?? '').split(',').map((s) => s.trim()).filter(Boolean));
+  return new Set(
+    (req.query.get('expand') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
 }
 
 function tokenHash(jql: string): string {
@@ -93,7 +133,14 @@ function tokenHash(jql: string): string {
 function authenticated(authorization: string | undefined, token: string): boolean {
   if (authorization === `Bearer ${token}`) return true;
   const basic = /^Basic (.+)$/.exec(authorization ?? '');
-  return basic !== null && Buffer.from(basic[1] ?? '', 'base64').toString('utf8').split(':').slice(1).join(':') === token;
+  return (
+    basic !== null &&
+    Buffer.from(basic[1] ?? '', 'base64')
+      .toString('utf8')
+      .split(':')
+      .slice(1)
+      .join(':') === token
+  );
 }
 
 export function createJiraFake(world: JiraWorld = new JiraWorld(), options: JiraFakeOptions = {}): JiraFake {
@@ -104,7 +151,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   const today = (): string => new Date(now()).toISOString().slice(0, 10);
 
   const principal = (req: FakeRequest): string => header(req, ACCOUNT_HEADER) ?? world.appAccountId;
-  const canBrowse = (req: FakeRequest, project: WorldProject): boolean => world.holds(principal(req), 'BROWSE_PROJECTS', project.key);
+  const canBrowse = (req: FakeRequest, project: WorldProject): boolean =>
+    world.holds(principal(req), 'BROWSE_PROJECTS', project.key);
   const holdsIn = (req: FakeRequest, project: WorldProject, ...permissions: string[]): boolean =>
     permissions.every((p) => world.holds(principal(req), p, project.key));
   const bulkEdits = registerBulkEditApi(service, world, now, principal);
@@ -168,14 +216,25 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     const project = world.project(idOrKey);
     return project && canBrowse(req, project) ? project : undefined;
   };
-  const visibleVersion = (req: FakeRequest, id: string): { version: WorldVersion; project: WorldProject } | undefined => {
+  const visibleVersion = (
+    req: FakeRequest,
+    id: string,
+  ): { version: WorldVersion; project: WorldProject } | undefined => {
     const version = world.version(id);
     const project = version ? world.project(version.projectId) : undefined;
     return version && project && canBrowse(req, project) ? { version, project } : undefined;
   };
   /** A version as Jira sends it, with the expansions asked for (`approvers`, `issuesstatus`). */
-  const versionJson = (req: FakeRequest, version: WorldVersion, expand: ReadonlySet<string> = new Set()): Record<string, unknown> =>
-    versionWire(baseUrl(req), world, version, { approvers: expand.has('approvers'), issuesStatus: expand.has('issuesstatus'), today: today() });
+  const versionJson = (
+    req: FakeRequest,
+    version: WorldVersion,
+    expand: ReadonlySet<string> = new Set(),
+  ): Record<string, unknown> =>
+    versionWire(baseUrl(req), world, version, {
+      approvers: expand.has('approvers'),
+      issuesStatus: expand.has('issuesstatus'),
+      today: today(),
+    });
   const versionNotFound = (id: string): FakeResponse => jiraError(404, [`Could not find version for id '${id}'`]);
   const projectNotFound = (idOrKey: string): FakeResponse =>
     jiraError(404, [`No project could be found with ${/^\d+$/.test(idOrKey) ? 'id' : 'key'} '${idOrKey}'.`]);
@@ -195,10 +254,15 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     if (!project) return projectNotFound(key);
     const startAt = intParam(req, 'startAt') ?? 0;
     const requested = intParam(req, 'maxResults') ?? 50;
-    if (Number.isNaN(startAt) || Number.isNaN(requested)) return jiraError(400, ['startAt and maxResults must be non-negative integers.']);
-    const statuses = (req.query.get('status') ?? '').split(',').map((s) => s.trim()).filter(Boolean);
+    if (Number.isNaN(startAt) || Number.isNaN(requested))
+      return jiraError(400, ['startAt and maxResults must be non-negative integers.']);
+    const statuses = (req.query.get('status') ?? '')
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean);
     const badStatus = statuses.find((s) => !['released', 'unreleased', 'archived'].includes(s));
-    if (badStatus) return jiraError(400, [`Invalid status '${badStatus}'. Valid values are released, unreleased and archived.`]);
+    if (badStatus)
+      return jiraError(400, [`Invalid status '${badStatus}'. Valid values are released, unreleased and archived.`]);
     const orderBy = req.query.get('orderBy') ?? 'sequence';
     if (!ORDER_BY.test(orderBy)) return jiraError(400, [`Invalid orderBy '${orderBy}'.`]);
     const text = (req.query.get('query') ?? '').toLowerCase();
@@ -238,7 +302,10 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     const project = visibleProject(req, key);
     if (!project) return projectNotFound(key);
     const expand = expands(req);
-    return json(200, world.versionsOf(project.id).map((v) => versionJson(req, v, expand)));
+    return json(
+      200,
+      world.versionsOf(project.id).map((v) => versionJson(req, v, expand)),
+    );
   });
 
   service.route('GET', '/rest/api/3/version/{id}', (req) => {
@@ -250,7 +317,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
 
   service.route('POST', '/rest/api/3/version', (req) => {
     const body = jsonBody(req);
-    if (!isRecord(body) || Object.keys(body).some((k) => !VERSION_PROPERTIES.has(k))) return jiraError(400, [INVALID_PAYLOAD]);
+    if (!isRecord(body) || Object.keys(body).some((k) => !VERSION_PROPERTIES.has(k)))
+      return jiraError(400, [INVALID_PAYLOAD]);
     if (body.projectId === undefined && body.project === undefined) {
       return jiraError(400, [], { project: 'Project must be specified to create a version.' });
     }
@@ -262,7 +330,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
       return jiraError(404, ['You must have global or project administrator permissions in order to create versions.']);
     }
     const fieldErrors = validateVersionFields(body, project, undefined, world);
-    if (typeof body.name !== 'string' || body.name.trim() === '') fieldErrors.name ??= 'You must specify a valid version name';
+    if (typeof body.name !== 'string' || body.name.trim() === '')
+      fieldErrors.name ??= 'You must specify a valid version name';
     if (Object.keys(fieldErrors).length > 0) return jiraError(400, [], fieldErrors);
     // `released` is "not applicable when creating"; readOnly properties (approvers, id, self…) are ignored.
     const version = world.addVersion({
@@ -282,18 +351,25 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     if (!found) return versionNotFound(id);
     const { version, project } = found;
     const body = jsonBody(req);
-    if (!isRecord(body) || Object.keys(body).some((k) => !VERSION_PROPERTIES.has(k))) return jiraError(400, [INVALID_PAYLOAD]);
+    if (!isRecord(body) || Object.keys(body).some((k) => !VERSION_PROPERTIES.has(k)))
+      return jiraError(400, [INVALID_PAYLOAD]);
     if (!holdsIn(req, project, 'ADMINISTER_PROJECTS')) {
       return jiraError(400, ['You must have global or project administrator permissions in order to edit versions.']);
     }
     const fieldErrors = validateVersionFields(body, project, version, world);
-    if (body.name !== undefined && (typeof body.name !== 'string' || body.name.trim() === '')) fieldErrors.name ??= 'You must specify a valid version name';
-    if (body.released !== undefined && typeof body.released !== 'boolean') fieldErrors.released = 'Released must be true or false.';
-    if (body.archived !== undefined && typeof body.archived !== 'boolean') fieldErrors.archived = 'Archived must be true or false.';
+    if (body.name !== undefined && (typeof body.name !== 'string' || body.name.trim() === ''))
+      fieldErrors.name ??= 'You must specify a valid version name';
+    if (body.released !== undefined && typeof body.released !== 'boolean')
+      fieldErrors.released = 'Released must be true or false.';
+    if (body.archived !== undefined && typeof body.archived !== 'boolean')
+      fieldErrors.archived = 'Archived must be true or false.';
     let moveTo: WorldVersion | undefined;
     if (body.moveUnfixedIssuesTo !== undefined) {
       // The field holds the target version's self URL.
-      const targetId = typeof body.moveUnfixedIssuesTo === 'string' ? /\/version\/(\d+)$/.exec(body.moveUnfixedIssuesTo)?.[1] : undefined;
+      const targetId =
+        typeof body.moveUnfixedIssuesTo === 'string'
+          ? /\/version\/(\d+)$/.exec(body.moveUnfixedIssuesTo)?.[1]
+          : undefined;
       moveTo = targetId === undefined ? undefined : world.version(targetId);
       if (!moveTo || moveTo.projectId !== project.id || moveTo.id === version.id) {
         fieldErrors.moveUnfixedIssuesTo = 'The version to move unfixed issues to is not valid.';
@@ -308,7 +384,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     const releasing = body.released === true && !version.released;
     if (body.released === false) version.released = false;
     // A request to release an already released version is ignored, release date included.
-    if (typeof body.releaseDate === 'string' && !(body.released === true && version.released)) version.releaseDate = body.releaseDate;
+    if (typeof body.releaseDate === 'string' && !(body.released === true && version.released))
+      version.releaseDate = body.releaseDate;
     if (releasing) {
       version.released = true;
       version.releaseDate ??= today();
@@ -329,16 +406,22 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     const found = visibleVersion(req, id);
     if (!found) return versionNotFound(id);
     const body = jsonBody(req);
-    if (!isRecord(body) || Object.keys(body).some((k) => !['category', 'title', 'url', 'relatedWorkId', 'issueId'].includes(k))) {
+    if (
+      !isRecord(body) ||
+      Object.keys(body).some((k) => !['category', 'title', 'url', 'relatedWorkId', 'issueId'].includes(k))
+    ) {
       return jiraError(400, [INVALID_PAYLOAD]);
     }
     if (!holdsIn(req, found.project, 'RESOLVE_ISSUES', 'EDIT_ISSUES')) {
-      return jiraError(403, ['You need the Resolve issues and Edit issues permissions to add related work to this version.']);
+      return jiraError(403, [
+        'You need the Resolve issues and Edit issues permissions to add related work to this version.',
+      ]);
     }
     const errors: Record<string, string> = {};
     if (typeof body.category !== 'string' || body.category.trim() === '') errors.category = 'Category is required.';
     if (typeof body.url !== 'string' || !isHttpUrl(body.url)) errors.url = 'A valid URL is required for generic links.';
-    if (body.title !== undefined && (typeof body.title !== 'string' || body.title.length > 255)) errors.title = 'The title must be text of at most 255 characters.';
+    if (body.title !== undefined && (typeof body.title !== 'string' || body.title.length > 255))
+      errors.title = 'The title must be text of at most 255 characters.';
     if (Object.keys(errors).length > 0) return jiraError(400, [], errors);
     const item = world.addRelatedWork(found.version.id, {
       category: String(body.category),
@@ -349,7 +432,15 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   });
 
   /** Enhanced search, shared by the POST (body) and GET (query) forms of `/rest/api/3/search/jql`. */
-  const search = (req: FakeRequest, input: { jql: string; fields: string[] | undefined; maxResults: number | undefined; nextPageToken: string | undefined }): FakeResponse => {
+  const search = (
+    req: FakeRequest,
+    input: {
+      jql: string;
+      fields: string[] | undefined;
+      maxResults: number | undefined;
+      nextPageToken: string | undefined;
+    },
+  ): FakeResponse => {
     const { jql } = input;
     const fields = requestedFields(input.fields ?? ['id']);
 
@@ -389,10 +480,14 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
 
   service.route('POST', '/rest/api/3/search/jql', (req) => {
     const body = jsonBody(req);
-    if (!isRecord(body) || Object.keys(body).some((k) => !SEARCH_PROPERTIES.has(k))) return jiraError(400, [INVALID_PAYLOAD]);
-    if (body.fields !== undefined && !(Array.isArray(body.fields) && body.fields.every((f) => typeof f === 'string'))) return jiraError(400, [INVALID_PAYLOAD]);
-    if (body.maxResults !== undefined && !(Number.isInteger(body.maxResults) && Number(body.maxResults) >= 0)) return jiraError(400, [INVALID_PAYLOAD]);
-    if (body.nextPageToken !== undefined && typeof body.nextPageToken !== 'string') return jiraError(400, [INVALID_PAYLOAD]);
+    if (!isRecord(body) || Object.keys(body).some((k) => !SEARCH_PROPERTIES.has(k)))
+      return jiraError(400, [INVALID_PAYLOAD]);
+    if (body.fields !== undefined && !(Array.isArray(body.fields) && body.fields.every((f) => typeof f === 'string')))
+      return jiraError(400, [INVALID_PAYLOAD]);
+    if (body.maxResults !== undefined && !(Number.isInteger(body.maxResults) && Number(body.maxResults) >= 0))
+      return jiraError(400, [INVALID_PAYLOAD]);
+    if (body.nextPageToken !== undefined && typeof body.nextPageToken !== 'string')
+      return jiraError(400, [INVALID_PAYLOAD]);
     return search(req, {
       jql: typeof body.jql === 'string' ? body.jql : '',
       fields: Array.isArray(body.fields) ? body.fields.map(String) : undefined,
@@ -405,8 +500,13 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   service.route('GET', '/rest/api/3/search/jql', (req) => {
     const rawMax = req.query.get('maxResults');
     const maxResults = rawMax === null ? undefined : Number(rawMax);
-    if (maxResults !== undefined && !(Number.isInteger(maxResults) && maxResults >= 0)) return jiraError(400, ["The value of 'maxResults' must be a non-negative integer."]);
-    const fields = req.query.getAll('fields').flatMap((f) => f.split(',')).map((f) => f.trim()).filter((f) => f !== '');
+    if (maxResults !== undefined && !(Number.isInteger(maxResults) && maxResults >= 0))
+      return jiraError(400, ["The value of 'maxResults' must be a non-negative integer."]);
+    const fields = req.query
+      .getAll('fields')
+      .flatMap((f) => f.split(','))
+      .map((f) => f.trim())
+      .filter((f) => f !== '');
     return search(req, {
       jql: req.query.get('jql') ?? '',
       fields: fields.length > 0 ? fields : undefined,
@@ -419,7 +519,8 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     const ref = req.params.issueIdOrKey ?? '';
     const issue = world.issueByIdOrKey(ref);
     const project = issue ? world.project(issue.projectId) : undefined;
-    if (!issue || !project || !canBrowse(req, project)) return jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
+    if (!issue || !project || !canBrowse(req, project))
+      return jiraError(404, ['Issue does not exist or you do not have permission to see it.']);
     const flag: Record<string, boolean | undefined> = {};
     for (const name of ['notifyUsers', 'overrideScreenSecurity', 'overrideEditableFlag', 'returnIssue']) {
       const value = boolParam(req, name);
@@ -428,14 +529,19 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     }
     const isProjectAdmin = holdsIn(req, project, 'ADMINISTER_PROJECTS');
     if (flag.notifyUsers === false && !isProjectAdmin) {
-      return jiraError(403, ['To discard the user notification either admin or project admin permissions are required.']);
+      return jiraError(403, [
+        'To discard the user notification either admin or project admin permissions are required.',
+      ]);
     }
     if ((flag.overrideScreenSecurity || flag.overrideEditableFlag) && !isProjectAdmin) {
-      return jiraError(403, ['Only connect app users with admin permissions can override screen security and the editable flag.']);
+      return jiraError(403, [
+        'Only connect app users with admin permissions can override screen security and the editable flag.',
+      ]);
     }
     const body = jsonBody(req);
     if (!isRecord(body)) return jiraError(400, [INVALID_PAYLOAD]);
-    if (!holdsIn(req, project, 'EDIT_ISSUES')) return jiraError(400, ['You do not have permission to edit issues in this project.']);
+    if (!holdsIn(req, project, 'EDIT_ISSUES'))
+      return jiraError(400, ['You do not have permission to edit issues in this project.']);
     const result = applyIssueEdit(world, issue, project, body, holdsIn(req, project, 'RESOLVE_ISSUES'));
     if (result) return result;
     if (flag.returnIssue) return json(200, issueWire(baseUrl(req), world, issue, new Set(ISSUE_FIELDS)));
@@ -454,9 +560,16 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
   service.route('GET', '/rest/api/3/mypermissions', (req) => {
     const raw = req.query.get('permissions');
     if (raw === null || raw.trim() === '') return jiraError(400, ['The permissions query parameter is required.']);
-    const keys = raw.split(',').map((k) => k.trim()).filter(Boolean);
+    const keys = raw
+      .split(',')
+      .map((k) => k.trim())
+      .filter(Boolean);
     const unknown = keys.filter((k) => !isKnownPermission(k));
-    if (unknown.length > 0) return jiraError(400, unknown.map((k) => `Permission '${k}' does not exist.`));
+    if (unknown.length > 0)
+      return jiraError(
+        400,
+        unknown.map((k) => `Permission '${k}' does not exist.`),
+      );
     const projectRef = req.query.get('projectKey') ?? req.query.get('projectId');
     let projectKey: string | undefined;
     if (projectRef !== null) {
@@ -469,7 +582,14 @@ export function createJiraFake(world: JiraWorld = new JiraWorld(), options: Jira
     for (const key of keys) {
       const info = JIRA_PERMISSIONS[key];
       if (!info) continue;
-      permissions[key] = { id: info.id, key, name: info.name, type: info.type, description: info.description, havePermission: world.holds(who, key, projectKey) };
+      permissions[key] = {
+        id: info.id,
+        key,
+        name: info.name,
+        type: info.type,
+        description: info.description,
+        havePermission: world.holds(who, key, projectKey),
+      };
     }
     return json(200, { permissions });
   });
@@ -488,7 +608,12 @@ function isHttpUrl(value: string): boolean {
 }
 
 /** Checks the fields create and update share; returns Jira's per-field errors. */
-function validateVersionFields(body: Record<string, unknown>, project: WorldProject, self: WorldVersion | undefined, world: JiraWorld): Record<string, string> {
+function validateVersionFields(
+  body: Record<string, unknown>,
+  project: WorldProject,
+  self: WorldVersion | undefined,
+  world: JiraWorld,
+): Record<string, string> {
   const errors: Record<string, string> = {};
   if (typeof body.name === 'string') {
     if (body.name.length > 255) errors.name = 'The version name must not exceed 255 characters.';
@@ -497,10 +622,12 @@ function validateVersionFields(body: Record<string, unknown>, project: WorldProj
   }
   if (body.description !== undefined) {
     if (typeof body.description !== 'string') errors.description = 'The description must be text.';
-    else if (Buffer.byteLength(body.description, 'utf8') > 16384) errors.description = 'The description must not exceed 16,384 bytes.';
+    else if (Buffer.byteLength(body.description, 'utf8') > 16384)
+      errors.description = 'The description must not exceed 16,384 bytes.';
   }
   for (const field of ['releaseDate', 'startDate'] as const) {
-    if (body[field] !== undefined && !isIsoDate(body[field])) errors[field] = 'Invalid date format. Please enter the date in the format "yyyy-MM-dd".';
+    if (body[field] !== undefined && !isIsoDate(body[field]))
+      errors[field] = 'Invalid date format. Please enter the date in the format "yyyy-MM-dd".';
   }
   return errors;
 }
@@ -513,7 +640,13 @@ function sortVersions(versions: WorldVersion[], orderBy: string): void {
     return;
   }
   const value = (v: WorldVersion): string | null =>
-    field === 'name' ? v.name : field === 'description' ? v.description : field === 'releaseDate' ? v.releaseDate : v.startDate;
+    field === 'name'
+      ? v.name
+      : field === 'description'
+        ? v.description
+        : field === 'releaseDate'
+          ? v.releaseDate
+          : v.startDate;
   versions.sort((a, b) => {
     const x = value(a);
     const y = value(b);
@@ -570,15 +703,23 @@ function readPageToken(token: string, jql: string): number | undefined {
  * `fields.fixVersions` REPLACES the list, as in Jira, while `update` adds and removes. Returns the
  * error response, or undefined when applied.
  */
-function applyIssueEdit(world: JiraWorld, issue: WorldIssue, project: WorldProject, body: Record<string, unknown>, canResolve: boolean): FakeResponse | undefined {
-  if (Object.keys(body).some((k) => !['fields', 'update', 'historyMetadata', 'properties', 'transition'].includes(k))) return jiraError(400, [INVALID_PAYLOAD]);
+function applyIssueEdit(
+  world: JiraWorld,
+  issue: WorldIssue,
+  project: WorldProject,
+  body: Record<string, unknown>,
+  canResolve: boolean,
+): FakeResponse | undefined {
+  if (Object.keys(body).some((k) => !['fields', 'update', 'historyMetadata', 'properties', 'transition'].includes(k)))
+    return jiraError(400, [INVALID_PAYLOAD]);
   const fields = body.fields === undefined ? {} : body.fields;
   const update = body.update === undefined ? {} : body.update;
   if (!isRecord(fields) || !isRecord(update)) return jiraError(400, [INVALID_PAYLOAD]);
   if (Object.keys(fields).length === 0 && Object.keys(update).length === 0) return undefined;
 
   const errors: Record<string, string> = {};
-  const unsettable = (field: string): string => `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
+  const unsettable = (field: string): string =>
+    `Field '${field}' cannot be set. It is not on the appropriate screen, or unknown.`;
   for (const field of [...Object.keys(fields), ...Object.keys(update)]) {
     if (field !== 'fixVersions' || !canResolve || !world.editable(issue)) errors[field] = unsettable(field);
   }
@@ -594,7 +735,9 @@ function applyIssueEdit(world: JiraWorld, issue: WorldIssue, project: WorldProje
     const version = byId ?? byName;
     if (ref.id === undefined && ref.name === undefined) return "Could not find valid 'id' or 'name' in version object.";
     if (!version || version.projectId !== project.id) {
-      return ref.id !== undefined ? `Version id '${String(ref.id)}' is not valid` : `Version name '${String(ref.name)}' is not valid`;
+      return ref.id !== undefined
+        ? `Version id '${String(ref.id)}' is not valid`
+        : `Version name '${String(ref.name)}' is not valid`;
     }
     return version;
   };

@@ -41,7 +41,19 @@ const FIELD_NAMES: Readonly<Record<string, JqlField>> = {
 };
 
 /** Fields real Jira has that the fake cannot evaluate: named so the error says what to add. */
-const KNOWN_BUT_UNSUPPORTED = new Set(['assignee', 'reporter', 'created', 'updated', 'resolution', 'labels', 'component', 'sprint', 'text', 'summary', 'priority']);
+const KNOWN_BUT_UNSUPPORTED = new Set([
+  'assignee',
+  'reporter',
+  'created',
+  'updated',
+  'resolution',
+  'labels',
+  'component',
+  'sprint',
+  'text',
+  'summary',
+  'priority',
+]);
 
 interface Token {
   kind: 'word' | 'string' | 'punct';
@@ -71,7 +83,10 @@ function tokenize(jql: string): Token[] {
         if (jql.charAt(j) === '\\' && j + 1 < jql.length) j++;
         text += jql.charAt(j);
       }
-      if (j >= jql.length) throw new JqlError([`Error in the JQL Query: The quoted string '${text}' has not been completed. (line 1, character ${i + 1})`]);
+      if (j >= jql.length)
+        throw new JqlError([
+          `Error in the JQL Query: The quoted string '${text}' has not been completed. (line 1, character ${i + 1})`,
+        ]);
       tokens.push({ kind: 'string', text, at: i + 1 });
       i = j + 1;
     } else {
@@ -89,8 +104,12 @@ function isKeyword(token: Token | undefined, keyword: string): boolean {
 
 function unexpected(expecting: string, token: Token | undefined, end: number): JqlError {
   return token
-    ? new JqlError([`Error in the JQL Query: Expecting ${expecting} but got '${token.text}'. (line 1, character ${token.at})`])
-    : new JqlError([`Error in the JQL Query: Expecting ${expecting} before the end of the query. (line 1, character ${end})`]);
+    ? new JqlError([
+        `Error in the JQL Query: Expecting ${expecting} but got '${token.text}'. (line 1, character ${token.at})`,
+      ])
+    : new JqlError([
+        `Error in the JQL Query: Expecting ${expecting} before the end of the query. (line 1, character ${end})`,
+      ]);
 }
 
 export function parseJql(jql: string): JqlQuery {
@@ -107,7 +126,9 @@ export function parseJql(jql: string): JqlQuery {
     const token = next();
     if (!token || token.kind === 'punct') throw unexpected('a value', token, end);
     if (token.kind === 'word' && peek()?.text === '(') {
-      throw new JqlError([`The fake Jira does not support the JQL function '${token.text}()'. (line 1, character ${token.at})`]);
+      throw new JqlError([
+        `The fake Jira does not support the JQL function '${token.text}()'. (line 1, character ${token.at})`,
+      ]);
     }
     if (token.kind === 'word' && (isKeyword(token, 'EMPTY') || isKeyword(token, 'NULL'))) {
       throw new JqlError([`The fake Jira does not support '${token.text}' in JQL. (line 1, character ${token.at})`]);
@@ -118,12 +139,16 @@ export function parseJql(jql: string): JqlQuery {
   while (pos < tokens.length && !isKeyword(peek(), 'ORDER')) {
     if (clauses.length > 0) {
       const conj = next();
-      if (isKeyword(conj, 'OR')) throw new JqlError([`The fake Jira supports only AND between clauses, not 'OR'. (line 1, character ${conj?.at ?? end})`]);
+      if (isKeyword(conj, 'OR'))
+        throw new JqlError([
+          `The fake Jira supports only AND between clauses, not 'OR'. (line 1, character ${conj?.at ?? end})`,
+        ]);
       if (!isKeyword(conj, 'AND')) throw unexpected("either 'AND' or 'ORDER BY'", conj, end);
     }
     const fieldToken = next();
     if (!fieldToken || fieldToken.kind === 'punct') throw unexpected('a field name', fieldToken, end);
-    if (isKeyword(fieldToken, 'NOT')) throw new JqlError([`The fake Jira does not support 'NOT'. (line 1, character ${fieldToken.at})`]);
+    if (isKeyword(fieldToken, 'NOT'))
+      throw new JqlError([`The fake Jira does not support 'NOT'. (line 1, character ${fieldToken.at})`]);
     const field = FIELD_NAMES[fieldToken.text.toLowerCase()];
     if (!field) {
       throw new JqlError([
@@ -138,7 +163,9 @@ export function parseJql(jql: string): JqlQuery {
     } else if (isKeyword(op, 'IN')) {
       const fn = peek();
       if (fn?.kind === 'word' && tokens[pos + 1]?.text === '(') {
-        throw new JqlError([`The fake Jira does not support the JQL function '${fn.text}()'. (line 1, character ${fn.at})`]);
+        throw new JqlError([
+          `The fake Jira does not support the JQL function '${fn.text}()'. (line 1, character ${fn.at})`,
+        ]);
       }
       const open = next();
       if (open?.text !== '(') throw unexpected("'('", open, end);
@@ -148,7 +175,14 @@ export function parseJql(jql: string): JqlQuery {
         values.push(readValue());
       }
       clauses.push({ field, values });
-    } else if (op && (op.kind === 'punct' || isKeyword(op, 'NOT') || isKeyword(op, 'IS') || isKeyword(op, 'WAS') || isKeyword(op, 'CHANGED'))) {
+    } else if (
+      op &&
+      (op.kind === 'punct' ||
+        isKeyword(op, 'NOT') ||
+        isKeyword(op, 'IS') ||
+        isKeyword(op, 'WAS') ||
+        isKeyword(op, 'CHANGED'))
+    ) {
       throw new JqlError([`The fake Jira supports only '=' and 'in', not '${op.text}'. (line 1, character ${op.at})`]);
     } else {
       throw unexpected("an operator ('=' or 'in')", op, end);
@@ -161,7 +195,11 @@ export function parseJql(jql: string): JqlQuery {
     if (!isKeyword(by, 'BY')) throw unexpected("'BY'", by, end);
     const sortField = next();
     if (!sortField || FIELD_NAMES[sortField.text.toLowerCase()] !== 'key') {
-      throw new JqlError([sortField ? `The fake Jira can only sort by key, not '${sortField.text}'.` : "Error in the JQL Query: Expecting a field name after 'ORDER BY'."]);
+      throw new JqlError([
+        sortField
+          ? `The fake Jira can only sort by key, not '${sortField.text}'.`
+          : "Error in the JQL Query: Expecting a field name after 'ORDER BY'.",
+      ]);
     }
     const direction = peek();
     if (isKeyword(direction, 'ASC') || isKeyword(direction, 'DESC')) {
@@ -190,7 +228,12 @@ const DEFAULT_ISSUE_TYPES = ['story', 'task', 'bug', 'epic', 'subtask'];
  * the matching issues the caller can see. `visible` hides projects the caller cannot browse.
  */
 /** Runs the query over `issues` (by default every issue; the fake's search passes what its index shows). */
-export function runJql(world: JiraWorld, query: JqlQuery, visible: (issue: WorldIssue) => boolean, issues: readonly WorldIssue[] = world.allIssues()): WorldIssue[] {
+export function runJql(
+  world: JiraWorld,
+  query: JqlQuery,
+  visible: (issue: WorldIssue) => boolean,
+  issues: readonly WorldIssue[] = world.allIssues(),
+): WorldIssue[] {
   const tests: Array<(issue: WorldIssue) => boolean> = [];
   const errors: string[] = [];
   for (const clause of query.clauses) {
@@ -213,7 +256,8 @@ export function runJql(world: JiraWorld, query: JqlQuery, visible: (issue: World
           const byName = world.allVersions().filter((v) => v.name.toLowerCase() === value.toLowerCase());
           if (byId) ids.add(byId.id);
           for (const version of byName) ids.add(version.id);
-          if (!byId && byName.length === 0) errors.push(`The value '${value}' does not exist for the field 'fixVersion'.`);
+          if (!byId && byName.length === 0)
+            errors.push(`The value '${value}' does not exist for the field 'fixVersion'.`);
         }
         tests.push((issue) => issue.fixVersionIds.some((id) => ids.has(id)));
         break;
@@ -225,7 +269,8 @@ export function runJql(world: JiraWorld, query: JqlQuery, visible: (issue: World
           const key = byId?.key ?? value.toUpperCase();
           const issue = world.issue(key);
           if (!byId && !ISSUE_KEY.test(key)) errors.push(`The issue key '${value}' for field 'key' is invalid.`);
-          else if (!issue || !visible(issue)) errors.push(`An issue with key '${value}' does not exist for field 'key'.`);
+          else if (!issue || !visible(issue))
+            errors.push(`An issue with key '${value}' does not exist for field 'key'.`);
           else keys.add(key);
         }
         tests.push((issue) => keys.has(issue.key));
@@ -239,7 +284,8 @@ export function runJql(world: JiraWorld, query: JqlQuery, visible: (issue: World
           ...world.allIssues().map((i) => (clause.field === 'status' ? i.status : i.type).toLowerCase()),
         ]);
         for (const value of clause.values) {
-          if (!known.has(value.toLowerCase())) errors.push(`The value '${value}' does not exist for the field '${clause.field}'.`);
+          if (!known.has(value.toLowerCase()))
+            errors.push(`The value '${value}' does not exist for the field '${clause.field}'.`);
         }
         tests.push((issue) => wanted.has((clause.field === 'status' ? issue.status : issue.type).toLowerCase()));
         break;

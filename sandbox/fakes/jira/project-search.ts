@@ -34,7 +34,10 @@ export function routeProjectSearch(
     const found = world
       .allProjects()
       .filter((project) => canBrowse(req, project))
-      .filter((project) => query === '' || project.key.toLowerCase().includes(query) || project.name.toLowerCase().includes(query))
+      .filter(
+        (project) =>
+          query === '' || project.key.toLowerCase().includes(query) || project.name.toLowerCase().includes(query),
+      )
       .sort((a, b) => (descending ? -order(a, b) : order(a, b)));
     const page = found.slice(startAt, startAt + maxResults);
     const isLast = startAt + page.length >= found.length;

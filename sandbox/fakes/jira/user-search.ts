@@ -12,13 +12,21 @@ function matches(user: WorldUser, query: string): boolean {
   return words.some((word) => word.startsWith(query));
 }
 
-export function routeUserSearch(service: FakeHttpService, world: JiraWorld, baseUrl: (req: FakeRequest) => string): void {
+export function routeUserSearch(
+  service: FakeHttpService,
+  world: JiraWorld,
+  baseUrl: (req: FakeRequest) => string,
+): void {
   service.route('GET', '/rest/api/3/user/search', (req) => {
     const query = (req.query.get('query') ?? '').trim().toLowerCase();
     const accountId = req.query.get('accountId');
-    if (query === '' && !accountId) return jiraError(400, ['One of the query parameters query or accountId is required.']);
+    if (query === '' && !accountId)
+      return jiraError(400, ['One of the query parameters query or accountId is required.']);
     const max = Math.min(Number(req.query.get('maxResults') ?? '50') || 50, 1000);
     const found = world.allUsers().filter((user) => (accountId ? user.accountId === accountId : matches(user, query)));
-    return json(200, found.slice(0, max).map((user) => userWire(baseUrl(req), user)));
+    return json(
+      200,
+      found.slice(0, max).map((user) => userWire(baseUrl(req), user)),
+    );
   });
 }

@@ -4,7 +4,15 @@
  * against Atlassian's OpenAPI document.
  */
 import type { FakeResponse } from '../http-fake';
-import type { JiraWorld, StatusCategoryKey, WorldIssue, WorldProject, WorldRelatedWork, WorldUser, WorldVersion } from './world';
+import type {
+  JiraWorld,
+  StatusCategoryKey,
+  WorldIssue,
+  WorldProject,
+  WorldRelatedWork,
+  WorldUser,
+  WorldVersion,
+} from './world';
 
 /** Jira's error body: `{ errorMessages: [...], errors: { field: message } }`. */
 export function jiraError(status: number, errorMessages: string[], errors: Record<string, string> = {}): FakeResponse {
@@ -26,7 +34,12 @@ export interface VersionWireOptions {
   today: string;
 }
 
-export function versionWire(base: string, world: JiraWorld, version: WorldVersion, options: VersionWireOptions): Record<string, unknown> {
+export function versionWire(
+  base: string,
+  world: JiraWorld,
+  version: WorldVersion,
+  options: VersionWireOptions,
+): Record<string, unknown> {
   const out: Record<string, unknown> = { self: `${base}/rest/api/3/version/${version.id}`, id: version.id };
   if (version.description !== null) out.description = version.description;
   out.name = version.name;
@@ -88,7 +101,12 @@ const STATUS_CATEGORIES: Readonly<Record<StatusCategoryKey, { id: number; colorN
 export type IssueFieldName = 'summary' | 'status' | 'issuetype' | 'fixVersions' | 'project';
 export const ISSUE_FIELDS: readonly IssueFieldName[] = ['summary', 'status', 'issuetype', 'fixVersions', 'project'];
 
-export function issueWire(base: string, world: JiraWorld, issue: WorldIssue, fields: ReadonlySet<IssueFieldName>): Record<string, unknown> {
+export function issueWire(
+  base: string,
+  world: JiraWorld,
+  issue: WorldIssue,
+  fields: ReadonlySet<IssueFieldName>,
+): Record<string, unknown> {
   const out: Record<string, unknown> = {
     expand: 'renderedFields,names,schema,operations,editmeta,changelog,versionedRepresentations',
     id: issue.id,
@@ -154,9 +172,10 @@ export function issueWire(base: string, world: JiraWorld, issue: WorldIssue, fie
 }
 
 function avatarUrls(base: string, kind: 'project' | 'user', id: string): Record<string, string> {
-  const url = kind === 'project'
-    ? `${base}/rest/api/3/universal_avatar/view/type/project/avatar/${id}`
-    : `${base}/secure/useravatar?ownerId=${encodeURIComponent(id)}`;
+  const url =
+    kind === 'project'
+      ? `${base}/rest/api/3/universal_avatar/view/type/project/avatar/${id}`
+      : `${base}/secure/useravatar?ownerId=${encodeURIComponent(id)}`;
   const sized = (size: string): string => `${url}${url.includes('?') ? '&' : '?'}size=${size}`;
   return { '48x48': url, '24x24': sized('small'), '16x16': sized('xsmall'), '32x32': sized('medium') };
 }

@@ -171,7 +171,12 @@ export class JiraWorld {
     if (!PROJECT_KEY.test(input.key)) throw new Error(`Invalid Jira project key '${input.key}'`);
     if (this.projects.has(input.key)) throw new Error(`Project ${input.key} already exists`);
     const id = input.id ?? String(this.nextProjectId++);
-    const project = { id, key: input.key, name: input.name ?? `${input.key} project`, description: input.description ?? '' };
+    const project = {
+      id,
+      key: input.key,
+      name: input.name ?? `${input.key} project`,
+      description: input.description ?? '',
+    };
     this.projects.set(project.key, project);
     return project;
   }
@@ -187,8 +192,15 @@ export class JiraWorld {
   }
 
   /** Users can browse every project unless `browse: false` (Jira's default scheme grants it to all users). */
-  addUser(input: { displayName: string; accountId?: string; emailAddress?: string | null; active?: boolean; browse?: boolean }): WorldUser {
-    const accountId = input.accountId ?? `712020:00000000-0000-4000-8000-${String(this.nextUserNumber++).padStart(12, '0')}`;
+  addUser(input: {
+    displayName: string;
+    accountId?: string;
+    emailAddress?: string | null;
+    active?: boolean;
+    browse?: boolean;
+  }): WorldUser {
+    const accountId =
+      input.accountId ?? `712020:00000000-0000-4000-8000-${String(this.nextUserNumber++).padStart(12, '0')}`;
     if (this.users.has(accountId)) throw new Error(`User ${accountId} already exists`);
     const user: WorldUser = {
       accountId,
@@ -227,7 +239,8 @@ export class JiraWorld {
     if (this.issues.has(input.key)) throw new Error(`Issue ${input.key} already exists`);
     const status = input.status ?? 'To Do';
     for (const versionId of input.fixVersions ?? []) {
-      if (this.versions.get(versionId)?.projectId !== project.id) throw new Error(`Version ${versionId} is not in project ${project.key}`);
+      if (this.versions.get(versionId)?.projectId !== project.id)
+        throw new Error(`Version ${versionId} is not in project ${project.key}`);
     }
     const issue: WorldIssue = {
       id: String(this.nextIssueId++),
@@ -267,9 +280,9 @@ export class JiraWorld {
   setFixVersions(issue: WorldIssue, fixVersionIds: readonly string[]): void {
     if (this.searchLagMs > 0) {
       const now = this.clock();
-      const history = (this.fixVersionHistory.get(issue.key) ?? [{ at: -Infinity, fixVersionIds: [...issue.fixVersionIds] }]).filter(
-        (entry, i, all) => i === all.length - 1 || (all[i + 1]?.at ?? 0) > now - this.searchLagMs,
-      );
+      const history = (
+        this.fixVersionHistory.get(issue.key) ?? [{ at: -Infinity, fixVersionIds: [...issue.fixVersionIds] }]
+      ).filter((entry, i, all) => i === all.length - 1 || (all[i + 1]?.at ?? 0) > now - this.searchLagMs);
       history.push({ at: now, fixVersionIds: [...fixVersionIds] });
       this.fixVersionHistory.set(issue.key, history);
     }
@@ -298,7 +311,8 @@ export class JiraWorld {
   }): WorldVersion {
     const project = this.project(input.project);
     if (!project) throw new Error(`No project ${input.project}`);
-    if (this.versionNamed(project.id, input.name)) throw new Error(`Version '${input.name}' already exists in ${project.key}`);
+    if (this.versionNamed(project.id, input.name))
+      throw new Error(`Version '${input.name}' already exists in ${project.key}`);
     const version: WorldVersion = {
       id: String(this.nextVersionId++),
       projectId: project.id,
@@ -326,7 +340,9 @@ export class JiraWorld {
 
   versionNamed(projectId: string, name: string): WorldVersion | undefined {
     // Jira compares version names case-insensitively within a project.
-    return [...this.versions.values()].find((v) => v.projectId === projectId && v.name.toLowerCase() === name.toLowerCase());
+    return [...this.versions.values()].find(
+      (v) => v.projectId === projectId && v.name.toLowerCase() === name.toLowerCase(),
+    );
   }
 
   /** The project's versions in sequence (creation) order. */

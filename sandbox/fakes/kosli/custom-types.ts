@@ -47,7 +47,10 @@ export function compileTypeSchema(schema: unknown): ValidateFunction {
     compiled.set(schema, validate);
     return validate;
   } catch (error) {
-    throw new Error(`the type schema is not a valid JSON schema: ${error instanceof Error ? error.message : String(error)}`, { cause: error });
+    throw new Error(
+      `the type schema is not a valid JSON schema: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    );
   }
 }
 
@@ -76,7 +79,14 @@ function evaluateRule(rule: string, data: unknown): boolean | undefined {
     const [, field = '', operator = '', bound = '0'] = length;
     const value = isRecord(data) ? data[field] : undefined;
     // jq: `null | length` is 0; arrays, strings and objects have a length; anything else errors (false).
-    const size = value === undefined || value === null ? 0 : Array.isArray(value) || typeof value === 'string' ? value.length : isRecord(value) ? Object.keys(value).length : undefined;
+    const size =
+      value === undefined || value === null
+        ? 0
+        : Array.isArray(value) || typeof value === 'string'
+          ? value.length
+          : isRecord(value)
+            ? Object.keys(value).length
+            : undefined;
     if (size === undefined) return false;
     return compare(size, operator, Number(bound));
   }

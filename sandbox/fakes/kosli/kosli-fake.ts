@@ -27,7 +27,16 @@ const gitCommitInput = z.looseObject({
   url: z.string().nullish(),
 });
 
-const externalUrls = z.record(z.string().regex(/^[^=.]+$/, 'external url labels may not contain "=" or "."'), z.strictObject({ href: z.string(), fingerprint: z.string().regex(/^[a-f0-9]{64}$/).nullish() }));
+const externalUrls = z.record(
+  z.string().regex(/^[^=.]+$/, 'external url labels may not contain "=" or "."'),
+  z.strictObject({
+    href: z.string(),
+    fingerprint: z
+      .string()
+      .regex(/^[a-f0-9]{64}$/)
+      .nullish(),
+  }),
+);
 const userData = z.union([z.record(z.string(), z.unknown()), z.array(z.unknown())]);
 
 /** `data_json` of PUT /trails/{org}/{flow} (catalog `CreateTrail`). */
@@ -108,9 +117,14 @@ function guarded(handler: (req: FakeRequest) => FakeResponse | Promise<FakeRespo
 
 async function readForm(req: FakeRequest): Promise<FormData> {
   const contentType = req.headers['content-type'] ?? '';
-  if (!contentType.startsWith('multipart/form-data')) throw new KosliWorldError(400, 'Expected a multipart/form-data body with a data_json field');
+  if (!contentType.startsWith('multipart/form-data'))
+    throw new KosliWorldError(400, 'Expected a multipart/form-data body with a data_json field');
   try {
-    return await new Request('http://fake.invalid/', { method: 'POST', headers: { 'content-type': contentType }, body: new Uint8Array(req.body) }).formData();
+    return await new Request('http://fake.invalid/', {
+      method: 'POST',
+      headers: { 'content-type': contentType },
+      body: new Uint8Array(req.body),
+    }).formData();
   } catch {
     throw new KosliWorldError(400, 'Malformed multipart/form-data body');
   }
@@ -176,7 +190,9 @@ function authenticated(header: string | undefined, token: string): boolean {
   if (header === `Bearer ${token}`) return true;
   const basic = /^Basic (.+)$/.exec(header ?? '');
   if (!basic) return false;
-  const [user = '', password = ''] = Buffer.from(basic[1] ?? '', 'base64').toString('utf8').split(/:(.*)/s);
+  const [user = '', password = ''] = Buffer.from(basic[1] ?? '', 'base64')
+    .toString('utf8')
+    .split(/:(.*)/s);
   return user === token || password === token;
 }
 
@@ -225,7 +241,10 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
       const form = await readForm(req);
       const data = await dataJson(form, createFlowInput);
       const template = await textPart(form, 'template_file');
-      const outcome = world.createFlow(data.name, template ?? 'version: 1\n', { description: data.description, visibility: data.visibility ?? undefined });
+      const outcome = world.createFlow(data.name, template ?? 'version: 1\n', {
+        description: data.description,
+        visibility: data.visibility ?? undefined,
+      });
       // 201 created, 200 updated: the CLI prints "flow '<name>' was updated" on 200 (cmd/kosli/createFlow.go).
       // unverified: the success body; the CLI does not read it.
       return json(outcome === 'created' ? 201 : 200, `flow '${data.name}' was ${outcome}`);
@@ -268,7 +287,11 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
       const invalid = shas.filter((sha) => !SHA.test(sha));
       if (invalid.length > 0) {
         // FastAPI's query validation answers 422; each commit must match ^[a-f0-9]{40}$ (catalog).
-        return error(422, 'Query parameter validation failed', invalid.map((sha) => `commit_list: '${sha}' does not match ^[a-f0-9]{40}$`));
+        return error(
+          422,
+          'Query parameter validation failed',
+          invalid.map((sha) => `commit_list: '${sha}' does not match ^[a-f0-9]{40}$`),
+        );
       }
       return json(
         200,
@@ -284,7 +307,9 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
   service.route(
     'GET',
     `${API}/attestations/{org}/{flow}/trail/{trail}/{name}`,
-    guarded((req) => json(200, world.trailAttestationsJson(req.params.flow ?? '', req.params.trail ?? '', req.params.name ?? ''))),
+    guarded((req) =>
+      json(200, world.trailAttestationsJson(req.params.flow ?? '', req.params.trail ?? '', req.params.name ?? '')),
+    ),
   );
 
   service.route(
@@ -296,11 +321,17 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
       world.attest(req.params.flow ?? '', req.params.trail ?? '', {
         type: 'custom',
         type_name: data.type_name,
-        attestation_data: typeof data.attestation_data === 'string' ? jsonPart(data.attestation_data, 'attestation_data') : data.attestation_data,
+        attestation_data:
+          typeof data.attestation_data === 'string'
+            ? jsonPart(data.attestation_data, 'attestation_data')
+            : data.attestation_data,
         ...commonInput(data),
       });
       // The API docs: "Creation Success. The response is of type string."
-      return json(201, `custom:${data.type_name} attestation '${data.attestation_name}' is reported to trail: ${req.params.trail ?? ''}`);
+      return json(
+        201,
+        `custom:${data.type_name} attestation '${data.attestation_name}' is reported to trail: ${req.params.trail ?? ''}`,
+      );
     }),
   );
 
@@ -310,8 +341,15 @@ export function createKosliFake(world: KosliWorld = new KosliWorld()): KosliFake
     guarded(async (req) => {
       const form = await readForm(req);
       const data = await dataJson(form, genericAttestationInput);
-      world.attest(req.params.flow ?? '', req.params.trail ?? '', { type: 'generic', is_compliant: data.is_compliant, ...commonInput(data) });
-      return json(201, `generic attestation '${data.attestation_name}' is reported to trail: ${req.params.trail ?? ''}`);
+      world.attest(req.params.flow ?? '', req.params.trail ?? '', {
+        type: 'generic',
+        is_compliant: data.is_compliant,
+        ...commonInput(data),
+      });
+      return json(
+        201,
+        `generic attestation '${data.attestation_name}' is reported to trail: ${req.params.trail ?? ''}`,
+      );
     }),
   );
 

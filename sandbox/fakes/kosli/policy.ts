@@ -23,7 +23,12 @@ export interface PolicyRecord {
 }
 
 /** A new policy, or the next version of `existing`. */
-export function policyRecord(name: string, rules: PolicyRules, existing: PolicyRecord | undefined, newId: () => string): PolicyRecord {
+export function policyRecord(
+  name: string,
+  rules: PolicyRules,
+  existing: PolicyRecord | undefined,
+  newId: () => string,
+): PolicyRecord {
   return {
     id: existing?.id ?? newId(),
     name,
@@ -31,7 +36,11 @@ export function policyRecord(name: string, rules: PolicyRules, existing: PolicyR
     provenance: rules.provenance ?? false,
     trailCompliance: rules.trailCompliance ?? false,
     // unverified: must_be_compliant defaults to true when a policy file does not say.
-    attestations: (rules.attestations ?? []).map((a) => ({ name: a.name, type: a.type, mustBeCompliant: a.mustBeCompliant ?? true })),
+    attestations: (rules.attestations ?? []).map((a) => ({
+      name: a.name,
+      type: a.type,
+      mustBeCompliant: a.mustBeCompliant ?? true,
+    })),
   };
 }
 
@@ -42,7 +51,11 @@ export function evaluatePolicy(
   provenance: readonly Provenance[],
   complianceOf: (p: Provenance) => TrailCompliance,
 ): PolicyDecisionJson {
-  const context = (p: Provenance, artifactStatus: string | null = null) => ({ flow_name: p.flow.name, trail_name: p.trail.name, artifact_status: artifactStatus });
+  const context = (p: Provenance, artifactStatus: string | null = null) => ({
+    flow_name: p.flow.name,
+    trail_name: p.trail.name,
+    artifact_status: artifactStatus,
+  });
   // unverified: the resolution Kosli gives when an artifact has no provenance at all.
   const noProvenance: ResolutionJson[] = [{ type: 'missing_provenance', context: {} }];
   const rules: RuleEvaluationJson[] = [];
@@ -53,9 +66,16 @@ export function evaluatePolicy(
           rule: { type: 'provenance', definition: { required: true, exceptions: [] } },
           satisfied: provenance.length > 0,
           ignored: false,
-          resolutions: provenance.length > 0 ? provenance.map((p) => ({ type: 'rule_satisfied', context: context(p) })) : noProvenance,
+          resolutions:
+            provenance.length > 0
+              ? provenance.map((p) => ({ type: 'rule_satisfied', context: context(p) }))
+              : noProvenance,
         }
-      : notApplicable('provenance', { required: false, exceptions: [] }, provenance.map((p) => context(p))),
+      : notApplicable(
+          'provenance',
+          { required: false, exceptions: [] },
+          provenance.map((p) => context(p)),
+        ),
   );
 
   if (policy.trailCompliance) {
@@ -74,7 +94,13 @@ export function evaluatePolicy(
             })),
     });
   } else {
-    rules.push(notApplicable('trail-compliance', { required: false, exceptions: [] }, provenance.map((p) => context(p))));
+    rules.push(
+      notApplicable(
+        'trail-compliance',
+        { required: false, exceptions: [] },
+        provenance.map((p) => context(p)),
+      ),
+    );
   }
 
   for (const required of policy.attestations) {
@@ -82,13 +108,25 @@ export function evaluatePolicy(
     // attestation must be bound to this artifact (`--fingerprint`).
     const resolutions: ResolutionJson[] = provenance.map((p) => {
       const found = latest(
-        p.trail.attestations.filter((a) => (required.name === '*' || a.name === required.name) && a.type === required.type && a.artifactFingerprint === fingerprint),
+        p.trail.attestations.filter(
+          (a) =>
+            (required.name === '*' || a.name === required.name) &&
+            a.type === required.type &&
+            a.artifactFingerprint === fingerprint,
+        ),
       );
-      const type = !found ? 'missing_attestation' : required.mustBeCompliant && !found.isCompliant ? 'non_compliant_attestation' : 'rule_satisfied';
+      const type = !found
+        ? 'missing_attestation'
+        : required.mustBeCompliant && !found.isCompliant
+          ? 'non_compliant_attestation'
+          : 'rule_satisfied';
       return { type, context: context(p) };
     });
     rules.push({
-      rule: { type: 'attestation', definition: { name: required.name, type: required.type, must_be_compliant: required.mustBeCompliant } },
+      rule: {
+        type: 'attestation',
+        definition: { name: required.name, type: required.type, must_be_compliant: required.mustBeCompliant },
+      },
       satisfied: resolutions.length > 0 && resolutions.every((r) => r.type === 'rule_satisfied'),
       ignored: false,
       resolutions: resolutions.length > 0 ? resolutions : [{ type: 'missing_attestation', context: {} }],
@@ -103,8 +141,17 @@ export function evaluatePolicy(
   };
 }
 
-function notApplicable(type: string, definition: Record<string, Json>, contexts: ResolutionJson['context'][]): RuleEvaluationJson {
-  return { rule: { type, definition }, satisfied: null, ignored: true, resolutions: contexts.map((context) => ({ type: 'rule_not_applicable', context })) };
+function notApplicable(
+  type: string,
+  definition: Record<string, Json>,
+  contexts: ResolutionJson['context'][],
+): RuleEvaluationJson {
+  return {
+    rule: { type, definition },
+    satisfied: null,
+    ignored: true,
+    resolutions: contexts.map((context) => ({ type: 'rule_not_applicable', context })),
+  };
 }
 
 /** `applied_policies[].policy_dump`, as in the real example. */
@@ -114,7 +161,12 @@ export function policyDump(policy: PolicyRecord): Record<string, Json> {
     artifacts: {
       provenance: { required: policy.provenance, exceptions: [] },
       trail_compliance: { required: policy.trailCompliance, exceptions: [] },
-      attestations: policy.attestations.map((a) => ({ if_condition: null, name: a.name, type: a.type, must_be_compliant: a.mustBeCompliant })),
+      attestations: policy.attestations.map((a) => ({
+        if_condition: null,
+        name: a.name,
+        type: a.type,
+        must_be_compliant: a.mustBeCompliant,
+      })),
     },
   };
 }

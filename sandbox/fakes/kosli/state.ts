@@ -31,7 +31,9 @@ export interface GitCommitInfo {
 }
 
 /** A commit as reported; omitted fields get defaults (message "", branch "main", timestamp now). */
-export type GitCommitInput = { sha1: string } & { [K in Exclude<keyof GitCommitInfo, 'sha1'>]?: GitCommitInfo[K] | null };
+export type GitCommitInput = { sha1: string } & {
+  [K in Exclude<keyof GitCommitInfo, 'sha1'>]?: GitCommitInfo[K] | null;
+};
 
 export interface PullRequestInput {
   url: string;
@@ -68,8 +70,15 @@ interface CommonAttestationInput {
 
 /** What a CI job reports to a trail, in Kosli's `data_json` field names. */
 export type AttestInput =
-  | (CommonAttestationInput & { type: 'jira'; jira_results: { issue_id: string; issue_exists: boolean; issue_url?: string }[] })
-  | (CommonAttestationInput & { type: 'pull_request'; git_provider?: 'github' | 'gitlab' | 'bitbucket' | 'azure'; pull_requests: PullRequestInput[] })
+  | (CommonAttestationInput & {
+      type: 'jira';
+      jira_results: { issue_id: string; issue_exists: boolean; issue_url?: string }[];
+    })
+  | (CommonAttestationInput & {
+      type: 'pull_request';
+      git_provider?: 'github' | 'gitlab' | 'bitbucket' | 'azure';
+      pull_requests: PullRequestInput[];
+    })
   | (CommonAttestationInput & { type: 'custom'; type_name: string; attestation_data: unknown })
   | (CommonAttestationInput & { type: 'generic'; is_compliant: boolean })
   | {
@@ -167,7 +176,10 @@ export function trailKey(flow: string, trail: string): string {
 }
 
 export function latest<T extends { createdAt: number }>(items: readonly T[]): T | undefined {
-  return items.reduce<T | undefined>((best, item) => (best === undefined || item.createdAt >= best.createdAt ? item : best), undefined);
+  return items.reduce<T | undefined>(
+    (best, item) => (best === undefined || item.createdAt >= best.createdAt ? item : best),
+    undefined,
+  );
 }
 
 /** One attestation with the trail it is on, in the order Kosli lists them (trail by trail, oldest first). */

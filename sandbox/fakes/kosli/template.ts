@@ -50,7 +50,10 @@ export function trailCompliance(flow: FlowRecord, trail: TrailRecord, now: numbe
   const attestations = statuses(template.trail.attestations, trailLevel);
 
   const artifacts: Record<string, ArtifactStatusJson> = {};
-  const names = new Set([...template.trail.artifacts.map((a) => a.name), ...trail.artifacts.map((a) => a.templateName)]);
+  const names = new Set([
+    ...template.trail.artifacts.map((a) => a.name),
+    ...trail.artifacts.map((a) => a.templateName),
+  ]);
   for (const name of names) {
     const expected = template.trail.artifacts.find((a) => a.name === name);
     const artifact = latest(trail.artifacts.filter((a) => a.templateName === name));
@@ -80,7 +83,10 @@ export function trailCompliance(flow: FlowRecord, trail: TrailRecord, now: numbe
 }
 
 /** Template-expected attestations (COMPLETE or MISSING) plus unexpected ones, latest per name. */
-function statuses(expected: readonly TemplateAttestation[], records: readonly AttestationRecord[]): AttestationStatusJson[] {
+function statuses(
+  expected: readonly TemplateAttestation[],
+  records: readonly AttestationRecord[],
+): AttestationStatusJson[] {
   const result: AttestationStatusJson[] = expected.map((wanted) => {
     const found = latest(records.filter((r) => r.name === wanted.name));
     return {
@@ -119,7 +125,10 @@ function stateOf(list: readonly AttestationStatusJson[]): TrailState {
 export function templateTrailJson(template: FlowTemplate): Record<string, Json> {
   return {
     attestations: template.trail.attestations.map((a) => ({ name: a.name, type: a.type })),
-    artifacts: template.trail.artifacts.map((a) => ({ name: a.name, attestations: a.attestations.map((x) => ({ name: x.name, type: x.type })) })),
+    artifacts: template.trail.artifacts.map((a) => ({
+      name: a.name,
+      attestations: a.attestations.map((x) => ({ name: x.name, type: x.type })),
+    })),
   };
 }
 
@@ -129,7 +138,10 @@ export function parseTemplate(yamlText: string): FlowTemplate {
   try {
     raw = parseYaml(yamlText);
   } catch (error) {
-    throw new KosliWorldError(400, `Invalid flow template YAML: ${error instanceof Error ? error.message : String(error)}`);
+    throw new KosliWorldError(
+      400,
+      `Invalid flow template YAML: ${error instanceof Error ? error.message : String(error)}`,
+    );
   }
   const parsed = templateSchema.safeParse(raw ?? {});
   if (!parsed.success) {
@@ -142,6 +154,7 @@ export function parseTemplate(yamlText: string): FlowTemplate {
   const trail = parsed.data.trail ?? { attestations: [], artifacts: [] };
   const types = [...trail.attestations, ...trail.artifacts.flatMap((a) => a.attestations)].map((a) => a.type);
   const badType = types.find((type) => !ATTESTATION_TYPE.test(type));
-  if (badType !== undefined) throw new KosliWorldError(400, `Invalid flow template: unknown attestation type '${badType}'`);
+  if (badType !== undefined)
+    throw new KosliWorldError(400, `Invalid flow template: unknown attestation type '${badType}'`);
   return { version: 1, trail };
 }

@@ -183,7 +183,11 @@ export function trailEvents(orgId: string, flow: FlowRecord, trail: TrailRecord)
       template_reference_name: record.name,
       ...(record.artifactFingerprint === null
         ? {}
-        : { artifact_fingerprint: record.artifactFingerprint, artifact_name: artifact?.filename ?? null, target_artifact: artifact?.templateName ?? null }),
+        : {
+            artifact_fingerprint: record.artifactFingerprint,
+            artifact_name: artifact?.filename ?? null,
+            target_artifact: artifact?.templateName ?? null,
+          }),
     });
   }
   return events.sort((a, b) => Number(a.timestamp) - Number(b.timestamp));

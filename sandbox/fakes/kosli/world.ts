@@ -47,7 +47,13 @@ export { KosliWorldError } from './state';
 export type { AttestInput, GitCommitInfo, GitCommitInput, PullRequestInput } from './state';
 export type { PolicyRules } from './policy';
 export type { FlowTemplate, TemplateAttestation } from './template';
-export type { AttestationStatusJson, ArtifactStatusJson, PolicyDecisionJson, SnapshotArtifactJson, SnapshotJson } from './wire';
+export type {
+  AttestationStatusJson,
+  ArtifactStatusJson,
+  PolicyDecisionJson,
+  SnapshotArtifactJson,
+  SnapshotJson,
+} from './wire';
 
 export interface KosliWorldOptions {
   org?: string;
@@ -107,7 +113,11 @@ export class KosliWorld {
     templateYaml = 'version: 1\n',
     options: { description?: string; visibility?: 'public' | 'private'; tags?: Record<string, string> } = {},
   ): 'created' | 'updated' {
-    if (!ENTITY_NAME.test(name)) throw new KosliWorldError(400, `Invalid flow name '${name}': it must start with a letter or number and contain only letters, numbers, '.', '-', '_' and '~'`);
+    if (!ENTITY_NAME.test(name))
+      throw new KosliWorldError(
+        400,
+        `Invalid flow name '${name}': it must start with a letter or number and contain only letters, numbers, '.', '-', '_' and '~'`,
+      );
     const template = parseTemplate(templateYaml);
     const existing = this.flows.get(name);
     this.flows.set(name, {
@@ -162,7 +172,11 @@ export class KosliWorld {
     } = {},
   ): 'created' | 'updated' {
     this.requireFlow(flowName);
-    if (!ENTITY_NAME.test(name)) throw new KosliWorldError(400, `Invalid trail name '${name}': it must start with a letter or number and contain only letters, numbers, '.', '-', '_' and '~'`);
+    if (!ENTITY_NAME.test(name))
+      throw new KosliWorldError(
+        400,
+        `Invalid trail name '${name}': it must start with a letter or number and contain only letters, numbers, '.', '-', '_' and '~'`,
+      );
     const template = options.templateYaml != null ? parseTemplate(options.templateYaml) : null;
     const key = trailKey(flowName, name);
     const existing = this.trails.get(key);
@@ -201,7 +215,11 @@ export class KosliWorld {
     this.requireFlow(flowName);
     const trail = this.trails.get(trailKey(flowName, name));
     // The wording of the CLI's golden files (cmd/kosli/getTrail_test.go).
-    if (!trail) throw new KosliWorldError(404, `Trail with name '${name}' does not exist for Organization '${this.org}' and Flow '${flowName}'`);
+    if (!trail)
+      throw new KosliWorldError(
+        404,
+        `Trail with name '${name}' does not exist for Organization '${this.org}' and Flow '${flowName}'`,
+      );
     return trail;
   }
 
@@ -226,9 +244,11 @@ export class KosliWorld {
     const trail = this.requireTrail(flowName, trailName);
     const now = this.now();
     if (input.type === 'artifact') {
-      if (!FINGERPRINT.test(input.fingerprint)) throw new KosliWorldError(400, `Invalid fingerprint '${input.fingerprint}': expected 64 hex characters`);
+      if (!FINGERPRINT.test(input.fingerprint))
+        throw new KosliWorldError(400, `Invalid fingerprint '${input.fingerprint}': expected 64 hex characters`);
       const commit = input.git_commit_info ? this.commitInfo(input.git_commit_info) : trail.gitCommitInfo;
-      if (commit && !SHA.test(commit.sha1)) throw new KosliWorldError(400, `Invalid git commit '${commit.sha1}': expected 40 hex characters`);
+      if (commit && !SHA.test(commit.sha1))
+        throw new KosliWorldError(400, `Invalid git commit '${commit.sha1}': expected 40 hex characters`);
       const record: ArtifactRecord = {
         id: this.id('artifact'),
         templateName: input.name,
@@ -252,12 +272,21 @@ export class KosliWorld {
     }
 
     if (!NAME.test(input.attestation_name)) {
-      throw new KosliWorldError(400, `Invalid attestation name '${input.attestation_name}': it must match ^[a-zA-Z0-9\\-_,]+$`);
+      throw new KosliWorldError(
+        400,
+        `Invalid attestation name '${input.attestation_name}': it must match ^[a-zA-Z0-9\\-_,]+$`,
+      );
     }
     if (input.artifact_fingerprint != null && !FINGERPRINT.test(input.artifact_fingerprint)) {
-      throw new KosliWorldError(400, `Invalid artifact_fingerprint '${input.artifact_fingerprint}': expected 64 hex characters`);
+      throw new KosliWorldError(
+        400,
+        `Invalid artifact_fingerprint '${input.artifact_fingerprint}': expected 64 hex characters`,
+      );
     }
-    if (input.artifact_fingerprint != null && !trail.artifacts.some((a) => a.fingerprint === input.artifact_fingerprint)) {
+    if (
+      input.artifact_fingerprint != null &&
+      !trail.artifacts.some((a) => a.fingerprint === input.artifact_fingerprint)
+    ) {
       // The wording of the CLI's golden files (cmd/kosli/attestJira_test.go, attestSnyk_test.go);
       // unverified: the status (the CLI prints any non-2xx message alike).
       throw new KosliWorldError(
@@ -266,12 +295,16 @@ export class KosliWorld {
       );
     }
     const targets = input.target_artifacts ?? [];
-    if (targets.length > 1) throw new KosliWorldError(400, 'target_artifacts: at most one template artifact can be named');
+    if (targets.length > 1)
+      throw new KosliWorldError(400, 'target_artifacts: at most one template artifact can be named');
     const target = targets[0] ?? null;
-    if (target !== null && input.artifact_fingerprint != null) throw new KosliWorldError(400, 'target_artifacts and artifact_fingerprint are mutually exclusive');
-    const targetReported = target === null ? undefined : latest(trail.artifacts.filter((a) => a.templateName === target));
+    if (target !== null && input.artifact_fingerprint != null)
+      throw new KosliWorldError(400, 'target_artifacts and artifact_fingerprint are mutually exclusive');
+    const targetReported =
+      target === null ? undefined : latest(trail.artifacts.filter((a) => a.templateName === target));
     for (const key of Object.keys(input.annotations ?? {})) {
-      if (!/^[A-Za-z0-9_-]+$/.test(key)) throw new KosliWorldError(400, `Invalid annotation key '${key}': it must match ^[A-Za-z0-9_-]+$`);
+      if (!/^[A-Za-z0-9_-]+$/.test(key))
+        throw new KosliWorldError(400, `Invalid annotation key '${key}': it must match ^[A-Za-z0-9_-]+$`);
     }
     const commit = input.git_commit_info ? this.commitInfo(input.git_commit_info) : trail.gitCommitInfo;
 
@@ -298,7 +331,11 @@ export class KosliWorld {
         break;
       case 'custom': {
         const version = this.customTypes.get(input.type_name)?.at(-1);
-        if (!version) throw new KosliWorldError(400, `Custom attestation type '${input.type_name}' does not exist in organization '${this.org}'`);
+        if (!version)
+          throw new KosliWorldError(
+            400,
+            `Custom attestation type '${input.type_name}' does not exist in organization '${this.org}'`,
+          );
         if (version.schema !== null) {
           const validate = compileTypeSchema(version.schema);
           if (!validate(input.attestation_data)) {
@@ -344,7 +381,9 @@ export class KosliWorld {
   /** The jq rules the fake could not evaluate, per attestation, for tests to inspect. */
   unevaluatedRules(): { flow: string; trail: string; attestation: string; rules: string[] }[] {
     return [...this.trails.values()].flatMap((trail) =>
-      trail.attestations.filter((a) => a.unevaluatedRules.length > 0).map((a) => ({ flow: trail.flow, trail: trail.name, attestation: a.name, rules: a.unevaluatedRules })),
+      trail.attestations
+        .filter((a) => a.unevaluatedRules.length > 0)
+        .map((a) => ({ flow: trail.flow, trail: trail.name, attestation: a.name, rules: a.unevaluatedRules })),
     );
   }
 
@@ -355,7 +394,10 @@ export class KosliWorld {
   }
 
   /** GET /attestations/{org}/list_attestations_for_criteria: `{ "<sha>": [attestations…] }`, one key per sha asked. */
-  attestationsForCommits(shas: readonly string[], filter: { flow?: string; type?: string; name?: string }): Record<string, Record<string, unknown>[]> {
+  attestationsForCommits(
+    shas: readonly string[],
+    filter: { flow?: string; type?: string; name?: string },
+  ): Record<string, Record<string, unknown>[]> {
     const result: Record<string, Record<string, unknown>[]> = Object.fromEntries(shas.map((sha) => [sha, []]));
     for (const sha of new Set(shas)) {
       for (const { trail, record } of attestationsOfCommit(this.indexes, sha)) {
@@ -396,7 +438,11 @@ export class KosliWorld {
         evaluated_at: this.now(),
         flow_template_id: flow.templateId,
       },
-      template: { version: (trail.template ?? flow.template).version, trail: templateTrailJson(trail.template ?? flow.template), content: flow.templateYaml },
+      template: {
+        version: (trail.template ?? flow.template).version,
+        trail: templateTrailJson(trail.template ?? flow.template),
+        content: flow.templateYaml,
+      },
       compliance_state: compliance.state,
       is_compliant: compliance.state === 'COMPLIANT',
       events: trailEvents(this.orgId(), flow, trail),
@@ -418,18 +464,37 @@ export class KosliWorld {
   // ---- custom attestation types ------------------------------------------------------------
 
   /** Creates a type or adds a version (POST /custom-attestation-types/{org}); returns the version. */
-  upsertCustomType(name: string, input: { description?: string | null; schema?: unknown; rules?: string[]; summary?: { name: string; expression: string }[] }): number {
+  upsertCustomType(
+    name: string,
+    input: {
+      description?: string | null;
+      schema?: unknown;
+      rules?: string[];
+      summary?: { name: string; expression: string }[];
+    },
+  ): number {
     const schema = input.schema ?? null;
     if (schema !== null) {
       try {
         compileTypeSchema(schema);
       } catch (error) {
-        throw new KosliWorldError(400, `Invalid schema for custom attestation type '${name}': ${error instanceof Error ? error.message : String(error)}`);
+        throw new KosliWorldError(
+          400,
+          `Invalid schema for custom attestation type '${name}': ${error instanceof Error ? error.message : String(error)}`,
+        );
       }
     }
     const versions = this.customTypes.get(name) ?? [];
     const version = versions.length + 1;
-    versions.push({ name, version, description: input.description ?? null, schema, rules: input.rules ?? [], summary: input.summary ?? [], createdAt: this.now() });
+    versions.push({
+      name,
+      version,
+      description: input.description ?? null,
+      schema,
+      rules: input.rules ?? [],
+      summary: input.summary ?? [],
+      createdAt: this.now(),
+    });
     this.customTypes.set(name, versions);
     return version;
   }
@@ -442,12 +507,16 @@ export class KosliWorld {
 
   /** Defines (or versions) an environment policy; the original process's three are predefined. */
   definePolicy(name: string, rules: PolicyRules): void {
-    this.policies.set(name, policyRecord(name, rules, this.policies.get(name), () => this.id('policy')));
+    this.policies.set(
+      name,
+      policyRecord(name, rules, this.policies.get(name), () => this.id('policy')),
+    );
   }
 
   createEnvironment(name: string, options: { type?: string; description?: string; policies?: string[] } = {}): void {
     for (const policy of options.policies ?? []) {
-      if (!this.policies.has(policy)) throw new KosliWorldError(404, `Policy '${policy}' does not exist in organization '${this.org}'`);
+      if (!this.policies.has(policy))
+        throw new KosliWorldError(404, `Policy '${policy}' does not exist in organization '${this.org}'`);
     }
     const existing = this.environments.get(name);
     this.environments.set(name, {
@@ -464,7 +533,8 @@ export class KosliWorld {
   private requireEnvironment(name: string): EnvironmentRecord {
     const environment = this.environments.get(name);
     // The wording of the CLI's golden files (cmd/kosli/assertSnapshot_test.go).
-    if (!environment) throw new KosliWorldError(404, `Environment named '${name}' does not exist for organization '${this.org}'`);
+    if (!environment)
+      throw new KosliWorldError(404, `Environment named '${name}' does not exist for organization '${this.org}'`);
     return environment;
   }
 
@@ -487,10 +557,15 @@ export class KosliWorld {
    * artifact's provenance and compliance. One entry is one running instance; list a fingerprint
    * twice for two instances. Artifacts running before and not now appear once more as exited.
    */
-  reportSnapshot(environmentName: string, running: readonly { name: string; fingerprint: string }[], at: number = this.now()): SnapshotJson {
+  reportSnapshot(
+    environmentName: string,
+    running: readonly { name: string; fingerprint: string }[],
+    at: number = this.now(),
+  ): SnapshotJson {
     const environment = this.requireEnvironment(environmentName);
     for (const artifact of running) {
-      if (!FINGERPRINT.test(artifact.fingerprint)) throw new KosliWorldError(400, `Invalid fingerprint '${artifact.fingerprint}' for '${artifact.name}'`);
+      if (!FINGERPRINT.test(artifact.fingerprint))
+        throw new KosliWorldError(400, `Invalid fingerprint '${artifact.fingerprint}' for '${artifact.name}'`);
     }
     const previous = environment.snapshots.at(-1);
     const index = (previous?.index ?? 0) + 1;
@@ -499,12 +574,15 @@ export class KosliWorld {
       const seen = instances.get(artifact.fingerprint);
       instances.set(artifact.fingerprint, { name: artifact.name, count: (seen?.count ?? 0) + 1 });
     }
-    const wasRunning = (fingerprint: string) => previous?.artifacts.find((a) => a.fingerprint === fingerprint && a.annotation.now > 0);
+    const wasRunning = (fingerprint: string) =>
+      previous?.artifacts.find((a) => a.fingerprint === fingerprint && a.annotation.now > 0);
 
     const artifacts: SnapshotArtifactJson[] = [];
     for (const [fingerprint, { name, count }] of instances) {
       const before = wasRunning(fingerprint);
-      const decisions = environment.policies.map((policy) => this.evaluatePolicy(this.requirePolicy(policy), fingerprint));
+      const decisions = environment.policies.map((policy) =>
+        this.evaluatePolicy(this.requirePolicy(policy), fingerprint),
+      );
       // unverified: an environment without policies has no verdict beyond "nothing failed".
       const compliant = decisions.every((d) => d.status === 'COMPLIANT');
       const flows = this.provenanceOf(fingerprint).map((p) => this.snapshotFlowJson(environment, name, p, at));
@@ -515,7 +593,9 @@ export class KosliWorld {
         deployments: [],
         policy_decisions: decisions,
         // unverified: the wording of reasons_for_incompliance (empty in the real example).
-        reasons_for_incompliance: decisions.filter((d) => d.status !== 'COMPLIANT').map((d) => `Policy '${d.policy_name}' is not satisfied`),
+        reasons_for_incompliance: decisions
+          .filter((d) => d.status !== 'COMPLIANT')
+          .map((d) => `Policy '${d.policy_name}' is not satisfied`),
         fingerprint,
         creationTimestamp: instanceStarts(before?.creationTimestamp ?? [], count, at),
         pods: null,
@@ -547,7 +627,11 @@ export class KosliWorld {
       index,
       is_latest: true,
       next_snapshot_timestamp: null,
-      artifact_compliance_count: { true: live.filter((a) => a.compliant).length, false: live.filter((a) => !a.compliant).length, null: 0 },
+      artifact_compliance_count: {
+        true: live.filter((a) => a.compliant).length,
+        false: live.filter((a) => !a.compliant).length,
+        null: 0,
+      },
       timestamp: at,
       type: environment.type,
       compliant: live.every((a) => a.compliant),
@@ -561,7 +645,9 @@ export class KosliWorld {
           version: policy.version,
           policy_dump: policyDump(policy),
           // unverified: what failing_artifacts lists (empty in the real example); fingerprints here.
-          failing_artifacts: live.filter((a) => a.policy_decisions.some((d) => d.policy_name === policy.name && d.status !== 'COMPLIANT')).map((a) => a.fingerprint),
+          failing_artifacts: live
+            .filter((a) => a.policy_decisions.some((d) => d.policy_name === policy.name && d.status !== 'COMPLIANT'))
+            .map((a) => a.fingerprint),
         };
       }),
     };
@@ -592,10 +678,17 @@ export class KosliWorld {
     else if (/^#?\d+$/.test(expression)) index = Number(expression.replace('#', ''));
     else if (/^~\d+$/.test(expression)) index = count - Number(expression.slice(1));
     else if (/^@\{.+\}$/.test(expression)) index = this.indexAt(snapshots, expression.slice(2, -1));
-    else throw new KosliWorldError(400, `Invalid snapshot expression '${expression}' for environment '${environmentName}'`);
+    else
+      throw new KosliWorldError(
+        400,
+        `Invalid snapshot expression '${expression}' for environment '${environmentName}'`,
+      );
     const snapshot = index >= 1 ? snapshots[index - 1] : undefined;
     if (!snapshot) {
-      const asked = expression.startsWith('#') || expression.startsWith('~') || expression.startsWith('@') ? expression : `#${expression}`;
+      const asked =
+        expression.startsWith('#') || expression.startsWith('~') || expression.startsWith('@')
+          ? expression
+          : `#${expression}`;
       throw new KosliWorldError(
         400,
         `Org: '${this.org}'. Snapshot '${environmentName}${asked}' resolves to '${environmentName}#${Math.max(index, 0)}'. len(snapshots) == ${count}. Indexes are 1-based`,
@@ -658,19 +751,25 @@ export class KosliWorld {
       commit_lead_time: commit ? at - commit.timestamp : null,
       artifact_compliance_in_flow: artifactStatus === 'COMPLIANT',
       // unverified: the wording of flow_reasons_for_non_compliance (empty in the real example).
-      flow_reasons_for_non_compliance: artifactStatus === 'COMPLIANT' ? [] : [`Artifact is ${artifactStatus ?? 'unknown'} in trail '${p.trail.name}'`],
+      flow_reasons_for_non_compliance:
+        artifactStatus === 'COMPLIANT' ? [] : [`Artifact is ${artifactStatus ?? 'unknown'} in trail '${p.trail.name}'`],
     };
   }
 
   /** What ran under the same name before in this environment, in the same flow (null when nothing did). */
   private deploymentDiff(environment: EnvironmentRecord, name: string, p: Provenance): DeploymentDiffJson | null {
     for (let i = environment.snapshots.length - 1; i >= 0; i--) {
-      const earlier = environment.snapshots[i]?.artifacts.find((a) => a.name === name && a.fingerprint !== p.artifact.fingerprint && a.annotation.now > 0);
+      const earlier = environment.snapshots[i]?.artifacts.find(
+        (a) => a.name === name && a.fingerprint !== p.artifact.fingerprint && a.annotation.now > 0,
+      );
       if (!earlier) continue;
       const entry = earlier.flows.find((f) => f.flow_name === p.flow.name);
       if (!entry) return null;
       const current = p.artifact.gitCommitInfo?.sha1;
-      const compare = current && entry.git_commit && p.artifact.commitUrl?.includes('/commit/') ? p.artifact.commitUrl.replace(/\/commit\/[0-9a-f]+$/, `/compare/${entry.git_commit}...${current}`) : null;
+      const compare =
+        current && entry.git_commit && p.artifact.commitUrl?.includes('/commit/')
+          ? p.artifact.commitUrl.replace(/\/commit\/[0-9a-f]+$/, `/compare/${entry.git_commit}...${current}`)
+          : null;
       return {
         diff_url: compare,
         previous_git_commit: entry.git_commit,
@@ -702,30 +801,50 @@ export class KosliWorld {
    * appearances in environment snapshots are gone, so lookups by fingerprint answer 404.
    */
   forgetArtifact(fingerprint: string): void {
-    for (const trail of this.trails.values()) trail.artifacts = trail.artifacts.filter((a) => a.fingerprint !== fingerprint);
+    for (const trail of this.trails.values())
+      trail.artifacts = trail.artifacts.filter((a) => a.fingerprint !== fingerprint);
     for (const environment of this.environments.values()) {
-      for (const snapshot of environment.snapshots) snapshot.artifacts = snapshot.artifacts.filter((a) => a.fingerprint !== fingerprint);
+      for (const snapshot of environment.snapshots)
+        snapshot.artifacts = snapshot.artifacts.filter((a) => a.fingerprint !== fingerprint);
     }
   }
 
   assert(fingerprint: string, scope: string | AssertScope): Record<string, unknown> {
-    const { environment: environmentName, flow: flowName, policies = [] } = typeof scope === 'string' ? { environment: scope } : scope;
+    const {
+      environment: environmentName,
+      flow: flowName,
+      policies = [],
+    } = typeof scope === 'string' ? { environment: scope } : scope;
     const environment = environmentName === undefined ? undefined : this.requireEnvironment(environmentName);
     if (flowName !== undefined) this.requireFlow(flowName);
     const provenance = this.provenanceOf(fingerprint).filter((p) => flowName === undefined || p.flow.name === flowName);
-    const reported = environment?.snapshots.some((s) => s.artifacts.some((a) => a.fingerprint === fingerprint)) ?? false;
+    const reported =
+      environment?.snapshots.some((s) => s.artifacts.some((a) => a.fingerprint === fingerprint)) ?? false;
     if (provenance.length === 0 && !reported) {
-      throw new KosliWorldError(404, `Artifact with fingerprint '${fingerprint}' does not exist in ${flowName === undefined ? '' : `flow '${flowName}' of `}organization '${this.org}'`);
+      throw new KosliWorldError(
+        404,
+        `Artifact with fingerprint '${fingerprint}' does not exist in ${flowName === undefined ? '' : `flow '${flowName}' of `}organization '${this.org}'`,
+      );
     }
-    const flows = provenance.map((p) => ({ flow: p.flow.name, trail: p.trail.name, compliance_status: { attestations_statuses: this.complianceOf(p.trail).attestations } }));
+    const flows = provenance.map((p) => ({
+      flow: p.flow.name,
+      trail: p.trail.name,
+      compliance_status: { attestations_statuses: this.complianceOf(p.trail).attestations },
+    }));
     const policyNames = environment?.policies ?? policies;
     if (environment === undefined && policies.length === 0) {
       const found = provenance.at(-1);
-      if (!found) throw new KosliWorldError(404, `Artifact with fingerprint '${fingerprint}' does not exist in organization '${this.org}'`);
+      if (!found)
+        throw new KosliWorldError(
+          404,
+          `Artifact with fingerprint '${fingerprint}' does not exist in organization '${this.org}'`,
+        );
       const compliance = this.complianceOf(found.trail);
       return {
         scope: 'flow',
-        compliant: compliance.artifacts[found.artifact.templateName]?.is_compliant === true && compliance.state !== 'NON-COMPLIANT',
+        compliant:
+          compliance.artifacts[found.artifact.templateName]?.is_compliant === true &&
+          compliance.state !== 'NON-COMPLIANT',
         flow: found.flow.name,
         trail: found.trail.name,
         compliance_status: { attestations_statuses: compliance.attestations },
@@ -739,7 +858,9 @@ export class KosliWorld {
       // unverified: without policies Kosli "ignores" the environment; here that means compliant.
       compliant: decisions.every((d) => d.status === 'COMPLIANT'),
       ...(environment ? { environment: environment.name } : {}),
-      html_url: environment ? `${this.uiHost}/${this.org}/environments/${encodeURIComponent(environment.name)}` : `${this.uiHost}/${this.org}/policies`,
+      html_url: environment
+        ? `${this.uiHost}/${this.org}/environments/${encodeURIComponent(environment.name)}`
+        : `${this.uiHost}/${this.org}/policies`,
       policy_evaluations: decisions,
       flows,
     };
@@ -758,4 +879,3 @@ function instanceStarts(previous: readonly number[], count: number, at: number):
   const kept = previous.slice(0, count);
   return [...kept, ...Array<number>(count - kept.length).fill(Math.floor(at))];
 }
-

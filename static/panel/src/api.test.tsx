@@ -13,7 +13,12 @@ describe('call', () => {
   });
 
   it('throws a UiError with the code, message and field errors of a refusal', async () => {
-    fake.answer('settings/save', fail('INVALID_INPUT', 'Check the highlighted fields', { fields: { 'apps.1.path': 'Path in the repository', bad: 3 } }));
+    fake.answer(
+      'settings/save',
+      fail('INVALID_INPUT', 'Check the highlighted fields', {
+        fields: { 'apps.1.path': 'Path in the repository', bad: 3 },
+      }),
+    );
     const error = await call('settings/save', { projectKey: 'OPS', config: {} }).catch((thrown: unknown) => thrown);
     expect(error).toBeInstanceOf(UiError);
     expect(error).toMatchObject({ code: 'INVALID_INPUT', message: 'Check the highlighted fields' });

@@ -49,13 +49,21 @@ export function toUiError(error: unknown): UiError {
  */
 export async function call<K extends ResolverKey>(key: K, payload: PayloadOf<K>): Promise<ResultOf<K>> {
   const response = await invoke<Result<ResultOf<K>>>(key, payload).catch((error: unknown) => {
-    throw new UiError('UNREACHABLE', 'The app could not reach its backend. Check your connection and reload the page.', undefined, {
-      cause: error,
-    });
+    throw new UiError(
+      'UNREACHABLE',
+      'The app could not reach its backend. Check your connection and reload the page.',
+      undefined,
+      {
+        cause: error,
+      },
+    );
   });
   const checked: unknown = response;
   if (!isRecord(checked) || typeof checked['ok'] !== 'boolean' || !('ok' in response)) {
-    throw new UiError('INTERNAL', `The app's backend gave an unexpected answer to "${key}". Reload the page; if it persists, tell your Jira administrator.`);
+    throw new UiError(
+      'INTERNAL',
+      `The app's backend gave an unexpected answer to "${key}". Reload the page; if it persists, tell your Jira administrator.`,
+    );
   }
   if (response.ok) return response.data;
   throw new UiError(response.error.code, response.error.message, response.error.details);

@@ -28,7 +28,13 @@ export async function loadPanelContext(): Promise<PanelContext> {
   const projectKey = isRecord(project) && typeof project['key'] === 'string' ? project['key'] : null;
   const issue: unknown = context.extension['issue'];
   const issueKey = isRecord(issue) && typeof issue['key'] === 'string' ? issue['key'] : null;
-  return { moduleKey: context.moduleKey, projectKey, accountId: context.accountId ?? null, siteUrl: context.siteUrl || null, issueKey };
+  return {
+    moduleKey: context.moduleKey,
+    projectKey,
+    accountId: context.accountId ?? null,
+    siteUrl: context.siteUrl || null,
+    issueKey,
+  };
 }
 
 /** In-app navigation: Jira keeps the path in its own URL, so routes survive reloads and can be shared. */
@@ -44,7 +50,8 @@ export async function openHistory(): Promise<PanelHistory> {
     pathname: () => history.location.pathname,
     push: (path) => history.push(path),
     // Hosts built on history v4 pass the location, v5 passes { location }; accept both.
-    listen: (listener) => history.listen((update: unknown) => listener(pathnameOf(update) ?? history.location.pathname)),
+    listen: (listener) =>
+      history.listen((update: unknown) => listener(pathnameOf(update) ?? history.location.pathname)),
   };
 }
 

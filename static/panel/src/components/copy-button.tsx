@@ -14,10 +14,20 @@ export function CopyButton({ value, label }: { value: string; label: string }) {
   const onClick = async () => setOutcome((await copyText(value)) ? 'copied' : 'failed');
 
   return (
-    <button type="button" className="button button-subtle button-small" onClick={onClick} aria-label={label} title={value}>
+    <button
+      type="button"
+      className="button button-subtle button-small"
+      onClick={onClick}
+      aria-label={label}
+      title={value}
+    >
       {outcome === 'copied' ? 'Copied' : outcome === 'failed' ? 'Copy failed' : 'Copy'}
       <span className="visually-hidden" aria-live="polite">
-        {outcome === 'copied' ? ' copied to clipboard' : outcome === 'failed' ? ' select and copy the value by hand' : ''}
+        {outcome === 'copied'
+          ? ' copied to clipboard'
+          : outcome === 'failed'
+            ? ' select and copy the value by hand'
+            : ''}
       </span>
     </button>
   );

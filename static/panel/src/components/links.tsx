@@ -28,7 +28,17 @@ export function MaybeLink({ href, children }: { href: string | null; children: R
 export const NavigateContext = createContext<(path: string) => void>(() => undefined);
 
 /** An in-app link: a real anchor (focusable, Enter works), routed through the Forge history. */
-export function RouteLink({ to, children, className, current }: { to: string; children: ReactNode; className?: string; current?: boolean }) {
+export function RouteLink({
+  to,
+  children,
+  className,
+  current,
+}: {
+  to: string;
+  children: ReactNode;
+  className?: string;
+  current?: boolean;
+}) {
   const navigate = useContext(NavigateContext);
   const onClick = (event: MouseEvent<HTMLAnchorElement>) => {
     if (event.metaKey || event.ctrlKey || event.shiftKey || event.button !== 0) return;

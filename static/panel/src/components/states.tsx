@@ -16,7 +16,8 @@ const NEXT_STEP: Partial<Record<UiErrorCode, string>> = {
   FORBIDDEN: 'Ask a Jira administrator if you need access.',
   NOT_FOUND: 'Go back to the releases overview: the release may have been removed or belong to another project.',
   UPSTREAM_AUTH: 'A token was refused. A Jira administrator should run "Check connection" in the app settings.',
-  UPSTREAM_NOT_FOUND: 'Something the settings point at does not exist. A Jira administrator should run "Check connection" in the app settings.',
+  UPSTREAM_NOT_FOUND:
+    'Something the settings point at does not exist. A Jira administrator should run "Check connection" in the app settings.',
   UPSTREAM_UNAVAILABLE: 'A service the app relies on did not answer. Try again in a minute.',
   UPSTREAM_RATE_LIMITED: 'A service the app relies on asked us to slow down. Try again in a minute.',
   UNREACHABLE: 'Check your connection, then try again.',

@@ -21,7 +21,8 @@ const STATUS: Record<IssueEnvironmentView['status'], { appearance: Appearance; l
 export function IssueContextPanel({ issueKey }: { issueKey: string }) {
   const { state, reload } = useLoad(() => call('issue/context', { issueKey }), [issueKey]);
   if (state.status === 'loading') return <Loading label="Asking Kosli where this issue runs…" />;
-  if (state.status === 'failed') return <ErrorState title={`Where ${issueKey} runs could not be shown`} error={state.error} onRetry={reload} />;
+  if (state.status === 'failed')
+    return <ErrorState title={`Where ${issueKey} runs could not be shown`} error={state.error} onRetry={reload} />;
   return <IssueContext view={state.data} />;
 }
 
@@ -49,7 +50,8 @@ function Release({ release }: { release: NonNullable<IssueContextView['release']
   return (
     <div className="ic-release">
       <p className="ic-release-name">
-        <span className="ic-caption">Release</span> <ExternalLink href={release.releasePageUrl}>{release.name}</ExternalLink>{' '}
+        <span className="ic-caption">Release</span>{' '}
+        <ExternalLink href={release.releasePageUrl}>{release.name}</ExternalLink>{' '}
         <ReleaseStateLozenge state={release.state} />
       </p>
       <p className="ic-muted">{release.approval.summary}</p>
@@ -70,7 +72,8 @@ function Environment({ env }: { env: IssueEnvironmentView }) {
         <ul className="ic-apps">
           {env.apps.map((app) => (
             <li key={app.app}>
-              <MaybeLink href={app.kosliUrl}>{app.app}</MaybeLink> <code>{app.commit ? shortSha(app.commit) : 'no commit'}</code>{' '}
+              <MaybeLink href={app.kosliUrl}>{app.app}</MaybeLink>{' '}
+              <code>{app.commit ? shortSha(app.commit) : 'no commit'}</code>{' '}
               <code title={app.fingerprint}>{shortFingerprint(app.fingerprint)}</code>{' '}
               {app.compliant === true ? (
                 <Lozenge appearance="success">Compliant</Lozenge>

@@ -12,15 +12,34 @@ describe('the releases overview', () => {
     const card = await screen.findByRole('article', { name: 'Release candidate 2025-06-02-10-00-00' });
     expect(within(card).getByText('open')).toBeTruthy();
     expect(within(card).getByText('0 of 2 approved — your decision is needed.')).toBeTruthy();
-    expect(within(card).getByText(/1 of 2 issues done \(not done: OPS-2 In Progress\) · backend, frontend/)).toBeTruthy();
+    expect(
+      within(card).getByText(/1 of 2 issues done \(not done: OPS-2 In Progress\) · backend, frontend/),
+    ).toBeTruthy();
     expect(within(card).queryByText(FP_BACKEND.slice(0, 12))).toBeNull();
     expect(within(card).getByRole('link', { name: 'Open release' }).getAttribute('href')).toBe('#/release/10001');
   });
 
   it.each([
-    [{ approvals: { approved: 1, needed: 2, waitingFor: ['Omar Owner'], declinedBy: [], myTurn: false } }, '1 of 2 approved — waiting for Omar Owner.'],
-    [{ approvals: { approved: 0, needed: 2, waitingFor: ['Paula'], declinedBy: [{ displayName: 'Omar Owner', reason: 'Not yet', at: '2025-06-02T11:00:00.000Z' }], myTurn: false } }, 'Declined by Omar Owner: “Not yet”'],
-    [{ state: 'failed' as const, failure: { step: 'follow' as const, reason: 'The deploy run concluded "failure".' } }, 'The deploy to prod failed: a developer can retry it.'],
+    [
+      { approvals: { approved: 1, needed: 2, waitingFor: ['Omar Owner'], declinedBy: [], myTurn: false } },
+      '1 of 2 approved — waiting for Omar Owner.',
+    ],
+    [
+      {
+        approvals: {
+          approved: 0,
+          needed: 2,
+          waitingFor: ['Paula'],
+          declinedBy: [{ displayName: 'Omar Owner', reason: 'Not yet', at: '2025-06-02T11:00:00.000Z' }],
+          myTurn: false,
+        },
+      },
+      'Declined by Omar Owner: “Not yet”',
+    ],
+    [
+      { state: 'failed' as const, failure: { step: 'follow' as const, reason: 'The deploy run concluded "failure".' } },
+      'The deploy to prod failed: a developer can retry it.',
+    ],
   ])('says whose turn it is on the card (%#)', async (overrides, line) => {
     fake.answer('project/overview', ok(anOverview({ openCandidate: aReleaseSummary(overrides) })));
     renderApp();
@@ -31,7 +50,19 @@ describe('the releases overview', () => {
   it('shows a declined candidate as declined, and a failure with its reason', async () => {
     fake.answer(
       'project/overview',
-      ok(anOverview({ openCandidate: aReleaseSummary({ approvals: { approved: 0, needed: 2, waitingFor: [], declinedBy: [{ displayName: 'Omar Owner', reason: null, at: '' }], myTurn: false } }) })),
+      ok(
+        anOverview({
+          openCandidate: aReleaseSummary({
+            approvals: {
+              approved: 0,
+              needed: 2,
+              waitingFor: [],
+              declinedBy: [{ displayName: 'Omar Owner', reason: null, at: '' }],
+              myTurn: false,
+            },
+          }),
+        }),
+      ),
     );
     renderApp();
     const card = await screen.findByRole('article', { name: 'Release candidate 2025-06-02-10-00-00' });
@@ -68,7 +99,9 @@ describe('the releases overview', () => {
     fake.answer('project/overview', ok(anOverview({ configured: false, openCandidate: null, recent: [] })));
     renderApp();
     expect(await screen.findByText('Kosli Release Gate is not configured for this project yet')).toBeTruthy();
-    expect(screen.getByText(/An admin must configure the app in Jira settings → Apps → Kosli Release Gate/)).toBeTruthy();
+    expect(
+      screen.getByText(/An admin must configure the app in Jira settings → Apps → Kosli Release Gate/),
+    ).toBeTruthy();
   });
 
   it('treats a NOT_CONFIGURED refusal the same way', async () => {
@@ -97,7 +130,13 @@ describe('the releases overview', () => {
       () =>
         new Promise((resolve) => {
           finish = () =>
-            resolve(ok({ runId: 321, runUrl: 'https://github.com/acme/shop/actions/runs/321', apps: [{ name: 'backend', commit: 'abcdef0123456', fingerprint: FP_BACKEND }] }));
+            resolve(
+              ok({
+                runId: 321,
+                runUrl: 'https://github.com/acme/shop/actions/runs/321',
+                apps: [{ name: 'backend', commit: 'abcdef0123456', fingerprint: FP_BACKEND }],
+              }),
+            );
         }),
     );
     renderApp();
@@ -105,7 +144,9 @@ describe('the releases overview', () => {
     expect(screen.getByRole('button', { name: 'Promoting…' }).hasAttribute('disabled')).toBe(true);
     finish();
     expect(await screen.findByText('Promotion to staging started')).toBeTruthy();
-    expect(screen.getByRole('link', { name: /workflow run #321/ }).getAttribute('href')).toBe('https://github.com/acme/shop/actions/runs/321');
+    expect(screen.getByRole('link', { name: /workflow run #321/ }).getAttribute('href')).toBe(
+      'https://github.com/acme/shop/actions/runs/321',
+    );
     expect(screen.getByText(/backend abcdef0/)).toBeTruthy();
     expect(fake.invocationsOf('staging/promote')).toEqual([{}]);
   });
@@ -121,7 +162,10 @@ describe('the releases overview', () => {
     expect(screen.getByText(/Approvals given for the earlier content are now stale/)).toBeTruthy();
 
     fake.answer('candidate/refresh', ok(aRefreshResult({ changed: false })));
-    fake.answer('project/overview', ok(anOverview({ openCandidate: aReleaseSummary({ issues: { total: 3, done: 3, notDone: [] } }) })));
+    fake.answer(
+      'project/overview',
+      ok(anOverview({ openCandidate: aReleaseSummary({ issues: { total: 3, done: 3, notDone: [] } }) })),
+    );
     await user.click(screen.getByRole('button', { name: 'Create / refresh candidate' }));
     expect(await screen.findByText('Nothing changed')).toBeTruthy();
     expect(screen.getByText(/already holds what runs in staging/)).toBeTruthy();
@@ -133,7 +177,10 @@ describe('the releases overview', () => {
   it('announces a newly created candidate', async () => {
     const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview({ openCandidate: null })));
-    fake.answer('candidate/refresh', ok(aRefreshResult({ versionId: '10002', name: 'R2', created: true, addedKeys: ['OPS-1', 'OPS-2'] })));
+    fake.answer(
+      'candidate/refresh',
+      ok(aRefreshResult({ versionId: '10002', name: 'R2', created: true, addedKeys: ['OPS-1', 'OPS-2'] })),
+    );
     renderApp();
     await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
     expect(await screen.findByText('Release candidate created')).toBeTruthy();
@@ -155,7 +202,10 @@ describe('the releases overview', () => {
   it('says a large candidate is composed in the background and links its release page', async () => {
     const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview({ openCandidate: null })));
-    fake.answer('candidate/refresh', ok(aRefreshResult({ versionId: '10003', name: 'Big', created: true, contentHash: '', composing: true })));
+    fake.answer(
+      'candidate/refresh',
+      ok(aRefreshResult({ versionId: '10003', name: 'Big', created: true, contentHash: '', composing: true })),
+    );
     renderApp();
     await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
     expect(await screen.findByText('Release candidate created')).toBeTruthy();
@@ -166,7 +216,10 @@ describe('the releases overview', () => {
   it('tells a developer there is nothing to release as information, not as an error', async () => {
     const user = userEvent.setup({ delay: null });
     fake.answer('project/overview', ok(anOverview()));
-    fake.answer('candidate/refresh', fail('NOTHING_TO_RELEASE', 'Staging runs what prod runs: there is nothing to release.'));
+    fake.answer(
+      'candidate/refresh',
+      fail('NOTHING_TO_RELEASE', 'Staging runs what prod runs: there is nothing to release.'),
+    );
     renderApp();
     await user.click(await screen.findByRole('button', { name: 'Create / refresh candidate' }));
     const notice = (await screen.findByText('Nothing to release')).closest('.notice');
@@ -180,15 +233,29 @@ describe('the releases overview', () => {
     fake.answer('project/overview', ok(anOverview()));
     fake.answer(
       'staging/promote',
-      fail('POLICY_FAILED', "Not promoted: staging's Kosli policies refuse backend: trail-compliant / trail-compliance (non_compliant_in_trail: …).", {
-        failures: [{ app: 'backend', commit: 'da9045527fb3940da277ed195edb712e876fed14', policy: 'trail-compliant', rule: 'trail-compliance', resolutions: ['non_compliant_in_trail'] }],
-      }),
+      fail(
+        'POLICY_FAILED',
+        "Not promoted: staging's Kosli policies refuse backend: trail-compliant / trail-compliance (non_compliant_in_trail: …).",
+        {
+          failures: [
+            {
+              app: 'backend',
+              commit: 'da9045527fb3940da277ed195edb712e876fed14',
+              policy: 'trail-compliant',
+              rule: 'trail-compliance',
+              resolutions: ['non_compliant_in_trail'],
+            },
+          ],
+        },
+      ),
     );
     renderApp();
     await user.click(await screen.findByRole('button', { name: 'Promote dev → staging' }));
     expect(await screen.findByText("Not promoted: staging's Kosli policy refuses a build")).toBeTruthy();
     const item = screen.getByText('backend', { selector: 'strong' }).closest('li');
-    expect(item?.textContent).toBe('backend at da90455: its Kosli trail is not compliant: an attestation (Jira reference, pull request review, tests) is missing or failed.');
+    expect(item?.textContent).toBe(
+      'backend at da90455: its Kosli trail is not compliant: an attestation (Jira reference, pull request review, tests) is missing or failed.',
+    );
     expect(screen.queryByText(/non_compliant_in_trail/)).toBeNull();
   });
 
@@ -196,9 +263,34 @@ describe('the releases overview', () => {
     const user = userEvent.setup({ delay: null });
     fake.answer(
       'project/overview',
-      ok(anOverview({ openCandidate: null, recent: [aReleaseSummary({ versionId: '10005', name: 'Rollback to v1', state: 'released', released: true, kind: 'rollback', emergency: true })] })),
+      ok(
+        anOverview({
+          openCandidate: null,
+          recent: [
+            aReleaseSummary({
+              versionId: '10005',
+              name: 'Rollback to v1',
+              state: 'released',
+              released: true,
+              kind: 'rollback',
+              emergency: true,
+            }),
+          ],
+        }),
+      ),
     );
-    fake.answer('candidate/refresh', ok(aRefreshResult({ versionId: '10006', name: 'v3', created: true, addedKeys: ['OPS-1'], contentHash: 'a'.repeat(64) })));
+    fake.answer(
+      'candidate/refresh',
+      ok(
+        aRefreshResult({
+          versionId: '10006',
+          name: 'v3',
+          created: true,
+          addedKeys: ['OPS-1'],
+          contentHash: 'a'.repeat(64),
+        }),
+      ),
+    );
     renderApp();
     const chooser = within(await screen.findByRole('group', { name: 'Apps in the candidate' }));
     await user.click(chooser.getByRole('checkbox', { name: 'frontend' }));

@@ -24,7 +24,9 @@ export function Overview({ projectKey }: { projectKey: string }) {
     <>
       <div className="page-header">
         <h1>Releases</h1>
-        <p className="subtle">Release candidates of project {overview.projectKey}, gated by Kosli evidence and approvals.</p>
+        <p className="subtle">
+          Release candidates of project {overview.projectKey}, gated by Kosli evidence and approvals.
+        </p>
       </div>
       {overview.canManageReleases && <DeveloperActions apps={overview.apps} onChanged={reload} />}
       <section aria-labelledby="candidate-heading" className="section">
@@ -56,8 +58,8 @@ function NotConfigured({ projectKey }: { projectKey: string }) {
   return (
     <Notice appearance="info" title="Kosli Release Gate is not configured for this project yet">
       <p>
-        An admin must configure the app in Jira settings → Apps → Kosli Release Gate, for project {projectKey}: the Kosli
-        organisation and environments, the apps, the GitHub repository and who approves releases.
+        An admin must configure the app in Jira settings → Apps → Kosli Release Gate, for project {projectKey}: the
+        Kosli organisation and environments, the apps, the GitHub repository and who approves releases.
       </p>
     </Notice>
   );
@@ -73,10 +75,16 @@ function CandidateCard({ release }: { release: ReleaseSummary }) {
         <ReleaseStateLozenge state={displayState(release.state, declined)} />
       </div>
       <p className="card-turn">{whoseTurn(release)}</p>
-      {failure && <p className="warning-text">Failed while {failedDoing(failure.step)}: {failure.reason}</p>}
+      {failure && (
+        <p className="warning-text">
+          Failed while {failedDoing(failure.step)}: {failure.reason}
+        </p>
+      )}
       <p className="subtle">
         {issues ? `${issues.done} of ${plural(issues.total, 'issue')} done` : plural(release.issueCount, 'issue')}
-        {issues && issues.notDone.length > 0 && ` (not done: ${issues.notDone.map((i) => `${i.key} ${i.status}`).join(', ')})`}
+        {issues &&
+          issues.notDone.length > 0 &&
+          ` (not done: ${issues.notDone.map((i) => `${i.key} ${i.status}`).join(', ')})`}
         {' · '}
         {release.apps.map((app) => app.name).join(', ') || 'no apps'} · updated {formatTime(release.updatedAt)}
       </p>
@@ -126,7 +134,9 @@ function RecentReleases({ overview }: { overview: ProjectOverview }) {
             {overview.recent.map((release) => (
               <tr key={release.versionId}>
                 <td>
-                  <RouteLink to={routePath({ name: 'release', versionId: release.versionId })}>{release.name}</RouteLink>
+                  <RouteLink to={routePath({ name: 'release', versionId: release.versionId })}>
+                    {release.name}
+                  </RouteLink>
                 </td>
                 <td>
                   <ReleaseStateLozenge state={release.state} />
@@ -148,7 +158,10 @@ function DeveloperActions({ apps, onChanged }: { apps: string[]; onChanged: () =
   const [chosen, setChosen] = useState<string[]>(apps);
   const promote = useAction(() => call('staging/promote', {}), onChanged);
   // Every app chosen is the default (all that differ); fewer makes a partial release.
-  const refresh = useAction(() => call('candidate/refresh', chosen.length === apps.length ? {} : { apps: chosen }), onChanged);
+  const refresh = useAction(
+    () => call('candidate/refresh', chosen.length === apps.length ? {} : { apps: chosen }),
+    onChanged,
+  );
   const busy = promote.state.status === 'running' || refresh.state.status === 'running';
   // Each action's outcome replaces the last one: notices never pile up.
   const run = (action: { run: () => Promise<void> }, other: { reset: () => void }) => () => {
@@ -162,21 +175,45 @@ function DeveloperActions({ apps, onChanged }: { apps: string[]; onChanged: () =
         Developer actions
       </h2>
       <div className="button-row">
-        <button type="button" className="button" onClick={run(promote, refresh)} disabled={busy} aria-busy={promote.state.status === 'running'}>
+        <button
+          type="button"
+          className="button"
+          onClick={run(promote, refresh)}
+          disabled={busy}
+          aria-busy={promote.state.status === 'running'}
+        >
           {promote.state.status === 'running' ? 'Promoting…' : 'Promote dev → staging'}
         </button>
-        <button type="button" className="button" onClick={run(refresh, promote)} disabled={busy || chosen.length === 0} aria-busy={refresh.state.status === 'running'}>
+        <button
+          type="button"
+          className="button"
+          onClick={run(refresh, promote)}
+          disabled={busy || chosen.length === 0}
+          aria-busy={refresh.state.status === 'running'}
+        >
           {refresh.state.status === 'running' ? 'Updating candidate…' : 'Create / refresh candidate'}
         </button>
       </div>
       {apps.length > 1 && <AppChooser apps={apps} chosen={chosen} onChange={setChosen} />}
       <ActionOutcome state={promote.state} failedTitle="Promotion failed" describe={describePromotion} />
-      <ActionOutcome state={refresh.state} failedTitle="The candidate could not be updated" describe={describeRefresh} />
+      <ActionOutcome
+        state={refresh.state}
+        failedTitle="The candidate could not be updated"
+        describe={describeRefresh}
+      />
     </section>
   );
 }
 
-function ActionOutcome<T>({ state, failedTitle, describe }: { state: ActionState<T>; failedTitle: string; describe: (result: T) => ReactElement }) {
+function ActionOutcome<T>({
+  state,
+  failedTitle,
+  describe,
+}: {
+  state: ActionState<T>;
+  failedTitle: string;
+  describe: (result: T) => ReactElement;
+}) {
   if (state.status === 'done') return describe(state.result);
   if (state.status !== 'failed') return null;
   const { error } = state;
@@ -232,13 +269,21 @@ function policyRefusals(details: Record<string, unknown> | undefined): Refusal[]
   return failures.flatMap((failure: unknown): Refusal[] => {
     if (!isRecord(failure) || typeof failure['app'] !== 'string' || typeof failure['rule'] !== 'string') return [];
     const rule = failure['rule'];
-    return [{ app: failure['app'], commit: typeof failure['commit'] === 'string' ? failure['commit'] : null, rule, explanation: RULES[rule] ?? `its Kosli evidence does not meet the rule "${rule}".` }];
+    return [
+      {
+        app: failure['app'],
+        commit: typeof failure['commit'] === 'string' ? failure['commit'] : null,
+        rule,
+        explanation: RULES[rule] ?? `its Kosli evidence does not meet the rule "${rule}".`,
+      },
+    ];
   });
 }
 
 /** What a Kosli policy rule asks for, as a developer reads it. */
 const RULES: Record<string, string> = {
-  'trail-compliance': 'its Kosli trail is not compliant: an attestation (Jira reference, pull request review, tests) is missing or failed.',
+  'trail-compliance':
+    'its Kosli trail is not compliant: an attestation (Jira reference, pull request review, tests) is missing or failed.',
   provenance: 'Kosli does not know where the build came from.',
 };
 
@@ -248,8 +293,8 @@ function describePromotion(result: PromoteResult) {
     <Notice appearance="success" title="Promotion to staging started">
       <p>
         {result.runUrl ? <ExternalLink href={result.runUrl}>{run}</ExternalLink> : run} deploys{' '}
-        {result.apps.map((app) => `${app.name} ${shortSha(app.commit)}`).join(', ') || 'nothing new'} to staging. Create or
-        refresh the candidate once it has finished.
+        {result.apps.map((app) => `${app.name} ${shortSha(app.commit)}`).join(', ') || 'nothing new'} to staging. Create
+        or refresh the candidate once it has finished.
       </p>
     </Notice>
   );
@@ -294,7 +339,15 @@ function describeRefresh(result: RefreshResult) {
 }
 
 /** Which apps the candidate ships: all that differ by default; the others wait for the next candidate. */
-function AppChooser({ apps, chosen, onChange }: { apps: string[]; chosen: string[]; onChange: (chosen: string[]) => void }) {
+function AppChooser({
+  apps,
+  chosen,
+  onChange,
+}: {
+  apps: string[];
+  chosen: string[];
+  onChange: (chosen: string[]) => void;
+}) {
   return (
     <fieldset className="app-chooser">
       <legend>Apps in the candidate</legend>
@@ -303,7 +356,13 @@ function AppChooser({ apps, chosen, onChange }: { apps: string[]; chosen: string
           <input
             type="checkbox"
             checked={chosen.includes(app)}
-            onChange={(event) => onChange(event.target.checked ? apps.filter((a) => a === app || chosen.includes(a)) : chosen.filter((a) => a !== app))}
+            onChange={(event) =>
+              onChange(
+                event.target.checked
+                  ? apps.filter((a) => a === app || chosen.includes(a))
+                  : chosen.filter((a) => a !== app),
+              )
+            }
           />{' '}
           {app}
         </label>

@@ -8,16 +8,27 @@ import { Overview } from './overview';
 import { ReleasePage, SkipToDecision } from './release/release-page';
 
 // Auditors' view, opened monthly: loaded on demand so the release pages stay light.
-const ComplianceView = lazy(() => import('./compliance/compliance-view').then((module) => ({ default: module.ComplianceView })));
+const ComplianceView = lazy(() =>
+  import('./compliance/compliance-view').then((module) => ({ default: module.ComplianceView })),
+);
 
 export function ProjectPage({ projectKey, siteUrl }: { projectKey: string; siteUrl: string | null }) {
   const { state, reload } = useLoad(openHistory, []);
   if (state.status === 'loading') return <Loading label="Loading releases…" />;
-  if (state.status === 'failed') return <ErrorState title="The page could not start" error={state.error} onRetry={reload} />;
+  if (state.status === 'failed')
+    return <ErrorState title="The page could not start" error={state.error} onRetry={reload} />;
   return <ProjectRoutes history={state.data} projectKey={projectKey} siteUrl={siteUrl} />;
 }
 
-function ProjectRoutes({ history, projectKey, siteUrl }: { history: PanelHistory; projectKey: string; siteUrl: string | null }) {
+function ProjectRoutes({
+  history,
+  projectKey,
+  siteUrl,
+}: {
+  history: PanelHistory;
+  projectKey: string;
+  siteUrl: string | null;
+}) {
   const [pathname, setPathname] = useState(history.pathname());
   const main = useRef<HTMLElement>(null);
   const first = useRef(true);

@@ -67,7 +67,13 @@ export function ApproverPicker({
       )}
       <label htmlFor="field-approval-approvers">Find a person to add (name or e-mail)</label>
       <div className="inline-controls">
-        <input {...describedBy(PATH, error)} value={query} onChange={(event) => setQuery(event.target.value)} onKeyDown={onKeyDown} autoComplete="off" />
+        <input
+          {...describedBy(PATH, error)}
+          value={query}
+          onChange={(event) => setQuery(event.target.value)}
+          onKeyDown={onKeyDown}
+          autoComplete="off"
+        />
         <button type="button" className="button" onClick={find} disabled={search.state.status === 'running'}>
           {search.state.status === 'running' ? 'Finding…' : 'Find'}
         </button>
@@ -87,7 +93,12 @@ export function ApproverPicker({
           <ul className="plain-list" aria-label="People found">
             {search.state.result.map((person) => (
               <li key={person.accountId}>
-                <button type="button" className="link-button" onClick={() => add(person)} disabled={chosen.includes(person.accountId)}>
+                <button
+                  type="button"
+                  className="link-button"
+                  onClick={() => add(person)}
+                  disabled={chosen.includes(person.accountId)}
+                >
                   Add {person.displayName}
                 </button>
               </li>

@@ -21,7 +21,9 @@ export function ChecksSection({ projectKey }: { projectKey: string }) {
           {setup.state.status === 'running' ? 'Setting up…' : 'Set up Kosli'}
         </button>
       </div>
-      <p className="hint">Set up Kosli creates the flows, environments and attestation types these settings name, where they are missing.</p>
+      <p className="hint">
+        Set up Kosli creates the flows, environments and attestation types these settings name, where they are missing.
+      </p>
       <Outcome state={check.state} title="Connection check" />
       <Outcome state={setup.state} title="Kosli setup" />
     </section>
@@ -47,15 +49,17 @@ function Outcome({ state, title }: { state: ActionState<ConnectionCheck[]>; titl
       </h3>
       <ul className="check-list" aria-label={title}>
         {/* Failures first: they are what the admin came to fix. */}
-        {[...state.result].sort((a, b) => Number(a.ok) - Number(b.ok)).map((item) => (
-          <li key={item.id} className={item.ok ? 'check check-ok' : 'check check-fail'}>
-            <span className="check-mark" aria-hidden="true">
-              {item.ok ? '✓' : '✕'}
-            </span>
-            <span className="visually-hidden">{item.ok ? 'OK: ' : 'Failed: '}</span>
-            <strong>{item.label}</strong> — {item.message}
-          </li>
-        ))}
+        {[...state.result]
+          .sort((a, b) => Number(a.ok) - Number(b.ok))
+          .map((item) => (
+            <li key={item.id} className={item.ok ? 'check check-ok' : 'check check-fail'}>
+              <span className="check-mark" aria-hidden="true">
+                {item.ok ? '✓' : '✕'}
+              </span>
+              <span className="visually-hidden">{item.ok ? 'OK: ' : 'Failed: '}</span>
+              <strong>{item.label}</strong> — {item.message}
+            </li>
+          ))}
       </ul>
     </div>
   );

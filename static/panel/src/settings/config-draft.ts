@@ -60,7 +60,8 @@ export function toDraft(config: ProjectConfig): ConfigDraft {
     firstReleaseCommitLimit: String(config.release.firstReleaseCommitLimit),
     rollbackOwnPolicy: Boolean(config.rollback?.approval),
     rollbackApprovers: config.rollback?.approval?.approvers.join(', ') ?? '',
-    rollbackCount: config.rollback?.approval?.rule.kind === 'atLeast' ? String(config.rollback.approval.rule.count) : '1',
+    rollbackCount:
+      config.rollback?.approval?.rule.kind === 'atLeast' ? String(config.rollback.approval.rule.count) : '1',
     rollbackReasonRequired: config.rollback?.reasonRequired ?? false,
     emergencyEnabled: config.emergency?.enabled ?? false,
     emergencyGroupName: config.emergency?.groupName ?? 'Emergency approvers',
@@ -81,15 +82,20 @@ function wholeNumber(text: string): number | null {
 }
 
 /** The config to send, or the fields that cannot even be converted. */
-export function fromDraft(draft: ConfigDraft): { ok: true; config: ProjectConfig } | { ok: false; errors: FieldErrors } {
+export function fromDraft(
+  draft: ConfigDraft,
+): { ok: true; config: ProjectConfig } | { ok: false; errors: FieldErrors } {
   const errors: FieldErrors = {};
   const count = wholeNumber(draft.ruleCount);
   const limit = wholeNumber(draft.firstReleaseCommitLimit);
-  if (draft.ruleKind === 'atLeast' && count === null) errors['approval.rule.count'] = 'Enter a whole number of approvals';
+  if (draft.ruleKind === 'atLeast' && count === null)
+    errors['approval.rule.count'] = 'Enter a whole number of approvals';
   const rollbackCount = wholeNumber(draft.rollbackCount);
-  if (draft.rollbackOwnPolicy && rollbackCount === null) errors['rollback.approval.rule.count'] = 'Enter a whole number of approvals';
+  if (draft.rollbackOwnPolicy && rollbackCount === null)
+    errors['rollback.approval.rule.count'] = 'Enter a whole number of approvals';
   if (limit === null) errors['release.firstReleaseCommitLimit'] = 'Enter a whole number of commits';
-  if (draft.hostChoice === 'custom' && !draft.customHost.trim()) errors['kosli.host'] = 'Enter the URL of your Kosli host';
+  if (draft.hostChoice === 'custom' && !draft.customHost.trim())
+    errors['kosli.host'] = 'Enter the URL of your Kosli host';
   if (Object.keys(errors).length > 0 || limit === null) return { ok: false, errors };
   return {
     ok: true,
@@ -123,12 +129,27 @@ export function fromDraft(draft: ConfigDraft): { ok: true; config: ProjectConfig
 function gatePolicies(draft: ConfigDraft, rollbackCount: number | null): Pick<ProjectConfig, 'rollback' | 'emergency'> {
   const approval =
     draft.rollbackOwnPolicy && rollbackCount !== null
-      ? { approvers: parseApprovers(draft.rollbackApprovers), includeJiraApprovers: false, rule: { kind: 'atLeast' as const, count: rollbackCount }, noSelfApproval: false }
+      ? {
+          approvers: parseApprovers(draft.rollbackApprovers),
+          includeJiraApprovers: false,
+          rule: { kind: 'atLeast' as const, count: rollbackCount },
+          noSelfApproval: false,
+        }
       : null;
   const emergencyApprovers = parseApprovers(draft.emergencyApprovers);
   return {
-    ...(approval || draft.rollbackReasonRequired ? { rollback: { approval, reasonRequired: draft.rollbackReasonRequired } } : {}),
-    ...(draft.emergencyEnabled || emergencyApprovers.length > 0 ? { emergency: { enabled: draft.emergencyEnabled, groupName: draft.emergencyGroupName, approvers: emergencyApprovers } } : {}),
+    ...(approval || draft.rollbackReasonRequired
+      ? { rollback: { approval, reasonRequired: draft.rollbackReasonRequired } }
+      : {}),
+    ...(draft.emergencyEnabled || emergencyApprovers.length > 0
+      ? {
+          emergency: {
+            enabled: draft.emergencyEnabled,
+            groupName: draft.emergencyGroupName,
+            approvers: emergencyApprovers,
+          },
+        }
+      : {}),
   };
 }
 
@@ -159,7 +180,12 @@ const LABELS: Record<string, string> = {
   'release.firstReleaseCommitLimit': 'First-release commit limit',
 };
 
-const APP_FIELDS: Record<string, string> = { name: 'name', path: 'path', buildFlow: 'build flow', templateName: 'template name' };
+const APP_FIELDS: Record<string, string> = {
+  name: 'name',
+  path: 'path',
+  buildFlow: 'build flow',
+  templateName: 'template name',
+};
 
 /** "apps.1.path" → "App 2 path", for the error summary. */
 export function fieldLabel(path: string): string {

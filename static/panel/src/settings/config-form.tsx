@@ -3,7 +3,15 @@ import { call } from '../api';
 import type { FieldErrors, Person, ProjectConfig, SettingsView } from '../../../../src/contract';
 import { ApproverPicker } from './approver-picker';
 import { nextStep, Notice } from '../components/states';
-import { fieldLabel, fromDraft, KOSLI_REGIONS, toDraft, type AppDraft, type ConfigDraft, type HostChoice } from './config-draft';
+import {
+  fieldLabel,
+  fromDraft,
+  KOSLI_REGIONS,
+  toDraft,
+  type AppDraft,
+  type ConfigDraft,
+  type HostChoice,
+} from './config-draft';
 import { CheckboxField, describedBy, errorFor, FieldError, fieldId, TextField } from './fields';
 import { GatePoliciesFieldset } from './gate-policies-fieldset';
 import { Forbidden } from './forbidden';
@@ -11,13 +19,24 @@ import { useAction } from '../use-load';
 
 const EMPTY_APP: AppDraft = { name: '', path: '', buildFlow: '', templateName: '' };
 
-export function ConfigForm({ projectKey, config, approvers, onSaved }: { projectKey: string; config: ProjectConfig; approvers: Person[]; onSaved: (view: SettingsView) => void }) {
+export function ConfigForm({
+  projectKey,
+  config,
+  approvers,
+  onSaved,
+}: {
+  projectKey: string;
+  config: ProjectConfig;
+  approvers: Person[];
+  onSaved: (view: SettingsView) => void;
+}) {
   const [draft, setDraft] = useState<ConfigDraft>(() => toDraft(config));
   const [errors, setErrors] = useState<FieldErrors>({});
   /** The form was refused, by its own check or by the server's, and shows which fields to fix. */
   const [invalid, setInvalid] = useState(false);
 
-  const set = <K extends keyof ConfigDraft>(key: K, value: ConfigDraft[K]) => setDraft((current) => ({ ...current, [key]: value }));
+  const set = <K extends keyof ConfigDraft>(key: K, value: ConfigDraft[K]) =>
+    setDraft((current) => ({ ...current, [key]: value }));
   const setApp = (index: number, field: keyof AppDraft, value: string) =>
     set(
       'apps',
@@ -107,14 +126,32 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
           <p id="environments-label" className="group-label">
             Environments
           </p>
-          {text('kosli.environments.dev', 'Dev', draft.environments.dev, (value) => set('environments', { ...draft.environments, dev: value }))}
-          {text('kosli.environments.staging', 'Staging', draft.environments.staging, (value) => set('environments', { ...draft.environments, staging: value }))}
-          {text('kosli.environments.prod', 'Prod', draft.environments.prod, (value) => set('environments', { ...draft.environments, prod: value }))}
+          {text('kosli.environments.dev', 'Dev', draft.environments.dev, (value) =>
+            set('environments', { ...draft.environments, dev: value }),
+          )}
+          {text('kosli.environments.staging', 'Staging', draft.environments.staging, (value) =>
+            set('environments', { ...draft.environments, staging: value }),
+          )}
+          {text('kosli.environments.prod', 'Prod', draft.environments.prod, (value) =>
+            set('environments', { ...draft.environments, prod: value }),
+          )}
         </div>
         <FieldError path="kosli.environments" error={errorFor(errors, 'kosli.environments')} />
         <div className="field-row">
-          {text('kosli.sourceFlow', 'Source flow', draft.sourceFlow, (value) => set('sourceFlow', value), 'One trail per commit on main, with jira and pull_request attestations.')}
-          {text('kosli.releaseFlow', 'Release flow', draft.releaseFlow, (value) => set('releaseFlow', value), 'One trail per Jira version.')}
+          {text(
+            'kosli.sourceFlow',
+            'Source flow',
+            draft.sourceFlow,
+            (value) => set('sourceFlow', value),
+            'One trail per commit on main, with jira and pull_request attestations.',
+          )}
+          {text(
+            'kosli.releaseFlow',
+            'Release flow',
+            draft.releaseFlow,
+            (value) => set('releaseFlow', value),
+            'One trail per Jira version.',
+          )}
         </div>
       </fieldset>
 
@@ -157,7 +194,12 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
                     type="button"
                     className="button button-subtle"
                     aria-label={`Remove app ${index + 1}${app.name ? ` (${app.name})` : ''}`}
-                    onClick={() => set('apps', draft.apps.filter((_, i) => i !== index))}
+                    onClick={() =>
+                      set(
+                        'apps',
+                        draft.apps.filter((_, i) => i !== index),
+                      )
+                    }
                   >
                     Remove
                   </button>
@@ -175,20 +217,40 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
       <fieldset>
         <legend>GitHub</legend>
         <div className="field-row">
-          {text('github.owner', 'Owner', draft.github.owner, (value) => set('github', { ...draft.github, owner: value }))}
-          {text('github.repo', 'Repository', draft.github.repo, (value) => set('github', { ...draft.github, repo: value }))}
+          {text('github.owner', 'Owner', draft.github.owner, (value) =>
+            set('github', { ...draft.github, owner: value }),
+          )}
+          {text('github.repo', 'Repository', draft.github.repo, (value) =>
+            set('github', { ...draft.github, repo: value }),
+          )}
           {text('github.ref', 'Ref', draft.github.ref, (value) => set('github', { ...draft.github, ref: value }))}
         </div>
         <div className="field-row">
-          {text('github.stagingWorkflow', 'Staging workflow file', draft.github.stagingWorkflow, (value) => set('github', { ...draft.github, stagingWorkflow: value }))}
-          {text('github.prodWorkflow', 'Prod workflow file', draft.github.prodWorkflow, (value) => set('github', { ...draft.github, prodWorkflow: value }))}
-          {text('github.tagPattern', 'Tag pattern', draft.github.tagPattern, (value) => set('github', { ...draft.github, tagPattern: value }), 'Must contain {env} and {app}, e.g. running-{env}-{app}.')}
+          {text('github.stagingWorkflow', 'Staging workflow file', draft.github.stagingWorkflow, (value) =>
+            set('github', { ...draft.github, stagingWorkflow: value }),
+          )}
+          {text('github.prodWorkflow', 'Prod workflow file', draft.github.prodWorkflow, (value) =>
+            set('github', { ...draft.github, prodWorkflow: value }),
+          )}
+          {text(
+            'github.tagPattern',
+            'Tag pattern',
+            draft.github.tagPattern,
+            (value) => set('github', { ...draft.github, tagPattern: value }),
+            'Must contain {env} and {app}, e.g. running-{env}-{app}.',
+          )}
         </div>
       </fieldset>
 
       <fieldset>
         <legend>Approval policy</legend>
-        <ApproverPicker projectKey={projectKey} value={draft.approvers} known={approvers} error={approversError} onChange={(value) => set('approvers', value)} />
+        <ApproverPicker
+          projectKey={projectKey}
+          value={draft.approvers}
+          known={approvers}
+          error={approversError}
+          onChange={(value) => set('approvers', value)}
+        />
         <CheckboxField
           path="approval.includeJiraApprovers"
           label="Count the Jira version's release approvers as required approvers"
@@ -201,11 +263,25 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
             Rule
           </p>
           <div className="radio">
-            <input id="rule-all" type="radio" name="rule" value="all" checked={draft.ruleKind === 'all'} onChange={() => set('ruleKind', 'all')} />
+            <input
+              id="rule-all"
+              type="radio"
+              name="rule"
+              value="all"
+              checked={draft.ruleKind === 'all'}
+              onChange={() => set('ruleKind', 'all')}
+            />
             <label htmlFor="rule-all">All required approvers</label>
           </div>
           <div className="radio">
-            <input id="rule-at-least" type="radio" name="rule" value="atLeast" checked={draft.ruleKind === 'atLeast'} onChange={() => set('ruleKind', 'atLeast')} />
+            <input
+              id="rule-at-least"
+              type="radio"
+              name="rule"
+              value="atLeast"
+              checked={draft.ruleKind === 'atLeast'}
+              onChange={() => set('ruleKind', 'atLeast')}
+            />
             <label htmlFor="rule-at-least">At least</label>
             <input
               {...describedBy('approval.rule.count', countError)}
@@ -232,8 +308,20 @@ export function ConfigForm({ projectKey, config, approvers, onSaved }: { project
       <fieldset>
         <legend>Releases</legend>
         <div className="field-row">
-          {text('release.namePattern', 'Name pattern (UTC)', draft.namePattern, (value) => set('namePattern', value), 'Tokens YYYY MM DD HH mm ss, e.g. YYYY-MM-DD-HH-mm-ss.')}
-          {text('release.firstReleaseCommitLimit', 'First-release commit limit', draft.firstReleaseCommitLimit, (value) => set('firstReleaseCommitLimit', value), "How much history an app's first release lists.")}
+          {text(
+            'release.namePattern',
+            'Name pattern (UTC)',
+            draft.namePattern,
+            (value) => set('namePattern', value),
+            'Tokens YYYY MM DD HH mm ss, e.g. YYYY-MM-DD-HH-mm-ss.',
+          )}
+          {text(
+            'release.firstReleaseCommitLimit',
+            'First-release commit limit',
+            draft.firstReleaseCommitLimit,
+            (value) => set('firstReleaseCommitLimit', value),
+            "How much history an app's first release lists.",
+          )}
         </div>
         <CheckboxField
           path="release.refreshOnSchedule"
@@ -280,7 +368,10 @@ function hostChoice(value: string): HostChoice {
 function ErrorSummary({ errors }: { errors: FieldErrors }) {
   const entries = Object.entries(errors);
   return (
-    <Notice appearance="error" title={`Nothing was saved: ${entries.length === 1 ? '1 setting needs' : `${entries.length} settings need`} attention`}>
+    <Notice
+      appearance="error"
+      title={`Nothing was saved: ${entries.length === 1 ? '1 setting needs' : `${entries.length} settings need`} attention`}
+    >
       <ul>
         {entries.map(([path, message]) => (
           <li key={path}>

@@ -16,7 +16,9 @@ export function errorFor(errors: FieldErrors, path: string, nested = false): str
 
 /** Attributes tying an input to its error and hint, for screen readers. */
 export function describedBy(path: string, error: string | null, hint?: boolean) {
-  const ids = [error ? `${fieldId(path)}-error` : null, hint ? `${fieldId(path)}-hint` : null].filter(Boolean).join(' ');
+  const ids = [error ? `${fieldId(path)}-error` : null, hint ? `${fieldId(path)}-hint` : null]
+    .filter(Boolean)
+    .join(' ');
   return { id: fieldId(path), 'aria-invalid': error ? true : undefined, 'aria-describedby': ids || undefined };
 }
 
@@ -68,11 +70,28 @@ export function TextField({
   );
 }
 
-export function CheckboxField({ path, label, checked, onChange, errors }: { path: string; label: string; checked: boolean; onChange: (checked: boolean) => void; errors: FieldErrors }) {
+export function CheckboxField({
+  path,
+  label,
+  checked,
+  onChange,
+  errors,
+}: {
+  path: string;
+  label: string;
+  checked: boolean;
+  onChange: (checked: boolean) => void;
+  errors: FieldErrors;
+}) {
   const error = errorFor(errors, path);
   return (
     <div className="field field-checkbox">
-      <input type="checkbox" {...describedBy(path, error)} checked={checked} onChange={(event) => onChange(event.target.checked)} />
+      <input
+        type="checkbox"
+        {...describedBy(path, error)}
+        checked={checked}
+        onChange={(event) => onChange(event.target.checked)}
+      />
       <label htmlFor={fieldId(path)}>{label}</label>
       <FieldError path={path} error={error} />
     </div>

@@ -21,7 +21,9 @@ export function ProjectPicker({
   onPick: (projectKey: string) => void;
 }) {
   const [query, setQuery] = useState('');
-  const [chosen, setChosen] = useState(() => (projects.some((p) => p.key === current) ? current : projects[0]?.key) ?? '');
+  const [chosen, setChosen] = useState(
+    () => (projects.some((p) => p.key === current) ? current : projects[0]?.key) ?? '',
+  );
   const shown = projects.some((p) => p.key === chosen) ? chosen : (projects[0]?.key ?? '');
 
   const load = (event: FormEvent) => {
@@ -41,7 +43,13 @@ export function ProjectPicker({
       <div className="field">
         <label htmlFor="project-filter">Find a project (key or name)</label>
         <div className="inline-controls">
-          <input id="project-filter" value={query} onChange={(event) => setQuery(event.target.value)} onKeyDown={onKeyDown} autoComplete="off" />
+          <input
+            id="project-filter"
+            value={query}
+            onChange={(event) => setQuery(event.target.value)}
+            onKeyDown={onKeyDown}
+            autoComplete="off"
+          />
           <button type="button" className="button" onClick={() => onSearch(query.trim())} disabled={searching}>
             {searching ? 'Finding…' : 'Find projects'}
           </button>
@@ -67,7 +75,11 @@ export function ProjectPicker({
       <button type="submit" className="button button-primary" disabled={projects.length === 0}>
         Load
       </button>
-      {more && <p className="subtle project-picker-more">Showing the first {projects.length} projects by key: find a project to see others.</p>}
+      {more && (
+        <p className="subtle project-picker-more">
+          Showing the first {projects.length} projects by key: find a project to see others.
+        </p>
+      )}
     </form>
   );
 }

@@ -7,21 +7,44 @@ import { useAction } from '../use-load';
 import { Forbidden } from './forbidden';
 
 const SECRETS: { name: SecretName; label: string; hint: string }[] = [
-  { name: 'kosliToken', label: 'Kosli API token', hint: 'A Kosli service-account key with read and attest rights in the organisation.' },
-  { name: 'githubToken', label: 'GitHub token', hint: 'A token that may read the repository and dispatch its workflows (actions: write).' },
+  {
+    name: 'kosliToken',
+    label: 'Kosli API token',
+    hint: 'A Kosli service-account key with read and attest rights in the organisation.',
+  },
+  {
+    name: 'githubToken',
+    label: 'GitHub token',
+    hint: 'A token that may read the repository and dispatch its workflows (actions: write).',
+  },
 ];
 
 /** Tokens go in, never out: the page only ever learns whether one is set, from where and when. */
-export function SecretsSection({ projectKey, secrets, onChange }: { projectKey: string; secrets: SettingsView['secrets']; onChange: (view: SettingsView) => void }) {
+export function SecretsSection({
+  projectKey,
+  secrets,
+  onChange,
+}: {
+  projectKey: string;
+  secrets: SettingsView['secrets'];
+  onChange: (view: SettingsView) => void;
+}) {
   return (
     <section aria-labelledby="secrets-heading" className="section">
       <h2 id="secrets-heading">Secrets</h2>
       <p className="subtle">
-        Stored encrypted on the server (Forge <code>kvs.setSecret</code>) and never shown again. A token entered here is used for this project
-        instead of the app-wide encrypted Forge variable (<code>forge variables set --encrypt</code>); clear it to fall back to the variable.
+        Stored encrypted on the server (Forge <code>kvs.setSecret</code>) and never shown again. A token entered here is
+        used for this project instead of the app-wide encrypted Forge variable (
+        <code>forge variables set --encrypt</code>); clear it to fall back to the variable.
       </p>
       {SECRETS.map((secret) => (
-        <SecretRow key={secret.name} projectKey={projectKey} {...secret} status={secrets[secret.name]} onChange={onChange} />
+        <SecretRow
+          key={secret.name}
+          projectKey={projectKey}
+          {...secret}
+          status={secrets[secret.name]}
+          onChange={onChange}
+        />
       ))}
     </section>
   );
@@ -89,7 +112,12 @@ function SecretRow({
             {status.set ? 'Replace' : 'Save'}
           </button>
           {status.set && status.source === 'settings' && (
-            <button type="button" className="button button-subtle" disabled={busy} onClick={() => void sending.run(null)}>
+            <button
+              type="button"
+              className="button button-subtle"
+              disabled={busy}
+              onClick={() => void sending.run(null)}
+            >
               Clear
             </button>
           )}
@@ -98,7 +126,9 @@ function SecretRow({
           {hint}
         </p>
       </div>
-      {outcome.status === 'done' && <p className="success-text">{outcome.args[0] === null ? `${label} cleared.` : `${label} saved.`}</p>}
+      {outcome.status === 'done' && (
+        <p className="success-text">{outcome.args[0] === null ? `${label} cleared.` : `${label} saved.`}</p>
+      )}
       {outcome.status === 'failed' &&
         (outcome.error.code === 'FORBIDDEN' ? (
           <Forbidden />

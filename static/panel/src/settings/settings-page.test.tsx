@@ -25,14 +25,17 @@ beforeEach(() => {
 });
 
 describe('the settings page', () => {
-  it('loads the project an admin picks from Jira\'s projects, each marked configured or not', async () => {
+  it("loads the project an admin picks from Jira's projects, each marked configured or not", async () => {
     const user = userEvent.setup({ delay: null });
     window.localStorage.clear();
     fake.answer('settings/get', ok(aSettingsView({ projectKey: 'SHOP' })));
     renderApp({ module: 'release-gate-settings' });
     expect(await screen.findByText('Pick a project to see its settings.')).toBeTruthy();
     const select = await screen.findByLabelText<HTMLSelectElement>('Jira project');
-    expect([...select.options].map((o) => o.text)).toEqual(['OPS — Operations (configured)', 'SHOP — Shop front (not configured yet)']);
+    expect([...select.options].map((o) => o.text)).toEqual([
+      'OPS — Operations (configured)',
+      'SHOP — Shop front (not configured yet)',
+    ]);
     await user.selectOptions(select, 'SHOP');
     await user.click(screen.getByRole('button', { name: 'Load' }));
     expect(await screen.findByRole('form', { name: 'Configuration of SHOP' })).toBeTruthy();
@@ -44,12 +47,21 @@ describe('the settings page', () => {
     const user = userEvent.setup({ delay: null });
     fake.answer('settings/get', ok(aSettingsView()));
     fake.answer('projects/list', (payload) =>
-      ok({ projects: PROJECTS.filter((p) => `${p.key} ${p.name}`.toLowerCase().includes(String(payload['query']).toLowerCase())), more: payload['query'] === '' }),
+      ok({
+        projects: PROJECTS.filter((p) =>
+          `${p.key} ${p.name}`.toLowerCase().includes(String(payload['query']).toLowerCase()),
+        ),
+        more: payload['query'] === '',
+      }),
     );
     renderApp({ module: 'release-gate-settings' });
     expect(await screen.findByText(/Showing the first 2 projects by key/)).toBeTruthy();
     await user.type(screen.getByLabelText('Find a project (key or name)'), 'shop{Enter}');
-    await waitFor(() => expect([...screen.getByLabelText<HTMLSelectElement>('Jira project').options].map((o) => o.value)).toEqual(['SHOP']));
+    await waitFor(() =>
+      expect([...screen.getByLabelText<HTMLSelectElement>('Jira project').options].map((o) => o.value)).toEqual([
+        'SHOP',
+      ]),
+    );
     expect(screen.getByLabelText<HTMLInputElement>('Find a project (key or name)').value).toBe('shop');
     expect(screen.queryByText(/Showing the first/)).toBeNull();
     await user.clear(screen.getByLabelText('Find a project (key or name)'));
@@ -61,7 +73,10 @@ describe('the settings page', () => {
   });
 
   it('shows only the refusal to someone who is not a Jira administrator', async () => {
-    fake.answer('projects/list', fail('FORBIDDEN', 'Only Jira administrators can read or change the Kosli Release Gate settings.'));
+    fake.answer(
+      'projects/list',
+      fail('FORBIDDEN', 'Only Jira administrators can read or change the Kosli Release Gate settings.'),
+    );
     renderApp({ module: 'release-gate-settings' });
     expect(await screen.findByText('Only Jira administrators can change these settings')).toBeTruthy();
     expect(screen.queryByLabelText('Jira project')).toBeNull();
@@ -78,7 +93,10 @@ describe('the settings page', () => {
   });
 
   it('says a project key does not exist instead of showing defaults for it', async () => {
-    fake.answer('settings/get', fail('NOT_FOUND', 'There is no Jira project with the key OPS (or the app cannot see it): check the key.'));
+    fake.answer(
+      'settings/get',
+      fail('NOT_FOUND', 'There is no Jira project with the key OPS (or the app cannot see it): check the key.'),
+    );
     renderApp({ module: 'release-gate-settings' });
     expect(await screen.findByText('No settings for OPS')).toBeTruthy();
     expect(screen.getByText(/There is no Jira project with the key OPS/)).toBeTruthy();
@@ -95,7 +113,9 @@ describe('the settings page', () => {
   it('saves the edited configuration as typed: host, apps, approvers and rule', async () => {
     const user = userEvent.setup({ delay: null });
     await openSettings();
-    fake.answer('settings/save', (payload) => ok(aSettingsView({ config: defaultProjectConfig(), saved: payload['projectKey'] === 'OPS' })));
+    fake.answer('settings/save', (payload) =>
+      ok(aSettingsView({ config: defaultProjectConfig(), saved: payload['projectKey'] === 'OPS' })),
+    );
 
     await user.selectOptions(screen.getByLabelText('Kosli host'), 'custom');
     await user.type(screen.getByLabelText('Custom Kosli host URL'), 'https://kosli.acme.io');
@@ -143,8 +163,16 @@ describe('the settings page', () => {
       config: {
         ...expected,
         kosli: { ...expected.kosli, host: 'https://kosli.acme.io' },
-        apps: [expected.apps[0], { name: 'worker', path: 'apps/worker', buildFlow: 'worker-build', templateName: 'worker' }],
-        approval: { approvers: ['acc-po1', 'acc-po2', 'acc-po3'], includeJiraApprovers: true, rule: { kind: 'atLeast', count: 2 }, noSelfApproval: true },
+        apps: [
+          expected.apps[0],
+          { name: 'worker', path: 'apps/worker', buildFlow: 'worker-build', templateName: 'worker' },
+        ],
+        approval: {
+          approvers: ['acc-po1', 'acc-po2', 'acc-po3'],
+          includeJiraApprovers: true,
+          rule: { kind: 'atLeast', count: 2 },
+          noSelfApproval: true,
+        },
       },
     });
   });
@@ -175,9 +203,13 @@ describe('the settings page', () => {
     expect(path.closest('td')?.contains(pathError ?? null)).toBe(true);
 
     const org = screen.getByLabelText('Organisation');
-    expect(document.getElementById(org.getAttribute('aria-describedby') ?? '')?.textContent).toBe('Kosli organisation: letters, digits');
+    expect(document.getElementById(org.getAttribute('aria-describedby') ?? '')?.textContent).toBe(
+      'Kosli organisation: letters, digits',
+    );
     expect(screen.getByLabelText(/^Find a person/).getAttribute('aria-invalid')).toBe('true');
-    expect(document.getElementById('field-kosli-environments-error')?.textContent).toBe('Dev, staging and prod must be different environments');
+    expect(document.getElementById('field-kosli-environments-error')?.textContent).toBe(
+      'Dev, staging and prod must be different environments',
+    );
 
     await user.click(screen.getByRole('button', { name: 'App 2 path' }));
     expect(document.activeElement).toBe(path);
@@ -199,7 +231,11 @@ describe('the settings page', () => {
     fake.answer('settings/save', fail('FORBIDDEN', 'Not an admin.'));
     await user.click(screen.getByRole('button', { name: 'Save settings' }));
     expect(await screen.findByText('Only Jira administrators can change these settings')).toBeTruthy();
-    await waitFor(() => expect(document.activeElement?.contains(screen.getByText('Only Jira administrators can change these settings'))).toBe(true));
+    await waitFor(() =>
+      expect(
+        document.activeElement?.contains(screen.getByText('Only Jira administrators can change these settings')),
+      ).toBe(true),
+    );
   });
 });
 
@@ -207,7 +243,10 @@ describe('secrets', () => {
   it('shows only whether each token is set, from where and when', async () => {
     await openSettings(
       aSettingsView({
-        secrets: { kosliToken: aSecretStatus({ set: true, source: 'forge-variable' }), githubToken: aSecretStatus({ set: true, source: 'settings', updatedAt: '2025-06-01T12:00:00Z' }) },
+        secrets: {
+          kosliToken: aSecretStatus({ set: true, source: 'forge-variable' }),
+          githubToken: aSecretStatus({ set: true, source: 'settings', updatedAt: '2025-06-01T12:00:00Z' }),
+        },
       }),
     );
     expect(screen.getByTestId('kosliToken-status').textContent).toBe('Set (forge variable)');
@@ -219,12 +258,24 @@ describe('secrets', () => {
     const user = userEvent.setup({ delay: null });
     await openSettings();
     expect(screen.getByTestId('kosliToken-status').textContent).toBe('Not set');
-    fake.answer('settings/secret', ok(aSettingsView({ secrets: { kosliToken: aSecretStatus({ set: true, source: 'settings', updatedAt: '2025-06-02T08:00:00Z' }), githubToken: aSecretStatus() } })));
+    fake.answer(
+      'settings/secret',
+      ok(
+        aSettingsView({
+          secrets: {
+            kosliToken: aSecretStatus({ set: true, source: 'settings', updatedAt: '2025-06-02T08:00:00Z' }),
+            githubToken: aSecretStatus(),
+          },
+        }),
+      ),
+    );
 
     const input = screen.getByLabelText<HTMLInputElement>('Set the Kosli API token');
     expect(input.type).toBe('password');
     await user.type(input, TOKEN);
-    await user.click(within(screen.getByRole('form', { name: 'Kosli API token' })).getByRole('button', { name: 'Save' }));
+    await user.click(
+      within(screen.getByRole('form', { name: 'Kosli API token' })).getByRole('button', { name: 'Save' }),
+    );
 
     expect(await screen.findByText('Kosli API token saved.')).toBeTruthy();
     expect(fake.invocationsOf('settings/secret')).toEqual([{ projectKey: 'OPS', name: 'kosliToken', value: TOKEN }]);
@@ -235,7 +286,14 @@ describe('secrets', () => {
 
   it('clears a token an admin entered', async () => {
     const user = userEvent.setup({ delay: null });
-    await openSettings(aSettingsView({ secrets: { kosliToken: aSecretStatus(), githubToken: aSecretStatus({ set: true, source: 'settings', updatedAt: '2025-06-01T12:00:00Z' }) } }));
+    await openSettings(
+      aSettingsView({
+        secrets: {
+          kosliToken: aSecretStatus(),
+          githubToken: aSecretStatus({ set: true, source: 'settings', updatedAt: '2025-06-01T12:00:00Z' }),
+        },
+      }),
+    );
     fake.answer('settings/secret', ok(aSettingsView()));
     await user.click(screen.getByRole('button', { name: 'Clear' }));
     expect(await screen.findByText('GitHub token cleared.')).toBeTruthy();
@@ -253,7 +311,12 @@ describe('connection check and Kosli setup', () => {
       ok({
         checks: [
           { id: 'kosli-org', label: 'Kosli organisation', ok: true, message: 'kosli-public exists' },
-          { id: 'github-dispatch', label: 'GitHub workflow dispatch', ok: false, message: 'The token may not dispatch workflows (403).' },
+          {
+            id: 'github-dispatch',
+            label: 'GitHub workflow dispatch',
+            ok: false,
+            message: 'The token may not dispatch workflows (403).',
+          },
         ],
       }),
     );
@@ -270,7 +333,10 @@ describe('connection check and Kosli setup', () => {
   it('sets up Kosli and lists the steps', async () => {
     const user = userEvent.setup({ delay: null });
     await openSettings();
-    fake.answer('settings/setup-kosli', ok({ steps: [{ id: 'flow-source', label: 'Flow jira-example-source', ok: true, message: 'created' }] }));
+    fake.answer(
+      'settings/setup-kosli',
+      ok({ steps: [{ id: 'flow-source', label: 'Flow jira-example-source', ok: true, message: 'created' }] }),
+    );
     await user.click(screen.getByRole('button', { name: 'Set up Kosli' }));
     expect(await screen.findByText('Kosli setup: all good')).toBeTruthy();
     expect(fake.invocationsOf('settings/setup-kosli')).toEqual([{ projectKey: 'OPS' }]);

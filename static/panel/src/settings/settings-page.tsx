@@ -40,7 +40,11 @@ export function SettingsPage() {
         <p className="subtle">Per Jira project: where Kosli and GitHub are, which apps to release and who approves.</p>
       </div>
       {projects.state.status === 'failed' ? (
-        <ErrorState title="Jira's projects could not be listed" error={projects.state.error} onRetry={projects.reload} />
+        <ErrorState
+          title="Jira's projects could not be listed"
+          error={projects.state.error}
+          onRetry={projects.reload}
+        />
       ) : listed.current === null ? (
         <Loading label="Listing Jira's projects…" />
       ) : (
@@ -53,7 +57,11 @@ export function SettingsPage() {
           onPick={pick}
         />
       )}
-      {projectKey ? <ProjectSettings key={projectKey} projectKey={projectKey} /> : <p className="subtle">Pick a project to see its settings.</p>}
+      {projectKey ? (
+        <ProjectSettings key={projectKey} projectKey={projectKey} />
+      ) : (
+        <p className="subtle">Pick a project to see its settings.</p>
+      )}
     </main>
   );
 }
@@ -71,7 +79,9 @@ function ProjectSettings({ projectKey }: { projectKey: string }) {
         </Notice>
       );
     }
-    return <ErrorState title={`The settings of ${projectKey} could not be loaded`} error={state.error} onRetry={reload} />;
+    return (
+      <ErrorState title={`The settings of ${projectKey} could not be loaded`} error={state.error} onRetry={reload} />
+    );
   }
   return <SettingsEditor view={state.data} onChange={replace} />;
 }

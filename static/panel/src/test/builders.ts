@@ -59,7 +59,15 @@ export function anOverview(overrides: Partial<ProjectOverview> = {}): ProjectOve
     openCandidate: aReleaseSummary(),
     openRollback: null,
     apps: ['backend', 'frontend'],
-    recent: [aReleaseSummary({ versionId: '10000', name: '2025-05-20-09-00-00', state: 'released', released: true, releaseDate: '2025-05-20' })],
+    recent: [
+      aReleaseSummary({
+        versionId: '10000',
+        name: '2025-05-20-09-00-00',
+        state: 'released',
+        released: true,
+        releaseDate: '2025-05-20',
+      }),
+    ],
     ...overrides,
   };
 }
@@ -153,7 +161,10 @@ export function aDecision(overrides: Partial<DecisionView> = {}): DecisionView {
 export function anApprovals(overrides: Partial<ApprovalsView> = {}): ApprovalsView {
   return {
     rule: 'All required approvers',
-    approvers: [anApprover(), anApprover({ accountId: 'acc-po2', displayName: 'Pete Owner', sources: ['jira'], jiraStatus: 'PENDING' })],
+    approvers: [
+      anApprover(),
+      anApprover({ accountId: 'acc-po2', displayName: 'Pete Owner', sources: ['jira'], jiraStatus: 'PENDING' }),
+    ],
     decisions: [],
     satisfied: false,
     outstanding: ['2 more approvals from: Paula Owner, Pete Owner'],
@@ -183,11 +194,26 @@ export function aDeploy(overrides: Partial<DeployView> = {}): DeployView {
 }
 
 export function anAuditEntry(overrides: Partial<AuditEntryView> = {}): AuditEntryView {
-  return { at: '2025-06-02T10:00:00.000Z', actor: 'Dana Developer', action: 'created the candidate', detail: 'OPS-1, OPS-2', ...overrides };
+  return {
+    at: '2025-06-02T10:00:00.000Z',
+    actor: 'Dana Developer',
+    action: 'created the candidate',
+    detail: 'OPS-1, OPS-2',
+    ...overrides,
+  };
 }
 
 export function aGateView(overrides: Partial<ReleaseGateView> = {}): ReleaseGateView {
-  return { kind: 'forward', rollback: null, heldBack: [], emergency: null, emergencyAvailable: null, rollbackTarget: false, approvalReasonRequired: false, ...overrides };
+  return {
+    kind: 'forward',
+    rollback: null,
+    heldBack: [],
+    emergency: null,
+    emergencyAvailable: null,
+    rollbackTarget: false,
+    approvalReasonRequired: false,
+    ...overrides,
+  };
 }
 
 export function aReleaseView(overrides: Partial<ReleaseView> = {}): ReleaseView {
@@ -257,7 +283,8 @@ export function aComplianceReport(overrides: Partial<ComplianceReport> = {}): Co
     totals: {
       commits: rows.length,
       withoutPullRequest: rows.filter((row) => row.pullRequests.length === 0).length,
-      withoutIndependentApprover: rows.filter((row) => !row.approvers.some((approver) => approver !== row.author)).length,
+      withoutIndependentApprover: rows.filter((row) => !row.approvers.some((approver) => approver !== row.author))
+        .length,
       withoutJiraIssue: rows.filter((row) => !row.issues.some((issue) => issue.exists)).length,
     },
     truncated: false,
@@ -268,14 +295,29 @@ export function aComplianceReport(overrides: Partial<ComplianceReport> = {}): Co
 }
 
 export function anExport(overrides: Partial<ExportPart> = {}): ExportPart {
-  return { filename: 'release-10001-notes.md', mimeType: 'text/markdown', content: '# Release 2025-06-02\n', nextCursor: null, ...overrides };
+  return {
+    filename: 'release-10001-notes.md',
+    mimeType: 'text/markdown',
+    content: '# Release 2025-06-02\n',
+    nextCursor: null,
+    ...overrides,
+  };
 }
 
 export function aComposition(overrides: Partial<CompositionView> = {}): CompositionView {
   return {
     since: '2025-06-02T10:00:00.000Z',
     by: 'Dana Developer',
-    progress: { apps: 10, appsListed: 3, pagesRead: 200, pagesTotal: 510, commits: 15000, lookupsDone: 40, lookupsTotal: 150, keysFound: 1200 },
+    progress: {
+      apps: 10,
+      appsListed: 3,
+      pagesRead: 200,
+      pagesTotal: 510,
+      commits: 15000,
+      lookupsDone: 40,
+      lookupsTotal: 150,
+      keysFound: 1200,
+    },
     updatedAt: '2025-06-02T10:00:09.000Z',
     attempts: 1,
     error: null,
@@ -284,5 +326,14 @@ export function aComposition(overrides: Partial<CompositionView> = {}): Composit
 }
 
 export function aRefreshResult(overrides: Partial<RefreshResult> = {}): RefreshResult {
-  return { versionId: '10001', name: '2025-06-02-10-00-00', created: false, changed: true, addedKeys: [], contentHash: 'x', composing: false, ...overrides };
+  return {
+    versionId: '10001',
+    name: '2025-06-02-10-00-00',
+    created: false,
+    changed: true,
+    addedKeys: [],
+    contentHash: 'x',
+    composing: false,
+    ...overrides,
+  };
 }

@@ -9,7 +9,8 @@ import { createForgeBridge } from '../../../../sandbox/host/bridge-protocol';
 import { RESOLVER_KEYS, type ErrorCode, type ResolverKey, type Result, type ResultOf } from '../../../../src/contract';
 
 export type WirePayload = Record<string, unknown>;
-type Answer<K extends ResolverKey> = Result<ResultOf<K>> | ((payload: WirePayload) => Result<ResultOf<K>> | Promise<Result<ResultOf<K>>>);
+type Answer<K extends ResolverKey> =
+  Result<ResultOf<K>> | ((payload: WirePayload) => Result<ResultOf<K>> | Promise<Result<ResultOf<K>>>);
 type Answers = { [K in ResolverKey]?: Answer<K> };
 
 export interface FakeLocation {
@@ -159,7 +160,8 @@ globalThis.__bridge = createForgeBridge({
       environmentId: 'env-1',
       localId: `ari:cloud:ecosystem::extension/app/env/static/${current.moduleKey}`,
       colorMode: 'light',
-      project: current.issueKey || current.projectKey ? { id: '10000', key: current.projectKey, type: 'software' } : null,
+      project:
+        current.issueKey || current.projectKey ? { id: '10000', key: current.projectKey, type: 'software' } : null,
       issue: current.issueKey ? { id: '10011', key: current.issueKey, type: 'Story' } : null,
     };
   },
@@ -201,7 +203,11 @@ export function ok<T>(data: T): Result<T> {
   return { ok: true, data };
 }
 
-export function fail(code: ErrorCode, message: string, details?: Record<string, unknown>): { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
+export function fail(
+  code: ErrorCode,
+  message: string,
+  details?: Record<string, unknown>,
+): { ok: false; error: { code: ErrorCode; message: string; details?: Record<string, unknown> } } {
   return { ok: false, error: details ? { code, message, details } : { code, message } };
 }
 

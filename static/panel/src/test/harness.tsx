@@ -49,7 +49,9 @@ afterEach(() => {
 });
 
 /** Renders the whole app as Forge would open it. */
-export function renderApp(options: { module?: 'release-gate' | 'release-gate-settings'; path?: string; accountId?: string } = {}) {
+export function renderApp(
+  options: { module?: 'release-gate' | 'release-gate-settings'; path?: string; accountId?: string } = {},
+) {
   const world = fake.world;
   const settings = options.module === 'release-gate-settings';
   world.moduleKey = options.module ?? 'release-gate';

@@ -19,7 +19,9 @@ const manyRows = (count: number) =>
   );
 
 // Plain selectors on big tables: role queries compute accessible names for every node and are slow.
-const rowsOnScreen = () => [...(document.querySelector('table[aria-label="Commits in the period"] tbody')?.querySelectorAll('tr') ?? [])];
+const rowsOnScreen = () => [
+  ...(document.querySelector('table[aria-label="Commits in the period"] tbody')?.querySelectorAll('tr') ?? []),
+];
 const button = (name: string) => screen.getByText(name, { selector: 'button' });
 
 describe('the report period', () => {
@@ -31,8 +33,14 @@ describe('the report period', () => {
 
   it('asks for whole days, ending before now', () => {
     const now = new Date('2025-06-15T12:00:00Z');
-    expect(periodPayload({ from: '2025-05-01', to: '2025-05-31' }, now)).toEqual({ from: '2025-05-01T00:00:00.000Z', to: '2025-06-01T00:00:00.000Z' });
-    expect(periodPayload({ from: '2025-06-01', to: '2025-06-15' }, now)).toEqual({ from: '2025-06-01T00:00:00.000Z', to: '2025-06-15T12:00:00.000Z' });
+    expect(periodPayload({ from: '2025-05-01', to: '2025-05-31' }, now)).toEqual({
+      from: '2025-05-01T00:00:00.000Z',
+      to: '2025-06-01T00:00:00.000Z',
+    });
+    expect(periodPayload({ from: '2025-06-01', to: '2025-06-15' }, now)).toEqual({
+      from: '2025-06-01T00:00:00.000Z',
+      to: '2025-06-15T12:00:00.000Z',
+    });
   });
 
   it('refuses an end before the start', () => {
@@ -61,7 +69,11 @@ describe('the compliance report', () => {
     expect(within(second ?? document.body).getByRole('link', { name: /PR #1/ })).toBeTruthy();
     expect(within(second ?? document.body).getByText('rev-rui, rev-sam')).toBeTruthy();
     expect(within(first ?? document.body).getByTitle('Not found in Jira').textContent).toContain('OPS-0');
-    expect(within(second ?? document.body).getByRole('link', { name: /^OPS-1/ }).getAttribute('href')).toBe('https://acme.atlassian.net/browse/OPS-1');
+    expect(
+      within(second ?? document.body)
+        .getByRole('link', { name: /^OPS-1/ })
+        .getAttribute('href'),
+    ).toBe('https://acme.atlassian.net/browse/OPS-1');
 
     const totals = screen.getByText('Without a pull request').closest('div');
     expect(totals?.textContent).toBe('Without a pull request1');
@@ -86,7 +98,10 @@ describe('the compliance report', () => {
     await user.type(to, '2025-03-20');
     await user.click(screen.getByRole('button', { name: 'Run report' }));
     await screen.findByText(/^Rows 1–/);
-    expect(fake.invocationsOf('report/compliance')[1]).toEqual({ from: '2025-03-10T00:00:00.000Z', to: '2025-03-21T00:00:00.000Z' });
+    expect(fake.invocationsOf('report/compliance')[1]).toEqual({
+      from: '2025-03-10T00:00:00.000Z',
+      to: '2025-03-21T00:00:00.000Z',
+    });
   });
 
   it('pages long reports 100 rows at a time', async () => {
@@ -113,7 +128,10 @@ describe('the compliance report', () => {
 
     await user.click(button('Download CSV'));
     await user.click(button('Download JSON'));
-    expect(downloads.map((file) => file.filename)).toEqual(['compliance-2025-05-01-2025-06-01.csv', 'compliance-2025-05-01-2025-06-01.json']);
+    expect(downloads.map((file) => file.filename)).toEqual([
+      'compliance-2025-05-01-2025-06-01.csv',
+      'compliance-2025-05-01-2025-06-01.json',
+    ]);
 
     const [header, ...records] = parseCsv((await downloads[0]?.text()) ?? '');
     expect(header).toEqual(['commit', 'date', 'commit-author', 'pr-approver', 'jira-issue']);
@@ -126,10 +144,14 @@ describe('the compliance report', () => {
         sha: link.split('/').pop(),
         author: cells[2]?.textContent,
         approvers: cells[4]?.textContent === 'None' ? '' : cells[4]?.textContent?.split(', ').join(' '),
-        issues: [...(cells[5]?.querySelectorAll('.issue-key:not(.missing-key)') ?? [])].map((key) => key.querySelector('a')?.firstChild?.textContent).join(' '),
+        issues: [...(cells[5]?.querySelectorAll('.issue-key:not(.missing-key)') ?? [])]
+          .map((key) => key.querySelector('a')?.firstChild?.textContent)
+          .join(' '),
       };
     });
-    expect(records.slice(0, 100).map(([sha, , author, approvers, issues]) => ({ sha, author, approvers, issues }))).toEqual(shown);
+    expect(
+      records.slice(0, 100).map(([sha, , author, approvers, issues]) => ({ sha, author, approvers, issues })),
+    ).toEqual(shown);
     expect(records.map((record) => record[1])).toEqual(report.rows.map((row) => row.date));
     const { csv: _csv, ...reportWithoutCsv } = report;
     expect(JSON.parse((await downloads[1]?.text()) ?? '')).toEqual(reportWithoutCsv);

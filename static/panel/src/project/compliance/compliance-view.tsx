@@ -31,13 +31,19 @@ export function ComplianceView({ siteUrl }: { siteUrl: string | null }) {
       <div className="page-header">
         <h1>Compliance report</h1>
         <p className="subtle">
-          Every commit to main in a period with its author, pull-request approvers and Jira issues, from the Kosli evidence of the source flow.
+          Every commit to main in a period with its author, pull-request approvers and Jira issues, from the Kosli
+          evidence of the source flow.
         </p>
       </div>
       <form className="period-form" onSubmit={submit} noValidate aria-label="Report period">
         <div className="field">
           <label htmlFor="period-from">From (UTC)</label>
-          <input id="period-from" type="date" value={draft.from} onChange={(event) => setDraft({ ...draft, from: event.target.value })} />
+          <input
+            id="period-from"
+            type="date"
+            value={draft.from}
+            onChange={(event) => setDraft({ ...draft, from: event.target.value })}
+          />
         </div>
         <div className="field">
           <label htmlFor="period-to">To, included (UTC)</label>
@@ -60,8 +66,12 @@ export function ComplianceView({ siteUrl }: { siteUrl: string | null }) {
         )}
       </form>
       {state.status === 'loading' && <Loading label="Collecting the evidence for every commit in the period…" />}
-      {state.status === 'failed' && <ErrorState title="The report could not be produced" error={state.error} onRetry={reload} />}
-      {state.status === 'ready' && <Report key={`${state.data.from}-${state.data.to}`} report={state.data} siteUrl={siteUrl} />}
+      {state.status === 'failed' && (
+        <ErrorState title="The report could not be produced" error={state.error} onRetry={reload} />
+      )}
+      {state.status === 'ready' && (
+        <Report key={`${state.data.from}-${state.data.to}`} report={state.data} siteUrl={siteUrl} />
+      )}
     </>
   );
 }
@@ -102,11 +112,15 @@ function Report({ report, siteUrl }: { report: ComplianceReport; siteUrl: string
         </div>
       </dl>
       {report.emergencyReleases.length > 0 && (
-        <Notice appearance="error" title={`${report.emergencyReleases.length} emergency release${report.emergencyReleases.length > 1 ? 's' : ''} in this period`}>
+        <Notice
+          appearance="error"
+          title={`${report.emergencyReleases.length} emergency release${report.emergencyReleases.length > 1 ? 's' : ''} in this period`}
+        >
           <ul aria-label="Emergency releases">
             {report.emergencyReleases.map((release) => (
               <li key={release.versionId}>
-                <strong>{release.name}</strong> ({release.state}): approved alone by {release.approver} of {release.group} on {formatTime(release.at)}: “{release.reason}”
+                <strong>{release.name}</strong> ({release.state}): approved alone by {release.approver} of{' '}
+                {release.group} on {formatTime(release.at)}: “{release.reason}”
               </li>
             ))}
           </ul>
@@ -121,7 +135,11 @@ function Report({ report, siteUrl }: { report: ComplianceReport; siteUrl: string
         <button type="button" className="button" onClick={() => downloadFile(`${stem}.csv`, 'text/csv', report.csv)}>
           Download CSV
         </button>
-        <button type="button" className="button" onClick={() => downloadFile(`${stem}.json`, 'application/json', reportJson(report))}>
+        <button
+          type="button"
+          className="button"
+          onClick={() => downloadFile(`${stem}.json`, 'application/json', reportJson(report))}
+        >
           Download JSON
         </button>
       </div>
@@ -155,7 +173,8 @@ function Report({ report, siteUrl }: { report: ComplianceReport; siteUrl: string
               Previous
             </button>
             <span aria-live="polite">
-              Rows {page * PAGE_SIZE + 1}–{page * PAGE_SIZE + rows.length} of {report.rows.length} (page {page + 1} of {pages})
+              Rows {page * PAGE_SIZE + 1}–{page * PAGE_SIZE + rows.length} of {report.rows.length} (page {page + 1} of{' '}
+              {pages})
             </span>
             <button type="button" className="button" onClick={() => setPage(page + 1)} disabled={page + 1 >= pages}>
               Next
@@ -194,8 +213,16 @@ function ReportRow({ row, siteUrl }: { row: ComplianceRow; siteUrl: string | nul
           <span className="warning-text">None</span>
         ) : (
           row.issues.map((issue) => (
-            <span key={issue.key} className={issue.exists ? 'issue-key' : 'issue-key missing-key'} title={issue.exists ? undefined : 'Not found in Jira'}>
-              {issue.exists ? <MaybeLink href={siteUrl && issueUrl(siteUrl, issue.key)}>{issue.key}</MaybeLink> : issue.key}
+            <span
+              key={issue.key}
+              className={issue.exists ? 'issue-key' : 'issue-key missing-key'}
+              title={issue.exists ? undefined : 'Not found in Jira'}
+            >
+              {issue.exists ? (
+                <MaybeLink href={siteUrl && issueUrl(siteUrl, issue.key)}>{issue.key}</MaybeLink>
+              ) : (
+                issue.key
+              )}
               {!issue.exists && <span className="visually-hidden"> (not found in Jira)</span>}
               {!issue.exists && <span aria-hidden="true"> ⚠</span>}
             </span>

@@ -29,7 +29,8 @@ export function periodPayload(period: Period, now: Date): { from: string; to: st
 
 /** A sentence when the picked period cannot be asked for, else null. */
 export function periodProblem(period: Period): string | null {
-  if (!/^\d{4}-\d{2}-\d{2}$/.test(period.from) || !/^\d{4}-\d{2}-\d{2}$/.test(period.to)) return 'Pick a start and an end date.';
+  if (!/^\d{4}-\d{2}-\d{2}$/.test(period.from) || !/^\d{4}-\d{2}-\d{2}$/.test(period.to))
+    return 'Pick a start and an end date.';
   if (period.to < period.from) return 'The end date is before the start date.';
   return null;
 }

@@ -79,8 +79,12 @@ function DecisionList({ versionId, first, more }: { versionId: string; first: De
     <>
       <ol className="timeline" aria-label="Decisions">
         {decisions.map((decision, index) => (
-          <li key={`${decision.accountId}-${decision.at}-${decision.source}-${index}`} className={decision.valid && !decision.superseded ? '' : 'stale'}>
-            <strong>{decision.displayName}</strong> {decision.decision} {decision.source === 'app' ? 'in the app' : 'in Jira'}{' '}
+          <li
+            key={`${decision.accountId}-${decision.at}-${decision.source}-${index}`}
+            className={decision.valid && !decision.superseded ? '' : 'stale'}
+          >
+            <strong>{decision.displayName}</strong> {decision.decision}{' '}
+            {decision.source === 'app' ? 'in the app' : 'in Jira'}{' '}
             <span className="subtle">· {formatTime(decision.at)}</span>{' '}
             {decision.superseded ? (
               <Lozenge>Superseded</Lozenge>
@@ -89,8 +93,12 @@ function DecisionList({ versionId, first, more }: { versionId: string; first: De
             ) : (
               <Lozenge appearance="moved">Stale</Lozenge>
             )}
-            {decision.superseded && <span className="subtle"> replaced by a later decision of {decision.displayName}</span>}
-            {!decision.superseded && !decision.valid && <span className="subtle"> made for earlier content; it no longer counts</span>}
+            {decision.superseded && (
+              <span className="subtle"> replaced by a later decision of {decision.displayName}</span>
+            )}
+            {!decision.superseded && !decision.valid && (
+              <span className="subtle"> made for earlier content; it no longer counts</span>
+            )}
             {decision.reason && (
               <blockquote className="reason" aria-label={decision.decision === 'approved' ? 'Comment' : 'Reason'}>
                 {decision.reason}

@@ -48,27 +48,59 @@ export function ApproveDialog({
 
   return (
     <div className="dialog-backdrop">
-      <div ref={dialog} className="dialog" role="dialog" aria-modal="true" aria-labelledby="approve-dialog-title" aria-describedby="approve-dialog-summary" onKeyDown={onKeyDown}>
-        <h2 id="approve-dialog-title">{last ? `Approve and deploy ${release.name} to prod?` : `Approve ${release.name}?`}</h2>
+      <div
+        ref={dialog}
+        className="dialog"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="approve-dialog-title"
+        aria-describedby="approve-dialog-summary"
+        onKeyDown={onKeyDown}
+      >
+        <h2 id="approve-dialog-title">
+          {last ? `Approve and deploy ${release.name} to prod?` : `Approve ${release.name}?`}
+        </h2>
         <div id="approve-dialog-summary">
-          <p>{last ? 'Yours is the last approval needed: the deploy to prod starts as soon as you confirm.' : 'More approvals are needed before anything is deployed.'}</p>
+          <p>
+            {last
+              ? 'Yours is the last approval needed: the deploy to prod starts as soon as you confirm.'
+              : 'More approvals are needed before anything is deployed.'}
+          </p>
           <ul aria-label="What ships">
             {release.artifacts.map((artifact) => (
               <li key={artifact.app}>
-                <strong>{artifact.app}</strong> at <code>{shortSha(artifact.commit)}</code> — {plural(artifact.commitCount, 'commit')}
+                <strong>{artifact.app}</strong> at <code>{shortSha(artifact.commit)}</code> —{' '}
+                {plural(artifact.commitCount, 'commit')}
                 {artifact.fromCommit ? ` since ${shortSha(artifact.fromCommit)} in prod` : ', its first release'}
               </li>
             ))}
           </ul>
           <p>
-            {plural(commits, 'commit')} in all; {release.issues.length > 0 ? `issues ${release.issues.map((i) => i.key).join(', ')}` : 'no Jira issue'}
+            {plural(commits, 'commit')} in all;{' '}
+            {release.issues.length > 0 ? `issues ${release.issues.map((i) => i.key).join(', ')}` : 'no Jira issue'}
             {release.untracked.length > 0 && `; ${plural(release.untracked.length, 'commit')} without a Jira key`}.
           </p>
         </div>
-        <label htmlFor="approve-comment">{reasonRequired ? 'Reason (required for a rollback, recorded with your approval and in Kosli)' : 'Comment (optional, recorded with your approval and in Kosli)'}</label>
-        <textarea id="approve-comment" ref={field} value={comment} onChange={(event) => setComment(event.target.value)} rows={3} maxLength={2000} />
+        <label htmlFor="approve-comment">
+          {reasonRequired
+            ? 'Reason (required for a rollback, recorded with your approval and in Kosli)'
+            : 'Comment (optional, recorded with your approval and in Kosli)'}
+        </label>
+        <textarea
+          id="approve-comment"
+          ref={field}
+          value={comment}
+          onChange={(event) => setComment(event.target.value)}
+          rows={3}
+          maxLength={2000}
+        />
         <div className="button-row">
-          <button type="button" className="button button-primary" disabled={busy || (reasonRequired && comment.trim().length === 0)} onClick={() => onConfirm(comment.trim() || undefined)}>
+          <button
+            type="button"
+            className="button button-primary"
+            disabled={busy || (reasonRequired && comment.trim().length === 0)}
+            onClick={() => onConfirm(comment.trim() || undefined)}
+          >
             {busy ? 'Approving…' : last ? 'Approve and deploy to prod' : 'Approve'}
           </button>
           <button type="button" className="button button-subtle" disabled={busy} onClick={onCancel}>

@@ -13,12 +13,15 @@ export function ArtifactsSection({ artifacts }: { artifacts: ArtifactView[] }) {
       <h2 id="artifacts-heading">Artifacts</h2>
       {artifacts.length > 0 && (
         <p className={reviewed === shown ? 'success-text' : 'warning-text'}>
-          Pull request review coverage: {reviewed} of {plural(shown, 'commit')} reviewed by someone other than the author.
+          Pull request review coverage: {reviewed} of {plural(shown, 'commit')} reviewed by someone other than the
+          author.
         </p>
       )}
       {artifacts.length === 0 ? (
         <EmptyState title="This release ships no artifacts">
-          <p>Nothing runs in staging that differs from prod. Promote a change to staging, then refresh the candidate.</p>
+          <p>
+            Nothing runs in staging that differs from prod. Promote a change to staging, then refresh the candidate.
+          </p>
         </EmptyState>
       ) : (
         <div className="table-scroll">
@@ -54,7 +57,8 @@ function CommitEvidence({ artifact }: { artifact: ArtifactView }) {
   return (
     <details className="commit-evidence">
       <summary>
-        Commits of {artifact.app}: {plural(artifact.commitCount, 'commit')}, {artifact.reviewedCommits} of {commits.length} reviewed
+        Commits of {artifact.app}: {plural(artifact.commitCount, 'commit')}, {artifact.reviewedCommits} of{' '}
+        {commits.length} reviewed
       </summary>
       {commits.length < artifact.commitCount && <p className="subtle">The newest {commits.length} are listed.</p>}
       <div className="table-scroll">
@@ -96,7 +100,13 @@ function CommitEvidence({ artifact }: { artifact: ArtifactView }) {
                     <span className="warning-text">Not reviewed</span>
                   )}
                 </td>
-                <td>{commit.jiraKeys.length > 0 ? commit.jiraKeys.join(', ') : <span className="warning-text">No key</span>}</td>
+                <td>
+                  {commit.jiraKeys.length > 0 ? (
+                    commit.jiraKeys.join(', ')
+                  ) : (
+                    <span className="warning-text">No key</span>
+                  )}
+                </td>
               </tr>
             ))}
           </tbody>
@@ -182,4 +192,3 @@ function ArtifactRow({ artifact }: { artifact: ArtifactView }) {
     </tr>
   );
 }
-

@@ -4,7 +4,15 @@ import { formatTime } from '../../format';
 import { LoadMore, usePagedList } from './load-more';
 
 /** The latest entries first; "Load more" goes back in time. */
-export function AuditSection({ versionId, audit: first, more }: { versionId: string; audit: AuditEntryView[]; more: string | null }) {
+export function AuditSection({
+  versionId,
+  audit: first,
+  more,
+}: {
+  versionId: string;
+  audit: AuditEntryView[];
+  more: string | null;
+}) {
   const list = usePagedList(first, more, (cursor) => call('release/audit', { versionId, cursor }));
   const audit = list.items;
   return (

@@ -4,7 +4,13 @@ import { afterEach, describe, expect, it, vi } from 'vitest';
 import { renderApp } from '../../test/harness';
 import { aComposition, aReleaseView } from '../../test/builders';
 
-const composing = aReleaseView({ contentHash: '', artifacts: [], issues: [], composition: aComposition(), fixVersions: { written: 0, pending: 0 } });
+const composing = aReleaseView({
+  contentHash: '',
+  artifacts: [],
+  issues: [],
+  composition: aComposition(),
+  fixVersions: { written: 0, pending: 0 },
+});
 
 async function open(release = composing) {
   fake.answer('release/get', ok(release));
@@ -19,12 +25,16 @@ afterEach(() => {
 describe('a candidate composed in the background', () => {
   it('shows what is done so far as labelled progress bars, and no decision to take yet', async () => {
     await open();
-    const section = within(screen.getByRole('heading', { level: 2, name: 'Composing the candidate' }).closest('section') as HTMLElement);
+    const section = within(
+      screen.getByRole('heading', { level: 2, name: 'Composing the candidate' }).closest('section') as HTMLElement,
+    );
     const pages = section.getByRole('progressbar', { name: 'Commit pages read from GitHub' });
     expect(pages.getAttribute('value')).toBe('200');
     expect(pages.getAttribute('max')).toBe('510');
     expect(section.getByText('200 of 510')).toBeTruthy();
-    expect(section.getByRole('progressbar', { name: 'Commit batches looked up in Kosli' }).getAttribute('max')).toBe('150');
+    expect(section.getByRole('progressbar', { name: 'Commit batches looked up in Kosli' }).getAttribute('max')).toBe(
+      '150',
+    );
     expect(section.getByText(/3 of 10 apps listed · 15,000 commits · 1,200 Jira issues found/)).toBeTruthy();
     expect(section.getByText(/Asked by Dana Developer/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
@@ -32,7 +42,9 @@ describe('a candidate composed in the background', () => {
   });
 
   it('says why the last attempt stopped and that it continues on its own', async () => {
-    await open(aReleaseView({ ...composing, composition: aComposition({ error: 'Kosli did not answer.', attempts: 2 }) }));
+    await open(
+      aReleaseView({ ...composing, composition: aComposition({ error: 'Kosli did not answer.', attempts: 2 }) }),
+    );
     expect(screen.getByText('The last attempt stopped')).toBeTruthy();
     expect(screen.getByText(/Kosli did not answer\. The app tries again on its own .*attempt 2/)).toBeTruthy();
   });
@@ -52,7 +64,9 @@ describe('a candidate composed in the background', () => {
     });
     expect(await screen.findByRole('heading', { level: 2, name: 'Artifacts' })).toBeTruthy();
     expect(screen.queryByRole('heading', { level: 2, name: 'Composing the candidate' })).toBeNull();
-    const fixVersions = screen.getByRole('progressbar', { name: `Adding ${composed.name} as fix version to its issues` });
+    const fixVersions = screen.getByRole('progressbar', {
+      name: `Adding ${composed.name} as fix version to its issues`,
+    });
     expect(fixVersions.getAttribute('value')).toBe('1200');
     expect(fixVersions.getAttribute('max')).toBe('5000');
     expect(fake.invocationsOf('release/get')).toHaveLength(2);

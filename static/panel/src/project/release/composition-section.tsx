@@ -24,23 +24,34 @@ export function CompositionSection({ composition }: { composition: CompositionVi
     <section aria-labelledby="composition-heading" className="section composition">
       <h2 id="composition-heading">Composing the candidate</h2>
       <p>
-        Asked by {composition.by} at <time dateTime={composition.since}>{formatTime(composition.since)}</time>. This candidate is too large to
-        compose in one call, so the app reads its commits from GitHub and looks up their Jira issues in Kosli in the background. Approvals open
-        once its content is recorded; this page follows along.
+        Asked by {composition.by} at <time dateTime={composition.since}>{formatTime(composition.since)}</time>. This
+        candidate is too large to compose in one call, so the app reads its commits from GitHub and looks up their Jira
+        issues in Kosli in the background. Approvals open once its content is recorded; this page follows along.
       </p>
-      <ProgressRow id="composition-pages" label="Commit pages read from GitHub" value={progress?.pagesRead ?? 0} max={progress?.pagesTotal ?? 0} />
-      <ProgressRow id="composition-lookups" label="Commit batches looked up in Kosli" value={progress?.lookupsDone ?? 0} max={progress?.lookupsTotal ?? 0} />
+      <ProgressRow
+        id="composition-pages"
+        label="Commit pages read from GitHub"
+        value={progress?.pagesRead ?? 0}
+        max={progress?.pagesTotal ?? 0}
+      />
+      <ProgressRow
+        id="composition-lookups"
+        label="Commit batches looked up in Kosli"
+        value={progress?.lookupsDone ?? 0}
+        max={progress?.lookupsTotal ?? 0}
+      />
       {progress && (
         <p className="subtle">
-          {count(progress.appsListed)} of {counted(progress.apps, 'app')} listed · {counted(progress.commits, 'commit')} ·{' '}
-          {counted(progress.keysFound, 'Jira issue')} found · last news at <time dateTime={composition.updatedAt}>{formatTime(composition.updatedAt)}</time>
+          {count(progress.appsListed)} of {counted(progress.apps, 'app')} listed · {counted(progress.commits, 'commit')}{' '}
+          · {counted(progress.keysFound, 'Jira issue')} found · last news at{' '}
+          <time dateTime={composition.updatedAt}>{formatTime(composition.updatedAt)}</time>
         </p>
       )}
       {composition.error && (
         <Notice appearance="warning" title="The last attempt stopped">
           <p>
-            {composition.error} The app tries again on its own and continues from what it had read (attempt {composition.attempts}); Create / refresh
-            candidate on the Releases page tries at once.
+            {composition.error} The app tries again on its own and continues from what it had read (attempt{' '}
+            {composition.attempts}); Create / refresh candidate on the Releases page tries at once.
           </p>
         </Notice>
       )}
@@ -54,7 +65,12 @@ export function FixVersionsProgress({ release }: { release: ReleaseView }) {
   if (pending === 0) return null;
   return (
     <div className="fix-versions" role="status">
-      <ProgressRow id="fix-versions" label={`Adding ${release.name} as fix version to its issues`} value={written} max={written + pending} />
+      <ProgressRow
+        id="fix-versions"
+        label={`Adding ${release.name} as fix version to its issues`}
+        value={written}
+        max={written + pending}
+      />
     </div>
   );
 }

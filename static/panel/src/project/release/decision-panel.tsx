@@ -72,7 +72,11 @@ function ChangeBanners({ release }: { release: ReleaseView }) {
   return (
     <>
       {changes.map((change) => (
-        <Notice key={change.fromHash} appearance="warning" title={changeTitle(change, me.stale && change.decidedBy.length > 0 ? release : null)}>
+        <Notice
+          key={change.fromHash}
+          appearance="warning"
+          title={changeTitle(change, me.stale && change.decidedBy.length > 0 ? release : null)}
+        >
           <ChangeDetail change={change} />
         </Notice>
       ))}
@@ -112,13 +116,25 @@ function elapsed(fromIso: string | null, now: number): string | null {
   return seconds < 60 ? `${seconds} s` : `${Math.floor(seconds / 60)} min ${seconds % 60} s`;
 }
 
-function DeployStatus({ release, onUpdate, now }: { release: ReleaseView; onUpdate: (release: ReleaseView) => void; now: number }) {
+function DeployStatus({
+  release,
+  onUpdate,
+  now,
+}: {
+  release: ReleaseView;
+  onUpdate: (release: ReleaseView) => void;
+  now: number;
+}) {
   const { deploy } = release;
   const retry = useAction(() => call('release/retry', { versionId: release.versionId }), onUpdate);
   const run = deploy.runId !== null && (
     <>
       {' '}
-      {deploy.runUrl ? <ExternalLink href={deploy.runUrl}>Workflow run #{deploy.runId}</ExternalLink> : `Workflow run #${deploy.runId}`}
+      {deploy.runUrl ? (
+        <ExternalLink href={deploy.runUrl}>Workflow run #{deploy.runId}</ExternalLink>
+      ) : (
+        `Workflow run #${deploy.runId}`
+      )}
       {deploy.runStatus && ` (${deploy.runStatus}${deploy.runConclusion ? `, ${deploy.runConclusion}` : ''})`}
     </>
   );
@@ -134,12 +150,19 @@ function DeployStatus({ release, onUpdate, now }: { release: ReleaseView; onUpda
         </p>
         {deploy.canRetry ? (
           <p>
-            <button type="button" className="button button-primary" onClick={retry.run} disabled={retry.state.status === 'running'}>
+            <button
+              type="button"
+              className="button button-primary"
+              onClick={retry.run}
+              disabled={retry.state.status === 'running'}
+            >
               {retry.state.status === 'running' ? 'Retrying…' : `Retry ${failedDoing(deploy.failure.step)}`}
             </button>
           </p>
         ) : (
-          <p className="subtle">Ask a developer of the project to fix the cause and retry; this page updates when they do.</p>
+          <p className="subtle">
+            Ask a developer of the project to fix the cause and retry; this page updates when they do.
+          </p>
         )}
         {retry.state.status === 'failed' && (
           <Notice appearance="error" title="The retry did not start">
@@ -162,13 +185,28 @@ function DeployStatus({ release, onUpdate, now }: { release: ReleaseView; onUpda
   return null;
 }
 
-function DecisionActions({ release, onUpdate, onReload, heading }: { release: ReleaseView; onUpdate: (r: ReleaseView) => void; onReload: () => void; heading: RefObject<HTMLHeadingElement | null> }) {
+function DecisionActions({
+  release,
+  onUpdate,
+  onReload,
+  heading,
+}: {
+  release: ReleaseView;
+  onUpdate: (r: ReleaseView) => void;
+  onReload: () => void;
+  heading: RefObject<HTMLHeadingElement | null>;
+}) {
   const { me, progress } = release.approvals;
   const [mode, setMode] = useState<'idle' | 'declining' | 'confirming'>('idle');
   // The hash of the content on screen: the server refuses if the release changed meanwhile.
   const sending = useAction(
     (decision: DecisionKind, reason?: string) =>
-      call('release/decide', { versionId: release.versionId, decision, contentHash: release.contentHash, ...(reason ? { reason } : {}) }),
+      call('release/decide', {
+        versionId: release.versionId,
+        decision,
+        contentHash: release.contentHash,
+        ...(reason ? { reason } : {}),
+      }),
     (updated) => {
       setMode('idle');
       onUpdate(updated);
@@ -186,7 +224,8 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
   const open = release.state === 'open';
 
   if (!open) return null;
-  if (!me.eligible) return <p className="subtle decision-note">{me.reason ?? 'You are not an approver of this release.'}</p>;
+  if (!me.eligible)
+    return <p className="subtle decision-note">{me.reason ?? 'You are not an approver of this release.'}</p>;
 
   const decide = (decision: DecisionKind, reason?: string) => sending.run(decision, reason);
 
@@ -196,7 +235,9 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
       ? `You cannot approve now: staging no longer runs this candidate (${names(drifted)}).`
       : null;
   const busy = outcome.status === 'running';
-  const approveLabel = me.lastApproval ? 'Approve and deploy to prod' : `Approve (${progress.approved + 1} of ${progress.needed})`;
+  const approveLabel = me.lastApproval
+    ? 'Approve and deploy to prod'
+    : `Approve (${progress.approved + 1} of ${progress.needed})`;
 
   return (
     <div className="decision-actions" role="group" aria-label="Your decision">
@@ -211,13 +252,21 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
               disabled={busy || blockedBecause !== null}
               aria-describedby={blockedBecause ? 'approve-blocked' : undefined}
               // The dialog also takes the reason a rollback policy may require with every approval.
-              onClick={() => (me.lastApproval || release.gate.approvalReasonRequired ? setMode('confirming') : void decide('approved'))}
+              onClick={() =>
+                me.lastApproval || release.gate.approvalReasonRequired ? setMode('confirming') : void decide('approved')
+              }
             >
               {outcome.status === 'running' && outcome.args[0] === 'approved' ? 'Approving…' : approveLabel}
             </button>
           )}
           {me.current !== 'declined' && (
-            <button ref={declineButton} type="button" className="button" disabled={busy} onClick={() => setMode('declining')}>
+            <button
+              ref={declineButton}
+              type="button"
+              className="button"
+              disabled={busy}
+              onClick={() => setMode('declining')}
+            >
               Decline
             </button>
           )}
@@ -272,7 +321,15 @@ function DecisionActions({ release, onUpdate, onReload, heading }: { release: Re
   );
 }
 
-function DeclineForm({ busy, onSubmit, onCancel }: { busy: boolean; onSubmit: (reason: string) => void; onCancel: () => void }) {
+function DeclineForm({
+  busy,
+  onSubmit,
+  onCancel,
+}: {
+  busy: boolean;
+  onSubmit: (reason: string) => void;
+  onCancel: () => void;
+}) {
   const [reason, setReason] = useState('');
   const [error, setError] = useState<string | null>(null);
   const submit = (event: FormEvent) => {

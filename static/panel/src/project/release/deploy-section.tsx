@@ -37,24 +37,43 @@ export function DeploySection({ release }: { release: ReleaseView }) {
       <h2 id="deploy-heading">Deploy</h2>
       <ol className="steps" aria-label="Deploy progress">
         {STEPS.map((step, index) => {
-          const status = index === failedAt ? 'failed' : index < currentAt ? 'done' : index === currentAt ? 'current' : 'todo';
+          const status =
+            index === failedAt ? 'failed' : index < currentAt ? 'done' : index === currentAt ? 'current' : 'todo';
           return (
-            <li key={step.id} className={`step step-${status}`} aria-current={status === 'current' || status === 'failed' ? 'step' : undefined}>
+            <li
+              key={step.id}
+              className={`step step-${status}`}
+              aria-current={status === 'current' || status === 'failed' ? 'step' : undefined}
+            >
               <span className="step-marker" aria-hidden="true">
                 {status === 'done' ? '✓' : status === 'failed' ? '✕' : index + 1}
               </span>
               <span className="step-label">
                 {step.label}
-                <span className="visually-hidden">{status === 'done' ? ' (done)' : status === 'failed' ? ' (failed)' : status === 'current' ? ' (current)' : ''}</span>
+                <span className="visually-hidden">
+                  {status === 'done'
+                    ? ' (done)'
+                    : status === 'failed'
+                      ? ' (failed)'
+                      : status === 'current'
+                        ? ' (current)'
+                        : ''}
+                </span>
               </span>
             </li>
           );
         })}
       </ol>
-      {deploy.state === 'open' && <p className="subtle">The deploy to prod starts once the approval policy is satisfied.</p>}
+      {deploy.state === 'open' && (
+        <p className="subtle">The deploy to prod starts once the approval policy is satisfied.</p>
+      )}
       {deploy.runId !== null && (
         <p>
-          {deploy.runUrl ? <ExternalLink href={deploy.runUrl}>Workflow run #{deploy.runId}</ExternalLink> : `Workflow run #${deploy.runId}`}
+          {deploy.runUrl ? (
+            <ExternalLink href={deploy.runUrl}>Workflow run #{deploy.runId}</ExternalLink>
+          ) : (
+            `Workflow run #${deploy.runId}`
+          )}
           {deploy.runStatus && <span> · status {deploy.runStatus}</span>}
           {deploy.runConclusion && <span> · conclusion {deploy.runConclusion}</span>}
         </p>

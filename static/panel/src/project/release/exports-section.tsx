@@ -10,7 +10,7 @@ const save = (file: ExportResult) => downloadFile(file.filename, file.mimeType, 
 async function wholeExport(versionId: string, format: 'notes' | 'audit'): Promise<ExportResult> {
   const first = await call('release/export', { versionId, format });
   const parts = [first.content];
-  for (let cursor = first.nextCursor; cursor !== null; ) {
+  for (let cursor = first.nextCursor; cursor !== null;) {
     const part = await call('release/export', { versionId, format, cursor });
     parts.push(part.content);
     cursor = part.nextCursor;
@@ -21,7 +21,8 @@ async function wholeExport(versionId: string, format: 'notes' | 'audit'): Promis
 export function ExportsSection({ versionId }: { versionId: string }) {
   const notes = useAction(() => wholeExport(versionId, 'notes'), save);
   const audit = useAction(() => wholeExport(versionId, 'audit'), save);
-  const failed = notes.state.status === 'failed' ? notes.state.error : audit.state.status === 'failed' ? audit.state.error : null;
+  const failed =
+    notes.state.status === 'failed' ? notes.state.error : audit.state.status === 'failed' ? audit.state.error : null;
 
   return (
     <section aria-labelledby="exports-heading" className="section">

@@ -61,8 +61,8 @@ export function IssuesSection({ versionId, issues: first, issueCount, more, miss
       {missingKeys.length > 0 && (
         <Notice appearance="warning" title="Keys that do not exist in Jira">
           <p>
-            Commits reference {missingKeys.join(', ')}, which Jira does not know. They are flagged here and not added to the
-            release; check the commit messages for a typo.
+            Commits reference {missingKeys.join(', ')}, which Jira does not know. They are flagged here and not added to
+            the release; check the commit messages for a typo.
           </p>
         </Notice>
       )}
@@ -78,7 +78,10 @@ export function IssuesSection({ versionId, issues: first, issueCount, more, miss
                 <MaybeLink href={commit.url}>
                   <code>{shortSha(commit.sha)}</code>
                 </MaybeLink>{' '}
-                {commit.title} <span className="subtle">— {commit.author}, {formatDate(commit.date)}</span>
+                {commit.title}{' '}
+                <span className="subtle">
+                  — {commit.author}, {formatDate(commit.date)}
+                </span>
               </li>
             ))}
           </ul>

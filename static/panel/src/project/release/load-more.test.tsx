@@ -17,14 +17,21 @@ const section = (name: string) => {
   return within(element);
 };
 
-const entries = (from: number, count: number) => Array.from({ length: count }, (_, i) => anAuditEntry({ detail: `entry ${from + i}` }));
+const entries = (from: number, count: number) =>
+  Array.from({ length: count }, (_, i) => anAuditEntry({ detail: `entry ${from + i}` }));
 
 describe('load more', () => {
   it('appends the next audit pages by cursor until the oldest, then hides the button', async () => {
     const user = userEvent.setup({ delay: null });
-    await openRelease(aReleaseView({ audit: entries(0, 100), more: { issues: null, decisions: null, audit: 'cursor-1' } }));
+    await openRelease(
+      aReleaseView({ audit: entries(0, 100), more: { issues: null, decisions: null, audit: 'cursor-1' } }),
+    );
     fake.answer('release/audit', (payload) =>
-      ok(payload['cursor'] === 'cursor-1' ? { items: entries(100, 100), nextCursor: 'cursor-2' } : { items: entries(200, 20), nextCursor: null }),
+      ok(
+        payload['cursor'] === 'cursor-1'
+          ? { items: entries(100, 100), nextCursor: 'cursor-2' }
+          : { items: entries(200, 20), nextCursor: null },
+      ),
     );
     const audit = section('Audit timeline');
     await user.click(audit.getByRole('button', { name: 'Load more audit entries' }));
@@ -49,8 +56,14 @@ describe('load more', () => {
         more: { issues: 'issues-2', decisions: 'decisions-2', audit: null },
       }),
     );
-    fake.answer('release/issues', ok({ items: [anIssue({ key: 'OPS-2', summary: 'The second issue' })], nextCursor: null }));
-    fake.answer('release/decisions', ok({ items: [aDecision({ reason: 'older', superseded: true })], nextCursor: null }));
+    fake.answer(
+      'release/issues',
+      ok({ items: [anIssue({ key: 'OPS-2', summary: 'The second issue' })], nextCursor: null }),
+    );
+    fake.answer(
+      'release/decisions',
+      ok({ items: [aDecision({ reason: 'older', superseded: true })], nextCursor: null }),
+    );
     const issues = section('Issues');
     expect(issues.getByText('1 of 2 issues shown.')).toBeTruthy();
     await user.click(issues.getByRole('button', { name: 'Load more issues' }));
@@ -65,7 +78,10 @@ describe('load more', () => {
   it('explains a refused page and keeps what is shown', async () => {
     const user = userEvent.setup({ delay: null });
     await openRelease(aReleaseView({ audit: entries(0, 3), more: { issues: null, decisions: null, audit: 'stale' } }));
-    fake.answer('release/audit', fail('INVALID_INPUT', 'This "Load more" link is not valid for this list: reload the page and try again.'));
+    fake.answer(
+      'release/audit',
+      fail('INVALID_INPUT', 'This "Load more" link is not valid for this list: reload the page and try again.'),
+    );
     const audit = section('Audit timeline');
     await user.click(audit.getByRole('button', { name: 'Load more audit entries' }));
     expect(await audit.findByText('More audit entries could not be loaded')).toBeTruthy();

@@ -28,7 +28,15 @@ describe('the release page: rollbacks, partial releases and emergencies', () => 
       aReleaseView({
         gate: aGateView({
           kind: 'rollback',
-          rollback: { toVersionId: '10000', toVersionName: 'v1', fromVersionId: '10002', fromVersionName: 'v2', reason: 'Checkout errors', requestedBy: 'Dana Developer', requestedAt: '2025-06-02T10:00:00.000Z' },
+          rollback: {
+            toVersionId: '10000',
+            toVersionName: 'v1',
+            fromVersionId: '10002',
+            fromVersionName: 'v2',
+            reason: 'Checkout errors',
+            requestedBy: 'Dana Developer',
+            requestedAt: '2025-06-02T10:00:00.000Z',
+          },
           approvalReasonRequired: true,
         }),
       }),
@@ -40,7 +48,21 @@ describe('the release page: rollbacks, partial releases and emergencies', () => 
   });
 
   it('lists the apps held back from a partial release and why', async () => {
-    await openRelease(aReleaseView({ gate: aGateView({ heldBack: [{ app: 'frontend', stagingCommit: SHA_BACKEND, prodCommit: SHA_PROD, chosenBy: 'Dana Developer', reason: 'Not chosen for this release.' }] }) }));
+    await openRelease(
+      aReleaseView({
+        gate: aGateView({
+          heldBack: [
+            {
+              app: 'frontend',
+              stagingCommit: SHA_BACKEND,
+              prodCommit: SHA_PROD,
+              chosenBy: 'Dana Developer',
+              reason: 'Not chosen for this release.',
+            },
+          ],
+        }),
+      }),
+    );
     const item = gateSection().getByText('frontend').closest('li');
     expect(item?.textContent).toContain('Not chosen for this release.');
     expect(item?.textContent).toContain('Dana Developer');
@@ -51,10 +73,27 @@ describe('the release page: rollbacks, partial releases and emergencies', () => 
     await openRelease(aReleaseView({ gate: aGateView({ emergencyAvailable: { groupName: 'Incident commanders' } }) }));
     const button = gateSection().getByRole('button', { name: 'Ship as an emergency' });
     expect(button.hasAttribute('disabled')).toBe(true);
-    fake.answer('release/emergency', ok(aReleaseView({ state: 'approved', gate: aGateView({ emergency: { approver: 'Omar Owner', groupName: 'Incident commanders', reason: 'Prod down', at: '2025-06-02T10:00:00.000Z' } }) })));
+    fake.answer(
+      'release/emergency',
+      ok(
+        aReleaseView({
+          state: 'approved',
+          gate: aGateView({
+            emergency: {
+              approver: 'Omar Owner',
+              groupName: 'Incident commanders',
+              reason: 'Prod down',
+              at: '2025-06-02T10:00:00.000Z',
+            },
+          }),
+        }),
+      ),
+    );
     await user.type(screen.getByLabelText(/Why can this not wait/), 'Prod down');
     await user.click(button);
-    expect(fake.invocationsOf('release/emergency')).toEqual([{ versionId: '10001', contentHash: CONTENT_HASH, reason: 'Prod down' }]);
+    expect(fake.invocationsOf('release/emergency')).toEqual([
+      { versionId: '10001', contentHash: CONTENT_HASH, reason: 'Prod down' },
+    ]);
     expect(await screen.findByText('Emergency release')).toBeTruthy();
   });
 
@@ -74,7 +113,15 @@ describe('the release page: rollbacks, partial releases and emergencies', () => 
     const user = userEvent.setup({ delay: null });
     const rollback = aGateView({
       kind: 'rollback',
-      rollback: { toVersionId: '10000', toVersionName: 'v1', fromVersionId: null, fromVersionName: null, reason: 'Checkout errors', requestedBy: 'Dana Developer', requestedAt: '2025-06-02T10:00:00.000Z' },
+      rollback: {
+        toVersionId: '10000',
+        toVersionName: 'v1',
+        fromVersionId: null,
+        fromVersionName: null,
+        reason: 'Checkout errors',
+        requestedBy: 'Dana Developer',
+        requestedAt: '2025-06-02T10:00:00.000Z',
+      },
       approvalReasonRequired: true,
     });
     await openRelease(aReleaseView({ gate: rollback }));
@@ -85,6 +132,8 @@ describe('the release page: rollbacks, partial releases and emergencies', () => 
     expect(approve.hasAttribute('disabled')).toBe(true);
     await user.type(dialog.getByLabelText(/Reason \(required/), 'Confirmed with support');
     await user.click(approve);
-    expect(fake.invocationsOf('release/decide')).toEqual([{ versionId: '10001', decision: 'approved', reason: 'Confirmed with support', contentHash: CONTENT_HASH }]);
+    expect(fake.invocationsOf('release/decide')).toEqual([
+      { versionId: '10001', decision: 'approved', reason: 'Confirmed with support', contentHash: CONTENT_HASH },
+    ]);
   });
 });

@@ -48,7 +48,10 @@ export function ReleasePage({ versionId }: { versionId: string }) {
 
 /** How often to look again: while it is composed or deploying (the worker is at it), while fix versions are written; else never. */
 function pollInterval(release: ReleaseView): number | null {
-  const moving = release.state === 'approved' || release.state === 'deploying' || (release.state === 'open' && release.approvals.satisfied);
+  const moving =
+    release.state === 'approved' ||
+    release.state === 'deploying' ||
+    (release.state === 'open' && release.approvals.satisfied);
   if (release.composition || moving) return POLL_MS;
   return release.fixVersions.pending > 0 ? FIX_VERSIONS_POLL_MS : null;
 }
@@ -64,7 +67,17 @@ function useNow(ticking: boolean): number {
   return now;
 }
 
-export function ReleaseContent({ release, onUpdate, onReload, now = Date.now() }: { release: ReleaseView; onUpdate: (release: ReleaseView) => void; onReload: () => void; now?: number }) {
+export function ReleaseContent({
+  release,
+  onUpdate,
+  onReload,
+  now = Date.now(),
+}: {
+  release: ReleaseView;
+  onUpdate: (release: ReleaseView) => void;
+  onReload: () => void;
+  now?: number;
+}) {
   if (release.composition) {
     // Nothing to decide on yet: the content is not recorded.
     return (

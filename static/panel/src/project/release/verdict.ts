@@ -66,7 +66,11 @@ export function verdictOf(release: ReleaseView): Verdict {
   const { approvals, deploy } = release;
   const { progress } = approvals;
   if (release.state === 'released') {
-    return { tone: 'done', title: 'Released to prod', detail: release.releaseDate ? `Prod runs this release since ${release.releaseDate}.` : null };
+    return {
+      tone: 'done',
+      title: 'Released to prod',
+      detail: release.releaseDate ? `Prod runs this release since ${release.releaseDate}.` : null,
+    };
   }
   if (deploy.failure) {
     return {
@@ -109,7 +113,11 @@ export function verdictOf(release: ReleaseView): Verdict {
       detail: `${progress.approved} of ${progress.needed} approvals given.${progress.myTurn ? ' Your decision is needed.' : ''}`,
     };
   }
-  return { tone: 'blocked', title: 'Blocked: the approval policy cannot be met', detail: approvals.outstanding.join(' ') || null };
+  return {
+    tone: 'blocked',
+    title: 'Blocked: the approval policy cannot be met',
+    detail: approvals.outstanding.join(' ') || null,
+  };
 }
 
 function meName(release: ReleaseView): string | null {
@@ -132,7 +140,12 @@ export function checksOf(release: ReleaseView): Check[] {
       text:
         nonCompliant.length === 0
           ? `${artifacts.length === 1 ? 'The artifact is' : `All ${artifacts.length} artifacts are`} compliant in Kosli.`
-          : nonCompliant.map((a) => `${a.app}: ${a.compliance.toLowerCase()}${a.failing.length > 0 ? ` (${a.failing.join(', ')})` : ''}`).join('; '),
+          : nonCompliant
+              .map(
+                (a) =>
+                  `${a.app}: ${a.compliance.toLowerCase()}${a.failing.length > 0 ? ` (${a.failing.join(', ')})` : ''}`,
+              )
+              .join('; '),
     },
     {
       id: 'reviews',
@@ -162,7 +175,10 @@ export function checksOf(release: ReleaseView): Check[] {
       id: 'staging',
       label: 'Staging',
       status: drifted.length === 0 ? 'ok' : 'fail',
-      text: drifted.length === 0 ? 'Staging still runs this candidate.' : `Staging now runs something else for ${names(drifted)}.`,
+      text:
+        drifted.length === 0
+          ? 'Staging still runs this candidate.'
+          : `Staging now runs something else for ${names(drifted)}.`,
     },
     {
       id: 'approvals',
