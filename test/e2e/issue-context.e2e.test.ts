@@ -48,11 +48,19 @@ beforeAll(async () => {
 
 afterAll(() => e2e?.stop());
 
+/**
+ * Opens the issue view once its panel shows environments. Jira's search sees a new fix version only
+ * after its index lag (1 s in the sandbox), and the panel finds releases through that search, so the
+ * page is opened again a few times, as a person would reload it.
+ */
 async function openIssue(page: Page, key: string) {
-  await page.goto(`${sandbox.url}/issue.html?key=${key}`);
-  const panel = page.frameLocator('#panel');
-  await panel.getByRole('region', { name: `Where ${key} runs` }).waitFor();
-  return panel;
+  for (let attempt = 1; ; attempt++) {
+    await page.goto(`${sandbox.url}/issue.html?key=${key}`);
+    const panel = page.frameLocator('#panel');
+    await panel.getByRole('region', { name: `Where ${key} runs` }).waitFor();
+    if ((await panel.locator('li[data-role]').count()) > 0 || attempt === 10) return panel;
+    await page.waitForTimeout(500);
+  }
 }
 
 it('an issue in staging: runs in staging (verified), not yet in prod, its release awaits approval', async () => {
