@@ -30,7 +30,7 @@ import {
   workflowRunsSchema,
   workflowSchema,
 } from './schemas';
-import type { GitHubClient, GitHubConnection, WorkflowRun } from './types';
+import type { Comparison, GitHubClient, GitHubConnection, WorkflowRun } from './types';
 
 /** The REST version we are written against (the dispatch run details work under it too). */
 export const GITHUB_API_VERSION = '2022-11-28';
@@ -225,15 +225,7 @@ export function createGitHubClient(
     }
   }
 
-  async function compareAll(
-    base: string,
-    head: string,
-  ): Promise<{
-    status: 'ahead' | 'behind' | 'diverged' | 'identical';
-    aheadBy: number;
-    behindBy: number;
-    commits: WireCommit[];
-  }> {
+  async function compareAll(base: string, head: string): Promise<Comparison<WireCommit>> {
     const call = { operation: OP.compare, idempotent: true, notFound: notFound.compare(base, head) };
     const basehead = `${encodeURIComponent(base)}...${encodeURIComponent(head)}`;
     const commits: WireCommit[] = [];

@@ -44,6 +44,14 @@ export interface PageProgress {
   total: number | null;
 }
 
+/** base...head: how they relate, and the commits head has that base has not. */
+export interface Comparison<Commit> {
+  status: 'ahead' | 'behind' | 'diverged' | 'identical';
+  aheadBy: number;
+  behindBy: number;
+  commits: Commit[];
+}
+
 export interface GitHubClient {
   /**
    * workflow_dispatch with `return_run_details: true` (200 + run id). On 204 (servers without run
@@ -81,15 +89,7 @@ export interface GitHubClient {
     limit: number;
   }): Promise<{ commits: CommitInfo[]; truncated: boolean }>;
   /** base...head: status and all commits (paged). */
-  compare(
-    base: string,
-    head: string,
-  ): Promise<{
-    status: 'ahead' | 'behind' | 'diverged' | 'identical';
-    aheadBy: number;
-    behindBy: number;
-    commits: CommitInfo[];
-  }>;
+  compare(base: string, head: string): Promise<Comparison<CommitInfo>>;
   getTag(tag: string): Promise<string | null>;
   /** Creates the tag ref or moves it with force: true (a JSON boolean). */
   setTag(tag: string, sha: string): Promise<void>;

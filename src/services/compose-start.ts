@@ -14,6 +14,7 @@ import { adoptVersionOfFailedCreate, createVersion } from './candidate-version';
 import type { Selection } from './compose';
 import type { CallContext, Deps } from './deps';
 import { withReleaseLock } from './release-lock';
+import { refreshResult } from './refresh-result';
 
 /**
  * Listings of more GitHub pages than this in all (about 12,000 commits) are composed by the
@@ -26,15 +27,7 @@ export const INLINE_PAGE_LIMIT = 120;
 export const COMPOSITION_STALE_SECONDS = 120;
 
 export function composingResult(record: ReleaseRecord): RefreshResult {
-  return {
-    versionId: record.versionId,
-    name: record.name,
-    created: false,
-    changed: false,
-    addedKeys: [],
-    contentHash: record.candidate.contentHash,
-    composing: true,
-  };
+  return refreshResult(record, { contentHash: record.candidate.contentHash, composing: true });
 }
 
 export async function queueComposition(
@@ -106,15 +99,10 @@ async function createComposing(
     // From here on the app owns this version and never creates another.
     await deps.store.slots.setCandidate(ctx.projectKey, version.id);
     await deps.store.slots.setPendingVersion(ctx.projectKey, null);
-    return {
-      versionId: version.id,
-      name: version.name,
-      created: true,
-      changed: true,
-      addedKeys: [],
-      contentHash: '',
-      composing: true,
-    };
+    return refreshResult(
+      { versionId: version.id, name: version.name },
+      { created: true, changed: true, contentHash: '', composing: true },
+    );
   });
 }
 
@@ -125,8 +113,7 @@ async function markComposing(
   mark: ComposingMark,
   pages: number,
 ): Promise<RefreshResult> {
-  const record = await deps.store.releases.get(ctx.projectKey, versionId);
-  if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
+  const record = await deps.store.releases.owned(ctx.projectKey, versionId);
   if (record.composing) return composingResult(record);
   // What runs changed: a dispatch that may have started a run is settled before the content may change.
   if (!mayChangeContent(record)) {

@@ -46,6 +46,7 @@ import { reportStagingDeployment } from './report-deployments';
 import { withReleaseLock } from './release-lock';
 import { writeFixVersions } from './fix-versions';
 import { adoptVersionOfFailedCreate, createVersion } from './candidate-version';
+import { refreshResult } from './refresh-result';
 
 /**
  * The most Jira keys one candidate may hold: the JQL functions answer at most 5,000 keys, and a
@@ -109,15 +110,7 @@ export async function refreshCandidate(
     options.apps !== undefined ? (chosen ? { apps: chosen, by: ctx.actor } : null) : (stored?.selection ?? null);
   const { chosen: ranges, heldBack } = choose(running.ranges, selection);
   if (owned && stored && planRefresh(stored, { ranges, heldBack }, selection) === 'answer-stored') {
-    return {
-      versionId: owned,
-      name: stored.name,
-      created: false,
-      changed: false,
-      addedKeys: [],
-      contentHash: stored.candidate.contentHash,
-      composing: false,
-    };
+    return refreshResult(stored, { contentHash: stored.candidate.contentHash });
   }
   let composed: Composed;
   try {
@@ -232,15 +225,10 @@ async function setUpCreated(
 
   const ready = await ensureSetUp(deps, ctx, config, kosli, record, composed.prod, true);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
-  return {
-    versionId: version.id,
-    name: version.name,
-    created: true,
-    changed: true,
-    addedKeys: written,
-    contentHash: candidate.contentHash,
-    composing: false,
-  };
+  return refreshResult(
+    { versionId: version.id, name: version.name },
+    { created: true, changed: true, addedKeys: written, contentHash: candidate.contentHash },
+  );
 }
 
 async function refreshExisting(
@@ -251,8 +239,7 @@ async function refreshExisting(
   versionId: string,
   composed: Composed,
 ): Promise<RefreshResult> {
-  const record = await deps.store.releases.get(ctx.projectKey, versionId);
-  if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
+  const record = await deps.store.releases.owned(ctx.projectKey, versionId);
   const { candidate } = composed;
   const step = planContent(record, {
     contentHash: candidate.contentHash,
@@ -260,15 +247,7 @@ async function refreshExisting(
     selection: composed.selection,
   });
   if (step.kind === 'nothing') {
-    return {
-      versionId,
-      name: record.name,
-      created: false,
-      changed: false,
-      addedKeys: [],
-      contentHash: candidate.contentHash,
-      composing: false,
-    };
+    return refreshResult(record, { contentHash: candidate.contentHash });
   }
   if (step.kind === 'refused') {
     throw new AppError(
@@ -311,15 +290,7 @@ async function refreshExisting(
   }
   const ready = await ensureSetUp(deps, ctx, config, kosli, next, composed.prod, false);
   const written = await recordContent(deps, ctx, config, kosli, ready, composed);
-  return {
-    versionId,
-    name: record.name,
-    created: false,
-    changed,
-    addedKeys: written,
-    contentHash: candidate.contentHash,
-    composing: false,
-  };
+  return refreshResult(record, { changed, addedKeys: written, contentHash: candidate.contentHash });
 }
 
 async function recordNativeDecisions(

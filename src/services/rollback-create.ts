@@ -27,6 +27,7 @@ import { ensureSetUp } from './refresh-candidate';
 import { adoptVersionOfFailedCreate, createVersion } from './candidate-version';
 import { withReleaseLock } from './release-lock';
 import { loadRelease } from './release-view';
+import { refreshResult } from './refresh-result';
 
 /** Released versions the rollback chooses among (the newest first). */
 const RELEASES_CONSIDERED = 100;
@@ -170,15 +171,10 @@ export async function createRollback(
         to: target.versionId,
         from: from?.versionId ?? null,
       });
-      return {
-        versionId: version.id,
-        name: version.name,
-        created: true,
-        changed: true,
-        addedKeys: [],
-        contentHash: candidate.contentHash,
-        composing: false,
-      };
+      return refreshResult(
+        { versionId: version.id, name: version.name },
+        { created: true, changed: true, contentHash: candidate.contentHash },
+      );
     });
   });
 }

@@ -6,6 +6,7 @@
  * The summary key inverts the creation time, so the project page reads its latest releases in one
  * query page and no value lists them all.
  */
+import { AppError } from '../errors';
 import type { KeyValueStore } from './key-value-store';
 import { queryUpTo, valuesUnder, QUERY_PAGE_SIZE } from './paging';
 import { summarise, type ReleaseRecord, type ReleaseSummaryRecord } from './records';
@@ -23,6 +24,13 @@ export class Releases {
 
   get(projectKey: string, versionId: string): Promise<ReleaseRecord | undefined> {
     return this.kv.get<ReleaseRecord>(`release:${projectKey}:${versionId}`);
+  }
+
+  /** The record of a release the caller knows the app owns (its slot names it): missing is a fault. */
+  async owned(projectKey: string, versionId: string): Promise<ReleaseRecord> {
+    const record = await this.get(projectKey, versionId);
+    if (!record) throw new AppError('INTERNAL', `The app's record of version ${versionId} is missing.`);
+    return record;
   }
 
   /** Writes the record and, alongside, its summary. */
