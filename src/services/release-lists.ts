@@ -39,12 +39,16 @@ export function actorName(actor: string, users: ReadonlyMap<string, JiraUser>): 
   return SYSTEM_ACTORS.get(actor) ?? users.get(actor)?.displayName ?? actor;
 }
 
-const ACTION_LABELS: Record<string, string> = {
+/** What each audit action reads as on the page (test/foundation/audit-labels.test.ts keeps it complete). */
+export const ACTION_LABELS: Record<string, string> = {
   'candidate.created': 'Candidate created',
+  'candidate.closed': 'No longer tracked',
   'candidate.changed': 'Content changed',
   'candidate.composing': 'Content being composed',
   'candidate.composed': 'Content composed',
   'jira.fixVersions': 'Issues added to the release',
+  'jira.deployment': 'Reported to Jira deployments',
+  'jira.deployment.failed': 'Jira deployments report failed',
   'kosli.trail': 'Kosli release trail begun',
   'kosli.staging-software': 'Staging software recorded in Kosli',
   'staging.promoted': 'Promoted to staging',
