@@ -31,20 +31,24 @@ export async function runRollbackDemo(
   reporter: DemoReporter,
   first: DemoOutcome,
 ): Promise<RollbackOutcome> {
-  const { step, check, invokeOk, reported, getRelease, promoteAndSettle, deployOnSchedule, developer, owner1, owner2 } =
-    await demoTools(client, reporter, 6);
+  const {
+    step,
+    check,
+    invokeOk,
+    commitApps,
+    getRelease,
+    promoteAndSettle,
+    deployOnSchedule,
+    developer,
+    owner1,
+    owner2,
+  } = await demoTools(client, reporter, 6);
 
   const second = await step('A second release: change both apps, promote, create the candidate', async () => {
-    const builds: { name: string; fingerprint: string }[] = [];
-    for (const [app, message] of [
+    await commitApps([
       ['backend', 'OPS-13 Rank search results by delivery estimate'],
       ['frontend', 'OPS-13 Show the delivery estimate in checkout'],
-    ] as const) {
-      const commit = await client.commit(app, message, developer.accountId);
-      builds.push({ name: app, fingerprint: commit.fingerprint });
-      reporter.detail(`${app}: commit ${short(commit.sha)} "${message}"`);
-    }
-    await reported('dev', builds);
+    ]);
     await promoteAndSettle();
     const created = await invokeOk(developer.accountId, 'candidate/refresh', {}, refreshed);
     reporter.detail(`Jira version ${created.name} (${created.versionId}) with ${created.addedKeys.join(', ')}`);

@@ -144,6 +144,18 @@ export async function demoTools(client: SandboxClient, reporter: DemoReporter, T
       `Kosli's ${environment} report shows ${builds.map((b) => `${b.name}@${shortHash(b.fingerprint)}`).join(', ')} (after ${(waited / 1000).toFixed(1)} s)`,
     );
   };
+  /** The developer commits to each app on main; CI's Kosli trails follow; waits for dev's report of the builds. */
+  const commitApps = async (changes: readonly (readonly [string, string])[]) => {
+    const builds: { name: string; fingerprint: string }[] = [];
+    for (const [app, message] of changes) {
+      const commit = await client.commit(app, message, developer.accountId);
+      builds.push({ name: app, fingerprint: commit.fingerprint });
+      reporter.detail(
+        `${app}: commit ${short(commit.sha)} "${message}" → Kosli trails, artifact ${shortHash(commit.fingerprint)}, running in dev`,
+      );
+    }
+    await reported('dev', builds);
+  };
   const getRelease = (accountId: string, versionId: string) =>
     invokeOk(accountId, 'release/get', { versionId }, releaseView);
   const promoteAndSettle = async () => {
@@ -215,6 +227,7 @@ export async function demoTools(client: SandboxClient, reporter: DemoReporter, T
     invoke,
     invokeOk,
     reported,
+    commitApps,
     getRelease,
     promoteAndSettle,
     deployOnSchedule,
@@ -232,6 +245,7 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     invoke,
     invokeOk,
     reported,
+    commitApps,
     getRelease,
     promoteAndSettle,
     deployOnSchedule,
@@ -249,20 +263,12 @@ export async function runDemo(client: SandboxClient, reporter: DemoReporter): Pr
     }
   });
 
-  await step('Change both apps on main', async () => {
-    const builds: { name: string; fingerprint: string }[] = [];
-    for (const [app, message] of [
+  await step('Change both apps on main', () =>
+    commitApps([
       ['backend', 'OPS-11 Faster product search'],
       ['frontend', 'OPS-12 Align the checkout button on mobile'],
-    ] as const) {
-      const commit = await client.commit(app, message, developer.accountId);
-      builds.push({ name: app, fingerprint: commit.fingerprint });
-      reporter.detail(
-        `${app}: commit ${short(commit.sha)} "${message}" → Kosli trails, artifact ${shortHash(commit.fingerprint)}, running in dev`,
-      );
-    }
-    await reported('dev', builds);
-  });
+    ]),
+  );
 
   await step('Promote dev to staging', promoteAndSettle);
 
