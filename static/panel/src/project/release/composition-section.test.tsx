@@ -39,6 +39,9 @@ describe('a candidate composed in the background', () => {
     expect(section.getByText(/Asked by Dana Developer/)).toBeTruthy();
     expect(screen.queryByRole('button', { name: /Approve/ })).toBeNull();
     expect(screen.queryByRole('heading', { level: 2, name: 'Artifacts' })).toBeNull();
+    // No content hash yet: the header does not offer an empty one to copy.
+    expect(screen.queryByText(/^Content/)).toBeNull();
+    expect(screen.queryByRole('button', { name: 'Copy the content hash' })).toBeNull();
   });
 
   it('says why the last attempt stopped and that it continues on its own', async () => {

@@ -21,11 +21,16 @@ export function ReleaseHeader({ release }: { release: ReleaseView }) {
           </>
         )}
         {release.releaseDate && <span> · Released {formatDate(release.releaseDate)}</span>}
-        <span aria-hidden="true"> · </span>
-        <span>
-          Content <code title={release.contentHash}>{release.contentHash.slice(0, 12)}</code>{' '}
-          <CopyButton value={release.contentHash} label="Copy the content hash" />
-        </span>
+        {/* A new candidate still being composed has no content hash yet. */}
+        {release.contentHash && (
+          <>
+            <span aria-hidden="true"> · </span>
+            <span>
+              Content <code title={release.contentHash}>{release.contentHash.slice(0, 12)}</code>{' '}
+              <CopyButton value={release.contentHash} label="Copy the content hash" />
+            </span>
+          </>
+        )}
       </p>
     </header>
   );
