@@ -143,9 +143,11 @@ export async function refreshHeld(
   staged?: (running: Running, selection: Selection) => ComposeOptions,
 ): Promise<RefreshResult> {
   const { config, kosli, github } = await projectClients(deps, ctx.projectKey);
-  const record = await deps.store.releases.get(ctx.projectKey, versionId);
+  const [record, running] = await Promise.all([
+    deps.store.releases.get(ctx.projectKey, versionId),
+    readRunning(config, kosli),
+  ]);
   const selection = record?.composing ? record.composing.selection : (record?.selection ?? null);
-  const running = await readRunning(config, kosli);
   const composed = await composeFromWorld(config, kosli, github, selection, running, staged?.(running, selection));
   refuseOversized(composed.candidate);
   return refreshExisting(deps, ctx, config, kosli, versionId, composed);

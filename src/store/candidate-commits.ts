@@ -8,7 +8,8 @@ import type { CommitInfo } from '../release/types';
 import type { KeyValueStore } from './key-value-store';
 import { queryAll } from './paging';
 
-const COMMIT_CHUNK = 200;
+/** Commits a stored value holds (the candidate's and a composition's checkpoints alike): ≤ about 80 KB. */
+export const COMMIT_CHUNK = 200;
 
 const chunkKey = (versionId: string, app: string, chunk: number): string =>
   `commits:${versionId}:${app}:${String(chunk).padStart(4, '0')}`;

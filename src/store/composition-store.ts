@@ -12,9 +12,9 @@ import type { CompositionProgress } from '../contract';
 import type { AppCommits } from '../release/candidate';
 import type { CommitInfo, JiraEvidence } from '../release/types';
 import type { KeyValueStore } from './key-value-store';
+import { COMMIT_CHUNK } from './candidate-commits';
 import { queryAll } from './paging';
 
-const COMMIT_CHUNK = 200;
 /** Deletes at once when a composition is cleaned up. */
 const DELETE_CONCURRENCY = 10;
 
